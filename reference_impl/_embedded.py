@@ -1,0 +1,141 @@
+"""The reference servers running in a background thread, for the harness and tests.
+
+``EmbeddedServers`` owns a temporary store, a throwaway CA (trustme) and an
+asyncio loop in a daemon thread; tests stay synchronous and talk to the
+servers over loopback sockets like to any other target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import shutil
+import ssl
+import tempfile
+import threading
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import trustme
+
+from reference_impl.smtp._config import ServerConfig
+from reference_impl.smtp._server import ServerConnection
+from reference_impl.smtp.server import Listener, start_server
+from reference_impl.store import Accounts, MailStore
+
+__all__ = ["EmbeddedServers"]
+
+_T = TypeVar("_T")
+
+LOCAL_DOMAIN = "example.test"
+SERVER_NAME = "localhost"
+USERS = (
+    ("alice", "alice-password", f"alice@{LOCAL_DOMAIN}"),
+    ("bob", "bob-password", f"bob@{LOCAL_DOMAIN}"),
+)
+
+
+def _accounts() -> Accounts:
+    return Accounts.from_mapping(
+        {
+            "local_domains": [LOCAL_DOMAIN],
+            "users": [{"name": n, "password": p, "addresses": [a]} for n, p, a in USERS],
+        }
+    )
+
+
+class EmbeddedServers:
+    """Reference SMTP listeners on 127.0.0.1, OS-chosen ports.
+
+    ``smtp_port``: an MX (STARTTLS offered, AUTH after TLS);
+    ``submission_port``: RFC 6409 submission (STARTTLS then AUTH required);
+    ``smtps_port``: implicit TLS (RFC 8314).  ``config_changes`` adjusts the
+    MX's :class:`ServerConfig` (tests use it to build deliberately broken or
+    differently configured variants).
+    """
+
+    host = "127.0.0.1"
+    server_name = SERVER_NAME
+    local_domain = LOCAL_DOMAIN
+    users: tuple[tuple[str, str, str], ...] = USERS
+
+    def __init__(
+        self,
+        *,
+        root: Path | None = None,
+        connection_factory: Callable[..., ServerConnection] = ServerConnection,
+        **config_changes: Any,
+    ) -> None:
+        self._own_root = root is None
+        self.root = Path(tempfile.mkdtemp(prefix="mail-conformance-")) if root is None else root
+        self.accounts = _accounts()
+        self.store = MailStore(self.root / "store")
+        self.ca_file = self.root / "ca.pem"
+        self._config_changes = config_changes
+        self._factory = connection_factory
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._servers: list[asyncio.Server] = []
+        self.smtp_port = self.submission_port = self.smtps_port = 0
+
+    def __enter__(self) -> EmbeddedServers:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        context = self._tls_context()
+        mx = ServerConfig(accounts=self.accounts, tls_available=True)
+        mx = dataclasses.replace(mx, **self._config_changes)
+        submission = dataclasses.replace(
+            mx, require_tls=True, require_auth=True, relay_allowed=False
+        )
+        smtps = dataclasses.replace(mx, tls_available=False)
+        self._thread.start()
+        self.smtp_port = self._listen(Listener(config=mx, store=self.store, tls_context=context))
+        self.submission_port = self._listen(
+            Listener(config=submission, store=self.store, tls_context=context)
+        )
+        self.smtps_port = self._listen(
+            Listener(config=smtps, store=self.store, tls_context=context, implicit_tls=True)
+        )
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            for server in self._servers:
+                server.close()
+            self._run(self._wait_closed())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        self.store.close()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(str(self.ca_file))
+        cert = ca.issue_cert(SERVER_NAME, self.host)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        return context
+
+    def _listen(self, listener: Listener) -> int:
+        listener = dataclasses.replace(listener, connection_factory=self._factory)
+        server = self._run(start_server(listener, host=self.host, port=0))
+        self._servers.append(server)
+        port: int = server.sockets[0].getsockname()[1]
+        return port
+
+    def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)
+
+    async def _wait_closed(self) -> None:
+        for server in self._servers:
+            server.close()
+        await asyncio.sleep(0)

@@ -1,0 +1,107 @@
+"""The sans-IO SMTP client: commands in, bytes out; bytes in, replies out.
+
+It keeps the order of outstanding commands so every reply is paired with
+the command it answers, even when commands are pipelined (RFC 2920 §3.1),
+and refuses local misuse (sending message content without a 354, a command
+while content is owed) with :class:`LocalProtocolError`.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+from dataclasses import dataclass
+
+from reference_impl.smtp._data import END_OF_DATA, dot_stuff
+from reference_impl.smtp._replies import Reply, ReplyReader
+
+__all__ = ["ClientConnection", "ClientState", "LocalProtocolError", "ReplyReceived"]
+
+
+class LocalProtocolError(Exception):
+    """We were about to break the protocol ourselves."""
+
+
+class ClientState(enum.Enum):
+    GREETING = enum.auto()
+    """Connected; the 220 greeting is awaited (§3.1)."""
+    COMMANDS = enum.auto()
+    """Commands may be sent."""
+    AWAITING_354 = enum.auto()
+    """DATA sent; content may go only after its 354 (§4.1.1.4)."""
+    CONTENT = enum.auto()
+    """354 received: the message content is owed."""
+    TLS = enum.auto()
+    """220 to STARTTLS received: the handshake must come next (RFC 3207 §4)."""
+    CLOSED = enum.auto()
+    """221 or 421 received."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyReceived:
+    """``reply`` answers ``command`` ("" for the greeting, "." for content)."""
+
+    command: str
+    reply: Reply
+
+
+class ClientConnection:
+    def __init__(self) -> None:
+        self.state = ClientState.GREETING
+        self._reader = ReplyReader()
+        self._outstanding: collections.deque[str] = collections.deque([""])
+        self._events: collections.deque[ReplyReceived] = collections.deque()
+
+    @property
+    def outstanding(self) -> int:
+        """Commands sent whose replies have not arrived (pipelining depth)."""
+        return len(self._outstanding)
+
+    def command(self, line: str | bytes) -> bytes:
+        """The octets of one command line; its reply will be paired with it."""
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        if self.state not in (ClientState.COMMANDS, ClientState.GREETING):
+            raise LocalProtocolError(f"cannot send {raw!r} in state {self.state.name}")
+        if b"\r" in raw or b"\n" in raw:
+            raise LocalProtocolError("a command line must not contain CR or LF (§2.3.8)")
+        verb = raw.split(b" ", 1)[0].decode("ascii", "replace").upper()
+        self._outstanding.append(verb)
+        if verb == "DATA":
+            self.state = ClientState.AWAITING_354
+        return raw + b"\r\n"
+
+    def content(self, message: bytes) -> bytes:
+        """The dot-stuffed message and its terminator (§4.5.2), after a 354."""
+        if self.state is not ClientState.CONTENT:
+            raise LocalProtocolError("message content may only follow a 354 reply")
+        if b"\r" in message.replace(b"\r\n", b"") or b"\n" in message.replace(b"\r\n", b""):
+            raise LocalProtocolError("bare CR or LF in message content (§2.3.8)")
+        self._outstanding.append(".")
+        self.state = ClientState.COMMANDS
+        return dot_stuff(message) + END_OF_DATA[2:]
+
+    def receive_data(self, data: bytes) -> None:
+        self._reader.feed(data)
+        while (reply := self._reader.next_reply()) is not None:
+            self._events.append(self._pair(reply))
+
+    def next_event(self) -> ReplyReceived | None:
+        return self._events.popleft() if self._events else None
+
+    def tls_started(self) -> None:
+        """RFC 3207 §4.2: forget everything learnt before the handshake."""
+        if self.state is not ClientState.TLS:
+            raise LocalProtocolError("no 220 to STARTTLS was received")
+        self.state = ClientState.COMMANDS
+
+    def _pair(self, reply: Reply) -> ReplyReceived:
+        command = self._outstanding.popleft() if self._outstanding else "?"
+        if reply.code in (221, 421):
+            self.state = ClientState.CLOSED
+        elif command == "":
+            self.state = ClientState.COMMANDS if reply.code == 220 else ClientState.CLOSED
+        elif command == "DATA":
+            self.state = ClientState.CONTENT if reply.code == 354 else ClientState.COMMANDS
+        elif command == "STARTTLS" and reply.code == 220:
+            self.state = ClientState.TLS
+        return ReplyReceived(command=command, reply=reply)

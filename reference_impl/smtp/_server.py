@@ -1,0 +1,484 @@
+"""The sans-IO SMTP server: bytes in, replies and events out.
+
+Usage by a shell::
+
+    conn = ServerConnection(config, peer_ip="127.0.0.1")
+    send(conn.data_to_send())            # the 220 greeting
+    conn.receive_data(chunk)             # for every read
+    while (event := conn.next_event()):  # MessageReceived, StartTLS, ConnectionClosed
+        ...
+    send(conn.data_to_send())
+
+No sockets, no asyncio, no disk: storing a message, the TLS handshake and
+closing the connection are the shell's, announced by events.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reference_impl.smtp import _codes as c
+from reference_impl.smtp._config import ServerConfig
+from reference_impl.smtp._data import DataAccumulator
+from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
+from reference_impl.smtp._sasl_exchange import SaslExchange
+from reference_impl.smtp._states import (
+    ALWAYS_ALLOWED_BEFORE_TLS,
+    COMMAND_STATES,
+    State,
+)
+from reference_impl.smtp._syntax import (
+    CommandLine,
+    parse_command_line,
+    parse_domain_argument,
+)
+from reference_impl.smtp._transaction import Transaction, check_message, trace_field
+
+__all__ = ["Event", "ServerConnection"]
+
+Event = MessageReceived | StartTLS | ConnectionClosed
+
+# §4.3.2 / §4.2.4: 502 for commands we know but do not implement.
+_OBSOLETE = frozenset({"SEND", "SOML", "SAML", "TURN"})
+_BDAT = re.compile(rb"(?i)([0-9]{1,18})(?: (LAST))?")
+
+
+@dataclass
+class _Session:
+    """What the server knows about the client; STARTTLS forgets it (RFC 3207 §4.2)."""
+
+    helo_name: str = ""
+    esmtp: bool = False
+    authenticated_as: str | None = None
+    transaction: Transaction | None = None
+    failed_chunking: bool = False  # a BDAT failed: RSET needed (RFC 3030 §2)
+    extensions: dict[str, str] = field(default_factory=dict)
+
+
+class ServerConnection:
+    """One SMTP server session, driven entirely by the bytes it is given."""
+
+    def __init__(self, config: ServerConfig, *, peer_ip: str, tls_active: bool = False) -> None:
+        self.config = config
+        self.peer_ip = peer_ip
+        self.tls_active = tls_active
+        self.state = State.CONNECTED
+        self._session = _Session()
+        self._inbox = bytearray()
+        self._outbox = bytearray()
+        self._events: collections.deque[Event] = collections.deque()
+        self._discarding_long_line = False
+        self._data: DataAccumulator | None = None
+        self._chunk_left = 0
+        self._chunk_last = False
+        self._chunk_error: c.ServerReply | None = None
+        self._return_state = State.CONNECTED  # where a BDAT chunk returns to
+        self._sasl: SaslExchange | None = None
+        self._handlers: dict[str, Callable[[CommandLine], None]] = {
+            "EHLO": self._ehlo,
+            "HELO": self._helo,
+            "MAIL": self._mail,
+            "RCPT": self._rcpt,
+            "DATA": self._data_command,
+            "RSET": self._rset,
+            "NOOP": self._noop,
+            "QUIT": self._quit,
+            "HELP": self._help,
+            "VRFY": self._vrfy,
+            "EXPN": self._expn,
+            "STARTTLS": self._starttls,
+            "AUTH": self._auth,
+        }
+        greeting = f"{config.hostname} ESMTP mail-conformance reference server"
+        self._reply(c.ServerReply(code=220, status="", lines=(greeting,)), plain=True)
+
+    # -- the shell's interface ------------------------------------------------
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        """Take octets from the peer; replies and events become available."""
+        if self.state is State.CLOSED:
+            return
+        self._inbox += data
+        self._process()
+
+    def data_to_send(self) -> bytes:
+        out = bytes(self._outbox)
+        self._outbox.clear()
+        return out
+
+    def next_event(self) -> Event | None:
+        return self._events.popleft() if self._events else None
+
+    def message_stored(self) -> None:
+        """The shell made the message durable: acknowledge it (§4.1.1.4)."""
+        self._finish_storing(c.S250_QUEUED)
+
+    def message_failed(self) -> None:
+        """The shell could not store the message: a transient failure (451)."""
+        self._finish_storing(c.S451_LOCAL_ERROR)
+
+    def tls_started(self) -> None:
+        """Handshake done: back to the initial state (RFC 3207 §4.2)."""
+        self.tls_active = True
+        self._session = _Session()
+        self._inbox.clear()
+        self.state = State.CONNECTED
+
+    def timed_out(self) -> None:
+        """The shell's idle timer fired (§4.5.3.2): 421 and close."""
+        self._close(c.S421_TIMEOUT, "timeout")
+
+    def shutting_down(self) -> None:
+        self._close(c.S421_SHUTTING_DOWN, "shutdown")
+
+    # -- input loop -------------------------------------------------------------
+
+    def _process(self) -> None:
+        while self._inbox:
+            if self.state is State.DATA:
+                self._consume_data()
+            elif self.state is State.BDAT:
+                self._consume_chunk()
+            elif self.state is State.TLS_HANDSHAKE:
+                # RFC 3207 §4 / CVE-2011-0411: octets pipelined after STARTTLS
+                # must not be executed inside the TLS session.
+                self._inbox.clear()
+            elif self.state in (State.STORING, State.CLOSED) or not self._consume_line():
+                return
+
+    def _consume_line(self) -> bool:
+        end = self._inbox.find(b"\r\n")
+        limit = self.config.max_auth_line
+        if end < 0:
+            if len(self._inbox) > limit:
+                # Keep one octet: it may be the CR of the CRLF still to come.
+                del self._inbox[:-1]
+                self._discarding_long_line = True
+            return False
+        line = bytes(self._inbox[:end])
+        del self._inbox[: end + 2]
+        if self._discarding_long_line:
+            self._discarding_long_line = False
+            self._reply(c.S500_LINE_TOO_LONG)
+        elif self.state is State.AUTH:
+            self._sasl_response(line)
+        else:
+            self._command(line)
+        return True
+
+    def _command(self, line: bytes) -> None:
+        if b"\r" in line or b"\n" in line:
+            self._reply(c.S500_BARE_LINE_END)
+            return
+        parsed = parse_command_line(line)
+        if parsed is None:
+            self._reply(c.S500_UNRECOGNIZED)
+            return
+        limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
+        if len(line) + 2 > limit:
+            self._reply(c.S500_LINE_TOO_LONG)
+        elif parsed.verb == "BDAT":
+            self._bdat(parsed)
+        elif parsed.verb in _OBSOLETE:
+            self._reply(c.S502_NOT_IMPLEMENTED)
+        elif parsed.verb not in COMMAND_STATES:
+            self._reply(c.S500_UNRECOGNIZED)
+        elif self._tls_required() and parsed.verb not in ALWAYS_ALLOWED_BEFORE_TLS:
+            self._reply(c.S530_TLS_REQUIRED)
+        elif self.state not in COMMAND_STATES[parsed.verb]:
+            self._reply(c.S503_BAD_SEQUENCE)
+        else:
+            self._handlers[parsed.verb](parsed)
+
+    def _tls_required(self) -> bool:
+        return self.config.require_tls and not self.tls_active
+
+    # -- replies -------------------------------------------------------------
+
+    def _reply(self, reply: c.ServerReply, *, plain: bool = False) -> None:
+        enhanced = not plain and "ENHANCEDSTATUSCODES" in self._session.extensions
+        self._outbox += c.render(reply, enhanced=enhanced)
+
+    def _close(self, reply: c.ServerReply, reason: str) -> None:
+        self._reply(reply)
+        self.state = State.CLOSED
+        self._inbox.clear()
+        self._events.append(ConnectionClosed(reason=reason))
+
+    # -- session commands ----------------------------------------------------
+
+    def _ehlo(self, command: CommandLine) -> None:
+        name = parse_domain_argument(command.argument)
+        if name is None:
+            self._reply(c.S501_SYNTAX)  # §4.1.4: state unchanged on failure
+            return
+        self._start_session(name, esmtp=True)
+        self._session.extensions = self._extensions()
+        lines = [f"{self.config.hostname} greets {name}"]
+        lines += [f"{k} {v}".rstrip() for k, v in self._session.extensions.items()]
+        self._reply(c.ServerReply(code=250, status="", lines=tuple(lines)), plain=True)
+
+    def _helo(self, command: CommandLine) -> None:
+        name = parse_domain_argument(command.argument)
+        if name is None:
+            self._reply(c.S501_SYNTAX)
+            return
+        self._start_session(name, esmtp=False)
+        self._reply(c.S250_OK.with_text(f"{self.config.hostname}"), plain=True)
+
+    def _start_session(self, name: str, *, esmtp: bool) -> None:
+        # §4.1.4: a later EHLO resets "exactly as if a RSET command had been issued".
+        authenticated = self._session.authenticated_as
+        self._session = _Session(helo_name=name, esmtp=esmtp, authenticated_as=authenticated)
+        self.state = State.READY
+
+    def _extensions(self) -> dict[str, str]:
+        cfg = self.config
+        ext = {
+            "PIPELINING": "",
+            "SIZE": str(cfg.max_message_size),
+            "8BITMIME": "",
+            "SMTPUTF8": "",
+            "CHUNKING": "",
+            "DSN": "",
+            "ENHANCEDSTATUSCODES": "",
+        }
+        if cfg.tls_available and not self.tls_active:
+            ext["STARTTLS"] = ""  # RFC 3207 §4.2: never after the handshake
+        if self._auth_offered():
+            ext["AUTH"] = " ".join(cfg.auth_mechanisms)
+        return ext
+
+    def _auth_offered(self) -> bool:
+        cfg = self.config
+        return bool(cfg.auth_mechanisms) and (self.tls_active or cfg.auth_without_tls)
+
+    def _rset(self, command: CommandLine) -> None:
+        if command.argument:
+            self._reply(c.S501_NO_ARGUMENTS)
+            return
+        self._session.transaction = None
+        self._session.failed_chunking = False
+        if self.state is not State.CONNECTED:
+            self.state = State.READY
+        self._reply(c.S250_RESET)
+
+    def _noop(self, command: CommandLine) -> None:
+        # §4.1.1.9: "If a parameter string is specified, servers SHOULD ignore it."
+        self._reply(c.S250_OK)
+
+    def _quit(self, command: CommandLine) -> None:
+        if command.argument:
+            self._reply(c.S501_NO_ARGUMENTS)
+            return
+        self._close(c.S221_BYE.with_text(f"{self.config.hostname} closing connection"), "quit")
+
+    def _help(self, command: CommandLine) -> None:
+        if (
+            command.argument
+            and command.argument.strip().upper().decode("ascii", "replace") not in COMMAND_STATES
+        ):
+            self._reply(c.S504_UNKNOWN_TOPIC)
+            return
+        self._reply(c.S214_HELP)
+
+    def _vrfy(self, command: CommandLine) -> None:
+        if not command.argument:
+            self._reply(c.S501_SYNTAX)
+        elif not self.config.vrfy_answers:
+            self._reply(c.S252_CANNOT_VRFY)  # §3.5.3: 252 when not verifying
+        else:
+            self._reply(self._lookup(command.argument))
+
+    def _expn(self, command: CommandLine) -> None:
+        if not command.argument:
+            self._reply(c.S501_SYNTAX)
+        elif not self.config.vrfy_answers:
+            self._reply(c.S502_NOT_IMPLEMENTED)
+        else:
+            self._reply(self._lookup(command.argument))
+
+    def _lookup(self, argument: bytes) -> c.ServerReply:
+        name = argument.strip().strip(b"<>").decode("utf-8", "replace")
+        accounts = self.config.accounts
+        candidates = [name] if "@" in name else [f"{name}@{d}" for d in accounts.local_domains]
+        for address in candidates:
+            if accounts.mailbox_for(address) is not None:
+                return c.ServerReply(code=250, status="2.1.5", lines=(f"<{address}>",))
+        return c.S550_UNKNOWN_USER_VRFY
+
+    def _starttls(self, command: CommandLine) -> None:
+        if command.argument:
+            self._reply(c.S501_NO_ARGUMENTS)
+        elif self.tls_active:
+            self._reply(c.S503_TLS_ACTIVE)
+        elif not self.config.tls_available:
+            self._reply(c.S454_TLS_UNAVAILABLE)
+        else:
+            self._reply(c.S220_READY_TLS)
+            self.state = State.TLS_HANDSHAKE
+            self._inbox.clear()
+            self._events.append(StartTLS())
+
+    # -- AUTH (RFC 4954) -------------------------------------------------------
+
+    def _auth(self, command: CommandLine) -> None:
+        if not self._auth_offered():
+            if self.config.auth_mechanisms and not self.tls_active:
+                self._reply(c.S538_ENCRYPTION_REQUIRED)
+            else:
+                self._reply(c.S502_NOT_IMPLEMENTED)
+            return
+        if self._session.authenticated_as is not None:
+            self._reply(c.S503_ALREADY_AUTHENTICATED)
+            return
+        self._sasl = SaslExchange(self.config)
+        self._auth_step(self._sasl.start(command.argument))
+
+    def _sasl_response(self, line: bytes) -> None:
+        assert self._sasl is not None
+        self._auth_step(self._sasl.respond(line))
+
+    def _auth_step(self, outcome: c.ServerReply | str) -> None:
+        if isinstance(outcome, str):  # the authenticated user
+            self._session.authenticated_as = outcome
+            self._sasl = None
+            self.state = State.READY
+            self._reply(c.S235_AUTH_OK)
+            return
+        if outcome.code == 334:
+            self.state = State.AUTH
+            self._outbox += c.render(outcome, enhanced=False)
+            return
+        self._sasl = None
+        self.state = State.READY
+        self._reply(outcome)
+
+    # -- mail transactions -----------------------------------------------------
+
+    def _mail(self, command: CommandLine) -> None:
+        if self.config.require_auth and self._session.authenticated_as is None:
+            self._reply(c.S530_AUTH_REQUIRED)
+            return
+        transaction, reply = Transaction.begin(
+            command.argument,
+            config=self.config,
+            esmtp=self._session.esmtp,
+            authenticated=self._session.authenticated_as is not None,
+        )
+        if transaction is not None:
+            self._session.transaction = transaction
+            self.state = State.MAIL
+        self._reply(reply)
+
+    def _rcpt(self, command: CommandLine) -> None:
+        transaction = self._session.transaction
+        assert transaction is not None
+        reply = transaction.add_recipient(command.argument)
+        if transaction.recipients:
+            self.state = State.RCPT
+        self._reply(reply)
+
+    def _data_command(self, command: CommandLine) -> None:
+        if command.argument:
+            self._reply(c.S501_NO_ARGUMENTS)
+        elif self.state is State.MAIL:
+            self._reply(c.S554_NO_VALID_RECIPIENTS)  # §3.3: 503 or 554
+        else:
+            self._data = DataAccumulator(max_size=self.config.max_message_size)
+            self.state = State.DATA
+            self._reply(c.S354_START_INPUT)
+
+    def _consume_data(self) -> None:
+        assert self._data is not None
+        done = self._data.feed(self._inbox)
+        self._inbox.clear()
+        if done is None:
+            return
+        stuffed, leftover = done
+        self._inbox += leftover
+        oversized = self._data.oversized
+        self._data = None
+        self._complete(stuffed, stuffed=True, oversized=oversized)
+
+    def _bdat(self, command: CommandLine) -> None:
+        match = _BDAT.fullmatch(command.argument)
+        if match is None:
+            self._reply(c.S501_SYNTAX)  # no size: nothing to discard
+            return
+        self._chunk_left = int(match.group(1))
+        self._chunk_last = match.group(2) is not None
+        self._chunk_error = self._bdat_refusal()
+        self._return_state = self.state
+        self.state = State.BDAT
+        self._consume_chunk()
+
+    def _bdat_refusal(self) -> c.ServerReply | None:
+        transaction = self._session.transaction
+        if self._tls_required():
+            return c.S530_TLS_REQUIRED
+        if self._session.failed_chunking or self.state not in (State.RCPT, State.CHUNKING):
+            return c.S503_BAD_SEQUENCE
+        assert transaction is not None
+        if len(transaction.chunks) + self._chunk_left > self.config.max_message_size:
+            return c.S552_TOO_BIG
+        return None
+
+    def _consume_chunk(self) -> None:
+        # RFC 3030 §2: the chunk's octets are read (and discarded on error)
+        # before any reply, so they are never taken for commands.
+        take = min(self._chunk_left, len(self._inbox))
+        if self._chunk_error is None and self._session.transaction is not None:
+            self._session.transaction.chunks += self._inbox[:take]
+        del self._inbox[:take]
+        self._chunk_left -= take
+        if self._chunk_left:
+            return
+        if self._chunk_error is not None:
+            self._session.failed_chunking = self._return_state in (State.RCPT, State.CHUNKING)
+            self.state = self._return_state
+            self._reply(self._chunk_error)
+        elif self._chunk_last:
+            transaction = self._session.transaction
+            assert transaction is not None
+            self._complete(bytes(transaction.chunks), stuffed=False, oversized=False)
+        else:
+            self.state = State.CHUNKING
+            self._reply(c.ServerReply(code=250, status="2.0.0", lines=("Chunk accepted",)))
+
+    def _complete(self, content: bytes, *, stuffed: bool, oversized: bool) -> None:
+        transaction = self._session.transaction
+        assert transaction is not None
+        refusal = check_message(content, config=self.config, stuffed=stuffed, oversized=oversized)
+        if isinstance(refusal, c.ServerReply):
+            self._end_transaction(refusal)
+            return
+        envelope = transaction.envelope(
+            helo_name=self._session.helo_name,
+            protocol=self._protocol_keyword(transaction),
+        )
+        trace = trace_field(envelope, config=self.config, peer_ip=self.peer_ip)
+        self._events.append(MessageReceived(envelope=envelope, trace=trace, content=refusal))
+        self.state = State.STORING
+
+    def _protocol_keyword(self, transaction: Transaction) -> str:
+        """RFC 3848 / RFC 6531 §3.7.3 "with" keyword for the Received field."""
+        base = "ESMTP" if self._session.esmtp else "SMTP"
+        if transaction.smtputf8:
+            base = "UTF8SMTP"
+        suffix = ("S" if self.tls_active else "") + ("A" if self._session.authenticated_as else "")
+        return base + suffix
+
+    def _finish_storing(self, reply: c.ServerReply) -> None:
+        if self.state is not State.STORING:
+            return
+        self._end_transaction(reply)
+        self._process()
+
+    def _end_transaction(self, reply: c.ServerReply) -> None:
+        self._session.transaction = None
+        self.state = State.READY
+        self._reply(reply)

@@ -1,0 +1,144 @@
+"""The SMTP server and client cores wired together in memory."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import Pair
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reference_impl.smtp import State, dot_stuff, dot_unstuff
+from reference_impl.smtp._client import ClientState, LocalProtocolError
+
+
+def open_transaction(pair: Pair) -> None:
+    assert pair.command("EHLO client.example.test").reply.code == 250
+    assert pair.command("MAIL FROM:<sender@example.org>").reply.code == 250
+    assert pair.command("RCPT TO:<alice@example.test>").reply.code == 250
+
+
+def test_greeting_then_commands() -> None:
+    pair = Pair.new()
+    assert pair.client.state is ClientState.COMMANDS
+    assert pair.server.state is State.CONNECTED
+
+
+def test_full_transaction_delivers_unstuffed_content() -> None:
+    pair = Pair.new()
+    open_transaction(pair)
+    assert pair.command("DATA").reply.code == 354
+    assert pair.client.state is ClientState.CONTENT
+    (final,) = pair.send(pair.client.content(b"Subject: x\r\n\r\n.hidden\r\n..\r\nend\r\n"))
+    assert (final.command, final.reply.code) == (".", 250)
+    (message,) = pair.messages
+    assert message.content == b"Subject: x\r\n\r\n.hidden\r\n..\r\nend\r\n"
+    assert message.envelope.mailboxes == ("alice",)
+    assert message.trace.startswith(b"Received: from client.example.test ([192.0.2.1])")
+    assert pair.server.state is State.READY
+
+
+def test_rcpt_before_mail_is_503_and_state_unchanged() -> None:
+    pair = Pair.new()
+    pair.command("EHLO client.example.test")
+    assert pair.command("RCPT TO:<alice@example.test>").reply.code == 503
+    assert pair.server.state is State.READY
+
+
+def test_pipelined_commands_are_answered_in_order() -> None:
+    pair = Pair.new()
+    pair.command("EHLO client.example.test")
+    batch = b"".join(
+        pair.client.command(line)
+        for line in (
+            "MAIL FROM:<s@example.org>",
+            "RCPT TO:<nobody@example.test>",
+            "RCPT TO:<bob@example.test>",
+            "DATA",
+        )
+    )
+    replies = pair.send(batch)
+    assert [(r.command, r.reply.code) for r in replies] == [
+        ("MAIL", 250),
+        ("RCPT", 550),
+        ("RCPT", 250),
+        ("DATA", 354),
+    ]
+
+
+def test_enhanced_codes_follow_ehlo_but_not_helo() -> None:
+    ehlo = Pair.new()
+    ehlo.command("EHLO client.example.test")
+    assert ehlo.command("NOOP").reply.enhanced_code == "2.0.0"
+    helo = Pair.new()
+    helo.command("HELO client.example.test")
+    assert helo.command("NOOP").reply.enhanced_code is None
+
+
+def test_starttls_discards_pipelined_octets() -> None:
+    pair = Pair.new(tls_available=True)
+    pair.command("EHLO client.example.test")
+    replies = pair.send(b"STARTTLS\r\nMAIL FROM:<injected@example.org>\r\n")
+    assert [r.reply.code for r in replies] == [220]
+    pair.server.tls_started()
+    assert pair.server.state is State.CONNECTED
+    assert pair.server.data_to_send() == b""
+
+
+def test_bare_lf_never_ends_data() -> None:
+    pair = Pair.new()
+    open_transaction(pair)
+    pair.command("DATA")
+    smuggled = b"x\n.\nMAIL FROM:<evil@example.org>\nRCPT TO:<bob@example.test>\n"
+    replies = pair.send(smuggled + b"\r\n.\r\n")
+    assert [r.reply.code for r in replies] == [550]
+    assert pair.messages == []
+
+
+def test_bdat_chunks_are_joined_without_unstuffing() -> None:
+    pair = Pair.new()
+    open_transaction(pair)
+    replies = pair.send(b"BDAT 5\r\n.a\r\nbBDAT 3 LAST\r\nc\r\n")
+    assert [r.reply.code for r in replies] == [250, 250]
+    assert pair.messages[0].content == b".a\r\nbc\r\n"
+
+
+def test_client_refuses_content_before_354() -> None:
+    pair = Pair.new()
+    with pytest.raises(LocalProtocolError):
+        pair.client.content(b"too early\r\n")
+
+
+def test_oversized_data_is_refused_after_the_terminator() -> None:
+    pair = Pair.new(max_message_size=1000)
+    open_transaction(pair)
+    pair.command("DATA")
+    replies = pair.send(b"x" * 50 + b"\r\n" + (b"y" * 80 + b"\r\n") * 100 + b".\r\nNOOP\r\n")
+    assert [r.reply.code for r in replies] == [552, 250]
+
+
+lines = st.lists(
+    st.binary(max_size=40).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b"")),
+    max_size=20,
+)
+
+
+@given(lines)
+def test_dot_stuffing_round_trip(parts: list[bytes]) -> None:
+    content = b"".join(part + b"\r\n" for part in parts)
+    assert dot_unstuff(dot_stuff(content)) == content
+
+
+@given(lines, st.integers(min_value=1, max_value=7))
+def test_stuffed_content_survives_any_split_through_the_server(
+    parts: list[bytes], step: int
+) -> None:
+    content = b"".join(part + b"\r\n" for part in parts)
+    pair = Pair.new()
+    open_transaction(pair)
+    pair.command("DATA")
+    wire = pair.client.content(content)
+    replies = []
+    for i in range(0, len(wire), step):
+        replies += pair.send(wire[i : i + step])
+    assert [r.reply.code for r in replies] == [250]
+    assert pair.messages[0].content == content

@@ -18,12 +18,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-import trustme
-
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._server import ServerConnection
 from reference_impl.smtp.server import Listener, start_server
 from reference_impl.store import Accounts, MailStore
+from reference_impl.tls import LoopbackTLS
 
 __all__ = ["EmbeddedServers"]
 
@@ -118,12 +117,7 @@ class EmbeddedServers:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def _tls_context(self) -> ssl.SSLContext:
-        ca = trustme.CA()
-        ca.cert_pem.write_to_path(str(self.ca_file))
-        cert = ca.issue_cert(SERVER_NAME, self.host)
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(context)
-        return context
+        return LoopbackTLS(self.ca_file, names=(SERVER_NAME, self.host)).server_context()
 
     def _listen(self, listener: Listener) -> int:
         listener = dataclasses.replace(listener, connection_factory=self._factory)

@@ -31,9 +31,9 @@ def _r(code: int, status: str, text: str) -> ServerReply:
 def render(reply: ServerReply, *, enhanced: bool) -> bytes:
     """Serialise a reply; continuation lines use ``code-`` (RFC 5321 §4.2.1).
 
-    RFC 2034 §3: once ENHANCEDSTATUSCODES is in effect every reply except the
-    greeting and the EHLO/HELO reply carries the status code after the basic
-    code; callers pass ``enhanced=False`` for those.
+    RFC 2034 §4: every 2xx, 4xx and 5xx reply except the greeting and the
+    EHLO/HELO reply carries the status code after the basic code, on each
+    line; callers pass ``enhanced=False`` for those.
     """
     prefix = f"{reply.status} " if enhanced and reply.status else ""
     last = len(reply.lines) - 1
@@ -95,7 +95,13 @@ S550_RELAY_DENIED = _r(550, "5.7.1", "Relaying denied")
 S550_UNKNOWN_USER_VRFY = _r(550, "5.1.1", "User unknown")
 S552_TOO_BIG = _r(552, "5.3.4", "Message size exceeds fixed maximum message size")
 S553_BAD_ADDRESS = _r(553, "5.1.3", "Mailbox name not allowed")
-S553_UTF8_WITHOUT_SMTPUTF8 = _r(553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter")
+# RFC 6531 §3.5: 553 for a recipient, 550 for a sender, both with X.6.7.
+S553_UTF8_RECIPIENT_WITHOUT_SMTPUTF8 = _r(
+    553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter"
+)
+S550_UTF8_SENDER_WITHOUT_SMTPUTF8 = _r(
+    550, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter"
+)
 S554_NO_VALID_RECIPIENTS = _r(554, "5.5.1", "No valid recipients")
 S555_BAD_PARAMETER = _r(
     555, "5.5.4", "MAIL FROM/RCPT TO parameters not recognized or not implemented"

@@ -52,8 +52,12 @@ def has_bare_line_end(content: bytes) -> bool:
 
 
 def longest_line_exceeds(content: bytes, limit: int) -> bool:
-    """True if some line, counting its CRLF, is longer than ``limit`` octets."""
-    return re.search(rb"[^\n]{%d,}" % (limit - 1), content) is not None
+    """True if some line, counting its CRLF, is longer than ``limit`` octets.
+
+    A line of ``limit`` octets holds ``limit - 1`` octets other than LF (its
+    text and the CR), so one more than that is too long.
+    """
+    return re.search(rb"[^\n]{%d,}" % limit, content) is not None
 
 
 class DataAccumulator:

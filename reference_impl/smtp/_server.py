@@ -199,8 +199,9 @@ class ServerConnection:
     # -- replies -------------------------------------------------------------
 
     def _reply(self, reply: c.ServerReply, *, plain: bool = False) -> None:
-        enhanced = not plain and "ENHANCEDSTATUSCODES" in self._session.extensions
-        self._outbox += c.render(reply, enhanced=enhanced)
+        # RFC 2034 §4: status codes on every reply "regardless of whether or
+        # not EHLO is employed", except the greeting and HELO/EHLO replies.
+        self._outbox += c.render(reply, enhanced=not plain)
 
     def _close(self, reply: c.ServerReply, reason: str) -> None:
         self._reply(reply)

@@ -152,7 +152,8 @@ def _parse_parameters(text: str, *, utf8: bool) -> dict[str, str | None] | None:
         if item == "":
             continue  # tolerate doubled spaces between parameters
         match = pattern.fullmatch(item)
-        if match is None:
-            return None
-        parameters[match.group("key").upper()] = match.group("value")
+        key = match.group("key").upper() if match else None
+        if match is None or key is None or key in parameters:
+            return None  # RFC 3461 §5.1 / RFC 1870: a parameter given twice is a syntax error
+        parameters[key] = match.group("value")
     return parameters

@@ -83,7 +83,7 @@ class Transaction:
             if error is not None:
                 return None, error
         if not sender.is_ascii and "SMTPUTF8" not in sender.parameters:
-            return None, c.S553_UTF8_WITHOUT_SMTPUTF8  # RFC 6531 §3.4
+            return None, c.S550_UTF8_SENDER_WITHOUT_SMTPUTF8
         transaction = cls(sender=sender, config=config, authenticated=authenticated, esmtp=esmtp)
         return transaction, c.S250_SENDER_OK
 
@@ -98,7 +98,7 @@ class Transaction:
             if error is not None:
                 return error
         if not path.is_ascii and not self.smtputf8:
-            return c.S553_UTF8_WITHOUT_SMTPUTF8
+            return c.S553_UTF8_RECIPIENT_WITHOUT_SMTPUTF8
         if len(self.recipients) >= self.config.max_recipients:
             return c.S452_TOO_MANY_RECIPIENTS  # §4.5.3.1.10: 452, not 552
         mailbox = self._mailbox_of(path)

@@ -65,13 +65,11 @@ def test_pipelined_commands_are_answered_in_order() -> None:
     ]
 
 
-def test_enhanced_codes_follow_ehlo_but_not_helo() -> None:
-    ehlo = Pair.new()
-    ehlo.command("EHLO client.example.test")
-    assert ehlo.command("NOOP").reply.enhanced_code == "2.0.0"
-    helo = Pair.new()
-    helo.command("HELO client.example.test")
-    assert helo.command("NOOP").reply.enhanced_code is None
+def test_enhanced_codes_with_or_without_ehlo() -> None:
+    for opening in ("EHLO client.example.test", "HELO client.example.test"):
+        pair = Pair.new()
+        assert pair.command(opening).reply.enhanced_code is None
+        assert pair.command("NOOP").reply.enhanced_code == "2.0.0"
 
 
 def test_starttls_discards_pipelined_octets() -> None:
@@ -142,3 +140,10 @@ def test_stuffed_content_survives_any_split_through_the_server(
         replies += pair.send(wire[i : i + step])
     assert [r.reply.code for r in replies] == [250]
     assert pair.messages[0].content == content
+
+
+def test_text_line_limit_counts_the_crlf() -> None:
+    from reference_impl.smtp._data import longest_line_exceeds
+
+    assert not longest_line_exceeds(b"a" * 998 + b"\r\n", 1000)
+    assert longest_line_exceeds(b"a" * 999 + b"\r\n", 1000)

@@ -1,0 +1,51 @@
+"""Exceptions of the harness.
+
+Two families, kept apart on purpose (DESIGN principle 3): a ``HarnessError`` means the
+harness could not get a verdict (target unreachable, no reply in time), and is reported as
+an *error*; ``TargetClosedConnection`` is something the target did, and is a *failure*
+like any broken assertion.  Bad command-line or profile input is a ``ConfigurationError``,
+which the plugin and the CLI turn into usage errors.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "HarnessError",
+    "ProfileError",
+    "TargetClosedConnection",
+    "TargetTimeout",
+    "TargetUnreachable",
+    "TargetUrlError",
+]
+
+
+class HarnessError(Exception):
+    """The harness could not reach a verdict; reported as an error, never as a failure."""
+
+
+class TargetUnreachable(HarnessError):
+    """The TCP connection (or the TLS handshake setup) to the target could not be made."""
+
+
+class TargetTimeout(HarnessError):
+    """The target sent no complete reply before the deadline."""
+
+
+class TargetClosedConnection(AssertionError):
+    """The target closed or reset the connection where the test expected a reply.
+
+    An ``AssertionError``: closing early is the target's behaviour, so it is a verdict.
+    """
+
+
+class ConfigurationError(ValueError):
+    """Invalid user input: a target URL, a profile file, an option value."""
+
+
+class TargetUrlError(ConfigurationError):
+    """A target URL that cannot be used."""
+
+
+class ProfileError(ConfigurationError):
+    """A profile file that cannot be used."""

@@ -1,0 +1,133 @@
+"""Command-line options of the plugin: the "conformance" group and its ``type=`` parsers.
+
+Each parser raises ``argparse.ArgumentTypeError``, which pytest turns into a usage error
+naming the option, so bad input stops the run before any test starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ._errors import ConfigurationError
+from ._profile import Profile, load_profile
+from ._targets import SmtpTarget, parse_target
+
+__all__ = ["OPTIONS_KEY", "Options", "add_options", "options_of"]
+
+
+def target_url(text: str) -> SmtpTarget:
+    try:
+        return parse_target(text)
+    except ConfigurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def profile_file(text: str) -> Profile:
+    try:
+        return load_profile(Path(text))
+    except ConfigurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: the timeout must be a number above 0")
+    return value
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "mail protocol conformance (RFC-keyed suites)")
+    group.addoption(
+        "--target",
+        action="append",
+        type=target_url,
+        default=[],
+        metavar="URL",
+        help="server under test, e.g. smtp://127.0.0.1:2525, smtp+starttls://host, "
+        "smtps://host:465, submission://user:pass@host:587 (repeatable: each SMTP target "
+        "runs every test). Default: the target in --profile, else the embedded "
+        "reference servers on loopback.",
+    )
+    group.addoption(
+        "--profile",
+        type=profile_file,
+        default=None,
+        metavar="FILE",
+        help="profile TOML naming targets, TLS checking, accounts and whether mail may be "
+        "delivered (see docs/results-format.md and the README).",
+    )
+    group.addoption(
+        "--strict-should",
+        action="store_true",
+        default=False,
+        help="count a broken SHOULD as a failure (default: passed with a warning).",
+    )
+    group.addoption(
+        "--pcap",
+        action="store_true",
+        default=False,
+        help="write each test's sessions to <report-dir>/pcap/<test>.pcap "
+        "(open with: tshark -r FILE -d tcp.port==PORT,smtp).",
+    )
+    group.addoption(
+        "--report-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write results.json (and pcaps) into DIR.",
+    )
+    group.addoption(
+        "--conformance-timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for each reply or delivery (default: 10).",
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    targets: tuple[SmtpTarget, ...]
+    profile: Profile | None
+    strict_should: bool
+    pcap: bool
+    report_dir: Path | None
+    timeout: float
+
+
+OPTIONS_KEY = pytest.StashKey[Options]()
+
+
+def options_of(config: pytest.Config) -> Options:
+    """Read the options once; profile TLS settings apply to --target URLs as well."""
+    if OPTIONS_KEY in config.stash:
+        return config.stash[OPTIONS_KEY]
+    profile: Profile | None = config.getoption("profile")
+    targets: list[SmtpTarget] = list(config.getoption("target"))
+    if profile is not None:
+        if not targets and profile.smtp is not None:
+            targets = [profile.smtp]
+        targets = [target.with_tls(profile.tls) for target in targets]
+    report_dir: Path | None = config.getoption("report_dir")
+    pcap: bool = config.getoption("pcap")
+    if pcap and report_dir is None:
+        raise pytest.UsageError("--pcap needs --report-dir DIR to know where to write")
+    options = Options(
+        targets=tuple(targets),
+        profile=profile,
+        strict_should=config.getoption("strict_should"),
+        pcap=pcap,
+        report_dir=report_dir,
+        timeout=config.getoption("conformance_timeout"),
+    )
+    config.stash[OPTIONS_KEY] = options
+    return options

@@ -1,0 +1,345 @@
+"""A blocking SMTP client for conformance tests: every octet recorded, every read bounded.
+
+Unlike ``smtplib`` it never hides what the target did: replies keep their defects, bytes
+the server sends out of turn stay visible, and nothing is retried or repaired.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+import ssl
+import time
+
+from reference_impl.auth import (
+    cram_md5_response,
+    decode_sasl_base64,
+    encode_sasl_base64,
+    login_responses,
+    plain_response,
+)
+from reference_impl.smtp import Reply, ReplyReader
+
+from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
+from ._targets import Security, SmtpTarget
+from ._transcript import Transcript
+
+__all__ = ["DEFAULT_TIMEOUT", "SmtpSession", "dot_stuff", "tls_context"]
+
+DEFAULT_TIMEOUT = 10.0
+_RECV_SIZE = 65536
+
+
+def dot_stuff(body: bytes) -> bytes:
+    """Transparency (RFC 5321 §4.5.2): a line starting with "." gets one more "."."""
+    stuffed = body.replace(b"\r\n.", b"\r\n..")
+    return b"." + stuffed if stuffed.startswith(b".") else stuffed
+
+
+def tls_context(target: SmtpTarget) -> ssl.SSLContext:
+    """A client context from the target's TLS settings; no verification unless asked."""
+    if target.tls.verify:
+        cafile = str(target.tls.ca_file) if target.tls.ca_file else None
+        return ssl.create_default_context(cafile=cafile)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if exc.errno == errno.ECONNREFUSED:
+        return "connection refused"
+    return (exc.strerror or str(exc)).lower()
+
+
+class SmtpSession:
+    """One SMTP connection.  Create with ``SmtpSession.connect`` (reads the greeting)."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        *,
+        target: SmtpTarget,
+        transcript: Transcript,
+        label: str,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.target = target
+        self.transcript = transcript
+        self.label = label
+        self.timeout = timeout
+        self.extensions: dict[str, str] = {}
+        self.greeting: Reply | None = None
+        self.plaintext_after_starttls = b""
+        self.closed = False
+        self._sock: socket.socket = sock
+        self._reader = ReplyReader()
+        self._last_command = "the greeting"
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        target: SmtpTarget,
+        *,
+        transcript: Transcript | None = None,
+        label: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_greeting: bool = True,
+    ) -> SmtpSession:
+        """Open a TCP (for ``smtps://`` TLS) connection and, by default, read the greeting."""
+        transcript = transcript if transcript is not None else Transcript()
+        label = label or transcript.new_label("smtp")
+        try:
+            sock = socket.create_connection((target.host, target.port), timeout=timeout)
+        except OSError as exc:
+            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
+        transcript.open_session(
+            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
+        )
+        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
+        if target.security is Security.IMPLICIT:
+            session._wrap_tls()
+        if read_greeting:
+            session.greeting = session.read_reply()
+        return session
+
+    def close(self) -> None:
+        """Close the socket (idempotent); never sends QUIT by itself."""
+        if self.closed:
+            return
+        self.closed = True
+        self.transcript.note(self.label, "connection closed by the harness")
+        self._sock.close()
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def tls_active(self) -> bool:
+        return isinstance(self._sock, ssl.SSLSocket)
+
+    # -- raw I/O ----------------------------------------------------------------------------
+
+    def send(self, data: bytes) -> None:
+        """Send octets exactly as given."""
+        self._last_command = _describe(data)
+        self.transcript.sent(self.label, data)
+        try:
+            self._sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            self._closed_by_target(f"while sending ({_reason(exc)})")
+
+    def read_reply(self, timeout: float | None = None) -> Reply:
+        """Read one complete reply, waiting at most ``timeout`` (default: the session's)."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while True:
+            reply = self._reader.next_reply()
+            if reply is not None:
+                return reply
+            if not self._receive(deadline):
+                pending = self._reader.close()
+                if pending is not None:
+                    return pending
+                self._closed_by_target(f"without replying to {self._last_command}")
+            if time.monotonic() >= deadline and self._reader.next_reply() is None:
+                self._timed_out(limit)
+
+    def _receive(self, deadline: float) -> bool:
+        """Receive one chunk before the deadline; False when the target closed."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return True  # the caller checks the deadline
+        self._sock.settimeout(remaining)
+        try:
+            data = self._sock.recv(_RECV_SIZE)
+        except TimeoutError:
+            return True
+        except ConnectionResetError:
+            self.transcript.note(self.label, "connection reset by the target")
+            return False
+        if not data:
+            self.transcript.note(self.label, "connection closed by the target")
+            return False
+        self.transcript.received(self.label, data)
+        self._reader.feed(data)
+        return True
+
+    def _timed_out(self, limit: float) -> None:
+        self.transcript.note(self.label, f"no complete reply within {limit} s")
+        raise TargetTimeout(
+            f"no reply from {self.target.url} within {limit} s after {self._last_command}"
+        )
+
+    def _closed_by_target(self, what: str) -> None:
+        self.closed = True
+        self._sock.close()
+        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def command(self, line: str | bytes, *, timeout: float | None = None) -> Reply:
+        """Send one command line (CRLF appended) and read one reply."""
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        self.send(raw + b"\r\n")
+        return self.read_reply(timeout)
+
+    def ehlo(self, name: str = "conformance.test") -> Reply:
+        """EHLO (RFC 5321 §4.1.1.1); on 250 ``extensions`` maps keywords to parameters."""
+        reply = self.command(f"EHLO {name}")
+        if reply.code == 250:
+            self.extensions = _parse_extensions(reply)
+        return reply
+
+    def helo(self, name: str = "conformance.test") -> Reply:
+        return self.command(f"HELO {name}")
+
+    def establish(self, name: str = "conformance.test") -> Reply:
+        """EHLO, and for a STARTTLS-required target STARTTLS plus a fresh EHLO."""
+        reply = self.ehlo(name)
+        if self.target.security is Security.STARTTLS and not self.tls_active:
+            started = self.starttls()
+            if started.code != 220:
+                return started
+            reply = self.ehlo(name)
+        return reply
+
+    def mail(self, from_: str, params: str = "") -> Reply:
+        return self.command(f"MAIL FROM:<{from_}>" + (f" {params}" if params else ""))
+
+    def rcpt(self, to: str, params: str = "") -> Reply:
+        return self.command(f"RCPT TO:<{to}>" + (f" {params}" if params else ""))
+
+    def data(self, message: bytes) -> Reply:
+        """DATA; on 354 send ``message`` dot-stuffed and terminated; return the final reply.
+
+        ``message`` should use CRLF line ends; it is sent as given otherwise.
+        """
+        reply = self.command("DATA")
+        if reply.code != 354:
+            return reply
+        body = dot_stuff(message)
+        if body and not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        self.send(body + b".\r\n")
+        self._last_command = f"the end of data ({len(message)} octets)"
+        return self.read_reply()
+
+    def send_raw_data(self, payload: bytes) -> Reply:
+        """DATA; on 354 send ``payload`` verbatim (no stuffing, no terminator added)."""
+        reply = self.command("DATA")
+        if reply.code != 354:
+            return reply
+        self.send(payload)
+        self._last_command = f"a raw data payload ({len(payload)} octets)"
+        return self.read_reply()
+
+    def rset(self) -> Reply:
+        return self.command("RSET")
+
+    def noop(self) -> Reply:
+        return self.command("NOOP")
+
+    def quit(self) -> Reply:
+        """QUIT; the connection is left for ``expect_closed`` to observe."""
+        return self.command("QUIT")
+
+    def starttls(self) -> Reply:
+        """STARTTLS (RFC 3207); on 220 perform the handshake and forget the extensions.
+
+        Octets the server sent after the 220 and before the handshake are kept in
+        ``plaintext_after_starttls`` (they must not be read as protected replies).
+        """
+        reply = self.command("STARTTLS")
+        if reply.code == 220:
+            self.plaintext_after_starttls = self._reader.pending
+            self._reader = ReplyReader()
+            self._wrap_tls()
+            # RFC 3207 §4.2: the client MUST discard knowledge obtained before TLS.
+            self.extensions = {}
+        return reply
+
+    def _wrap_tls(self) -> None:
+        context = tls_context(self.target)
+        self._sock.settimeout(self.timeout)
+        try:
+            self._sock = context.wrap_socket(self._sock, server_hostname=self.target.server_name)
+        except TimeoutError:
+            self.transcript.note(self.label, "TLS handshake timed out")
+            raise TargetTimeout(
+                f"no TLS handshake from {self.target.url} within {self.timeout} s"
+            ) from None
+        except ssl.SSLError as exc:
+            self.transcript.note(self.label, f"TLS handshake failed: {exc}")
+            raise
+        assert isinstance(self._sock, ssl.SSLSocket)
+        cipher = self._sock.cipher()
+        self.transcript.note(
+            self.label, f"TLS started: {self._sock.version()} {cipher[0] if cipher else ''}"
+        )
+
+    # -- AUTH (RFC 4954) ----------------------------------------------------------------------
+
+    def auth_plain(self, user: str, password: str, authzid: str = "") -> Reply:
+        """AUTH PLAIN with an initial response (RFC 4616 §2)."""
+        message = plain_response(user, password, authzid)
+        return self.command(b"AUTH PLAIN " + encode_sasl_base64(message, initial_response=True))
+
+    def auth_login(self, user: str, password: str) -> Reply:
+        """AUTH LOGIN: user name and password each answer one 334 challenge."""
+        reply = self.command("AUTH LOGIN")
+        for answer in login_responses(user, password):
+            if reply.code != 334:
+                return reply
+            reply = self.command(encode_sasl_base64(answer))
+        return reply
+
+    def auth_cram_md5(self, user: str, password: str) -> Reply:
+        """AUTH CRAM-MD5 (RFC 2195): answer the challenge with an HMAC-MD5 digest."""
+        reply = self.command("AUTH CRAM-MD5")
+        if reply.code != 334:
+            return reply
+        challenge = decode_sasl_base64(reply.lines[0]) if reply.lines else None
+        if challenge is None:
+            return self.command(b"*")  # RFC 4954 §4: cancel an exchange we cannot answer
+        return self.command(encode_sasl_base64(cram_md5_response(challenge, user, password)))
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def expect_closed(self, timeout: float | None = None) -> bool:
+        """Wait until the target closes the connection; False if it is still open."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if not self._receive(deadline):
+                self.closed = True
+                self._sock.close()
+                return True
+        return False
+
+
+def _describe(data: bytes) -> str:
+    """How a timeout message names what was sent: the line, or its start and size."""
+    text = data.removesuffix(b"\r\n").decode("utf-8", "replace")
+    if len(data) <= 80 and "\n" not in text:
+        return repr(text)
+    return f"{len(data)} octets starting {text[:40]!r}"
+
+
+def _parse_extensions(reply: Reply) -> dict[str, str]:
+    """EHLO keywords (RFC 5321 §4.1.1.1), upper-cased, to their parameter strings."""
+    extensions: dict[str, str] = {}
+    for line in reply.lines[1:]:
+        keyword, _, params = line.decode("utf-8", "replace").strip().partition(" ")
+        if keyword:
+            extensions[keyword.upper()] = params.strip()
+    return extensions
+

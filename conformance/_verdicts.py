@@ -1,0 +1,149 @@
+"""Markers and verdicts (DESIGN principle 3).
+
+MUST broken -> failed.  SHOULD broken -> passed with a recorded warning ("warned"), failed
+under ``--strict-should``.  MAY broken -> warned.  A ``HarnessError`` -> error with a
+one-line reason, whichever phase raised it.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ._errors import HarnessError
+
+__all__ = [
+    "MARKERS",
+    "Level",
+    "Outcome",
+    "RfcKey",
+    "apply_verdict",
+    "requirement_text",
+    "rfc_key",
+    "rfc_marker_problem",
+]
+
+MARKERS = (
+    "rfc(number, section, level): the RFC requirement the test checks; "
+    "level is MUST, SHOULD or MAY",
+    "requires(capability): skip unless the target advertises this EHLO keyword",
+    "delivers: the test delivers mail; runs only when the profile allows delivery",
+)
+
+
+class Level(enum.StrEnum):
+    """Requirement levels of RFC 2119; "MUST NOT" and "SHOULD NOT" use MUST and SHOULD."""
+
+    MUST = "MUST"
+    SHOULD = "SHOULD"
+    MAY = "MAY"
+
+
+class Outcome(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNED = "warned"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RfcKey:
+    number: int
+    section: str
+    level: Level
+
+    def __str__(self) -> str:
+        return f"{self.level} (RFC {self.number} §{self.section})"
+
+
+def _rfc_args(mark: pytest.Mark) -> dict[str, Any]:
+    names = ("number", "section", "level")
+    if len(mark.args) > len(names):
+        raise TypeError("takes 3 arguments: number, section, level")
+    values = dict(zip(names, mark.args, strict=False))
+    for key, value in mark.kwargs.items():
+        if key not in names or key in values:
+            raise TypeError(f"unexpected or repeated argument {key!r}")
+        values[key] = value
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise TypeError(f"missing {', '.join(missing)}")
+    return values
+
+
+def rfc_marker_problem(item: pytest.Item) -> str | None:
+    """Why the item's rfc marker is invalid, or None if it is fine (or absent)."""
+    marks = list(item.iter_markers("rfc"))
+    if len(marks) > 1:
+        return f"{len(marks)} rfc markers; one requirement per test"
+    if not marks:
+        return None
+    try:
+        values = _rfc_args(marks[0])
+    except TypeError as exc:
+        return f"rfc marker {exc}"
+    number, section, level = values["number"], values["section"], values["level"]
+    if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
+        return f"rfc number must be a positive int, not {number!r}"
+    if not isinstance(section, str) or not section.strip():
+        return f"rfc section must be a non-empty string like '4.1.1.1', not {section!r}"
+    if level not in {member.value for member in Level}:
+        return f"rfc level must be MUST, SHOULD or MAY, not {level!r}"
+    return None
+
+
+def rfc_key(item: pytest.Item) -> RfcKey | None:
+    mark = item.get_closest_marker("rfc")
+    if mark is None or rfc_marker_problem(item) is not None:
+        return None
+    values = _rfc_args(mark)
+    return RfcKey(number=values["number"], section=values["section"], level=Level(values["level"]))
+
+
+def requirement_text(item: pytest.Item) -> str:
+    """The first paragraph of the test's docstring, on one line."""
+    obj = getattr(item, "obj", None)
+    doc = inspect.getdoc(obj) if obj is not None else None
+    if not doc:
+        return ""
+    return " ".join(doc.split("\n\n", 1)[0].split())
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def apply_verdict(
+    item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport, *, strict: bool
+) -> tuple[Outcome | None, str]:
+    """Adjust ``report`` in place; return the conformance outcome of this phase and why."""
+    excinfo = call.excinfo
+    if excinfo is None or not report.failed:
+        return None, ""
+    if isinstance(excinfo.value, HarnessError):
+        reason = _one_line(excinfo.value)
+        report.longrepr = reason  # one line: the harness fault, not a traceback
+        return Outcome.ERROR, reason
+    if call.when != "call" or not isinstance(excinfo.value, AssertionError):
+        return Outcome.FAILED, _one_line(excinfo.value)
+    key = rfc_key(item)
+    reason = _one_line(excinfo.value)
+    lenient = key is not None and (
+        key.level is Level.MAY or (key.level is Level.SHOULD and not strict)
+    )
+    if not lenient:
+        return Outcome.FAILED, reason
+    assert key is not None
+    message = f"{key} not met: {reason}"
+    report.sections.append(("conformance warning", report.longreprtext))
+    report.outcome = "passed"
+    report.longrepr = None
+    item.user_properties.append(("warning", message))
+    report.user_properties.append(("warning", message))
+    return Outcome.WARNED, message

@@ -1,0 +1,319 @@
+"""The ``conformance`` command: run the suites against a server, or serve the reference one."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import importlib.util
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._errors import ConfigurationError
+from ._options import positive_seconds, profile_file, target_url
+from ._profile import Profile
+from ._smtp_session import _reason
+from ._targets import SmtpTarget
+
+__all__ = ["main"]
+
+_SUITES = ("smtp", "pop3", "imap", "mime", "clients")
+_OUTCOMES = ("passed", "failed", "warned", "skipped", "error")
+
+_RUN_EPILOG = """\
+targets:
+  smtp://HOST[:PORT]             plain SMTP (port 25); STARTTLS tested where offered
+  smtp+starttls://HOST[:PORT]    STARTTLS required before mail (port 25)
+  smtps://HOST[:PORT]            implicit TLS (port 465)
+  submission://USER:PASS@HOST    message submission (port 587); %%-encode @ and : in PASS
+  Without a target (and without a profile naming one) the suites start the
+  reference servers on 127.0.0.1 ports chosen by the OS.
+
+verdicts:
+  MUST broken -> failed; SHOULD broken -> warned (failed with --strict-should);
+  MAY broken -> warned; extension not advertised -> skipped;
+  target unreachable or silent -> error (a harness problem, not a verdict).
+
+examples:
+  conformance run                                  # against the reference server
+  conformance run smtp://127.0.0.1:2525 -n 4
+  conformance run --profile postfix.toml --strict-should --pcap
+  conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
+
+output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
+junit.xml, allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
+(open: tshark -r FILE -d tcp.port==PORT,smtp).
+exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage or
+unreachable target, 4/5 pytest usage error / no tests collected.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conformance",
+        description="RFC conformance tests for mail servers (SMTP now; POP3/IMAP to come).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _add_run(commands: Any) -> None:
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suites against a server",
+        description="Run the RFC-keyed suites against TARGET (or the reference server) and "
+        "write a report.",
+        epilog=_RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument("targets", nargs="*", type=target_url, metavar="TARGET",
+                     help="server URL, e.g. smtp://127.0.0.1:2525 (see targets below)")
+    run.add_argument("--profile", type=profile_file, metavar="FILE",
+                     help="TOML profile: targets, TLS checking, accounts, delivery")
+    run.add_argument("--suite", action="append", choices=_SUITES, metavar="NAME",
+                     help="suite to run: smtp (default), pop3, imap, mime, clients; repeatable")
+    run.add_argument("--tests", action="append", metavar="PATH",
+                     help="run these test files or directories instead of the installed suites")
+    run.add_argument("-n", "--workers", type=int, metavar="N",
+                     help="run tests in N parallel processes (pytest-xdist)")
+    run.add_argument("--strict-should", action="store_true",
+                     help="count a broken SHOULD as a failure")
+    run.add_argument("--pcap", action="store_true",
+                     help="also write each test's sessions as pcap files")
+    run.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
+                     help="parent directory of the run's report directory (default: reports)")
+    run.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="SECONDS",
+                     help="how long to wait for each reply (default: 10)")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="-- PYTEST-ARGS",
+                     help="anything after -- is passed to pytest (e.g. -- -k ehlo -x)")
+
+
+def _add_serve(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="run a reference server in the foreground",
+        description="Run the reference SMTP server on HOST:PORT until Ctrl-C, logging each "
+        "connection.  Mail is stored in --store (a temporary directory by default).  "
+        "Without --config two demo users exist: alice / alice-password and "
+        "bob / bob-password, at alice@example.test and bob@example.test.",
+    )
+    serve.add_argument("protocol", choices=["smtp"], help="which server (smtp)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=2525, help="port to listen on (2525)")
+    serve.add_argument("--config", type=Path, metavar="ACCOUNTS.TOML",
+                       help="accounts file: local_domains = [...] and [[users]] tables "
+                       "with name, password, addresses")
+    serve.add_argument("--store", type=Path, metavar="DIR",
+                       help="directory for the mail store (default: a new temporary one)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return _serve(args)
+
+
+# -- run -------------------------------------------------------------------------------------
+
+
+def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
+    targets: list[SmtpTarget] = list(args.targets)
+    profile: Profile | None = args.profile
+    if not targets and profile is not None and profile.smtp is not None:
+        targets = [profile.smtp]
+    return targets
+
+
+def _unreachable(targets: list[SmtpTarget], timeout: float) -> str | None:
+    """The first target that refuses a TCP connection, as one line; None if all answer."""
+    for target in targets:
+        try:
+            with socket.create_connection((target.host, target.port), timeout=timeout):
+                pass
+        except OSError as exc:
+            return (
+                f"conformance: cannot connect to {target.url} ({_reason(exc)}); "
+                "is the server running?"
+            )
+    return None
+
+
+def _run_name(targets: list[SmtpTarget]) -> str:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
+    return f"{stamp}-{kind}"
+
+
+def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
+    # Our own ini file keeps a project's pytest configuration in the working directory
+    # (addopts, plugins) out of the run.
+    ini = report_dir / "pytest.ini"
+    ini.write_text("[pytest]\n", encoding="utf-8")
+    pytest_args = ["-c", str(ini), "--rootdir", str(_rootdir(args)), "-p", "no:cacheprovider"]
+    pytest_args += ["--strict-markers", "--report-dir", str(report_dir)]
+    pytest_args += ["--junitxml", str(report_dir / "junit.xml")]
+    pytest_args += ["--alluredir", str(report_dir / "allure-results")]
+    pytest_args += ["--conformance-timeout", str(args.timeout)]
+    for target in args.targets:
+        pytest_args += ["--target", _url_with_credentials(target)]
+    if args.profile is not None and args.profile.source is not None:
+        pytest_args += ["--profile", str(args.profile.source)]
+    if args.workers:
+        pytest_args += ["-n", str(args.workers)]
+    if args.strict_should:
+        pytest_args.append("--strict-should")
+    if args.pcap:
+        pytest_args.append("--pcap")
+    extra = [arg for arg in args.pytest_args if arg != "--"] if args.pytest_args else []
+    if args.tests:
+        return [*pytest_args, *extra, *args.tests]
+    suites = [f"suites.{name}" for name in args.suite or ["smtp"]]
+    return [*pytest_args, *extra, "--pyargs", *suites]
+
+
+def _rootdir(args: argparse.Namespace) -> Path:
+    """Where test ids are relative to: "suites/smtp/test_x.py::test_y" for the suites."""
+    if args.tests:
+        paths = [Path(test).resolve() for test in args.tests]
+        common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in paths]))
+        return common
+    spec = importlib.util.find_spec("suites")
+    if spec is None or spec.origin is None:
+        return Path.cwd()
+    return Path(spec.origin).parent.parent
+
+
+def _url_with_credentials(target: SmtpTarget) -> str:
+    from urllib.parse import quote
+
+    if target.user is None:
+        return target.url
+    password = f":{quote(target.password, safe='')}" if target.password is not None else ""
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return f"{target.scheme}://{quote(target.user, safe='')}{password}@{host}:{target.port}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    for name in args.suite or []:
+        if importlib.util.find_spec(f"suites.{name}") is None:
+            print(f"conformance: the {name} suite is not installed yet", file=sys.stderr)
+            return 2
+    targets = _targets_of(args)
+    problem = _unreachable(targets, min(args.timeout, 3.0))
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    report_dir = args.report_dir / _run_name(targets)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    code = int(pytest.main(_pytest_args(args, report_dir)))
+    results = report_dir / "results.json"
+    if not results.is_file():
+        return code or 3
+    document = json.loads(results.read_text(encoding="utf-8"))
+    print(_summary_table(document["results"]))
+    print(f"\nresults: {report_dir / 'results.json'}")
+    print(f"junit:   {report_dir / 'junit.xml'}")
+    print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
+    if args.pcap:
+        print(f"pcap:    {report_dir / 'pcap'}")
+    summary = document["summary"]
+    if summary.get("failed") or summary.get("error"):
+        return 1
+    return code if code not in (0, 1) else 0
+
+
+def _summary_table(results: list[dict[str, Any]]) -> str:
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for result in results:
+        rfc = f"RFC {result['rfc']}" if result.get("rfc") else "-"
+        key = (rfc, str(result.get("section") or "-"))
+        counts.setdefault(key, Counter())[result["outcome"]] += 1
+    header = ["requirement", "section", *_OUTCOMES]
+    rows = [[rfc, section, *(str(c[o]) for o in _OUTCOMES)]
+            for (rfc, section), c in sorted(counts.items(), key=_sort_key)]
+    total: Counter[str] = Counter(result["outcome"] for result in results)
+    rows.append(["total", "", *(str(total[o]) for o in _OUTCOMES)])
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in [header, *rows]]
+    return "\n" + "\n".join(lines)
+
+
+def _sort_key(item: tuple[tuple[str, str], Counter[str]]) -> tuple[str, list[int | str]]:
+    (rfc, section), _ = item
+    parts: list[int | str] = [int(p) if p.isdigit() else p for p in section.split(".")]
+    return rfc.zfill(12), [p if isinstance(p, int) else 0 for p in parts]
+
+
+# -- serve -----------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
+                        stream=sys.stderr)
+    try:
+        from reference_impl.smtp._config import ServerConfig
+        from reference_impl.smtp.server import Listener, start_server
+        from reference_impl.store import Accounts, AccountsError, MailStore
+    except ImportError as exc:
+        print(f"conformance: the reference SMTP server is not available ({exc})",
+              file=sys.stderr)
+        return 2
+    try:
+        accounts = Accounts.from_toml(args.config) if args.config else _demo_accounts(Accounts)
+    except (OSError, AccountsError, ConfigurationError) as exc:
+        print(f"conformance: cannot load accounts from {args.config}: {exc}", file=sys.stderr)
+        return 2
+    store_dir = args.store or Path(tempfile.mkdtemp(prefix="conformance-store-"))
+    with MailStore(store_dir) as store:
+        listener = Listener(config=ServerConfig(accounts=accounts), store=store)
+
+        async def serve() -> None:
+            server = await start_server(listener, host=args.host, port=args.port)
+            port = server.sockets[0].getsockname()[1]
+            print(f"conformance: reference SMTP server on {args.host}:{port}, "
+                  f"mail stored in {store_dir}; Ctrl-C stops it", file=sys.stderr, flush=True)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            async with server:
+                await stop.wait()
+            print("conformance: stopped", file=sys.stderr)
+
+        try:
+            asyncio.run(serve())
+        except OSError as exc:
+            print(f"conformance: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                  file=sys.stderr)
+            return 2
+    return 0
+
+
+def _demo_accounts(accounts_class: Any) -> Any:
+    users = [("alice", "alice-password"), ("bob", "bob-password")]
+    return accounts_class.from_mapping({
+        "local_domains": ["example.test"],
+        "users": [{"name": n, "password": p, "addresses": [f"{n}@example.test"]}
+                  for n, p in users],
+    })
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())

@@ -1,0 +1,176 @@
+"""The pytest plugin (entry point ``pytest11: conformance``): hooks only.
+
+Options live in ``_options``, fixtures in ``_fixtures``, verdict rules in ``_verdicts``,
+results.json in ``_results``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from . import _fixtures
+from ._options import add_options, options_of
+from ._pcap import write_pcap
+from ._results import ResultsCollector, report_info
+from ._targets import SmtpTarget
+from ._transcript import Transcript
+from ._verdicts import MARKERS, Outcome, apply_verdict, requirement_text, rfc_key
+from ._verdicts import rfc_marker_problem as _rfc_problem
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    config.pluginmanager.register(_fixtures, "conformance-fixtures")
+    config.pluginmanager.register(_RunReports(config), "conformance-reports")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Module | pytest.Class, name: str, obj: object
+) -> Generator[None, Any, Any]:
+    """A test with an invalid marker is a collection error of its module (also under -n)."""
+    result = yield
+    made = result if isinstance(result, list) else [result]
+    problems = [
+        f"{item.name}: {problem}"
+        for item in made
+        if isinstance(item, pytest.Item) and (problem := _marker_problem(item))
+    ]
+    if problems:
+        raise collector.CollectError("invalid conformance markers:\n  " + "\n  ".join(problems))
+    return result
+
+
+def _marker_problem(item: pytest.Item) -> str | None:
+    problem = _rfc_problem(item)
+    if problem is None:
+        for mark in item.iter_markers("requires"):
+            if len(mark.args) != 1 or mark.kwargs or not isinstance(mark.args[0], str):
+                problem = "requires marker takes one capability name, e.g. requires('STARTTLS')"
+    return problem
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    targets = options_of(metafunc.config).targets
+    if "smtp_target" in metafunc.fixturenames and len(targets) > 1:
+        ids = [target.url for target in targets]
+        metafunc.parametrize("smtp_target", targets, ids=ids, indirect=True, scope="session")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _fixtures.TRANSCRIPT_KEY not in item.stash:
+        item.stash[_fixtures.TRANSCRIPT_KEY] = Transcript()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    options = options_of(item.config)
+    outcome, reason = apply_verdict(item, call, report, strict=options.strict_should)
+    transcript = item.stash.get(_fixtures.TRANSCRIPT_KEY, None)
+    text = transcript.render() if transcript else ""
+    info = _static_info(item)
+    info.update(outcome=outcome.value if outcome else None, reason=reason)
+    if text and call.when in ("call", "teardown"):
+        report.sections.append(("transcript", text))
+    if call.when == "teardown" and transcript:
+        info["transcript"] = text
+        report.user_properties.append(("transcript", text))
+        _attach_to_allure(item.config, text)
+        if options.pcap and options.report_dir is not None and transcript.sessions:
+            write_pcap(transcript, options.report_dir / "pcap" / f"{_safe(item.nodeid)}.pcap")
+    report.conformance = info  # type: ignore[attr-defined]
+    return report
+
+
+def _static_info(item: pytest.Item) -> dict[str, Any]:
+    key = rfc_key(item)
+    funcargs: dict[str, Any] = getattr(item, "funcargs", {})
+    target = funcargs.get("smtp_target")
+    return {
+        "protocol": _protocol(item),
+        "rfc": key.number if key else None,
+        "section": key.section if key else None,
+        "level": key.level.value if key else None,
+        "requirement": requirement_text(item),
+        "target": target.url if isinstance(target, SmtpTarget) else None,
+    }
+
+
+def _protocol(item: pytest.Item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    if any(name.startswith("smtp") for name in names):
+        return "smtp"
+    match = re.search(r"suites[/.](\w+)", item.nodeid)
+    return match.group(1) if match else None
+
+
+def _safe(nodeid: str) -> str:
+    return _UNSAFE.sub("_", nodeid).strip("_")[:200]
+
+
+def _attach_to_allure(config: pytest.Config, text: str) -> None:
+    if not getattr(config.option, "allure_report_dir", None):
+        return
+    import allure
+
+    allure.attach(text, name="transcript", attachment_type=allure.attachment_type.TEXT)
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    outcome = report_info(report).get("outcome")
+    if outcome == Outcome.WARNED and report.when == "call":
+        return "warned", "W", ("WARNED", {"yellow": True})
+    if outcome == Outcome.ERROR and report.when == "call":
+        return "error", "E", ("ERROR", {"red": True})
+    return None
+
+
+class _RunReports:
+    """Per-run state on the controller (or the only process): warnings and results.json."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.warnings: list[tuple[str, str]] = []
+        self.collector: ResultsCollector | None = None
+        options = options_of(config)
+        if options.report_dir is not None and not hasattr(config, "workerinput"):
+            targets = [t.url for t in options.targets] or ["embedded reference servers"]
+            self.collector = ResultsCollector(config, targets)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        info = report_info(report)
+        if info.get("outcome") == Outcome.WARNED:
+            self.warnings.append((report.nodeid, str(info.get("reason", ""))))
+        if self.collector is not None:
+            self.collector.add(report)
+
+    def pytest_sessionfinish(self) -> None:
+        report_dir = options_of(self.config).report_dir
+        if self.collector is not None and report_dir is not None:
+            self.collector.write(report_dir)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.warnings:
+            terminalreporter.section("conformance warnings (SHOULD/MAY not met)", yellow=True)
+            for nodeid, reason in self.warnings:
+                terminalreporter.line(f"WARNED {nodeid} - {reason}")
+        report_dir = options_of(self.config).report_dir
+        if self.collector is not None and report_dir is not None:
+            terminalreporter.line(f"conformance results: {report_dir / 'results.json'}")

@@ -1,0 +1,163 @@
+"""Shared steps of the RFC 5321 core suites: opening a session, a transaction, a message.
+
+Every helper asserts what it needs with a message saying what was sent, what was expected
+and what came back, so a failure in a preparatory step is reported as clearly as the
+requirement under test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import uuid
+
+import pytest
+
+from conformance import Account, HarnessError, Readback, Security, SmtpSession
+from reference_impl.smtp import Reply
+
+__all__ = [
+    "ADDRESS_LITERAL",
+    "DOMAIN",
+    "MessageParts",
+    "as_stored",
+    "begin_transaction",
+    "deliver",
+    "delivered",
+    "helo_ready",
+    "make_message",
+    "new_marker",
+    "ready",
+    "recipients_ready",
+    "reply_after_quit",
+    "unknown_address",
+]
+
+# RFC 5321 §4.1.2 / §4.1.3, ASCII only: what may follow a 220 or begin an EHLO reply.
+DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+ADDRESS_LITERAL = (
+    r"\[(?:[0-9.]+|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]"
+)
+
+
+def new_marker() -> bytes:
+    """A unique token to find one test's message among everything delivered."""
+    return f"conformance-{uuid.uuid4().hex}".encode("ascii")
+
+
+def ready(smtp: SmtpSession, name: str = "conformance.test") -> Reply:
+    """EHLO (and STARTTLS where the target requires it); the 250 is asserted."""
+    reply = smtp.establish(name)
+    assert reply.code == 250, f"sent 'EHLO {name}', expected 250, got {reply}"
+    return reply
+
+
+def helo_ready(smtp: SmtpSession) -> Reply:
+    """HELO (after STARTTLS where the target requires it); the reply is returned as is."""
+    if smtp.target.security is Security.STARTTLS and not smtp.tls_active:
+        smtp.ehlo()
+        started = smtp.starttls()
+        assert started.code == 220, f"sent STARTTLS, expected 220, got {started}"
+    return smtp.helo()
+
+
+def begin_transaction(smtp: SmtpSession, sender: Account, name: str = "conformance.test") -> None:
+    """EHLO then MAIL FROM the sender account, both asserted."""
+    ready(smtp, name)
+    reply = smtp.mail(sender.address)
+    assert reply.code == 250, f"sent 'MAIL FROM:<{sender.address}>', expected 250, got {reply}"
+
+
+def recipients_ready(
+    smtp: SmtpSession, sender: Account, *recipients: Account, name: str = "conformance.test"
+) -> None:
+    """EHLO, MAIL and one RCPT per recipient; each accepted (250 or 251, §3.3/§3.4)."""
+    begin_transaction(smtp, sender, name)
+    for recipient in recipients:
+        reply = smtp.rcpt(recipient.address)
+        assert reply.code in (250, 251), (
+            f"sent 'RCPT TO:<{recipient.address}>', expected 250 or 251, got {reply}"
+        )
+
+
+def unknown_address(accounts: tuple[Account, ...]) -> str:
+    """An address at the profile's domain that no account has."""
+    domain = accounts[0].address.rpartition("@")[2]
+    return f"no-such-user-{uuid.uuid4().hex[:12]}@{domain}"
+
+
+class MessageParts:
+    """A message as sent: ``header`` and ``body`` in CRLF form; ``data`` is both."""
+
+    def __init__(self, header: bytes, body: bytes) -> None:
+        self.header = header
+        self.body = body
+
+    @property
+    def data(self) -> bytes:
+        return self.header + b"\r\n" + self.body
+
+
+def make_message(
+    sender: Account, recipient: Account, marker: bytes, body: bytes = b"", extra: bytes = b""
+) -> MessageParts:
+    """A complete RFC 5322 message carrying ``marker``.
+
+    Date, From and Message-ID are present so no server needs to add any header field
+    to our block: everything a server adds then sits above it.
+    """
+    header = (
+        b"Date: Mon, 01 Jan 2024 00:00:00 +0000\r\n"
+        b"From: <" + sender.address.encode() + b">\r\n"
+        b"To: <" + recipient.address.encode() + b">\r\n"
+        b"Subject: RFC 5321 conformance " + marker + b"\r\n"
+        b"Message-ID: <" + marker + b"@conformance.test>\r\n" + extra
+    )
+    return MessageParts(header, body or b"Marker " + marker + b"\r\n")
+
+
+def deliver(smtp: SmtpSession, sender: Account, recipient: Account, message: bytes) -> Reply:
+    """A whole transaction; the 354 and the final 250 are asserted."""
+    recipients_ready(smtp, sender, recipient)
+    reply = smtp.data(message)
+    assert reply.code == 250, (
+        f"sent DATA and a {len(message)}-octet message, expected 354 then 250, got {reply}"
+    )
+    return reply
+
+
+def as_stored(sent: bytes, stored: bytes) -> bytes:
+    """``sent`` in the line-end convention of the mail store.
+
+    Maildir stores (Postfix local, Dovecot) keep messages with LF line ends; that is a
+    local storage convention (§4.5.2 allows reversible transformations), not a change of
+    content, so compare in the store's convention when it holds no CRLF at all.
+    """
+    if b"\r\n" not in stored and b"\n" in stored:
+        return sent.replace(b"\r\n", b"\n")
+    return sent
+
+
+def delivered(readback: Readback, address: str, marker: bytes) -> bytes | None:
+    """The newest message for ``address`` containing ``marker`` already stored, or None."""
+    try:
+        return readback.wait_for(address, marker, timeout=0)
+    except pytest.fail.Exception:
+        return None
+
+
+def reply_after_quit(smtp: SmtpSession) -> Reply | None:
+    """Send QUIT and read the next reply; None if the server had already closed."""
+    with contextlib.suppress(AssertionError, HarnessError, OSError):
+        return smtp.quit()
+    return None
+
+
+def first_word(reply: Reply) -> str:
+    """The text after the code up to the first space, of the first line."""
+    text = reply.lines[0].decode("utf-8", "replace") if reply.lines else ""
+    return text.split(" ", 1)[0]
+
+
+def is_domain_or_literal(word: str) -> bool:
+    return re.fullmatch(f"{DOMAIN}|{ADDRESS_LITERAL}", word) is not None

@@ -57,9 +57,10 @@ class _Stream:
             src=_CLIENT_MAC if client_side else _SERVER_MAC,
             dst=_SERVER_MAC if client_side else _CLIENT_MAC,
         )
-        ip = IP(src=_CLIENT_IP if client_side else self.info.host, dst=(
-            self.info.host if client_side else _CLIENT_IP
-        ))
+        ip = IP(
+            src=_CLIENT_IP if client_side else self.info.host,
+            dst=(self.info.host if client_side else _CLIENT_IP),
+        )
         packet = ether / ip / tcp
         if payload:
             packet = packet / Raw(load=payload)

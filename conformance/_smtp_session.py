@@ -342,4 +342,3 @@ def _parse_extensions(reply: Reply) -> dict[str, str]:
         if keyword:
             extensions[keyword.upper()] = params.strip()
     return extensions
-

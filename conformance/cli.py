@@ -80,26 +80,59 @@ def _add_run(commands: Any) -> None:
         epilog=_RUN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("targets", nargs="*", type=target_url, metavar="TARGET",
-                     help="server URL, e.g. smtp://127.0.0.1:2525 (see targets below)")
-    run.add_argument("--profile", type=profile_file, metavar="FILE",
-                     help="TOML profile: targets, TLS checking, accounts, delivery")
-    run.add_argument("--suite", action="append", choices=_SUITES, metavar="NAME",
-                     help="suite to run: smtp (default), pop3, imap, mime, clients; repeatable")
-    run.add_argument("--tests", action="append", metavar="PATH",
-                     help="run these test files or directories instead of the installed suites")
-    run.add_argument("-n", "--workers", type=int, metavar="N",
-                     help="run tests in N parallel processes (pytest-xdist)")
-    run.add_argument("--strict-should", action="store_true",
-                     help="count a broken SHOULD as a failure")
-    run.add_argument("--pcap", action="store_true",
-                     help="also write each test's sessions as pcap files")
-    run.add_argument("--report-dir", type=Path, default=Path("reports"), metavar="DIR",
-                     help="parent directory of the run's report directory (default: reports)")
-    run.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="SECONDS",
-                     help="how long to wait for each reply (default: 10)")
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="-- PYTEST-ARGS",
-                     help="anything after -- is passed to pytest (e.g. -- -k ehlo -x)")
+    run.add_argument(
+        "targets",
+        nargs="*",
+        type=target_url,
+        metavar="TARGET",
+        help="server URL, e.g. smtp://127.0.0.1:2525 (see targets below)",
+    )
+    run.add_argument(
+        "--profile",
+        type=profile_file,
+        metavar="FILE",
+        help="TOML profile: targets, TLS checking, accounts, delivery",
+    )
+    run.add_argument(
+        "--suite",
+        action="append",
+        choices=_SUITES,
+        metavar="NAME",
+        help="suite to run: smtp (default), pop3, imap, mime, clients; repeatable",
+    )
+    run.add_argument(
+        "--tests",
+        action="append",
+        metavar="PATH",
+        help="run these test files or directories instead of the installed suites",
+    )
+    run.add_argument(
+        "-n",
+        "--workers",
+        type=int,
+        metavar="N",
+        help="run tests in N parallel processes (pytest-xdist)",
+    )
+    run.add_argument(
+        "--strict-should", action="store_true", help="count a broken SHOULD as a failure"
+    )
+    run.add_argument(
+        "--pcap", action="store_true", help="also write each test's sessions as pcap files"
+    )
+    run.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="parent directory of the run's report directory (default: reports)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to wait for each reply (default: 10)",
+    )
 
 
 def _add_serve(commands: Any) -> None:
@@ -114,15 +147,27 @@ def _add_serve(commands: Any) -> None:
     serve.add_argument("protocol", choices=["smtp"], help="which server (smtp)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=2525, help="port to listen on (2525)")
-    serve.add_argument("--config", type=Path, metavar="ACCOUNTS.TOML",
-                       help="accounts file: local_domains = [...] and [[users]] tables "
-                       "with name, password, addresses")
-    serve.add_argument("--store", type=Path, metavar="DIR",
-                       help="directory for the mail store (default: a new temporary one)")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        metavar="ACCOUNTS.TOML",
+        help="accounts file: local_domains = [...] and [[users]] tables "
+        "with name, password, addresses",
+    )
+    serve.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="directory for the mail store (default: a new temporary one)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Everything after "--" belongs to pytest; split it off before argparse sees it.
+    cut = words.index("--") if "--" in words else len(words)
+    args = _parser().parse_args(words[:cut])
+    args.pytest_args = words[cut + 1 :]
     if args.command == "run":
         return _run(args)
     return _serve(args)
@@ -179,7 +224,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args.append("--strict-should")
     if args.pcap:
         pytest_args.append("--pcap")
-    extra = [arg for arg in args.pytest_args if arg != "--"] if args.pytest_args else []
+    extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
     suites = [f"suites.{name}" for name in args.suite or ["smtp"]]
@@ -244,13 +289,17 @@ def _summary_table(results: list[dict[str, Any]]) -> str:
         key = (rfc, str(result.get("section") or "-"))
         counts.setdefault(key, Counter())[result["outcome"]] += 1
     header = ["requirement", "section", *_OUTCOMES]
-    rows = [[rfc, section, *(str(c[o]) for o in _OUTCOMES)]
-            for (rfc, section), c in sorted(counts.items(), key=_sort_key)]
+    rows = [
+        [rfc, section, *(str(c[o]) for o in _OUTCOMES)]
+        for (rfc, section), c in sorted(counts.items(), key=_sort_key)
+    ]
     total: Counter[str] = Counter(result["outcome"] for result in results)
     rows.append(["total", "", *(str(total[o]) for o in _OUTCOMES)])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    ]
     return "\n" + "\n".join(lines)
 
 
@@ -264,15 +313,15 @@ def _sort_key(item: tuple[tuple[str, str], Counter[str]]) -> tuple[str, list[int
 
 
 def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
+    )
     try:
         from reference_impl.smtp._config import ServerConfig
         from reference_impl.smtp.server import Listener, start_server
         from reference_impl.store import Accounts, AccountsError, MailStore
     except ImportError as exc:
-        print(f"conformance: the reference SMTP server is not available ({exc})",
-              file=sys.stderr)
+        print(f"conformance: the reference SMTP server is not available ({exc})", file=sys.stderr)
         return 2
     try:
         accounts = Accounts.from_toml(args.config) if args.config else _demo_accounts(Accounts)
@@ -286,8 +335,12 @@ def _serve(args: argparse.Namespace) -> int:
         async def serve() -> None:
             server = await start_server(listener, host=args.host, port=args.port)
             port = server.sockets[0].getsockname()[1]
-            print(f"conformance: reference SMTP server on {args.host}:{port}, "
-                  f"mail stored in {store_dir}; Ctrl-C stops it", file=sys.stderr, flush=True)
+            print(
+                f"conformance: reference SMTP server on {args.host}:{port}, "
+                f"mail stored in {store_dir}; Ctrl-C stops it",
+                file=sys.stderr,
+                flush=True,
+            )
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
@@ -299,19 +352,24 @@ def _serve(args: argparse.Namespace) -> int:
         try:
             asyncio.run(serve())
         except OSError as exc:
-            print(f"conformance: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-                  file=sys.stderr)
+            print(
+                f"conformance: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+                file=sys.stderr,
+            )
             return 2
     return 0
 
 
 def _demo_accounts(accounts_class: Any) -> Any:
     users = [("alice", "alice-password"), ("bob", "bob-password")]
-    return accounts_class.from_mapping({
-        "local_domains": ["example.test"],
-        "users": [{"name": n, "password": p, "addresses": [f"{n}@example.test"]}
-                  for n, p in users],
-    })
+    return accounts_class.from_mapping(
+        {
+            "local_domains": ["example.test"],
+            "users": [
+                {"name": n, "password": p, "addresses": [f"{n}@example.test"]} for n, p in users
+            ],
+        }
+    )
 
 
 if __name__ == "__main__":

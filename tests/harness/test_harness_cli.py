@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -19,7 +20,9 @@ def test_closed_port_gives_one_line_and_exit_2_quickly(closed_port: int) -> None
     started = time.monotonic()
     done = subprocess.run(
         [*CONFORMANCE, "run", f"smtp://127.0.0.1:{closed_port}"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     elapsed = time.monotonic() - started
     assert done.returncode == 2
@@ -42,8 +45,16 @@ def test_help_explains_targets_verdicts_and_outputs(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     text = capsys.readouterr().out
-    for needle in ("smtp+starttls://", "smtps://", "submission://USER:PASS@HOST", "--profile",
-                   "SHOULD broken -> warned", "results.json", "exit status", "-n N"):
+    for needle in (
+        "smtp+starttls://",
+        "smtps://",
+        "submission://USER:PASS@HOST",
+        "--profile",
+        "SHOULD broken -> warned",
+        "results.json",
+        "exit status",
+        "-n N",
+    ):
         assert needle in text, needle
     with pytest.raises(SystemExit):
         main(["serve", "--help"])
@@ -64,9 +75,20 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
         "    assert smtp.noop().code == 299\n"
     )
     done = subprocess.run(
-        [*CONFORMANCE, "run", "--tests", str(tests), "--report-dir", str(tmp_path / "r"),
-         "-n", "2"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            *CONFORMANCE,
+            "run",
+            "--tests",
+            str(tests),
+            "--report-dir",
+            str(tmp_path / "r"),
+            "-n",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     (run_dir,) = (tmp_path / "r").iterdir()
@@ -74,14 +96,23 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
     assert (run_dir / "junit.xml").is_file() and (run_dir / "allure-results").is_dir()
     results = json.loads((run_dir / "results.json").read_text())
     assert {r["id"]: r["outcome"] for r in results["results"]} == {
-        "test_mini.py::test_ehlo": "passed", "test_mini.py::test_noop": "warned"
+        "test_mini.py::test_ehlo": "passed",
+        "test_mini.py::test_noop": "warned",
     }
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.startswith("requirement"))
-    assert header.split() == ["requirement", "section", "passed", "failed", "warned",
-                              "skipped", "error"]
-    assert any(line.split() == ["RFC", "5321", "4.1.1.9", "0", "0", "1", "0", "0"]
-               for line in lines)
+    assert header.split() == [
+        "requirement",
+        "section",
+        "passed",
+        "failed",
+        "warned",
+        "skipped",
+        "error",
+    ]
+    assert any(
+        line.split() == ["RFC", "5321", "4.1.1.9", "0", "0", "1", "0", "0"] for line in lines
+    )
     assert f"results: {run_dir / 'results.json'}" in done.stdout
 
 
@@ -96,6 +127,22 @@ def test_run_exits_1_on_failure(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         [*CONFORMANCE, "run", "--tests", str(tests), "--report-dir", str(tmp_path / "r")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_arguments_after_double_dash_go_to_pytest(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    def fake_run(args: argparse.Namespace) -> int:
+        seen.append(args.pytest_args)
+        return 0
+
+    monkeypatch.setattr("conformance.cli._run", fake_run)
+    assert main(["run", "smtp://127.0.0.1:2525", "--pcap", "--", "-k", "ehlo", "-x"]) == 0
+    assert main(["run"]) == 0
+    assert seen == [["-k", "ehlo", "-x"], []]

@@ -79,13 +79,21 @@ def test_verdicts_and_results_json(pytester: pytest.Pytester) -> None:
     )
     document = _results(pytester.path / "out")
     assert document["summary"] == {
-        "total": 5, "passed": 1, "failed": 1, "warned": 2, "skipped": 1, "error": 0
+        "total": 5,
+        "passed": 1,
+        "failed": 1,
+        "warned": 2,
+        "skipped": 1,
+        "error": 0,
     }
     results = _by_name(document)
     passed = results["test_must_pass"]
     assert passed["requirement"] == "A server MUST answer EHLO with 250."
     assert (passed["protocol"], passed["rfc"], passed["section"], passed["level"]) == (
-        "smtp", 5321, "4.1.1.1", "MUST"
+        "smtp",
+        5321,
+        "4.1.1.1",
+        "MUST",
     )
     assert passed["target"].startswith("smtp://127.0.0.1:")
     assert "C: EHLO conformance.test\\r\\n" in passed["transcript"]
@@ -129,8 +137,7 @@ def test_unreachable_target_is_an_error_with_one_line(
     result = _run(pytester, "--target", f"smtp://127.0.0.1:{closed_port}", "--report-dir", "o")
     result.assert_outcomes(errors=5)  # the requires probe cannot connect either
     line = (
-        f"TargetUnreachable: cannot connect to smtp://127.0.0.1:{closed_port}: "
-        "connection refused"
+        f"TargetUnreachable: cannot connect to smtp://127.0.0.1:{closed_port}: connection refused"
     )
     result.stdout.fnmatch_lines([line])
     assert "Traceback" not in result.stdout.str()
@@ -189,8 +196,11 @@ def test_invalid_markers_are_collection_errors(
         # pytest stops with INTERRUPTED; xdist reports the error and TESTS_FAILED.
         assert result.ret in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.TESTS_FAILED)
         result.stdout.fnmatch_lines(
-            ["*ERROR collecting test_bad.py*", "*invalid conformance markers:*",
-             f"*test_x: {problem}*"]
+            [
+                "*ERROR collecting test_bad.py*",
+                "*invalid conformance markers:*",
+                f"*test_x: {problem}*",
+            ]
         )
         assert "INTERNALERROR" not in result.stdout.str()
 
@@ -329,8 +339,16 @@ def test_several_targets_parametrize_the_tests(
 def test_xdist_keeps_verdicts_transcripts_and_pcaps(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_suite=SUITE)
     result = pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "-n", "2", "--report-dir", "out", "--pcap",
-        "--junitxml", "junit.xml", "-rA",
+        "-p",
+        "no:cacheprovider",
+        "-n",
+        "2",
+        "--report-dir",
+        "out",
+        "--pcap",
+        "--junitxml",
+        "junit.xml",
+        "-rA",
     )
     assert _outcomes(result) == {"passed": 1, "failed": 1, "skipped": 1, "warned": 2}
     result.stdout.fnmatch_lines(["*WARNED test_suite.py::test_should_fail*"])
@@ -363,7 +381,10 @@ def test_pcap_option_writes_files_tshark_reads(pytester: pytest.Pytester) -> Non
     pcap = pytester.path / "out" / "pcap" / "test_suite.py_test_must_pass.pcap"
     output = subprocess.run(
         ["tshark", "-r", str(pcap), "-d", f"tcp.port=={port},smtp", "-Y", "smtp"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     assert "C: EHLO conformance.test" in output and "S: 250" in output
 

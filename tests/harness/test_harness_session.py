@@ -201,7 +201,10 @@ def test_pcap_is_dissected_as_smtp(servers: EmbeddedServers, tmp_path: Path) -> 
     fields = ["-T", "fields", "-e", "smtp.req.command", "-e", "smtp.response.code"]
     output = subprocess.run(
         ["tshark", "-r", str(path), "-d", f"tcp.port=={port},smtp", "-Y", "smtp", *fields],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     rows = [line.split("\t") for line in output.splitlines()]
     commands = [row[0] for row in rows if row[0]]
@@ -210,11 +213,17 @@ def test_pcap_is_dissected_as_smtp(servers: EmbeddedServers, tmp_path: Path) -> 
     assert codes[0] == "220" and "354" in codes and codes[-1] == "221"
     analysis = subprocess.run(
         ["tshark", "-r", str(path), "-Y", "tcp.analysis.flags && !tcp.analysis.window_update"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     assert analysis.strip() == ""  # no lost segments, retransmissions or bad acks
     data_sizes = subprocess.run(
         ["tshark", "-r", str(path), "-T", "fields", "-e", "tcp.len"],
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.split()
     assert max(int(size) for size in data_sizes) == 1460

@@ -115,7 +115,12 @@ def requirement_text(item: pytest.Item) -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
+    # Exceptions may carry bytes (poplib's error_proto does): str() of those
+    # is a BytesWarning under ``python -bb``, so format them with repr.
+    if any(isinstance(arg, bytes | bytearray) for arg in exc.args):
+        text = [", ".join(repr(arg) for arg in exc.args)]
+    else:
+        text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
@@ -130,8 +135,12 @@ def apply_verdict(
         reason = _one_line(excinfo.value)
         report.longrepr = reason  # one line: the harness fault, not a traceback
         return Outcome.ERROR, reason
-    if call.when != "call" or not isinstance(excinfo.value, AssertionError):
-        return Outcome.FAILED, _one_line(excinfo.value)
+    if call.when != "call":
+        return Outcome.ERROR, _one_line(excinfo.value)  # a fixture broke, not the test
+    if not isinstance(excinfo.value, AssertionError | pytest.fail.Exception):
+        # Not a verdict on the target but a fault in the test code ("broken"
+        # in Allure's terms): an error, never a failure of the target.
+        return Outcome.ERROR, _one_line(excinfo.value)
     key = rfc_key(item)
     reason = _one_line(excinfo.value)
     lenient = key is not None and (

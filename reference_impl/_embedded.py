@@ -18,6 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from reference_impl.pop3 import ServerConfig as Pop3Config
+from reference_impl.pop3 import ServerConnection as Pop3Connection
+from reference_impl.pop3.server import Listener as Pop3Listener
+from reference_impl.pop3.server import start_server as start_pop3_server
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._server import ServerConnection
 from reference_impl.smtp.server import Listener, start_server
@@ -46,11 +50,12 @@ def _accounts() -> Accounts:
 
 
 class EmbeddedServers:
-    """Reference SMTP listeners on 127.0.0.1, OS-chosen ports.
+    """Reference SMTP and POP3 listeners on 127.0.0.1, OS-chosen ports.
 
     ``smtp_port``: an MX (STARTTLS offered, AUTH after TLS);
     ``submission_port``: RFC 6409 submission (STARTTLS then AUTH required);
-    ``smtps_port``: implicit TLS (RFC 8314).  ``config_changes`` adjusts the
+    ``smtps_port``: implicit TLS (RFC 8314); ``pop3_port`` (STLS offered) and
+    ``pop3s_port`` (implicit TLS) serve the same store.  ``config_changes`` adjusts the
     MX's :class:`ServerConfig` (tests use it to build deliberately broken or
     differently configured variants).
     """
@@ -65,6 +70,7 @@ class EmbeddedServers:
         *,
         root: Path | None = None,
         connection_factory: Callable[..., ServerConnection] = ServerConnection,
+        pop3_connection_factory: Callable[..., Pop3Connection] = Pop3Connection,
         **config_changes: Any,
     ) -> None:
         self._own_root = root is None
@@ -74,10 +80,12 @@ class EmbeddedServers:
         self.ca_file = self.root / "ca.pem"
         self._config_changes = config_changes
         self._factory = connection_factory
+        self._pop3_factory = pop3_connection_factory
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
         self.smtp_port = self.submission_port = self.smtps_port = 0
+        self.pop3_port = self.pop3s_port = 0
 
     def __enter__(self) -> EmbeddedServers:
         self.start()
@@ -104,11 +112,34 @@ class EmbeddedServers:
         self.smtps_port = self._listen(
             Listener(config=smtps, store=self.store, tls_context=context, implicit_tls=True)
         )
+        self._start_pop3(context)
+
+    def _start_pop3(self, context: ssl.SSLContext) -> None:
+        """``pop3_port``: STLS offered, USER/APOP before TLS, SASL after it;
+        ``pop3s_port``: implicit TLS.  Same store and accounts as SMTP."""
+        pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts, tls_available=True)
+        plain = Pop3Listener(
+            config=pop3,
+            store=self.store,
+            tls_context=context,
+            connection_factory=self._pop3_factory,
+        )
+        self.pop3_port = self._serve(start_pop3_server(plain, host=self.host, port=0))
+        pop3s = dataclasses.replace(
+            plain, config=dataclasses.replace(pop3, tls_available=False), implicit_tls=True
+        )
+        self.pop3s_port = self._serve(start_pop3_server(pop3s, host=self.host, port=0))
+
+    def _serve(self, starting: Coroutine[Any, Any, asyncio.Server]) -> int:
+        server = self._run(starting)
+        self._servers.append(server)
+        port: int = server.sockets[0].getsockname()[1]
+        return port
 
     def stop(self) -> None:
         if self._thread.is_alive():
-            for server in self._servers:
-                server.close()
+            # Servers are closed on their own loop only: closing them from
+            # this thread as well races inside asyncio.
             self._run(self._wait_closed())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
@@ -121,10 +152,7 @@ class EmbeddedServers:
 
     def _listen(self, listener: Listener) -> int:
         listener = dataclasses.replace(listener, connection_factory=self._factory)
-        server = self._run(start_server(listener, host=self.host, port=0))
-        self._servers.append(server)
-        port: int = server.sockets[0].getsockname()[1]
-        return port
+        return self._serve(start_server(listener, host=self.host, port=0))
 
     def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)

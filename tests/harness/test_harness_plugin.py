@@ -168,6 +168,26 @@ def test_timeout_during_the_test_is_an_error(
     assert reason == f"TargetTimeout: no reply from {target} within 0.3 s after 'NOOP'"
 
 
+def test_a_fault_in_the_test_code_is_an_error_not_a_failure(
+    pytester: pytest.Pytester, scripted_server: Start
+) -> None:
+    server = scripted_server(Script(reply=lambda line: b"250 ok\r\n"))
+    pytester.makepyfile(
+        test_buggy='''
+        import pytest
+
+        @pytest.mark.rfc(5321, "4.1.1.9", "MUST")
+        def test_noop(smtp):
+            """NOOP gets 250."""
+            assert {}["missing"] == smtp.noop().code
+        '''
+    )
+    target = f"smtp://127.0.0.1:{server.port}"
+    result = _run(pytester, "--target", target, "--report-dir", "o")
+    result.stdout.fnmatch_lines(["*1 error*"])
+    assert _by_name(_results(pytester.path / "o"))["test_noop"]["outcome"] == "error"
+
+
 @pytest.mark.parametrize(
     ("marker", "problem"),
     [

@@ -1,0 +1,33 @@
+"""What a reference POP3 server is configured with."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reference_impl.store import Accounts
+
+__all__ = ["ServerConfig"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerConfig:
+    """Policy of one POP3 listener; defaults suit a test server on loopback.
+
+    ``user_without_tls`` allows USER/PASS on a plaintext channel; RFC 2595 §2.4
+    requires a configuration that refuses it, which ``False`` is.  SASL is
+    offered before STLS only with ``auth_without_tls`` (RFC 5034 §4: "SHOULD be
+    the default configuration" not to).  APOP sends no password and is always on.
+    """
+
+    hostname: str = "pop.example.test"
+    accounts: Accounts
+    tls_available: bool = False
+    user_without_tls: bool = True
+    auth_without_tls: bool = False
+    auth_mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN", "CRAM-MD5")
+    max_command_line: int = 255  # RFC 2449 §4, CRLF included
+    max_argument: int = 40  # RFC 1939 §3
+    max_sasl_line: int = 12288  # RFC 5034 §4: responses "may be of arbitrary length"
+    clock: Callable[[], float] = time.time

@@ -166,3 +166,29 @@ def test_swaks_cram_md5_on_submission(servers: EmbeddedServers, tmp_path: Path) 
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert_delivered_exactly(servers, tag)
+
+
+@pytest.mark.parametrize("mode", ["plain", "starttls+auth"])
+def test_msmtp(servers: EmbeddedServers, mode: str) -> None:
+    tag = f"msmtp-{mode}-{uuid.uuid4()}"
+    args = [
+        need("msmtp"),
+        "--host=127.0.0.1",
+        f"--port={servers.smtp_port}",
+        "--from=alice@example.test",
+        "--domain=msmtp.example.test",
+    ]
+    if mode == "plain":
+        args += ["--auth=off", "--tls=off"]
+    else:
+        args += [
+            "--tls=on",
+            "--tls-starttls=on",
+            f"--tls-trust-file={servers.ca_file}",
+            "--auth=plain",
+            f"--user={ALICE}",
+            f"--passwordeval=echo {ALICE_PW}",
+        ]
+    run = subprocess.run([*args, RCPT], input=message(tag), capture_output=True, timeout=30)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_delivered_exactly(servers, tag)

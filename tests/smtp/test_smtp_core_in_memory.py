@@ -147,3 +147,23 @@ def test_text_line_limit_counts_the_crlf() -> None:
 
     assert not longest_line_exceeds(b"a" * 998 + b"\r\n", 1000)
     assert longest_line_exceeds(b"a" * 999 + b"\r\n", 1000)
+
+
+def test_runaway_line_gets_500_and_the_session_goes_on() -> None:
+    pair = Pair.new()
+    pair.command("EHLO client.example.test")
+    replies = pair.send(b"NOOP " + b"x" * 100_000)
+    assert replies == []  # no line end yet: nothing to answer, nothing buffered beyond the limit
+    replies = pair.send(b"\r\nNOOP\r\n")
+    assert [r.reply.code for r in replies] == [500, 250]
+    assert replies[0].reply.enhanced_code == "5.5.2"
+
+
+def test_unknown_wrong_state_and_bad_syntax_replies() -> None:
+    pair = Pair.new()
+    assert pair.command("FROBNICATE").reply.code == 500
+    assert pair.command("MAIL FROM:<a@example.org>").reply.code == 503  # before EHLO
+    pair.command("EHLO client.example.test")
+    assert pair.command("MAIL FROM:a@example.org").reply.code == 501
+    assert pair.command("TURN").reply.code == 502
+    assert pair.server.state is State.READY

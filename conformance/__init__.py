@@ -1,8 +1,11 @@
 """mail-conformance harness: the pytest plugin, target URLs, profiles, sessions, transcripts.
 
 Suites use the fixtures (``smtp``, ``smtp_connect``, ``smtp_target``, ``accounts``,
-``readback``, ``conformance_profile``) and the markers ``rfc``, ``requires`` and
-``delivers``; tools use the classes below.
+``readback``, ``conformance_profile``; for POP3 ``pop3``, ``pop3_connect``, ``pop3_login``,
+``pop3_target``, ``pop3_account``, ``pop3_capabilities``, ``pop3_maildrop``; for POP2
+``pop2``, ``pop2_connect``, ``pop2_login``, ``pop2_target``, ``pop2_account``,
+``pop2_mailbox``) and the markers ``rfc``, ``requires`` and ``delivers``; tools use the
+classes below.
 """
 
 from ._errors import (
@@ -15,14 +18,21 @@ from ._errors import (
     TargetUrlError,
 )
 from ._pcap import write_pcap
+from ._pop2_fixtures import Pop2Account, Pop2Mailbox, Pop2Message
+from ._pop2_session import Pop2Session
+from ._pop3_fixtures import Pop3Capabilities
+from ._pop3_maildrop import LONG_LINE, Pop3Account, SeededMaildrop, SeededMessage
+from ._pop3_responses import Pop3Defect, Pop3DefectKind, Pop3Response
+from ._pop3_session import Pop3Session, apop_digest
 from ._profile import Account, DeliverySettings, Profile, load_profile
 from ._readback import Readback
 from ._smtp_session import SmtpSession, dot_stuff
-from ._targets import Security, SmtpTarget, TlsSettings, parse_target
+from ._targets import Pop2Target, Pop3Target, Security, SmtpTarget, TlsSettings, parse_target
 from ._transcript import Direction, Transcript, TranscriptEvent, escape_bytes
 from ._verdicts import Level, Outcome, RfcKey
 
 __all__ = [
+    "LONG_LINE",
     "Account",
     "ConfigurationError",
     "DeliverySettings",
@@ -30,11 +40,25 @@ __all__ = [
     "HarnessError",
     "Level",
     "Outcome",
+    "Pop2Account",
+    "Pop2Mailbox",
+    "Pop2Message",
+    "Pop2Session",
+    "Pop2Target",
+    "Pop3Account",
+    "Pop3Capabilities",
+    "Pop3Defect",
+    "Pop3DefectKind",
+    "Pop3Response",
+    "Pop3Session",
+    "Pop3Target",
     "Profile",
     "ProfileError",
     "Readback",
     "RfcKey",
     "Security",
+    "SeededMaildrop",
+    "SeededMessage",
     "SmtpSession",
     "SmtpTarget",
     "TargetClosedConnection",
@@ -44,6 +68,7 @@ __all__ = [
     "TlsSettings",
     "Transcript",
     "TranscriptEvent",
+    "apop_digest",
     "dot_stuff",
     "escape_bytes",
     "load_profile",

@@ -29,7 +29,16 @@ class TargetUnreachable(HarnessError):
 
 
 class TargetTimeout(HarnessError):
-    """The target sent no complete reply before the deadline."""
+    """The target sent no complete reply before the deadline.
+
+    ``partial`` holds the octets of the reply that had begun to arrive (say the first
+    lines of a multi-line reply), so a test can still assert on them; empty when nothing
+    came.
+    """
+
+    def __init__(self, message: str, *, partial: bytes = b"") -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 class TargetClosedConnection(AssertionError):

@@ -17,6 +17,7 @@ import pytest
 
 from ._errors import HarnessError
 from ._options import options_of
+from ._pop3_fixtures import pop3_requirement_unmet, uses_pop3
 from ._profile import Account, DeliverySettings, Profile, parse_readback
 from ._readback import MaildirReadback, Readback, StoreReadback, mailbox_lookup
 from ._smtp_session import SmtpSession
@@ -66,22 +67,30 @@ def _embedded_servers() -> Iterator[EmbeddedServers]:
         yield servers
 
 
-def _embedded_environment(servers: EmbeddedServers) -> _Environment:
+def _embedded_environment(servers: EmbeddedServers, service: str = "smtp") -> _Environment:
     tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
-    target = parse_target(f"smtp://{servers.host}:{servers.smtp_port}", tls=tls)
+    ports = {
+        "smtp": servers.smtp_port,
+        "submission": servers.submission_port,
+        "smtps": servers.smtps_port,
+    }
+    urls = {name: f"{name}://{servers.host}:{port}" for name, port in ports.items()}
+    urls["pop3"] = f"pop3://{servers.host}:{servers.pop3_port}"
+    urls["pop2"] = f"pop2://{servers.host}:{servers.pop2_port}"
     accounts = tuple(
         Account(user=user, password=password, address=address)
         for user, password, address in servers.users
     )
     root = Path(servers.store.root)
     profile = Profile(
-        targets={"smtp": target.url},
+        targets=urls,
         tls=tls,
         delivery=DeliverySettings(
             allowed=True, local_domain=servers.local_domain, readback=f"store:{root}"
         ),
         accounts=accounts,
     )
+    target = profile.with_credentials(parse_target(urls[service], tls=tls))
     mailbox_of = servers.accounts.mailbox_for
 
     def readback(timeout: float) -> Readback:
@@ -109,10 +118,11 @@ def _conformance_environment(request: pytest.FixtureRequest) -> Iterator[_Enviro
     options = options_of(request.config)
     if options.targets or options.profile is not None:
         profile = options.profile or Profile()
-        yield _profile_environment(profile, options.targets)
+        smtp_targets = tuple(t for t in options.targets if t.protocol == "smtp")
+        yield _profile_environment(profile, smtp_targets)
         return
     with _embedded_servers() as servers:
-        yield _embedded_environment(servers)
+        yield _embedded_environment(servers, options.embedded)
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +222,9 @@ def capabilities(config: pytest.Config, target: SmtpTarget) -> set[str]:
 def _probe_capabilities(target: SmtpTarget, timeout: float) -> set[str] | HarnessError:
     try:
         with SmtpSession.connect(target, label="capabilities", timeout=timeout) as session:
-            session.establish()
+            # EHLO before TLS too (not establish()): a STARTTLS-required target
+            # advertises STARTTLS there and only there (RFC 3207 §4.2).
+            session.ehlo()
             keywords = set(session.extensions)
             offered = "STARTTLS" in keywords and not session.tls_active
             if offered and session.starttls().code == 220:
@@ -237,6 +249,10 @@ def _conformance_markers(request: pytest.FixtureRequest) -> None:
             pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
     for mark in node.iter_markers("requires"):
         capability = str(mark.args[0]).upper() if mark.args else ""
+        if uses_pop3(request):  # a CAPA tag (RFC 2449 §5), not an EHLO keyword
+            if (unmet := pop3_requirement_unmet(request, capability)) is not None:
+                pytest.skip(unmet)
+            continue
         target: SmtpTarget = request.getfixturevalue("smtp_target")
         if capability not in capabilities(request.config, target):
             pytest.skip(f"target does not advertise {capability}")

@@ -17,7 +17,9 @@ from ._errors import ConfigurationError
 from ._profile import Profile, load_profile
 from ._targets import SmtpTarget, parse_target
 
-__all__ = ["OPTIONS_KEY", "Options", "add_options", "options_of"]
+__all__ = ["EMBEDDED_SERVICES", "OPTIONS_KEY", "Options", "add_options", "options_of"]
+
+EMBEDDED_SERVICES = ("smtp", "submission", "smtps")
 
 
 def target_url(text: str) -> SmtpTarget:
@@ -56,6 +58,15 @@ def add_options(parser: pytest.Parser) -> None:
         "smtps://host:465, submission://user:pass@host:587 (repeatable: each SMTP target "
         "runs every test). Default: the target in --profile, else the embedded "
         "reference servers on loopback.",
+    )
+    group.addoption(
+        "--embedded",
+        choices=EMBEDDED_SERVICES,
+        default="smtp",
+        metavar="SERVICE",
+        help="without --target or --profile: which embedded reference listener to test: "
+        "smtp (the MX, default), submission (STARTTLS + AUTH as the first account) or "
+        "smtps (implicit TLS).",
     )
     group.addoption(
         "--profile",
@@ -102,6 +113,7 @@ class Options:
     pcap: bool
     report_dir: Path | None
     timeout: float
+    embedded: str = "smtp"
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -114,9 +126,15 @@ def options_of(config: pytest.Config) -> Options:
     profile: Profile | None = config.getoption("profile")
     targets: list[SmtpTarget] = list(config.getoption("target"))
     if profile is not None:
-        if not targets and profile.smtp is not None:
-            targets = [profile.smtp]
-        targets = [target.with_tls(profile.tls) for target in targets]
+        if not targets:
+            targets = list(profile.smtp_targets)
+        targets = [profile.with_credentials(target.with_tls(profile.tls)) for target in targets]
+    for target in targets:
+        if target.requires_auth and not target.has_credentials:
+            raise pytest.UsageError(
+                f"{target.url} needs credentials: write submission://USER:PASS@host "
+                "or give a --profile with [[accounts]]"
+            )
     report_dir: Path | None = config.getoption("report_dir")
     pcap: bool = config.getoption("pcap")
     if pcap and report_dir is None:
@@ -128,6 +146,7 @@ def options_of(config: pytest.Config) -> Options:
         pcap=pcap,
         report_dir=report_dir,
         timeout=config.getoption("conformance_timeout"),
+        embedded=config.getoption("embedded"),
     )
     config.stash[OPTIONS_KEY] = options
     return options

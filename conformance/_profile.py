@@ -4,6 +4,8 @@ The format (see ``docs/results-format.md`` for the outputs, and ``conformance ru
 
     [targets]
     smtp = "smtp://127.0.0.1:2525"
+    pop3 = "pop3://127.0.0.1:1110"   # or pop3s://; logs in as the first account
+    submission = "submission://alice:secret@127.0.0.1:2587"   # also: smtps = "smtps://..."
     [tls]
     verify = true
     ca_file = "ca.pem"              # relative to the profile file
@@ -32,7 +34,9 @@ from ._targets import SmtpTarget, TlsSettings, parse_target
 __all__ = ["Account", "DeliverySettings", "Profile", "load_profile", "parse_readback"]
 
 _SECTIONS = {"targets", "tls", "delivery", "accounts"}
-_PROTOCOLS = {"smtp", "pop3", "imap"}
+# The SMTP services of one system; each one given runs the SMTP suite, in this order.
+SMTP_SERVICES = ("smtp", "submission", "smtps")
+_PROTOCOLS = {*SMTP_SERVICES, "pop3", "imap"}
 _READBACK_KINDS = ("maildir:", "store:")
 
 
@@ -68,6 +72,28 @@ class Profile:
     def smtp(self) -> SmtpTarget | None:
         url = self.targets.get("smtp")
         return parse_target(url, tls=self.tls) if url else None
+
+    @property
+    def smtp_targets(self) -> tuple[SmtpTarget, ...]:
+        """The ``smtp``, ``submission`` and ``smtps`` targets given, credentials filled in."""
+        return tuple(
+            self.with_credentials(parse_target(self.targets[key], tls=self.tls))
+            for key in SMTP_SERVICES
+            if self.targets.get(key)
+        )
+
+    @property
+    def pop3(self) -> SmtpTarget | None:
+        """The ``pop3`` target (``pop3://`` or ``pop3s://``), or None."""
+        url = self.targets.get("pop3")
+        return parse_target(url, tls=self.tls) if url else None
+
+    def with_credentials(self, target: SmtpTarget) -> SmtpTarget:
+        """A submission target without ``user:pass@`` logs in as the first account."""
+        if target.requires_auth and not target.has_credentials and self.accounts:
+            first = self.accounts[0]
+            return target.with_credentials(first.user, first.password)
+        return target
 
 
 def load_profile(path: Path) -> Profile:
@@ -130,8 +156,12 @@ def _check_keys(table: dict[str, Any], section: str, allowed: set[str]) -> None:
 def _targets(table: dict[str, Any], tls: TlsSettings) -> dict[str, str]:
     _check_keys(table, "targets", _PROTOCOLS)
     targets = {key: _string(table, "targets", key) or "" for key in table}
-    if "smtp" in targets:
-        parse_target(targets["smtp"], tls=tls)  # validate now, with a clear message
+    for key in SMTP_SERVICES:
+        if key in targets:
+            parse_target(targets[key], tls=tls)  # validate now, with a clear message
+    if "pop3" in targets and parse_target(targets["pop3"], tls=tls).protocol != "pop3":
+        url = targets["pop3"]
+        raise ProfileError(f"[targets] pop3 = {url!r} must be a pop3:// or pop3s:// URL")
     return targets
 
 

@@ -3,6 +3,11 @@
 ``store:PATH``   the reference MailStore at PATH (the embedded servers use this)
 ``maildir:PATH`` Maildirs; ``{user}`` in PATH is replaced by the account's user name
 ``none``         tests needing readback are skipped
+
+Messages are returned in SMTP's CRLF form: a Maildir message holding no CRLF at all was
+stored with LF line ends (the Maildir convention; Postfix local and Dovecot write that),
+which is a reversible local transformation (RFC 5321 §4.5.2), so each LF is turned back
+into CRLF before a test compares it with what it sent.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["MaildirReadback", "Readback", "StoreReadback"]
+__all__ = ["MaildirReadback", "Readback", "StoreReadback", "crlf_form"]
 
 _POLL = 0.05
 
@@ -27,21 +32,39 @@ class Readback:
 
     def wait_for(self, address: str, marker: bytes, timeout: float | None = None) -> bytes:
         """The message for ``address`` containing ``marker``; fails the test if none arrives."""
-        mailbox = self._mailbox_of(address)
-        if mailbox is None:
-            pytest.fail(f"readback: {address} is not one of the profile's accounts")
+        mailbox = self._mailbox(address)
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         while True:
-            for message in self._messages(mailbox):
-                if marker in message:
-                    return message
+            found = self._find(mailbox, marker)
+            if found is not None:
+                return found
             if time.monotonic() >= deadline:
                 pytest.fail(
                     f"no message containing {marker!r} arrived for {address} within {limit} s "
                     f"(looked in {self.describe(mailbox)})"
                 )
             time.sleep(_POLL)
+
+    def find(self, address: str, marker: bytes) -> bytes | None:
+        """The newest message for ``address`` containing ``marker`` stored now, or None.
+
+        No waiting: for "must NOT have been delivered" checks, after the transaction whose
+        reply says what happened (a message delivered late is not seen).
+        """
+        return self._find(self._mailbox(address), marker)
+
+    def _mailbox(self, address: str) -> str:
+        mailbox = self._mailbox_of(address)
+        if mailbox is None:
+            pytest.fail(f"readback: {address} is not one of the profile's accounts")
+        return mailbox
+
+    def _find(self, mailbox: str, marker: bytes) -> bytes | None:
+        for message in self._messages(mailbox):
+            if marker in message:
+                return message
+        return None
 
     def _messages(self, mailbox: str) -> Iterator[bytes]:
         raise NotImplementedError
@@ -69,7 +92,7 @@ class MaildirReadback(Readback):
                 continue
             for path in entries:
                 try:
-                    yield path.read_bytes()
+                    yield crlf_form(path.read_bytes())
                 except FileNotFoundError:  # moved from new/ to cur/ while we looked
                     continue
 
@@ -97,6 +120,13 @@ class StoreReadback(Readback):
 
     def describe(self, mailbox: str) -> str:
         return f"mailbox {mailbox!r} of the store at {self.root}"
+
+
+def crlf_form(stored: bytes) -> bytes:
+    """A message stored with LF line ends (no CRLF anywhere) back in CRLF form."""
+    if b"\r\n" in stored or b"\n" not in stored:
+        return stored
+    return stored.replace(b"\n", b"\r\n")
 
 
 def mailbox_lookup(accounts: Mapping[str, str]) -> Callable[[str], str | None]:

@@ -74,6 +74,7 @@ class SmtpSession:
         self.extensions: dict[str, str] = {}
         self.greeting: Reply | None = None
         self.plaintext_after_starttls = b""
+        self.authenticated = False
         self.closed = False
         self._sock: socket.socket = sock
         self._reader = ReplyReader()
@@ -174,6 +175,18 @@ class SmtpSession:
         return True
 
     def _timed_out(self, limit: float) -> None:
+        partial = self._reader.pending
+        if partial:
+            # The start of a reply (say two lines of a multi-line one) stays in the
+            # exception and the transcript so a test can still judge it.
+            self.transcript.note(
+                self.label, f"no complete reply within {limit} s; {len(partial)} octets pending"
+            )
+            raise TargetTimeout(
+                f"incomplete reply from {self.target.url} within {limit} s after "
+                f"{self._last_command}: {partial[:200]!r}",
+                partial=partial,
+            )
         self.transcript.note(self.label, f"no complete reply within {limit} s")
         raise TargetTimeout(
             f"no reply from {self.target.url} within {limit} s after {self._last_command}"
@@ -202,14 +215,51 @@ class SmtpSession:
     def helo(self, name: str = "conformance.test") -> Reply:
         return self.command(f"HELO {name}")
 
-    def establish(self, name: str = "conformance.test") -> Reply:
-        """EHLO, and for a STARTTLS-required target STARTTLS plus a fresh EHLO."""
+    def establish(self, name: str = "conformance.test", *, authenticate: bool = True) -> Reply:
+        """Bring the session to where a mail transaction may start; return the EHLO reply.
+
+        EHLO; STARTTLS and a fresh EHLO when the target requires TLS (``smtp+starttls://``,
+        ``submission://``) or when its credentials are to be used and AUTH is only offered
+        under TLS; then, with ``authenticate``, AUTH PLAIN with the target's credentials
+        (RFC 6409 §4.3: a submission server may refuse MAIL before AUTH).  The first reply
+        that is not the expected 250 / 220 / 235 is returned instead, for the caller to
+        assert on.
+        """
         reply = self.ehlo(name)
-        if self.target.security is Security.STARTTLS and not self.tls_active:
+        if reply.code != 250:
+            return reply
+        if self._tls_wanted(authenticate):
             started = self.starttls()
             if started.code != 220:
                 return started
             reply = self.ehlo(name)
+            if reply.code != 250:
+                return reply
+        if authenticate:
+            login = self.authenticate()
+            if login is not None and login.code != 235:
+                return login
+        return reply
+
+    def _tls_wanted(self, authenticate: bool) -> bool:
+        if self.tls_active:
+            return False
+        if self.target.security is Security.STARTTLS:
+            return True
+        return (
+            authenticate
+            and self.target.has_credentials
+            and "AUTH" not in self.extensions
+            and "STARTTLS" in self.extensions
+        )
+
+    def authenticate(self) -> Reply | None:
+        """AUTH PLAIN with the target's credentials; None when it has none or it is done."""
+        target = self.target
+        if self.authenticated or target.user is None or target.password is None:
+            return None
+        reply = self.auth_plain(target.user, target.password)
+        self.authenticated = reply.code == 235
         return reply
 
     def mail(self, from_: str, params: str = "") -> Reply:
@@ -252,19 +302,23 @@ class SmtpSession:
         """QUIT; the connection is left for ``expect_closed`` to observe."""
         return self.command("QUIT")
 
-    def starttls(self) -> Reply:
+    def starttls(self, trailing: bytes = b"") -> Reply:
         """STARTTLS (RFC 3207); on 220 perform the handshake and forget the extensions.
 
-        Octets the server sent after the 220 and before the handshake are kept in
-        ``plaintext_after_starttls`` (they must not be read as protected replies).
+        ``trailing`` octets leave in the same write as ``STARTTLS\\r\\n`` (a plaintext
+        injection probe, CVE-2011-0411); they are sent exactly as given.  Octets the server
+        sent after the 220 and before the handshake are kept in ``plaintext_after_starttls``
+        (they must not be read as protected replies).
         """
-        reply = self.command("STARTTLS")
+        self.send(b"STARTTLS\r\n" + trailing)
+        reply = self.read_reply()
         if reply.code == 220:
             self.plaintext_after_starttls = self._reader.pending
             self._reader = ReplyReader()
             self._wrap_tls()
             # RFC 3207 §4.2: the client MUST discard knowledge obtained before TLS.
             self.extensions = {}
+            self.authenticated = False
         return reply
 
     def _wrap_tls(self) -> None:

@@ -3,7 +3,12 @@
 ``smtp://host[:port]``            plain SMTP, STARTTLS used only when a test asks for it
 ``smtp+starttls://host[:port]``   STARTTLS required before mail transactions (RFC 3207)
 ``smtps://host[:port]``           implicit TLS from the first byte (RFC 8314 §3.3)
-``submission://host[:port]``      message submission (RFC 6409), plain with optional STARTTLS
+``submission://user:pass@host[:port]``  message submission (RFC 6409): STARTTLS required,
+                                  then AUTH PLAIN with the credentials (or the profile's
+                                  first account) before any mail transaction
+``pop3://[user:pass@]host[:port]``   POP3 (RFC 1939); STLS (RFC 2595 §4) only when a test asks
+``pop3s://[user:pass@]host[:port]``  POP3 over implicit TLS (RFC 8314 §3.3)
+``pop2://[user:pass@]host[:port]``   POP2 (RFC 937, historic; plain TCP, port 109)
 
 Credentials go in the URL as ``user:password@`` and are percent-decoded, so a password
 containing ``@`` or ``:`` is written ``%40`` / ``%3A``.
@@ -19,7 +24,15 @@ from urllib.parse import unquote, urlsplit
 
 from ._errors import TargetUrlError
 
-__all__ = ["SCHEMES", "Security", "SmtpTarget", "TlsSettings", "parse_target"]
+__all__ = [
+    "SCHEMES",
+    "Pop2Target",
+    "Pop3Target",
+    "Security",
+    "SmtpTarget",
+    "TlsSettings",
+    "parse_target",
+]
 
 
 class Security(enum.StrEnum):
@@ -54,13 +67,19 @@ SCHEMES: dict[str, _Scheme] = {
     "smtp": _Scheme(protocol="smtp", default_port=25, security=Security.PLAIN),
     "smtp+starttls": _Scheme(protocol="smtp", default_port=25, security=Security.STARTTLS),
     "smtps": _Scheme(protocol="smtp", default_port=465, security=Security.IMPLICIT),
-    "submission": _Scheme(protocol="smtp", default_port=587, security=Security.PLAIN),
+    # RFC 8314 §3.3 / RFC 6409 §4.3: submission is protected and authenticated.
+    "submission": _Scheme(protocol="smtp", default_port=587, security=Security.STARTTLS),
+    # RFC 1939 §3 (110) and RFC 8314 §7.4 (995).
+    "pop3": _Scheme(protocol="pop3", default_port=110, security=Security.PLAIN),
+    "pop3s": _Scheme(protocol="pop3", default_port=995, security=Security.IMPLICIT),
+    # RFC 937 page 1: "the POP2 server listens on port 109".
+    "pop2": _Scheme(protocol="pop2", default_port=109, security=Security.PLAIN),
 }
 
 
 @dataclass(frozen=True, kw_only=True)
 class SmtpTarget:
-    """An SMTP server under test."""
+    """A server under test; ``protocol`` says which ("smtp" or "pop3": ``Pop3Target``)."""
 
     scheme: str
     host: str
@@ -81,6 +100,18 @@ class SmtpTarget:
         return f"{self.scheme}://{host}:{self.port}"
 
     @property
+    def has_credentials(self) -> bool:
+        return self.user is not None and self.password is not None
+
+    @property
+    def requires_auth(self) -> bool:
+        """Submission (RFC 6409 §4.3): mail transactions start only after AUTH."""
+        return self.scheme == "submission"
+
+    def with_credentials(self, user: str, password: str) -> SmtpTarget:
+        return replace(self, user=user, password=password)
+
+    @property
     def server_name(self) -> str:
         return self.tls.server_name or self.host
 
@@ -89,6 +120,10 @@ class SmtpTarget:
 
     def __str__(self) -> str:
         return self.url
+
+
+Pop3Target = SmtpTarget  # the same class, with a pop3:// or pop3s:// scheme
+Pop2Target = SmtpTarget  # the same class, with a pop2:// scheme
 
 
 def parse_target(url: str, *, tls: TlsSettings | None = None) -> SmtpTarget:

@@ -3,7 +3,9 @@
 ``render()`` shows each line as ``C: ``/``S: `` followed by the octets with escapes:
 ``\\r`` ``\\n`` ``\\t`` ``\\\\`` and ``\\xNN`` for everything outside printable ASCII, so
 ``C: MAIL FROM:<a@b>\\r\\n`` is exactly what went on the wire and a bare LF is visible
-as a line ending in ``\\n`` alone.
+as a line ending in ``\\n`` alone.  Long runs are shortened for display only (a
+32 MiB oversize message shows its first and last lines and the octet count); ``payload()``
+and the pcap keep every octet.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class SessionInfo:
 _ESCAPES = {0x0D: "\\r", 0x0A: "\\n", 0x09: "\\t", 0x5C: "\\\\"}
 _TABLE = [_ESCAPES.get(b, chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}") for b in range(256)]
 _PLAIN = re.compile(rb"[\x20-\x5b\x5d-\x7e]*")
+LONG_RUN = 64 * 1024  # octets; a longer run shows only its head and tail
+_HEAD, _TAIL = 4096, 1024
 
 
 def escape_bytes(data: bytes) -> str:
@@ -134,7 +138,7 @@ class Transcript:
             if direction is Direction.NOTE:
                 out.append(f"{stamp} == {data.decode('utf-8', 'replace')}")
                 continue
-            for line in _abbreviate(data.splitlines(keepends=True), max_lines, len(data)):
+            for line in _display_lines(data, max_lines):
                 if isinstance(line, str):  # an omission marker, deliberately without "C:"
                     out.append(f"{'':8} {line}")
                 else:
@@ -160,6 +164,24 @@ class Transcript:
 def _merge(run: list[TranscriptEvent]) -> tuple[str, Direction, float, bytes]:
     first = run[0]
     return first.session, first.direction, first.timestamp, b"".join(e.data for e in run)
+
+
+def _display_lines(data: bytes, max_lines: int) -> list[bytes | str]:
+    if len(data) <= LONG_RUN:
+        return _abbreviate(data.splitlines(keepends=True), max_lines, len(data))
+    head, tail = data[:_HEAD], data[-_TAIL:]
+    # Cut at line ends where there are any, so the lines shown are whole.
+    if b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]
+    if b"\n" in tail[:-1]:
+        tail = tail[tail.find(b"\n") + 1 :]
+    omitted = len(data) - len(head) - len(tail)
+    marker = (
+        f"[... {omitted} octets not shown; the whole run is {len(data)} octets "
+        "(all of them are in the pcap) ...]"
+    )
+    head_lines = _abbreviate(head.splitlines(keepends=True), max_lines - 10, len(head))
+    return [*head_lines, marker, *tail.splitlines(keepends=True)[-9:]]
 
 
 def _abbreviate(lines: list[bytes], max_lines: int, size: int) -> list[bytes | str]:

@@ -29,7 +29,8 @@ from ._targets import SmtpTarget
 
 __all__ = ["main"]
 
-_SUITES = ("smtp", "pop3", "imap", "mime", "clients")
+_SUITES = ("smtp", "pop3", "pop2", "imap", "mime", "clients")
+_DEFAULT_SUITES = ("smtp", "pop3")
 _OUTCOMES = ("passed", "failed", "warned", "skipped", "error")
 
 _RUN_EPILOG = """\
@@ -38,6 +39,9 @@ targets:
   smtp+starttls://HOST[:PORT]    STARTTLS required before mail (port 25)
   smtps://HOST[:PORT]            implicit TLS (port 465)
   submission://USER:PASS@HOST    message submission (port 587); %%-encode @ and : in PASS
+  pop3://[USER:PASS@]HOST[:PORT] POP3 (port 110); STLS tested where offered; without
+                                 USER:PASS the profile's first account logs in
+  pop3s://[USER:PASS@]HOST       POP3 over implicit TLS (port 995)
   Without a target (and without a profile naming one) the suites start the
   reference servers on 127.0.0.1 ports chosen by the OS.
 
@@ -49,11 +53,13 @@ verdicts:
 examples:
   conformance run                                  # against the reference server
   conformance run smtp://127.0.0.1:2525 -n 4
+  conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
-junit.xml, allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
+summary.txt (the per-RFC-section table printed at the end), junit.xml,
+allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
 exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage or
 unreachable target, 4/5 pytest usage error / no tests collected.
@@ -63,7 +69,7 @@ unreachable target, 4/5 pytest usage error / no tests collected.
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformance",
-        description="RFC conformance tests for mail servers (SMTP now; POP3/IMAP to come).",
+        description="RFC conformance tests for mail servers (SMTP and POP3 now; IMAP to come).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
@@ -94,11 +100,20 @@ def _add_run(commands: Any) -> None:
         help="TOML profile: targets, TLS checking, accounts, delivery",
     )
     run.add_argument(
+        "--embedded",
+        choices=("smtp", "submission", "smtps"),
+        default="smtp",
+        metavar="SERVICE",
+        help="without a target: test the reference server's smtp (default), submission "
+        "(STARTTLS + AUTH) or smtps (implicit TLS) listener",
+    )
+    run.add_argument(
         "--suite",
         action="append",
         choices=_SUITES,
         metavar="NAME",
-        help="suite to run: smtp (default), pop3, imap, mime, clients; repeatable",
+        help="suite to run: smtp, pop3, pop2, imap, mime, clients; repeatable "
+        "(default: smtp and pop3)",
     )
     run.add_argument(
         "--tests",
@@ -179,8 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
     targets: list[SmtpTarget] = list(args.targets)
     profile: Profile | None = args.profile
-    if not targets and profile is not None and profile.smtp is not None:
-        targets = [profile.smtp]
+    if not targets and profile is not None:
+        targets = list(profile.smtp_targets)
+        targets += [profile.pop3] if profile.pop3 is not None else []
     return targets
 
 
@@ -198,9 +214,11 @@ def _unreachable(targets: list[SmtpTarget], timeout: float) -> str | None:
     return None
 
 
-def _run_name(targets: list[SmtpTarget]) -> str:
+def _run_name(args: argparse.Namespace, targets: list[SmtpTarget]) -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
+    if not targets and args.embedded != "smtp":
+        kind += f"-{args.embedded}"
     return f"{stamp}-{kind}"
 
 
@@ -214,6 +232,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     pytest_args += ["--junitxml", str(report_dir / "junit.xml")]
     pytest_args += ["--alluredir", str(report_dir / "allure-results")]
     pytest_args += ["--conformance-timeout", str(args.timeout)]
+    if args.embedded != "smtp":
+        pytest_args += ["--embedded", args.embedded]
     for target in args.targets:
         pytest_args += ["--target", _url_with_credentials(target)]
     if args.profile is not None and args.profile.source is not None:
@@ -227,7 +247,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
-    suites = [f"suites.{name}" for name in args.suite or ["smtp"]]
+    suites = [f"suites.{name}" for name in args.suite or _DEFAULT_SUITES]
     return [*pytest_args, *extra, "--pyargs", *suites]
 
 
@@ -263,15 +283,18 @@ def _run(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    report_dir = args.report_dir / _run_name(targets)
+    report_dir = args.report_dir / _run_name(args, targets)
     report_dir.mkdir(parents=True, exist_ok=True)
     code = int(pytest.main(_pytest_args(args, report_dir)))
     results = report_dir / "results.json"
     if not results.is_file():
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
-    print(_summary_table(document["results"]))
+    table = _summary_table(document["results"])
+    (report_dir / "summary.txt").write_text(table.lstrip("\n") + "\n", encoding="utf-8")
+    print(table)
     print(f"\nresults: {report_dir / 'results.json'}")
+    print(f"summary: {report_dir / 'summary.txt'}")
     print(f"junit:   {report_dir / 'junit.xml'}")
     print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
     if args.pcap:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from . import _fixtures
+from . import _fixtures, _pop2_fixtures, _pop3_fixtures
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
@@ -32,6 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     config.pluginmanager.register(_fixtures, "conformance-fixtures")
+    config.pluginmanager.register(_pop3_fixtures, "conformance-pop3-fixtures")
+    config.pluginmanager.register(_pop2_fixtures, "conformance-pop2-fixtures")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")
 
 
@@ -63,9 +65,12 @@ def _marker_problem(item: pytest.Item) -> str | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     targets = options_of(metafunc.config).targets
-    if "smtp_target" in metafunc.fixturenames and len(targets) > 1:
-        ids = [target.url for target in targets]
-        metafunc.parametrize("smtp_target", targets, ids=ids, indirect=True, scope="session")
+    for protocol in ("smtp", "pop3", "pop2"):
+        chosen = [target for target in targets if target.protocol == protocol]
+        name = f"{protocol}_target"
+        if name in metafunc.fixturenames and len(chosen) > 1:
+            ids = [target.url for target in chosen]
+            metafunc.parametrize(name, chosen, ids=ids, indirect=True, scope="session")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -100,7 +105,9 @@ def pytest_runtest_makereport(
 def _static_info(item: pytest.Item) -> dict[str, Any]:
     key = rfc_key(item)
     funcargs: dict[str, Any] = getattr(item, "funcargs", {})
-    target = funcargs.get("smtp_target")
+    target = (
+        funcargs.get("smtp_target") or funcargs.get("pop3_target") or funcargs.get("pop2_target")
+    )
     return {
         "protocol": _protocol(item),
         "rfc": key.number if key else None,
@@ -113,8 +120,9 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
 
 def _protocol(item: pytest.Item) -> str | None:
     names = getattr(item, "fixturenames", ())
-    if any(name.startswith("smtp") for name in names):
-        return "smtp"
+    for protocol in ("smtp", "pop3"):
+        if any(name.startswith(protocol) for name in names):
+            return protocol
     match = re.search(r"suites[/.](\w+)", item.nodeid)
     return match.group(1) if match else None
 

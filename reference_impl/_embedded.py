@@ -18,6 +18,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from reference_impl.pop2 import ServerConfig as Pop2Config
+from reference_impl.pop2 import ServerConnection as Pop2Connection
+from reference_impl.pop2.server import Listener as Pop2Listener
+from reference_impl.pop2.server import start_server as start_pop2_server
 from reference_impl.pop3 import ServerConfig as Pop3Config
 from reference_impl.pop3 import ServerConnection as Pop3Connection
 from reference_impl.pop3.server import Listener as Pop3Listener
@@ -55,7 +59,8 @@ class EmbeddedServers:
     ``smtp_port``: an MX (STARTTLS offered, AUTH after TLS);
     ``submission_port``: RFC 6409 submission (STARTTLS then AUTH required);
     ``smtps_port``: implicit TLS (RFC 8314); ``pop3_port`` (STLS offered) and
-    ``pop3s_port`` (implicit TLS) serve the same store.  ``config_changes`` adjusts the
+    ``pop3s_port`` (implicit TLS) serve the same store, and so does ``pop2_port``
+    (RFC 937, plain TCP).  ``config_changes`` adjusts the
     MX's :class:`ServerConfig` (tests use it to build deliberately broken or
     differently configured variants).
     """
@@ -71,6 +76,7 @@ class EmbeddedServers:
         root: Path | None = None,
         connection_factory: Callable[..., ServerConnection] = ServerConnection,
         pop3_connection_factory: Callable[..., Pop3Connection] = Pop3Connection,
+        pop2_connection_factory: Callable[..., Pop2Connection] = Pop2Connection,
         **config_changes: Any,
     ) -> None:
         self._own_root = root is None
@@ -81,11 +87,13 @@ class EmbeddedServers:
         self._config_changes = config_changes
         self._factory = connection_factory
         self._pop3_factory = pop3_connection_factory
+        self._pop2_factory = pop2_connection_factory
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
         self.smtp_port = self.submission_port = self.smtps_port = 0
         self.pop3_port = self.pop3s_port = 0
+        self.pop2_port = 0
 
     def __enter__(self) -> EmbeddedServers:
         self.start()
@@ -113,6 +121,7 @@ class EmbeddedServers:
             Listener(config=smtps, store=self.store, tls_context=context, implicit_tls=True)
         )
         self._start_pop3(context)
+        self._start_pop2()
 
     def _start_pop3(self, context: ssl.SSLContext) -> None:
         """``pop3_port``: STLS offered, USER/APOP before TLS, SASL after it;
@@ -129,6 +138,15 @@ class EmbeddedServers:
             plain, config=dataclasses.replace(pop3, tls_available=False), implicit_tls=True
         )
         self.pop3s_port = self._serve(start_pop3_server(pop3s, host=self.host, port=0))
+
+    def _start_pop2(self) -> None:
+        """``pop2_port``: RFC 937 over plain TCP (POP2 has no TLS); same store."""
+        pop2 = Pop2Listener(
+            config=Pop2Config(hostname=SERVER_NAME, accounts=self.accounts),
+            store=self.store,
+            connection_factory=self._pop2_factory,
+        )
+        self.pop2_port = self._serve(start_pop2_server(pop2, host=self.host, port=0))
 
     def _serve(self, starting: Coroutine[Any, Any, asyncio.Server]) -> int:
         server = self._run(starting)

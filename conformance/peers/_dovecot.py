@@ -40,6 +40,13 @@ auth_username_format = %Ln
 # A failed login is answered at once, not after the default 2 s anti-guessing delay, so
 # the suites' negative AUTH tests stay fast and inside their reply timeouts.
 auth_failure_delay = 0
+# The suites fail logins on purpose, all from 127.0.0.1: anvil's per-IP auth
+# penalty would then delay every later login by up to 15 s.
+service anvil {{
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
 
 passdb {{
   driver = passwd-file

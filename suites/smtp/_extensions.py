@@ -32,7 +32,6 @@ __all__ = [
     "secure",
     "send_message",
     "shown",
-    "starttls_followed_by",
     "trace_prefix",
 ]
 
@@ -67,16 +66,20 @@ def extension_ready(smtp: SmtpSession, keyword: str) -> None:
     RFC 3207 §4.2 allows the extension list to differ after TLS, so a keyword missing in
     clear text is looked for again after the handshake.
     """
-    _ehlo_or_establish(smtp)
+    _establish(smtp, authenticate=False)
     if keyword not in smtp.extensions and "STARTTLS" in smtp.extensions and not smtp.tls_active:
         secure(smtp)
     if keyword not in smtp.extensions:
         pytest.skip(f"target does not advertise {keyword} on this connection")
 
 
-def _ehlo_or_establish(smtp: SmtpSession) -> None:
-    reply = smtp.establish()
-    assert reply.code == 250, expect(reply, sent="EHLO", expected="250 (the session setup)")
+def _establish(smtp: SmtpSession, *, authenticate: bool) -> None:
+    """``establish``: EHLO, STARTTLS where required, AUTH when asked and the target has
+    credentials; each step asserted."""
+    reply = smtp.establish(authenticate=authenticate)
+    assert reply.code == 250, expect(
+        reply, sent="EHLO (and the target's STARTTLS / AUTH)", expected="250 (the session setup)"
+    )
 
 
 def secure(smtp: SmtpSession) -> None:
@@ -89,20 +92,20 @@ def secure(smtp: SmtpSession) -> None:
 
 
 def mail_ready(smtp: SmtpSession, keyword: str | None = None) -> None:
-    """Ready for a mail transaction: EHLO, the extension checked, AUTH if the target's URL
-    carries credentials (submission targets refuse MAIL before AUTH, RFC 6409 §4.3)."""
+    """Ready for a mail transaction: EHLO, the extension checked, AUTH if the target has
+    credentials (submission targets refuse MAIL before AUTH, RFC 6409 §4.3)."""
     if keyword is None:
-        _ehlo_or_establish(smtp)
-    else:
-        extension_ready(smtp, keyword)
-    target = smtp.target
-    if target.user and target.password is not None:
-        if "AUTH" not in smtp.extensions and "STARTTLS" in smtp.extensions:
-            secure(smtp)
-        reply = smtp.auth_plain(target.user, target.password)
-        assert reply.code == 235, expect(
-            reply, sent=f"AUTH PLAIN (user {target.user})", expected="235 (session setup)"
-        )
+        _establish(smtp, authenticate=True)
+        return
+    extension_ready(smtp, keyword)
+    if not smtp.target.has_credentials:
+        return
+    if "AUTH" not in smtp.extensions and "STARTTLS" in smtp.extensions and not smtp.tls_active:
+        secure(smtp)
+    reply = smtp.authenticate()
+    assert reply is None or reply.code == 235, expect(
+        reply, sent=f"AUTH PLAIN (user {smtp.target.user})", expected="235 (session setup)"
+    )
 
 
 def authentication_ready(smtp: SmtpSession, mechanism: str | None = None) -> list[str]:
@@ -111,7 +114,7 @@ def authentication_ready(smtp: SmtpSession, mechanism: str | None = None) -> lis
     Servers usually offer AUTH only under TLS (RFC 4954 §4 note on plaintext passwords),
     so TLS is started whenever the target offers it.  Returns the mechanism list.
     """
-    _ehlo_or_establish(smtp)
+    _establish(smtp, authenticate=False)
     if "STARTTLS" in smtp.extensions and not smtp.tls_active:
         secure(smtp)
     if "AUTH" not in smtp.extensions:
@@ -120,25 +123,6 @@ def authentication_ready(smtp: SmtpSession, mechanism: str | None = None) -> lis
     if mechanism is not None and mechanism not in mechanisms:
         pytest.skip(f"target does not advertise the SASL mechanism {mechanism} ({mechanisms})")
     return mechanisms
-
-
-def starttls_followed_by(smtp: SmtpSession, trailing: bytes) -> Reply:
-    """STARTTLS with ``trailing`` octets in the same write, then the handshake on 220.
-
-    The session's ``starttls`` sends the command through ``command``; this wraps that one
-    call so the injected octets leave in the very same ``send`` (CVE-2011-0411).
-    """
-    original = smtp.command
-
-    def command(line: str | bytes, *, timeout: float | None = None) -> Reply:
-        raw = line.encode("ascii") if isinstance(line, str) else line
-        return original(raw + b"\r\n" + trailing.removesuffix(b"\r\n"), timeout=timeout)
-
-    smtp.command = command  # type: ignore[method-assign]
-    try:
-        return smtp.starttls()
-    finally:
-        del smtp.command
 
 
 def read_replies(smtp: SmtpSession, count: int, *, timeout: float | None = None) -> list[Reply]:
@@ -228,11 +212,8 @@ _HEADER_BLOCK = re.compile(rb"(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*")
 def trace_prefix(delivered: bytes, content: bytes) -> bytes | None:
     """What the target stored above ``content``, or None if ``content`` is not intact.
 
-    Stored mail may use LF line ends (the Maildir convention); the comparison then uses
-    the sent content with CRLF turned into LF, and nothing else is forgiven.
+    Readback returns stored mail in CRLF form, so nothing is forgiven here.
     """
-    if b"\r" not in delivered and b"\r" in content:
-        content = content.replace(b"\r\n", b"\n")
     if not delivered.endswith(content):
         return None
     return delivered[: len(delivered) - len(content)]

@@ -8,14 +8,7 @@ import pytest
 
 from conformance import Account, Readback, Security, SmtpSession
 
-from ._extensions import (
-    build_message,
-    expect,
-    new_marker,
-    said,
-    secure,
-    starttls_followed_by,
-)
+from ._extensions import build_message, expect, new_marker, said, secure
 
 pytestmark = pytest.mark.requires("STARTTLS")
 
@@ -96,7 +89,7 @@ def test_pipelined_command_after_starttls_not_executed(smtp: SmtpSession) -> Non
     to our EHLO and QUIT must then get 221.
     """
     _plain_ehlo(smtp)
-    reply = starttls_followed_by(smtp, b"NOOP\r\n")
+    reply = smtp.starttls(trailing=b"NOOP\r\n")
     if reply.code == 454:
         pytest.skip(f"target answered 454 (TLS temporarily unavailable): {reply}")
     assert not smtp.plaintext_after_starttls, (
@@ -125,6 +118,8 @@ def test_mail_transaction_forgotten_after_handshake(
     """
     _plain_ehlo(smtp)
     mail = smtp.mail(accounts[0].address)
+    if mail.severity != 2 and smtp.target.security is Security.STARTTLS:
+        pytest.skip(f"the target requires TLS before MAIL ({mail}): no transaction to forget")
     assert mail.code == 250, expect(mail, sent="MAIL FROM", expected="250")
     reply = smtp.starttls()
     if reply.code != 220:
@@ -148,6 +143,8 @@ def test_ehlo_argument_forgotten_after_handshake(
     The EHLO name given before STARTTLS must not reach the message's trace fields when no
     EHLO follows the handshake (a server may instead refuse MAIL until EHLO is repeated).
     """
+    if smtp.target.requires_auth:
+        pytest.skip("the target requires AUTH, which needs an EHLO after the handshake")
     pre_tls_name = f"pre-tls-{uuid.uuid4().hex[:16]}.conformance.test"
     _plain_ehlo(smtp, pre_tls_name)
     reply = smtp.starttls()

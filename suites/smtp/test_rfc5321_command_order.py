@@ -133,7 +133,7 @@ def test_mail_after_helo_is_accepted(smtp: SmtpSession, accounts: tuple[Account,
 
     HELO opens a session as well as EHLO does: MAIL after it is in sequence.
     """
-    reply = helo_ready(smtp)
+    reply = helo_ready(smtp, for_mail=True)
     assert reply.code == 250, f"sent 'HELO conformance.test', expected 250, got {reply}"
     reply = smtp.mail(accounts[0].address)
     assert reply.code == 250, (

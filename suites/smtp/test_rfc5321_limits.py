@@ -7,7 +7,6 @@ import pytest
 from conformance import Account, Readback, SmtpSession
 
 from ._rfc5321 import (
-    as_stored,
     begin_transaction,
     make_message,
     new_marker,
@@ -85,7 +84,7 @@ def test_1000_octet_text_line_is_accepted(
     reply = smtp.data(message.data)
     assert reply.code == 250, f"sent a message with a 1000-octet line, expected 250, got {reply}"
     stored = readback.wait_for(accounts[1].address, marker)
-    assert stored.endswith(as_stored(message.data, stored)), (
+    assert stored.endswith(message.data), (
         f"sent a 1000-octet line, expected it stored whole, got {stored[-1100:]!r}"
     )
 
@@ -114,7 +113,7 @@ def test_1000_octet_line_with_stuffed_period_is_accepted(
         f"got {reply}"
     )
     stored = readback.wait_for(accounts[1].address, marker)
-    assert stored.endswith(as_stored(message.data, stored)), (
+    assert stored.endswith(message.data), (
         f"sent a stuffed 1000-octet line, expected it stored unstuffed, got {stored[-1100:]!r}"
     )
 
@@ -171,7 +170,7 @@ def test_64k_message_is_accepted(
     reply = smtp.data(message.data)
     assert reply.code == 250, f"sent a 65536-octet message, expected 250, got {reply}"
     stored = readback.wait_for(accounts[1].address, marker)
-    assert stored.endswith(as_stored(message.data, stored)), (
+    assert stored.endswith(message.data), (
         f"sent a 65536-octet message, expected it stored whole, got {len(stored)} octets "
         f"ending {stored[-200:]!r}"
     )

@@ -114,6 +114,44 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
         line.split() == ["RFC", "5321", "4.1.1.9", "0", "0", "1", "0", "0"] for line in lines
     )
     assert f"results: {run_dir / 'results.json'}" in done.stdout
+    summary = (run_dir / "summary.txt").read_text()
+    assert summary.splitlines()[0] == header
+    assert summary.strip() in done.stdout
+
+
+def test_run_against_the_embedded_submission_listener(tmp_path: Path) -> None:
+    tests = tmp_path / "test_submission.py"
+    tests.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.rfc(6409, '4.3', 'MUST')\n"
+        "def test_mail_after_auth(smtp):\n"
+        "    '''MAIL after STARTTLS and AUTH gets 250.'''\n"
+        "    assert smtp.establish().code == 250\n"
+        "    assert smtp.tls_active and smtp.authenticated\n"
+        "    assert smtp.mail('alice@example.test').code == 250\n"
+    )
+    done = subprocess.run(
+        [
+            *CONFORMANCE,
+            "run",
+            "--embedded",
+            "submission",
+            "--tests",
+            str(tests),
+            "--report-dir",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (results_file,) = (tmp_path / "r").glob("*-embedded-submission/results.json")
+    (result,) = json.loads(results_file.read_text())["results"]
+    assert result["target"].startswith("submission://127.0.0.1:")
+    assert "C: STARTTLS\\r\\n" in result["transcript"]
+    assert "C: AUTH PLAIN " in result["transcript"]
 
 
 def test_run_exits_1_on_failure(tmp_path: Path) -> None:

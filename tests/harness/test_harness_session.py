@@ -227,3 +227,51 @@ def test_pcap_is_dissected_as_smtp(servers: EmbeddedServers, tmp_path: Path) -> 
         timeout=60,
     ).stdout.split()
     assert max(int(size) for size in data_sizes) == 1460
+
+
+def test_starttls_sends_trailing_octets_in_the_same_write(servers: EmbeddedServers) -> None:
+    transcript = Transcript()
+    with SmtpSession.connect(_target(servers), transcript=transcript) as smtp:
+        smtp.ehlo()
+        assert smtp.starttls(trailing=b"NOOP\r\n").code == 220
+        assert smtp.tls_active and smtp.plaintext_after_starttls == b""
+    sent = [e.data for e in transcript.events if e.direction is Direction.SENT]
+    assert b"STARTTLS\r\nNOOP\r\n" in sent  # one write, as CVE-2011-0411 probes need
+
+
+def test_establish_on_a_submission_target_starts_tls_and_authenticates(
+    servers: EmbeddedServers,
+) -> None:
+    tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
+    url = f"submission://alice:alice-password@{servers.host}:{servers.submission_port}"
+    with SmtpSession.connect(parse_target(url, tls=tls)) as smtp:
+        assert smtp.establish().code == 250
+        assert smtp.tls_active and smtp.authenticated
+        assert smtp.authenticate() is None  # done once per TLS session
+        assert smtp.mail("alice@example.test").code == 250
+
+
+def test_timeout_inside_a_multiline_reply_keeps_the_partial_reply(scripted_server: Start) -> None:
+    server = scripted_server(Script(reply=lambda line: b"250-first\r\n250-second\r\n"))
+    target = parse_target(f"smtp://127.0.0.1:{server.port}")
+    transcript = Transcript()
+    with (
+        SmtpSession.connect(target, transcript=transcript, timeout=0.3) as smtp,
+        pytest.raises(TargetTimeout) as raised,
+    ):
+        smtp.ehlo()
+    assert raised.value.partial == b"250-first\r\n250-second\r\n"
+    assert "incomplete reply" in str(raised.value) and "250-second" in str(raised.value)
+    assert "23 octets pending" in transcript.render()
+
+
+def test_long_runs_are_elided_for_display_only() -> None:
+    transcript = Transcript()
+    transcript.open_session("smtp#1", host="127.0.0.1", port=25, client_port=1234)
+    payload = b"x" * 200_000 + b"\r\nlast line\r\n"
+    transcript.sent("smtp#1", payload)
+    text = transcript.render()
+    assert len(text) < 10_000
+    assert f"the whole run is {len(payload)} octets" in text
+    assert "C: last line\\r\\n" in text
+    assert transcript.payload("smtp#1", Direction.SENT) == payload

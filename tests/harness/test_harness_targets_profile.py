@@ -15,6 +15,7 @@ from conformance import (
     load_profile,
     parse_target,
 )
+from conformance._readback import MaildirReadback, crlf_form, mailbox_lookup
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,7 @@ from conformance import (
         ("smtp://mx.example.test", 25, Security.PLAIN),
         ("smtp+starttls://mx.example.test", 25, Security.STARTTLS),
         ("smtps://mx.example.test", 465, Security.IMPLICIT),
-        ("submission://mx.example.test", 587, Security.PLAIN),
+        ("submission://mx.example.test", 587, Security.STARTTLS),
         ("SMTP://mx.example.test:2525", 2525, Security.PLAIN),
     ],
 )
@@ -134,3 +135,37 @@ def test_profile_errors_name_the_file_and_key(tmp_path: Path, text: str, message
 def test_missing_profile_file(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="file not found"):
         load_profile(tmp_path / "nope.toml")
+
+
+def test_profile_accepts_submission_and_smtps_targets(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        "[targets]\n"
+        'smtp = "smtp://127.0.0.1:2525"\n'
+        'submission = "submission://127.0.0.1:2587"\n'
+        'smtps = "smtps://127.0.0.1:2465"\n'
+        '[[accounts]]\nuser = "alice"\npassword = "pw"\naddress = "alice@example.test"\n'
+    )
+    targets = load_profile(path).smtp_targets
+    assert [t.url for t in targets] == [
+        "smtp://127.0.0.1:2525",
+        "submission://127.0.0.1:2587",
+        "smtps://127.0.0.1:2465",
+    ]
+    # A submission target without user:pass@ logs in as the first account.
+    assert (targets[1].user, targets[1].password) == ("alice", "pw")
+    assert targets[0].user is None
+
+
+def test_maildir_readback_finds_without_waiting_in_crlf_form(tmp_path: Path) -> None:
+    new = tmp_path / "alice" / "Maildir" / "new"
+    new.mkdir(parents=True)
+    (new / "1.host").write_bytes(b"Subject: x\n\nmarker-1\n")
+    readback = MaildirReadback(
+        str(tmp_path / "{user}" / "Maildir"),
+        timeout=5,
+        mailbox_of=mailbox_lookup({"alice@example.test": "alice"}),
+    )
+    assert readback.find("alice@example.test", b"marker-1") == b"Subject: x\r\n\r\nmarker-1\r\n"
+    assert readback.find("alice@example.test", b"marker-2") is None
+    assert crlf_form(b"a\r\nb\n") == b"a\r\nb\n"  # holds CRLF: stored as sent, kept as is

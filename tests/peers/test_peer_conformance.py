@@ -1,4 +1,5 @@
-"""The SMTP suite against the real Postfix: every report must be documented.
+"""The SMTP suite against the real Postfix and the POP3 suite against the real Dovecot:
+every report must be documented.
 
 docs/known-deviations.md lists each failed or warned test with the RFC
 sentence and the transcript; this test keeps that list and reality equal.
@@ -25,7 +26,9 @@ def documented(section: str) -> dict[str, str]:
     return dict(ENTRY.findall(text[start : end if end > 0 else None]))
 
 
-def test_postfix_smtp_reports_match_known_deviations(peers: PeerSystem, tmp_path: Path) -> None:
+def _run_profile(
+    profile: Path, report_dir: Path, suite: str = "smtp"
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, str]]]:
     run = subprocess.run(
         [
             sys.executable,
@@ -33,25 +36,46 @@ def test_postfix_smtp_reports_match_known_deviations(peers: PeerSystem, tmp_path
             "conformance.cli",
             "run",
             "--profile",
-            str(peers.profile_path),
+            str(profile),
             "--suite",
-            "smtp",
+            suite,
             "--report-dir",
-            str(tmp_path),
+            str(report_dir),
         ],
         capture_output=True,
         text=True,
         timeout=600,
     )
-    (results_file,) = tmp_path.glob("*/results.json")
-    results = json.loads(results_file.read_text())["results"]
+    (results_file,) = report_dir.glob("*/results.json")
+    results: list[dict[str, str]] = json.loads(results_file.read_text())["results"]
+    return run, results
+
+
+def _assert_documented(profile: Path, report_dir: Path, section: str, suite: str = "smtp") -> None:
+    run, results = _run_profile(profile, report_dir, suite)
     errors = [r["id"] + ": " + r["reason"] for r in results if r["outcome"] == "error"]
-    assert not errors, "harness errors against Postfix:\n" + "\n".join(errors)
+    assert not errors, f"harness errors against {section}:\n" + "\n".join(errors)
     reported = {r["id"]: r["outcome"] for r in results if r["outcome"] in ("failed", "warned")}
-    expected = documented("Postfix 3.7")
+    expected = documented(section)
     assert reported == expected, (
         f"undocumented: {sorted(set(reported.items()) - set(expected.items()))}\n"
         f"documented but not reported: {sorted(set(expected.items()) - set(reported.items()))}\n"
         f"conformance output tail:\n{run.stdout[-2000:]}"
     )
     assert run.returncode == 1  # failures exist, so the run must say so
+
+
+def test_postfix_smtp_reports_match_known_deviations(peers: PeerSystem, tmp_path: Path) -> None:
+    _assert_documented(peers.profile_path, tmp_path, "Postfix 3.7 (smtpd on the plain SMTP port)")
+
+
+def test_postfix_submission_reports_match_known_deviations(
+    peers: PeerSystem, tmp_path: Path
+) -> None:
+    _assert_documented(
+        peers.submission_profile_path, tmp_path, "Postfix 3.7 (submission port, STARTTLS + AUTH)"
+    )
+
+
+def test_dovecot_pop3_reports_match_known_deviations(peers: PeerSystem, tmp_path: Path) -> None:
+    _assert_documented(peers.profile_path, tmp_path, "Dovecot 2.3 (POP3)", suite="pop3")

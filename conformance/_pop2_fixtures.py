@@ -1,0 +1,277 @@
+"""POP2 (RFC 937) fixtures: the target, sessions, and a mailbox with known messages.
+
+The POP2 target is a ``--target pop2://...``, else the embedded reference server's
+POP2 listener.  Tests log in as the credentials in the URL, else as the profile's
+first account; ``pop2_account`` holds that account's lock for the test (one test at a
+time per account and target, also under ``pytest -n``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ._errors import HarnessError
+from ._options import options_of
+from ._pop2_session import Pop2Session
+from ._pop3_maildrop import account_lock
+from ._profile import Profile, parse_readback
+from ._readback import mailbox_lookup
+from ._smtp_session import SmtpSession
+from ._targets import Pop2Target, parse_target
+from ._transcript import Transcript
+
+if TYPE_CHECKING:
+    from ._fixtures import _Environment
+
+__all__ = [
+    "Pop2Account",
+    "Pop2Connect",
+    "Pop2Mailbox",
+    "Pop2Message",
+    "pop2",
+    "pop2_account",
+    "pop2_connect",
+    "pop2_login",
+    "pop2_mailbox",
+    "pop2_target",
+]
+
+Pop2Connect = Callable[..., Pop2Session]
+_LOCK_TIMEOUT = 300.0
+_POLL = 0.1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pop2Account:
+    """Who the POP2 tests log in as; ``address`` receives the seeded mail (None: unknown)."""
+
+    user: str
+    password: str
+    address: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pop2Message:
+    """A seeded message: its content in CRLF form, exactly what RETR must send."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pop2Mailbox:
+    """Seeded messages and their message numbers in the account's default mailbox."""
+
+    account: Pop2Account
+    messages: tuple[Pop2Message, ...]
+    numbers: dict[str, int]
+
+    def __getitem__(self, name: str) -> Pop2Message:
+        return next(message for message in self.messages if message.name == name)
+
+
+def _seed(address: str) -> tuple[Pop2Message, ...]:
+    marker = uuid.uuid4().hex
+    bodies = {
+        "plain": b"A short message.\r\n",
+        # RFC 937 page 5: data is counted, not terminated, so a line of "." and
+        # leading dots travel unchanged (no POP3-style stuffing).
+        "dots": b".\r\n..two dots\r\n.leading dot\r\nlast line\r\n",
+        "long": b"L" * 900 + b" end of the long line\r\n",
+    }
+    return tuple(
+        Pop2Message(
+            name=name,
+            content=(
+                b"From: <" + address.encode() + b">\r\nTo: <" + address.encode() + b">\r\n"
+                b"Subject: POP2 conformance " + name.encode() + b" " + marker.encode() + b"\r\n"
+                b"Message-ID: <" + name.encode() + b"." + marker.encode() + b"@conformance.test>"
+                b"\r\n\r\n" + body
+            ),
+        )
+        for name, body in bodies.items()
+    )
+
+
+@pytest.fixture(scope="session")
+def pop2_target(
+    request: pytest.FixtureRequest, _conformance_environment: _Environment
+) -> Pop2Target:
+    """The POP2 server under test (parametrized when several pop2:// targets are given)."""
+    param = getattr(request, "param", None)
+    if isinstance(param, Pop2Target):
+        return param
+    chosen = [t for t in options_of(request.config).targets if t.protocol == "pop2"]
+    if chosen:
+        return chosen[0]
+    url = _conformance_environment.profile.targets.get("pop2")
+    if not url:
+        pytest.skip("no POP2 target: give --target pop2://USER:PASS@host[:port]")
+    return parse_target(url)
+
+
+@pytest.fixture
+def pop2_account(
+    request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_profile: Profile
+) -> Iterator[Pop2Account]:
+    """Who to log in as; the account's lock is held for the whole test."""
+    account = _account_of(pop2_target, conformance_profile)
+    if account is None:
+        pytest.skip("no POP2 credentials: give pop2://USER:PASS@host or a profile's [[accounts]]")
+    timeout = max(_LOCK_TIMEOUT, options_of(request.config).timeout)
+    with account_lock(pop2_target, account.user, timeout):
+        yield account
+
+
+def _account_of(target: Pop2Target, profile: Profile) -> Pop2Account | None:
+    addresses = {account.user: account.address for account in profile.accounts}
+    if target.user is not None and target.password is not None:
+        address = addresses.get(target.user)
+        return Pop2Account(user=target.user, password=target.password, address=address)
+    if not profile.accounts:
+        return None
+    first = profile.accounts[0]
+    return Pop2Account(user=first.user, password=first.password, address=first.address)
+
+
+@pytest.fixture
+def pop2_connect(
+    request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_transcript: Transcript
+) -> Iterator[Pop2Connect]:
+    """Factory: ``pop2_connect(read_greeting=True, timeout=None)`` -> a new Pop2Session,
+    recorded in the test's transcript and closed after the test."""
+    sessions: list[Pop2Session] = []
+    default_timeout = options_of(request.config).timeout
+
+    def connect(*, read_greeting: bool = True, timeout: float | None = None) -> Pop2Session:
+        session = Pop2Session.connect(
+            pop2_target,
+            transcript=conformance_transcript,
+            timeout=default_timeout if timeout is None else timeout,
+            read_greeting=read_greeting,
+        )
+        sessions.append(session)
+        return session
+
+    yield connect
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture
+def pop2(pop2_connect: Pop2Connect) -> Pop2Session:
+    """An open Pop2Session with the greeting read (``pop2.greeting``)."""
+    return pop2_connect()
+
+
+@pytest.fixture
+def pop2_login(pop2_connect: Pop2Connect, pop2_account: Pop2Account) -> Callable[[], Pop2Session]:
+    """Factory: a new session after a successful HELO as ``pop2_account`` (MBOX state)."""
+
+    def login() -> Pop2Session:
+        session = pop2_connect()
+        reply = session.helo(pop2_account.user, pop2_account.password)
+        if reply.number is None or reply.raw[:1] != b"#":
+            raise AssertionError(
+                f"sent HELO {pop2_account.user} <password>, expected #NNN, got {reply}"
+            )
+        return session
+
+    return login
+
+
+@pytest.fixture
+def pop2_mailbox(
+    request: pytest.FixtureRequest,
+    _conformance_environment: _Environment,
+    pop2_account: Pop2Account,
+    pop2_login: Callable[[], Pop2Session],
+) -> Iterator[Pop2Mailbox]:
+    """Three known messages ("plain", "dots", "long") in the account's default mailbox,
+    with their message numbers; deleted (ACKD) after the test."""
+    profile = _conformance_environment.profile
+    if not profile.delivery.allowed:
+        pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
+    if pop2_account.address is None:
+        pytest.skip(f"the POP2 user {pop2_account.user} is none of the profile's [[accounts]]")
+    messages = _seed(pop2_account.address)
+    timeout = options_of(request.config).timeout
+    _deliver(_conformance_environment, pop2_account.address, messages, timeout)
+    numbers = _wait_for(messages, pop2_login, timeout)
+    yield Pop2Mailbox(account=pop2_account, messages=messages, numbers=numbers)
+    with contextlib.suppress(AssertionError, HarnessError, OSError):
+        _remove(messages, pop2_login)
+
+
+def _deliver(
+    environment: _Environment, address: str, messages: tuple[Pop2Message, ...], timeout: float
+) -> None:
+    kind, where = parse_readback(environment.profile.delivery.readback)
+    if kind == "store":
+        from reference_impl.store import MailStore
+
+        mailbox = mailbox_lookup({a.address: a.user for a in environment.profile.accounts})
+        with MailStore(Path(where)) as store:
+            for message in messages:
+                store.deliver(mailbox(address) or address, message.content)
+        return
+    targets = environment.smtp_targets or environment.profile.smtp_targets
+    if not targets:
+        pytest.skip("no SMTP target to deliver the POP2 test messages through")
+    with SmtpSession.connect(targets[0], label="pop2-seed", timeout=timeout) as smtp:
+        smtp.establish()
+        for message in messages:
+            replies = [smtp.mail(address), smtp.rcpt(address), smtp.data(message.content)]
+            if any(reply.code not in (250, 251) for reply in replies):
+                raise HarnessError(f"cannot seed the POP2 mailbox through SMTP: {replies}")
+        with contextlib.suppress(AssertionError, HarnessError, OSError):
+            smtp.quit()
+
+
+def _find(session: Pop2Session, messages: tuple[Pop2Message, ...]) -> dict[str, int]:
+    """Message numbers of the seeded messages, searched from the newest; NACK keeps all."""
+    wanted = {message.content: message.name for message in messages}
+    found: dict[str, int] = {}
+    for number in range((session.count or 0), 0, -1):
+        length = session.read(number).number or 0
+        if length and length in {len(content) for content in wanted}:
+            data = session.retr(length)
+            session.nack()
+            if data in wanted:
+                found[wanted.pop(data)] = number
+        if not wanted:
+            break
+    return found
+
+
+def _wait_for(
+    messages: tuple[Pop2Message, ...], login: Callable[[], Pop2Session], timeout: float
+) -> dict[str, int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        with login() as session:
+            found = _find(session, messages)
+            session.quit()
+        if len(found) == len(messages):
+            return found
+        if time.monotonic() >= deadline:
+            raise HarnessError(f"the seeded POP2 messages did not appear within {timeout} s")
+        time.sleep(_POLL)
+
+
+def _remove(messages: tuple[Pop2Message, ...], login: Callable[[], Pop2Session]) -> None:
+    """ACKD what is left of the seeded messages; deleted when the session ends."""
+    with login() as session:
+        for number in sorted(_find(session, messages).values()):
+            session.read(number)
+            session.retr()
+            session.ackd()
+        session.quit()

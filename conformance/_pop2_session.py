@@ -1,0 +1,220 @@
+"""A blocking POP2 (RFC 937) client for conformance tests: every octet recorded, every
+read bounded.
+
+Replies are parsed by the reference parser but never judged here: a reply whose first
+character is none of "+", "-", "#", "=" comes back with ``kind`` None for the test to
+fail on.  Message data after RETR is read by count (the "=CCC" length), as RFC 937
+page 5 defines it, so a server that sends more or fewer octets is visible.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from reference_impl.pop2 import Reply, ReplyKind, parse_reply, quote
+
+from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
+from ._smtp_session import DEFAULT_TIMEOUT, _describe, _reason
+from ._targets import Pop2Target
+from ._transcript import Transcript
+
+__all__ = ["Pop2Session"]
+
+_RECV_SIZE = 65536
+
+
+class Pop2Session:
+    """One POP2 connection.  Create with ``Pop2Session.connect`` (reads the greeting)."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        *,
+        target: Pop2Target,
+        transcript: Transcript,
+        label: str,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.target = target
+        self.transcript = transcript
+        self.label = label
+        self.timeout = timeout
+        self.greeting: Reply | None = None
+        self.count: int | None = None  # from the last "#NNN" reply
+        self.length: int | None = None  # from the last "=CCC" reply
+        self.closed = False
+        self._sock = sock
+        self._buffer = bytearray()
+        self._last_command = "the greeting"
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        target: Pop2Target,
+        *,
+        transcript: Transcript | None = None,
+        label: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_greeting: bool = True,
+    ) -> Pop2Session:
+        """Open a TCP connection and, by default, read the greeting."""
+        transcript = transcript if transcript is not None else Transcript()
+        label = label or transcript.new_label("pop2")
+        try:
+            sock = socket.create_connection((target.host, target.port), timeout=timeout)
+        except OSError as exc:
+            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
+        transcript.open_session(
+            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
+        )
+        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
+        if read_greeting:
+            session.greeting = session.read_reply()
+        return session
+
+    def close(self) -> None:
+        """Close the socket (idempotent); never sends QUIT by itself."""
+        if self.closed:
+            return
+        self.closed = True
+        self.transcript.note(self.label, "connection closed by the harness")
+        self._sock.close()
+
+    def __enter__(self) -> Pop2Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- raw I/O ----------------------------------------------------------------------------
+
+    def send(self, data: bytes) -> None:
+        """Send octets exactly as given."""
+        self._last_command = _describe(data)
+        self.transcript.sent(self.label, data)
+        try:
+            self._sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            self._closed_by_target(f"while sending ({_reason(exc)})")
+
+    def read_reply(self, timeout: float | None = None) -> Reply:
+        """Read one reply line (to CRLF), waiting at most ``timeout``."""
+        deadline = self._deadline(timeout)
+        while (parsed := parse_reply(self._buffer)) is None:
+            self._fill(deadline, f"without replying to {self._last_command}")
+        reply, rest = parsed
+        self._buffer[:] = rest
+        if reply.kind is ReplyKind.COUNT:
+            self.count = reply.number
+        elif reply.kind is ReplyKind.LENGTH:
+            self.length = reply.number
+        return reply
+
+    def read_data(self, length: int, timeout: float | None = None) -> bytes:
+        """Read exactly ``length`` octets of message data."""
+        deadline = self._deadline(timeout)
+        while len(self._buffer) < length:
+            self._fill(deadline, f"after {len(self._buffer)} of the {length} octets announced")
+        data = bytes(self._buffer[:length])
+        del self._buffer[:length]
+        return data
+
+    @property
+    def pending(self) -> bytes:
+        """Octets received and not yet read as a reply or as data."""
+        return bytes(self._buffer)
+
+    def _deadline(self, timeout: float | None) -> tuple[float, float]:
+        limit = self.timeout if timeout is None else timeout
+        return time.monotonic() + limit, limit
+
+    def _fill(self, deadline: tuple[float, float], what: str) -> None:
+        """Receive one chunk; raise on the deadline or when the target closed."""
+        end, limit = deadline
+        remaining = end - time.monotonic()
+        if remaining <= 0:
+            self.transcript.note(self.label, f"nothing complete within {limit} s")
+            raise TargetTimeout(
+                f"no complete reply from {self.target.url} within {limit} s after "
+                f"{self._last_command}: {bytes(self._buffer[:200])!r}",
+                partial=bytes(self._buffer),
+            )
+        if not self._receive(remaining):
+            self._closed_by_target(what)
+
+    def _receive(self, remaining: float) -> bool:
+        """Receive one chunk; False when the target closed (a timeout returns True)."""
+        self._sock.settimeout(remaining)
+        try:
+            data = self._sock.recv(_RECV_SIZE)
+        except TimeoutError:
+            return True
+        except ConnectionResetError:
+            self.transcript.note(self.label, "connection reset by the target")
+            return False
+        if not data:
+            self.transcript.note(self.label, "connection closed by the target")
+            return False
+        self.transcript.received(self.label, data)
+        self._buffer += data
+        return True
+
+    def _closed_by_target(self, what: str) -> None:
+        self.closed = True
+        self._sock.close()
+        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
+
+    # -- commands (RFC 937 pages 7-10) -------------------------------------------------------
+
+    def command(self, line: str | bytes, *, timeout: float | None = None) -> Reply:
+        """Send one command line (CRLF appended) and read one reply line."""
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        self.send(raw + b"\r\n")
+        return self.read_reply(timeout)
+
+    def helo(self, user: str, password: str) -> Reply:
+        """HELO with both arguments quoted (page 6: back-slash before space and itself)."""
+        return self.command(b"HELO " + quote(user.encode()) + b" " + quote(password.encode()))
+
+    def fold(self, mailbox: str) -> Reply:
+        return self.command(b"FOLD " + quote(mailbox.encode()))
+
+    def read(self, number: int | None = None) -> Reply:
+        return self.command("READ" if number is None else f"READ {number}")
+
+    def retr(self, length: int | None = None, *, timeout: float | None = None) -> bytes:
+        """RETR, then exactly ``length`` octets (default: the last "=CCC")."""
+        count = self.length if length is None else length
+        if count is None:
+            raise ValueError("RETR needs a length: no =CCC reply was read")
+        self.send(b"RETR\r\n")
+        return self.read_data(count, timeout)
+
+    def acks(self) -> Reply:
+        return self.command("ACKS")
+
+    def ackd(self) -> Reply:
+        return self.command("ACKD")
+
+    def nack(self) -> Reply:
+        return self.command("NACK")
+
+    def quit(self) -> Reply:
+        """QUIT; the connection is left for ``expect_closed`` to observe."""
+        return self.command("QUIT")
+
+    def expect_closed(self, timeout: float | None = None) -> bool:
+        """Wait until the target closes the connection; False if it is still open.
+
+        Octets that arrive meanwhile are recorded and kept in ``pending``.
+        """
+        end, _ = self._deadline(timeout)
+        while (remaining := end - time.monotonic()) > 0:
+            if not self._receive(remaining):
+                self.closed = True
+                self._sock.close()
+                return True
+        return False

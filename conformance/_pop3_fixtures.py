@@ -1,0 +1,279 @@
+"""POP3 fixtures: the target, sessions, capabilities, and a maildrop with known messages.
+
+The POP3 target is a ``--target pop3://...`` (or ``pop3s://``), else ``[targets] pop3`` of
+the profile, else the embedded reference server.  Tests log in as the credentials in the
+URL, else as the profile's first account (``pop3_account``, which also holds that
+account's lock for the test: see ``_pop3_maildrop``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from ._errors import HarnessError
+from ._options import options_of
+from ._pop3_maildrop import (
+    Pop3Account,
+    SeededMaildrop,
+    account_lock,
+    remove_seeded,
+    seed_messages,
+    wait_until_visible,
+)
+from ._pop3_session import Pop3Session, parse_capabilities
+from ._profile import Profile, parse_readback
+from ._readback import mailbox_lookup
+from ._smtp_session import SmtpSession
+from ._targets import Pop3Target
+from ._transcript import Transcript
+
+if TYPE_CHECKING:
+    from ._fixtures import _Environment
+
+__all__ = [
+    "Pop3Capabilities",
+    "Pop3Connect",
+    "pop3",
+    "pop3_account",
+    "pop3_capabilities",
+    "pop3_connect",
+    "pop3_login",
+    "pop3_maildrop",
+    "pop3_requirement_unmet",
+    "pop3_target",
+    "pop3_targets",
+]
+
+Pop3Connect = Callable[..., Pop3Session]
+_CAPABILITIES_KEY = pytest.StashKey[dict[str, "Pop3Capabilities | HarnessError"]]()
+# How long a test waits for another worker's test on the same account.
+_LOCK_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pop3Capabilities:
+    """CAPA (RFC 2449 §5) in the AUTHORIZATION state, before and (if offered) after STLS."""
+
+    before_tls: dict[str, str]
+    after_tls: dict[str, str] | None = None
+
+    @property
+    def keywords(self) -> set[str]:
+        return set(self.before_tls) | set(self.after_tls or {})
+
+    def get(self, keyword: str) -> str | None:
+        """The parameters of ``keyword`` from either state, or None if not advertised."""
+        for found in (self.before_tls, self.after_tls or {}):
+            if keyword in found:
+                return found[keyword]
+        return None
+
+
+def pop3_targets(config: pytest.Config, profile: Profile) -> tuple[Pop3Target, ...]:
+    """``--target`` URLs with a POP3 scheme, else the profile's (or embedded) pop3 target."""
+    given = tuple(t for t in options_of(config).targets if t.protocol == "pop3")
+    if given:
+        return given
+    found = profile.pop3
+    return (found,) if found is not None else ()
+
+
+@pytest.fixture(scope="session")
+def pop3_target(
+    request: pytest.FixtureRequest, _conformance_environment: _Environment
+) -> Pop3Target:
+    """The POP3 server under test (parametrized when several POP3 --target URLs are given)."""
+    param = getattr(request, "param", None)
+    if isinstance(param, Pop3Target) and param.protocol == "pop3":
+        return param
+    targets = pop3_targets(request.config, _conformance_environment.profile)
+    if not targets:
+        pytest.skip("no POP3 target: give --target pop3://... or [targets] pop3 in the profile")
+    return targets[0]
+
+
+@pytest.fixture
+def pop3_account(
+    request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_profile: Profile
+) -> Iterator[Pop3Account]:
+    """Who to log in as; the account's lock is held for the whole test."""
+    account = _account_of(pop3_target, conformance_profile)
+    if account is None:
+        pytest.skip("no POP3 credentials: give pop3://USER:PASS@host or a profile's [[accounts]]")
+    timeout = max(_LOCK_TIMEOUT, options_of(request.config).timeout)
+    with account_lock(pop3_target, account.user, timeout):
+        yield account
+
+
+def _account_of(target: Pop3Target, profile: Profile) -> Pop3Account | None:
+    addresses = {account.user: account.address for account in profile.accounts}
+    if target.user is not None and target.password is not None:
+        return Pop3Account(
+            user=target.user, password=target.password, address=addresses.get(target.user)
+        )
+    if not profile.accounts:
+        return None
+    first = profile.accounts[0]
+    return Pop3Account(user=first.user, password=first.password, address=first.address)
+
+
+@pytest.fixture
+def pop3_connect(
+    request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_transcript: Transcript
+) -> Iterator[Pop3Connect]:
+    """Factory: ``pop3_connect(read_greeting=True, timeout=None)`` -> a new Pop3Session.
+
+    Every session is recorded in the test's transcript and closed after the test.
+    """
+    sessions: list[Pop3Session] = []
+    default_timeout = options_of(request.config).timeout
+
+    def connect(*, read_greeting: bool = True, timeout: float | None = None) -> Pop3Session:
+        session = Pop3Session.connect(
+            pop3_target,
+            transcript=conformance_transcript,
+            timeout=default_timeout if timeout is None else timeout,
+            read_greeting=read_greeting,
+        )
+        sessions.append(session)
+        return session
+
+    yield connect
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture
+def pop3(pop3_connect: Pop3Connect) -> Pop3Session:
+    """An open Pop3Session with the greeting read (``pop3.greeting``)."""
+    return pop3_connect()
+
+
+@pytest.fixture
+def pop3_login(pop3_connect: Pop3Connect, pop3_account: Pop3Account) -> Callable[[], Pop3Session]:
+    """Factory: a new session logged in (USER/PASS) as ``pop3_account``, in TRANSACTION."""
+
+    def login() -> Pop3Session:
+        session = pop3_connect()
+        response = session.login(pop3_account.user, pop3_account.password)
+        if not response.ok:
+            raise AssertionError(
+                f"sent USER {pop3_account.user} and PASS, expected +OK, got {response}"
+            )
+        return session
+
+    return login
+
+
+@pytest.fixture
+def pop3_maildrop(
+    request: pytest.FixtureRequest,
+    _conformance_environment: _Environment,
+    pop3_account: Pop3Account,
+    pop3_login: Callable[[], Pop3Session],
+) -> Iterator[SeededMaildrop]:
+    """Three known messages ("plain", "dots", "long") in the account's maildrop.
+
+    They are visible to POP3 when the test starts and deleted after it.
+    """
+    profile = _conformance_environment.profile
+    if not profile.delivery.allowed:
+        pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
+    if pop3_account.address is None:
+        pytest.skip(f"the POP3 user {pop3_account.user} is none of the profile's [[accounts]]")
+    maildrop = SeededMaildrop(account=pop3_account, messages=seed_messages(pop3_account.address))
+    timeout = options_of(request.config).timeout
+    _deliver(_conformance_environment, pop3_account.address, maildrop, timeout)
+    wait_until_visible(maildrop, pop3_login, timeout)
+    yield maildrop
+    remove_seeded(maildrop, pop3_login)
+
+
+def _deliver(
+    environment: _Environment, address: str, maildrop: SeededMaildrop, timeout: float
+) -> None:
+    kind, where = parse_readback(environment.profile.delivery.readback)
+    if kind == "store":
+        mailbox = mailbox_lookup({a.address: a.user for a in environment.profile.accounts})
+        _deliver_to_store(Path(where), mailbox(address) or address, maildrop)
+        return
+    targets = environment.smtp_targets or environment.profile.smtp_targets
+    if not targets:
+        pytest.skip("no SMTP target to deliver the POP3 test messages through")
+    with SmtpSession.connect(targets[0], label="pop3-seed", timeout=timeout) as smtp:
+        smtp.establish()
+        if smtp.target.requires_auth and smtp.target.user and smtp.target.password:
+            smtp.auth_plain(smtp.target.user, smtp.target.password)
+        for message in maildrop.messages:
+            replies = [smtp.mail(address), smtp.rcpt(address), smtp.data(message.content)]
+            if any(reply.code not in (250, 251) for reply in replies):
+                raise HarnessError(f"cannot seed the POP3 maildrop through SMTP: {replies}")
+        with contextlib.suppress(AssertionError, HarnessError, OSError):
+            smtp.quit()
+
+
+def _deliver_to_store(root: Path, mailbox: str, maildrop: SeededMaildrop) -> None:
+    from reference_impl.store import MailStore
+
+    with MailStore(root) as store:
+        for message in maildrop.messages:
+            store.deliver(mailbox, message.content)
+
+
+@pytest.fixture
+def pop3_capabilities(request: pytest.FixtureRequest, pop3_target: Pop3Target) -> Pop3Capabilities:
+    """CAPA of the target before and after STLS; probed once per run (per process)."""
+    return _capabilities(request.config, pop3_target)
+
+
+def _capabilities(config: pytest.Config, target: Pop3Target) -> Pop3Capabilities:
+    cache = config.stash.setdefault(_CAPABILITIES_KEY, {})
+    if target.url not in cache:
+        cache[target.url] = _probe(target, options_of(config).timeout)
+    found = cache[target.url]
+    if isinstance(found, HarnessError):
+        raise found
+    return found
+
+
+def _probe(target: Pop3Target, timeout: float) -> Pop3Capabilities | HarnessError:
+    try:
+        with Pop3Session.connect(target, label="capabilities", timeout=timeout) as session:
+            before = parse_capabilities(session.capa())
+            after = None
+            if "STLS" in before and not session.tls_active and session.stls().ok:
+                after = parse_capabilities(session.capa())
+            with contextlib.suppress(HarnessError, AssertionError, OSError):
+                session.quit()
+            return Pop3Capabilities(before_tls=before, after_tls=after)
+    except HarnessError as exc:
+        return exc
+    except (AssertionError, OSError) as exc:
+        return HarnessError(f"cannot read the CAPA capabilities of {target.url}: {exc}")
+
+
+def pop3_requirement_unmet(request: pytest.FixtureRequest, capability: str) -> str | None:
+    """For a test using POP3 fixtures: why ``requires(capability)`` skips it, or None.
+
+    ``capability`` is a CAPA tag ("TOP", "STLS"), or "SASL <MECHANISM>".
+    """
+    target: Pop3Target = request.getfixturevalue("pop3_target")
+    found = _capabilities(request.config, target)
+    keyword, _, mechanism = capability.partition(" ")
+    params = found.get(keyword)
+    if params is None:
+        return f"target does not advertise {keyword} in CAPA"
+    if mechanism and mechanism not in params.upper().split():
+        return f"target does not advertise SASL mechanism {mechanism} (SASL {params})"
+    return None
+
+
+def uses_pop3(request: pytest.FixtureRequest) -> bool:
+    """Whether the test uses the POP3 fixtures (its ``requires`` marks are CAPA tags)."""
+    return any(name.startswith("pop3") for name in request.fixturenames)

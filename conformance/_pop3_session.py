@@ -1,0 +1,314 @@
+"""A blocking POP3 client for conformance tests: every octet recorded, every read bounded.
+
+Unlike ``poplib`` it never hides what the target did: responses keep their defects
+(status case, long lines, bare LF), multi-line bodies are un-stuffed but the raw octets
+stay available, and nothing is retried or repaired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import ssl
+import time
+
+from reference_impl.auth import encode_sasl_base64, plain_response
+
+from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
+from ._pop3_responses import Pop3Response, Pop3ResponseReader
+from ._smtp_session import DEFAULT_TIMEOUT, _describe, _reason, tls_context
+from ._targets import Pop3Target, Security
+from ._transcript import Transcript
+
+__all__ = ["Pop3Session", "apop_digest", "greeting_timestamp", "parse_capabilities"]
+
+_RECV_SIZE = 65536
+# RFC 1939 §7 APOP: the greeting carries a timestamp "<process-ID.clock@hostname>";
+# RFC 2449 §3: timestamp = "<" *VCHAR ">".
+_TIMESTAMP = re.compile(rb"<[\x21-\x7e]*?>")
+
+
+def greeting_timestamp(greeting: Pop3Response | None) -> bytes | None:
+    """The APOP timestamp of a greeting (brackets included), or None."""
+    if greeting is None or not greeting.ok:
+        return None
+    match = _TIMESTAMP.search(greeting.text)
+    return match.group(0) if match else None
+
+
+def apop_digest(timestamp: bytes, secret: str) -> str:
+    """RFC 1939 §7: MD5 of the timestamp followed by the shared secret, lower-case hex."""
+    return hashlib.md5(timestamp + secret.encode("utf-8")).hexdigest()
+
+
+def parse_capabilities(response: Pop3Response) -> dict[str, str]:
+    """CAPA lines (RFC 2449 §5): upper-cased capa-tag -> its parameters."""
+    found: dict[str, str] = {}
+    if not response.ok:
+        return found
+    for line in response.lines:
+        tag, _, params = line.decode("utf-8", "replace").strip().partition(" ")
+        if tag:
+            found[tag.upper()] = params.strip()
+    return found
+
+
+class Pop3Session:
+    """One POP3 connection.  Create with ``Pop3Session.connect`` (reads the greeting)."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        *,
+        target: Pop3Target,
+        transcript: Transcript,
+        label: str,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.target = target
+        self.transcript = transcript
+        self.label = label
+        self.timeout = timeout
+        self.greeting: Pop3Response | None = None
+        self.capabilities: dict[str, str] = {}
+        self.plaintext_after_stls = b""
+        self.closed = False
+        self._sock: socket.socket = sock
+        self._reader = Pop3ResponseReader()
+        self._last_command = "the greeting"
+
+    # -- opening and closing ----------------------------------------------------------------
+
+    @classmethod
+    def connect(
+        cls,
+        target: Pop3Target,
+        *,
+        transcript: Transcript | None = None,
+        label: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_greeting: bool = True,
+    ) -> Pop3Session:
+        """Open a TCP (for ``pop3s://`` TLS) connection and, by default, read the greeting."""
+        transcript = transcript if transcript is not None else Transcript()
+        label = label or transcript.new_label("pop3")
+        try:
+            sock = socket.create_connection((target.host, target.port), timeout=timeout)
+        except OSError as exc:
+            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
+        transcript.open_session(
+            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
+        )
+        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
+        if target.security is Security.IMPLICIT:
+            session._wrap_tls()
+        if read_greeting:
+            session.greeting = session.read_response()
+        return session
+
+    def close(self) -> None:
+        """Close the socket (idempotent); never sends QUIT by itself."""
+        if self.closed:
+            return
+        self.closed = True
+        self.transcript.note(self.label, "connection closed by the harness")
+        self._sock.close()
+
+    def __enter__(self) -> Pop3Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def tls_active(self) -> bool:
+        return isinstance(self._sock, ssl.SSLSocket)
+
+    @property
+    def timestamp(self) -> bytes | None:
+        """The APOP timestamp of the greeting, or None."""
+        return greeting_timestamp(self.greeting)
+
+    # -- raw I/O ----------------------------------------------------------------------------
+
+    def send(self, data: bytes) -> None:
+        """Send octets exactly as given."""
+        self._last_command = _describe(data)
+        self.transcript.sent(self.label, data)
+        try:
+            self._sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            self._closed_by_target(f"while sending ({_reason(exc)})")
+
+    def read_response(
+        self, *, multiline: bool = False, timeout: float | None = None
+    ) -> Pop3Response:
+        """Read one response (multi-line after ``+OK`` when asked), bounded by ``timeout``."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while True:
+            response = self._reader.next_response(multiline=multiline)
+            if response is not None:
+                return response
+            if time.monotonic() >= deadline:
+                self.transcript.note(self.label, f"no complete response within {limit} s")
+                raise TargetTimeout(
+                    f"no response from {self.target.url} within {limit} s "
+                    f"after {self._last_command}"
+                )
+            if not self._receive(deadline):
+                pending = self._reader.close()
+                if pending is not None:
+                    return pending
+                self._closed_by_target(f"without responding to {self._last_command}")
+
+    def _receive(self, deadline: float) -> bool:
+        """Receive one chunk before the deadline; False when the target closed."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return True  # the caller checks the deadline
+        self._sock.settimeout(remaining)
+        try:
+            data = self._sock.recv(_RECV_SIZE)
+        except TimeoutError:
+            return True
+        except ConnectionResetError:
+            self.transcript.note(self.label, "connection reset by the target")
+            return False
+        if not data:
+            self.transcript.note(self.label, "connection closed by the target")
+            return False
+        self.transcript.received(self.label, data)
+        self._reader.feed(data)
+        return True
+
+    def _closed_by_target(self, what: str) -> None:
+        self.closed = True
+        self._sock.close()
+        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def command(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
+        """Send one command line (CRLF appended) and read a single-line response."""
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        self.send(raw + b"\r\n")
+        return self.read_response(timeout=timeout)
+
+    def multiline(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
+        """Send a command whose ``+OK`` is multi-line (RFC 1939 §3); read it to ".CRLF"."""
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        self.send(raw + b"\r\n")
+        return self.read_response(multiline=True, timeout=timeout)
+
+    def user(self, name: str) -> Pop3Response:
+        return self.command(f"USER {name}")
+
+    def pass_(self, password: str) -> Pop3Response:
+        return self.command(f"PASS {password}")
+
+    def login(self, user: str, password: str) -> Pop3Response:
+        """USER then PASS (RFC 1939 §7); the USER response is returned when it is not +OK."""
+        response = self.user(user)
+        return self.pass_(password) if response.ok else response
+
+    def apop(self, name: str, password: str) -> Pop3Response:
+        """APOP with the digest of the greeting's timestamp (RFC 1939 §7); needs one."""
+        timestamp = self.timestamp
+        if timestamp is None:
+            raise ValueError("the greeting has no APOP timestamp")
+        return self.command(f"APOP {name} {apop_digest(timestamp, password)}")
+
+    def stat(self) -> Pop3Response:
+        return self.command("STAT")
+
+    def list(self, number: int | None = None) -> Pop3Response:
+        """LIST: the scan listing (multi-line) or, with ``number``, one scan line."""
+        if number is None:
+            return self.multiline("LIST")
+        return self.command(f"LIST {number}")
+
+    def uidl(self, number: int | None = None) -> Pop3Response:
+        """UIDL (RFC 1939 §7): the unique-id listing (multi-line) or one line."""
+        if number is None:
+            return self.multiline("UIDL")
+        return self.command(f"UIDL {number}")
+
+    def retr(self, number: int | str) -> Pop3Response:
+        return self.multiline(f"RETR {number}")
+
+    def top(self, number: int | str, lines: int | str) -> Pop3Response:
+        return self.multiline(f"TOP {number} {lines}")
+
+    def dele(self, number: int | str) -> Pop3Response:
+        return self.command(f"DELE {number}")
+
+    def rset(self) -> Pop3Response:
+        return self.command("RSET")
+
+    def noop(self) -> Pop3Response:
+        return self.command("NOOP")
+
+    def capa(self) -> Pop3Response:
+        """CAPA (RFC 2449 §5); on +OK ``capabilities`` maps each capa-tag to its params."""
+        response = self.multiline("CAPA")
+        self.capabilities = parse_capabilities(response)
+        return response
+
+    def quit(self) -> Pop3Response:
+        """QUIT; the connection is left for ``expect_closed`` to observe."""
+        return self.command("QUIT")
+
+    def stls(self, trailing: bytes = b"") -> Pop3Response:
+        """STLS (RFC 2595 §4); ``trailing`` octets go in the same send, before the handshake.
+
+        On +OK the handshake is performed; octets the server sent after the +OK and before
+        the handshake are kept in ``plaintext_after_stls``, and capabilities are forgotten.
+        """
+        self.send(b"STLS\r\n" + trailing)
+        response = self.read_response()
+        if response.ok:
+            self.plaintext_after_stls = self._reader.pending
+            self._reader = Pop3ResponseReader()
+            self._wrap_tls()
+            # RFC 2595 §4: the client MUST discard cached capability information.
+            self.capabilities = {}
+        return response
+
+    def _wrap_tls(self) -> None:
+        context = tls_context(self.target)
+        self._sock.settimeout(self.timeout)
+        try:
+            self._sock = context.wrap_socket(self._sock, server_hostname=self.target.server_name)
+        except TimeoutError:
+            self.transcript.note(self.label, "TLS handshake timed out")
+            raise TargetTimeout(
+                f"no TLS handshake from {self.target.url} within {self.timeout} s"
+            ) from None
+        except ssl.SSLError as exc:
+            self.transcript.note(self.label, f"TLS handshake failed: {exc}")
+            raise
+        assert isinstance(self._sock, ssl.SSLSocket)
+        cipher = self._sock.cipher()
+        self.transcript.note(
+            self.label, f"TLS started: {self._sock.version()} {cipher[0] if cipher else ''}"
+        )
+
+    def auth_plain(self, user: str, password: str, authzid: str = "") -> Pop3Response:
+        """AUTH PLAIN with an initial response (RFC 5034 §4, RFC 4616 §2)."""
+        message = plain_response(user, password, authzid)
+        return self.command(b"AUTH PLAIN " + encode_sasl_base64(message, initial_response=True))
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def expect_closed(self, timeout: float | None = None) -> bool:
+        """Wait until the target closes the connection; False if it is still open."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if not self._receive(deadline):
+                self.closed = True
+                self._sock.close()
+                return True
+        return False

@@ -1,0 +1,173 @@
+"""The sans-IO POP2 client (RFC 937): commands in, bytes out; bytes in, events out.
+
+The client's state names the reply it waits for (client state diagram, page 17).
+Once that reply has arrived (``ready``) the next command is chosen from
+``CLIENT_TRANSITIONS``; anything but the awaited reply is garbage, after which only
+QUIT may be sent (client decision table action 1).  After RETR the next ``=CCC``
+octets are message data, counted, never scanned for a terminator (page 5).
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+from reference_impl.pop2._replies import Reply, ReplyKind, parse_reply
+from reference_impl.pop2._states import CLIENT_TRANSITIONS, ClientState, Command
+from reference_impl.pop2._syntax import quote
+
+__all__ = [
+    "ClientConnection",
+    "ClientEvent",
+    "LocalProtocolError",
+    "MessageReceived",
+    "ReplyReceived",
+    "UnexpectedReply",
+]
+
+# The reply each waiting state expects (client decision table, page 20).
+_EXPECTED: dict[ClientState, ReplyKind] = {
+    ClientState.CALL: ReplyKind.OK,
+    ClientState.NMBR: ReplyKind.COUNT,
+    ClientState.SIZE: ReplyKind.LENGTH,
+    ClientState.EXIT: ReplyKind.OK,
+}
+
+
+class LocalProtocolError(Exception):
+    """We were about to break the protocol ourselves."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyReceived:
+    """The reply the client was waiting for (the greeting, #NNN, =CCC or + to QUIT)."""
+
+    reply: Reply
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageReceived:
+    """The ``=CCC`` octets of message data that follow RETR."""
+
+    data: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnexpectedReply:
+    """Anything else ("This is garbage", action 1): only QUIT may follow."""
+
+    reply: Reply
+    expected: str
+
+
+ClientEvent = ReplyReceived | MessageReceived | UnexpectedReply
+
+
+def _expected_text(state: ClientState) -> str:
+    if state is ClientState.CALL:
+        return '"+ POP2 <host>"'
+    kind = _EXPECTED.get(state)
+    return f'"{kind.value}"' if kind is not None else "nothing"
+
+
+class ClientConnection:
+    def __init__(self) -> None:
+        self.state = ClientState.CALL
+        self.ready = False  # the reply ``state`` waits for has arrived
+        self.count: int | None = None  # from the last "#NNN"
+        self.length: int | None = None  # from the last "=CCC"
+        self._garbled = False
+        self._buffer = bytearray()
+        self._events: collections.deque[ClientEvent] = collections.deque()
+
+    # -- commands ---------------------------------------------------------------
+
+    def helo(self, user: str, password: str) -> bytes:
+        return self._send(Command.HELO, quote(user.encode()) + b" " + quote(password.encode()))
+
+    def fold(self, mailbox: str) -> bytes:
+        return self._send(Command.FOLD, quote(mailbox.encode()))
+
+    def read(self, number: int | None = None) -> bytes:
+        return self._send(Command.READ, None if number is None else str(number).encode())
+
+    def retr(self) -> bytes:
+        if self.length == 0:
+            # READ (page 7): "Do not attempt to RETR a message of zero characters."
+            raise LocalProtocolError("RETR after =0: the message does not exist")
+        return self._send(Command.RETR)
+
+    def acks(self) -> bytes:
+        return self._send(Command.ACKS)
+
+    def ackd(self) -> bytes:
+        return self._send(Command.ACKD)
+
+    def nack(self) -> bytes:
+        return self._send(Command.NACK)
+
+    def quit(self) -> bytes:
+        return self._send(Command.QUIT)
+
+    def _send(self, command: Command, argument: bytes | None = None) -> bytes:
+        target = CLIENT_TRANSITIONS.get((self.state, command))
+        if not self.ready or target is None or (self._garbled and command is not Command.QUIT):
+            waiting = "" if self.ready else f" (still waiting for {_expected_text(self.state)})"
+            raise LocalProtocolError(f"cannot send {command.value} in {self.state.name}{waiting}")
+        self.state, self.ready = target, False
+        line = command.value.encode() + (b"" if argument is None else b" " + argument)
+        return line + b"\r\n"
+
+    # -- replies ----------------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> None:
+        self._buffer += data
+        while self._buffer and not self.ready and self.state is not ClientState.CLOSED:
+            event = self._next_event()
+            if event is None:
+                return
+            self._events.append(event)
+
+    def next_event(self) -> ClientEvent | None:
+        return self._events.popleft() if self._events else None
+
+    def connection_closed(self) -> None:
+        self.state, self.ready = ClientState.CLOSED, False
+
+    def _next_event(self) -> ClientEvent | None:
+        if self.state is ClientState.XFER:
+            return self._message_data()
+        parsed = parse_reply(self._buffer)
+        if parsed is None:
+            return None
+        reply, rest = parsed
+        self._buffer[:] = rest
+        self.ready = True
+        if not self._awaited(reply):
+            self._garbled = True
+            if reply.kind is ReplyKind.ERROR:  # the server closes after "-" (action 1)
+                self.state, self.ready = ClientState.CLOSED, False
+            return UnexpectedReply(reply=reply, expected=_expected_text(self.state))
+        if reply.kind is ReplyKind.COUNT:
+            self.count = reply.number
+        elif reply.kind is ReplyKind.LENGTH:
+            self.length = reply.number
+        if self.state is ClientState.EXIT:
+            self.state, self.ready = ClientState.CLOSED, False
+        return ReplyReceived(reply=reply)
+
+    def _awaited(self, reply: Reply) -> bool:
+        if reply.kind is not _EXPECTED.get(self.state):
+            return False
+        if self.state is ClientState.CALL:
+            return reply.greeting_host is not None
+        return reply.kind is ReplyKind.OK or reply.number is not None
+
+    def _message_data(self) -> MessageReceived | None:
+        length = self.length or 0
+        if len(self._buffer) < length:
+            return None
+        data = bytes(self._buffer[:length])
+        del self._buffer[:length]
+        self.ready = True
+        return MessageReceived(data=data)

@@ -1,0 +1,23 @@
+"""What a reference POP2 server is configured with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reference_impl.store import Accounts
+
+__all__ = ["ServerConfig"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerConfig:
+    """Policy of one POP2 listener.
+
+    ``hostname`` goes in the greeting (``<greet>``, RFC 937 page 16, must be a <host>).
+    ``max_command_line``: RFC 937 "Sizes" (page 12), "including the command word
+    and the CRLF".
+    """
+
+    hostname: str = "pop.example.test"
+    accounts: Accounts
+    max_command_line: int = 512

@@ -1,0 +1,1 @@
+"""RFC 937 (POP2, historic) conformance tests."""

@@ -1,0 +1,81 @@
+"""Shared steps of the POP3 suites: listings parsed strictly, sessions opened and ended.
+
+Every helper asserts what it needs with a message saying what was sent, what was expected
+and what came back, so a failure in a preparatory step is as clear as the requirement
+under test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from conformance import HarnessError, Pop3Response, Pop3Session
+
+__all__ = [
+    "UNIQUE_ID",
+    "drop_listing",
+    "expect_err",
+    "expect_ok",
+    "quit_quietly",
+    "scan_listing",
+    "uid_listing",
+]
+
+# RFC 1939 §5 STAT: "+OK" SP count SP octets; nothing required after the size.
+_DROP = re.compile(rb"([0-9]+) ([0-9]+)(?: .*)?")
+# RFC 1939 §5 LIST: message-number SP exact size; nothing required after it.
+_SCAN = re.compile(rb"([0-9]+) ([0-9]+)(?: .*)?")
+# RFC 1939 §7 UIDL: message-number SP unique-id, "No information follows the unique-id".
+UNIQUE_ID = re.compile(rb"[\x21-\x7e]{1,70}")
+_UNIQUE = re.compile(rb"([0-9]+) (" + UNIQUE_ID.pattern + rb")")
+
+
+def expect_ok(response: Pop3Response, sent: str) -> Pop3Response:
+    assert response.ok, f"sent {sent}, expected +OK, got {response}"
+    return response
+
+
+def expect_err(response: Pop3Response, sent: str) -> Pop3Response:
+    assert response.err, f"sent {sent}, expected -ERR, got {response}"
+    return response
+
+
+def drop_listing(response: Pop3Response) -> tuple[int, int]:
+    """(messages, octets) of a STAT response, asserting the RFC 1939 §5 format."""
+    expect_ok(response, "STAT")
+    match = _DROP.fullmatch(response.text)
+    assert match, f"sent STAT, expected '+OK nn mm', got {response}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def scan_listing(response: Pop3Response) -> dict[int, int]:
+    """message-number -> size of a multi-line LIST response (RFC 1939 §5 format)."""
+    expect_ok(response, "LIST")
+    listing: dict[int, int] = {}
+    for line in response.lines:
+        match = _SCAN.fullmatch(line)
+        assert match, f"sent LIST, expected scan listings 'n size', got line {line!r}"
+        listing[int(match.group(1))] = int(match.group(2))
+    return listing
+
+
+def uid_listing(response: Pop3Response) -> dict[int, bytes]:
+    """message-number -> unique-id of a multi-line UIDL response (RFC 1939 §7 format)."""
+    expect_ok(response, "UIDL")
+    listing: dict[int, bytes] = {}
+    for line in response.lines:
+        match = _UNIQUE.fullmatch(line)
+        assert match, (
+            f"sent UIDL, expected 'n unique-id' (1-70 chars 0x21-0x7E, nothing after), "
+            f"got line {line!r}"
+        )
+        listing[int(match.group(1))] = match.group(2)
+    return listing
+
+
+def quit_quietly(session: Pop3Session) -> Pop3Response | None:
+    """QUIT, tolerating a server that already closed; the response or None."""
+    with contextlib.suppress(AssertionError, HarnessError, OSError):
+        return session.quit()
+    return None

@@ -1,0 +1,110 @@
+"""RFC 1939 §6: messages are removed in the UPDATE state only, after QUIT.
+
+Each test checks the maildrop from a second session, after the first one ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance import Pop3Session, SeededMaildrop
+
+from ._pop3 import expect_ok, quit_quietly
+
+Login = Callable[[], Pop3Session]
+
+pytestmark = pytest.mark.delivers
+
+
+def _delete(session: Pop3Session, maildrop: SeededMaildrop, name: str) -> None:
+    number = maildrop.find(session)[name]
+    expect_ok(session.dele(number), f"DELE {number}")
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+    """The POP3 server removes all messages marked as deleted from the maildrop and replies
+    as to the status of this operation."""
+    first = pop3_login()
+    _delete(first, pop3_maildrop, "plain")
+    expect_ok(first.quit(), "QUIT after DELE")
+    first.expect_closed()
+    found = pop3_maildrop.find(pop3_login())
+    assert "plain" not in found, "sent DELE then QUIT; a new session still lists the message"
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+    """In no case may the server remove any messages not marked as deleted."""
+    first = pop3_login()
+    _delete(first, pop3_maildrop, "plain")
+    expect_ok(first.quit(), "QUIT after DELE")
+    first.expect_closed()
+    found = pop3_maildrop.find(pop3_login())
+    assert {"dots", "long"} <= set(found), (
+        f"sent DELE of one message then QUIT; expected the others kept, found only {found}"
+    )
+
+
+@pytest.mark.rfc(1939, "5", "MUST")
+def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+    """The POP3 server does not actually delete the message until the POP3 session enters
+    the UPDATE state."""
+    first = pop3_login()
+    _delete(first, pop3_maildrop, "plain")
+    first.close()  # without QUIT: the session never enters UPDATE
+    found = pop3_maildrop.find(pop3_login())
+    assert "plain" in found, "sent DELE and dropped the connection; the message was removed"
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_dropped_connection_deletes_nothing(
+    pop3_login: Login, pop3_maildrop: SeededMaildrop
+) -> None:
+    """If a session terminates for some reason other than a client-issued QUIT command, the
+    POP3 session does NOT enter the UPDATE state and MUST not remove any messages from the
+    maildrop."""
+    first = pop3_login()
+    numbers = pop3_maildrop.find(first)
+    for number in numbers.values():
+        expect_ok(first.dele(number), f"DELE {number}")
+    first.close()
+    found = pop3_maildrop.find(pop3_login())
+    assert set(found) == set(numbers), (
+        f"sent DELE of {sorted(numbers)} and closed without QUIT; expected all kept, "
+        f"found {sorted(found)}"
+    )
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+    """In no case may the server remove any messages not marked as deleted."""
+    first = pop3_login()
+    _delete(first, pop3_maildrop, "plain")
+    expect_ok(first.rset(), "RSET")
+    expect_ok(first.quit(), "QUIT after DELE and RSET")
+    first.expect_closed()
+    assert "plain" in pop3_maildrop.find(pop3_login()), (
+        "sent DELE, RSET, QUIT; a new session no longer lists the message"
+    )
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_quit_in_transaction_closes(pop3_login: Login) -> None:
+    """Whether the removal was successful or not, the server then releases any
+    exclusive-access lock on the maildrop and closes the TCP connection."""
+    session = pop3_login()
+    expect_ok(session.quit(), "QUIT in the TRANSACTION state")
+    assert session.expect_closed(), "sent QUIT, expected the server to close the connection"
+
+
+@pytest.mark.rfc(1939, "6", "MUST")
+def test_quit_releases_the_maildrop(pop3_login: Login) -> None:
+    """Whether the removal was successful or not, the server then releases any
+    exclusive-access lock on the maildrop and closes the TCP connection."""
+    first = pop3_login()
+    quit_quietly(first)
+    first.expect_closed()
+    expect_ok(pop3_login().stat(), "STAT in a new session after QUIT")

@@ -1,0 +1,180 @@
+"""Deliberately broken POP3 server cores: each breaks one rule of RFC 1939 / RFC 2449.
+
+Each subclass of the reference ``ServerConnection`` overrides the smallest piece that
+makes it misbehave, so the rest of the conversation stays correct and only the suite
+tests for that rule should notice.  ``serve_pop3`` runs one on loopback, over the store
+of an ``EmbeddedServers``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import itertools
+import threading
+from collections.abc import Iterator
+
+from reference_impl._embedded import EmbeddedServers
+from reference_impl.pop3 import Maildrop, ServerConfig, ServerConnection, UpdateRequested
+from reference_impl.pop3 import _codes as c
+from reference_impl.pop3._syntax import CommandLine
+from reference_impl.pop3.server import Listener, start_server
+
+__all__ = ["BROKEN_CORES", "serve_pop3"]
+
+_TRANSACTION_VERBS = {"STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL"}
+
+
+class DeleAppliedImmediately(ServerConnection):
+    """§5/§6: DELE removes the message from the store at once, not in UPDATE."""
+
+    def _dele(self, command: CommandLine) -> None:
+        super()._dele(command)
+        number = int(command.arguments[0]) if command.arguments else 0
+        if number in self._session.deleted and self.user is not None:
+            uid = self._session.maildrop.messages[number - 1].uid
+            self._events.append(UpdateRequested(user=self.user, deleted_uids=(uid,)))
+
+
+class NoByteStuffing(ServerConnection):
+    """§3: RETR sends lines starting with "." as they are."""
+
+    def message_loaded(self, data: bytes) -> None:
+        if self._session.top_lines is None and self.state.name == "LOADING":
+            self._outbox += c.render(c.OK.with_text(f"{len(data)} octets")) + data + b".\r\n"
+            self._resume_transaction()
+            return
+        super().message_loaded(data)
+
+
+class ListSizesOffByOne(ServerConnection):
+    """§5: scan listings and the drop listing report one octet more per message."""
+
+    def maildrop_opened(self, maildrop: Maildrop) -> None:
+        grown = tuple(dataclasses.replace(m, size=m.size + 1) for m in maildrop.messages)
+        super().maildrop_opened(dataclasses.replace(maildrop, messages=grown))
+
+
+class StatCountsDeleted(ServerConnection):
+    """§5 STAT: messages marked as deleted are still counted."""
+
+    def _totals(self) -> tuple[int, int]:
+        sizes = [m.size for m in self._session.maildrop.messages]
+        return len(sizes), sum(sizes)
+
+
+class AcceptedInWrongState(ServerConnection):
+    """§3: TRANSACTION commands before login get +OK (and do nothing)."""
+
+    def _command(self, line: bytes) -> None:
+        verb = line.split(b" ", 1)[0].decode("ascii", "replace").upper()
+        if self.state.name == "AUTHORIZATION" and verb in _TRANSACTION_VERBS:
+            self._reply(c.OK)
+            return
+        super()._command(line)
+
+
+class LowerCaseStatus(ServerConnection):
+    """§3: sends "+ok" and "-err"."""
+
+    def data_to_send(self) -> bytes:
+        data = super().data_to_send()
+        return data.replace(b"+OK", b"+ok").replace(b"-ERR", b"-err")
+
+
+class RsetKeepsDeletions(ServerConnection):
+    """§5 RSET: answers +OK but messages stay marked as deleted."""
+
+    def _rset(self, command: CommandLine) -> None:
+        self._reply(c.OK)
+
+
+_SESSIONS = itertools.count(1)
+
+
+class UidlChangesPerSession(ServerConnection):
+    """§7 UIDL: unique-ids are not kept across sessions."""
+
+    def maildrop_opened(self, maildrop: Maildrop) -> None:
+        super().maildrop_opened(dataclasses.replace(maildrop, uid_validity=next(_SESSIONS)))
+
+
+class TopIgnoresLineCount(ServerConnection):
+    """§7 TOP: sends the whole message whatever the line count."""
+
+    def _top(self, command: CommandLine) -> None:
+        if len(command.arguments) == 2:
+            command = dataclasses.replace(command, arguments=(command.arguments[0], b"999999"))
+        super()._top(command)
+
+
+class TransactionCapabilitiesDropped(ServerConnection):
+    """RFC 2449 §5: CAPA after login omits USER and TOP."""
+
+    def _capabilities(self) -> list[str]:
+        found = super()._capabilities()
+        if self.state.name == "TRANSACTION":
+            return [cap for cap in found if cap not in ("USER", "TOP")]
+        return found
+
+
+MULTILINE = "test_rfc1939_multiline.py"
+TRANSACTION = "test_rfc1939_transaction.py"
+UPDATE = "test_rfc1939_update.py"
+OPTIONAL = "test_rfc1939_optional.py"
+STATES = "test_rfc1939_states.py"
+GREETING = "test_rfc1939_greeting.py"
+
+# Each broken core with the suite tests (node ids below suites/pop3/) that must fail on it.
+BROKEN_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
+    DeleAppliedImmediately: (
+        f"{UPDATE}::test_dele_removes_nothing_before_quit",
+        f"{UPDATE}::test_dropped_connection_deletes_nothing",
+    ),
+    NoByteStuffing: (
+        f"{MULTILINE}::test_lines_starting_with_period_are_stuffed",
+        f"{MULTILINE}::test_lone_period_line_does_not_end_the_response",
+        f"{MULTILINE}::test_raw_stuffing_on_the_wire",
+    ),
+    ListSizesOffByOne: (f"{TRANSACTION}::test_list_size_is_retr_octets",),
+    StatCountsDeleted: (f"{TRANSACTION}::test_deleted_not_counted_in_stat",),
+    AcceptedInWrongState: (f"{STATES}::test_transaction_command_refused_in_authorization",),
+    LowerCaseStatus: (
+        f"{GREETING}::test_greeting_status_is_upper_case",
+        f"{GREETING}::test_error_status_is_upper_case",
+    ),
+    RsetKeepsDeletions: (f"{TRANSACTION}::test_rset_unmarks_deleted",),
+    UidlChangesPerSession: (f"{OPTIONAL}::test_uidl_persists_across_sessions",),
+    TopIgnoresLineCount: (
+        f"{OPTIONAL}::test_top_zero_is_header_and_blank_line",
+        f"{OPTIONAL}::test_top_sends_n_body_lines",
+        f"{OPTIONAL}::test_top_stuffs_periods",
+    ),
+    TransactionCapabilitiesDropped: (
+        "test_rfc2449_capa.py::test_authorization_capabilities_announced_in_transaction",
+    ),
+}
+
+
+@contextlib.contextmanager
+def serve_pop3(servers: EmbeddedServers, core: type[ServerConnection]) -> Iterator[int]:
+    """A POP3 listener with ``core`` on 127.0.0.1 over ``servers``' store; yields its port."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    config = ServerConfig(hostname=servers.server_name, accounts=servers.accounts)
+    listener = Listener(config=config, store=servers.store, connection_factory=core)
+    server = asyncio.run_coroutine_threadsafe(start_server(listener), loop).result(timeout=30)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+
+        async def close() -> None:
+            server.close()
+            await asyncio.sleep(0)
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()

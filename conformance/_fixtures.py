@@ -76,6 +76,8 @@ def _embedded_environment(servers: EmbeddedServers, service: str = "smtp") -> _E
     }
     urls = {name: f"{name}://{servers.host}:{port}" for name, port in ports.items()}
     urls["pop3"] = f"pop3://{servers.host}:{servers.pop3_port}"
+    if service == "pop3s":
+        urls["pop3"] = f"pop3s://{servers.host}:{servers.pop3s_port}"
     urls["pop2"] = f"pop2://{servers.host}:{servers.pop2_port}"
     accounts = tuple(
         Account(user=user, password=password, address=address)
@@ -90,7 +92,8 @@ def _embedded_environment(servers: EmbeddedServers, service: str = "smtp") -> _E
         ),
         accounts=accounts,
     )
-    target = profile.with_credentials(parse_target(urls[service], tls=tls))
+    smtp_service = service if service in ports else "smtp"  # pop3s: SMTP tests use the MX
+    target = profile.with_credentials(parse_target(urls[smtp_service], tls=tls))
     mailbox_of = servers.accounts.mailbox_for
 
     def readback(timeout: float) -> Readback:

@@ -19,7 +19,7 @@ from ._targets import SmtpTarget, parse_target
 
 __all__ = ["EMBEDDED_SERVICES", "OPTIONS_KEY", "Options", "add_options", "options_of"]
 
-EMBEDDED_SERVICES = ("smtp", "submission", "smtps")
+EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
 
 
 def target_url(text: str) -> SmtpTarget:
@@ -65,8 +65,9 @@ def add_options(parser: pytest.Parser) -> None:
         default="smtp",
         metavar="SERVICE",
         help="without --target or --profile: which embedded reference listener to test: "
-        "smtp (the MX, default), submission (STARTTLS + AUTH as the first account) or "
-        "smtps (implicit TLS).",
+        "smtp (the MX, default), submission (STARTTLS + AUTH as the first account), "
+        "smtps (implicit TLS), or pop3s (POP3 over implicit TLS instead of pop3 with STLS; "
+        "SMTP tests use the MX).",
     )
     group.addoption(
         "--profile",

@@ -114,7 +114,7 @@ def pop2_target(
         return chosen[0]
     url = _conformance_environment.profile.targets.get("pop2")
     if not url:
-        pytest.skip("no POP2 target: give --target pop2://USER:PASS@host[:port]")
+        pytest.skip("no POP2 target: give --target pop2://USER:PASS@host or [targets] pop2")
     return parse_target(url)
 
 

@@ -5,6 +5,7 @@ The format (see ``docs/results-format.md`` for the outputs, and ``conformance ru
     [targets]
     smtp = "smtp://127.0.0.1:2525"
     pop3 = "pop3://127.0.0.1:1110"   # or pop3s://; logs in as the first account
+    pop2 = "pop2://127.0.0.1:1109"   # RFC 937 (historic); also logs in as the first account
     submission = "submission://alice:secret@127.0.0.1:2587"   # also: smtps = "smtps://..."
     [tls]
     verify = true
@@ -36,7 +37,7 @@ __all__ = ["Account", "DeliverySettings", "Profile", "load_profile", "parse_read
 _SECTIONS = {"targets", "tls", "delivery", "accounts"}
 # The SMTP services of one system; each one given runs the SMTP suite, in this order.
 SMTP_SERVICES = ("smtp", "submission", "smtps")
-_PROTOCOLS = {*SMTP_SERVICES, "pop3", "imap"}
+_PROTOCOLS = {*SMTP_SERVICES, "pop3", "pop2", "imap"}
 _READBACK_KINDS = ("maildir:", "store:")
 
 
@@ -86,6 +87,12 @@ class Profile:
     def pop3(self) -> SmtpTarget | None:
         """The ``pop3`` target (``pop3://`` or ``pop3s://``), or None."""
         url = self.targets.get("pop3")
+        return parse_target(url, tls=self.tls) if url else None
+
+    @property
+    def pop2(self) -> SmtpTarget | None:
+        """The ``pop2`` target (``pop2://``, RFC 937), or None."""
+        url = self.targets.get("pop2")
         return parse_target(url, tls=self.tls) if url else None
 
     def with_credentials(self, target: SmtpTarget) -> SmtpTarget:
@@ -159,9 +166,9 @@ def _targets(table: dict[str, Any], tls: TlsSettings) -> dict[str, str]:
     for key in SMTP_SERVICES:
         if key in targets:
             parse_target(targets[key], tls=tls)  # validate now, with a clear message
-    if "pop3" in targets and parse_target(targets["pop3"], tls=tls).protocol != "pop3":
-        url = targets["pop3"]
-        raise ProfileError(f"[targets] pop3 = {url!r} must be a pop3:// or pop3s:// URL")
+    for key, schemes in (("pop3", "a pop3:// or pop3s://"), ("pop2", "a pop2://")):
+        if key in targets and parse_target(targets[key], tls=tls).protocol != key:
+            raise ProfileError(f"[targets] {key} = {targets[key]!r} must be {schemes} URL")
     return targets
 
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import datetime as dt
 import importlib.util
 import json
-import logging
 import os
-import signal
 import socket
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,16 +17,16 @@ from typing import Any
 
 import pytest
 
-from ._errors import ConfigurationError
-from ._options import positive_seconds, profile_file, target_url
+from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
 from ._profile import Profile
+from ._serve import add_serve, serve
 from ._smtp_session import _reason
 from ._targets import SmtpTarget
 
 __all__ = ["main"]
 
-_SUITES = ("smtp", "pop3", "pop2", "imap", "mime", "clients")
-_DEFAULT_SUITES = ("smtp", "pop3")
+_SUITES = ("smtp", "pop3", "pop2")
+_DEFAULT_SUITES = ("smtp", "pop3", "pop2")
 _OUTCOMES = ("passed", "failed", "warned", "skipped", "error")
 
 _RUN_EPILOG = """\
@@ -69,11 +65,12 @@ unreachable target, 4/5 pytest usage error / no tests collected.
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformance",
-        description="RFC conformance tests for mail servers (SMTP and POP3 now; IMAP to come).",
+        description="RFC conformance tests for mail servers (SMTP, POP3 and POP2 now; IMAP to "
+        "come), and the reference servers they are built on.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
-    _add_serve(commands)
+    add_serve(commands)
     return parser
 
 
@@ -101,19 +98,20 @@ def _add_run(commands: Any) -> None:
     )
     run.add_argument(
         "--embedded",
-        choices=("smtp", "submission", "smtps"),
+        choices=EMBEDDED_SERVICES,
         default="smtp",
         metavar="SERVICE",
         help="without a target: test the reference server's smtp (default), submission "
-        "(STARTTLS + AUTH) or smtps (implicit TLS) listener",
+        "(STARTTLS + AUTH) or smtps (implicit TLS) listener, or pop3s (POP3 over implicit "
+        "TLS) instead of its pop3 listener",
     )
     run.add_argument(
         "--suite",
         action="append",
         choices=_SUITES,
         metavar="NAME",
-        help="suite to run: smtp, pop3, pop2, imap, mime, clients; repeatable "
-        "(default: smtp and pop3)",
+        help="suite to run: smtp, pop3 or pop2; repeatable "
+        "(default: the suites of the targets' protocols; without targets smtp, pop3 and pop2)",
     )
     run.add_argument(
         "--tests",
@@ -150,33 +148,6 @@ def _add_run(commands: Any) -> None:
     )
 
 
-def _add_serve(commands: Any) -> None:
-    serve = commands.add_parser(
-        "serve",
-        help="run a reference server in the foreground",
-        description="Run the reference SMTP server on HOST:PORT until Ctrl-C, logging each "
-        "connection.  Mail is stored in --store (a temporary directory by default).  "
-        "Without --config two demo users exist: alice / alice-password and "
-        "bob / bob-password, at alice@example.test and bob@example.test.",
-    )
-    serve.add_argument("protocol", choices=["smtp"], help="which server (smtp)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=2525, help="port to listen on (2525)")
-    serve.add_argument(
-        "--config",
-        type=Path,
-        metavar="ACCOUNTS.TOML",
-        help="accounts file: local_domains = [...] and [[users]] tables "
-        "with name, password, addresses",
-    )
-    serve.add_argument(
-        "--store",
-        type=Path,
-        metavar="DIR",
-        help="directory for the mail store (default: a new temporary one)",
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     # Everything after "--" belongs to pytest; split it off before argparse sees it.
@@ -185,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.pytest_args = words[cut + 1 :]
     if args.command == "run":
         return _run(args)
-    return _serve(args)
+    return serve(args)
 
 
 # -- run -------------------------------------------------------------------------------------
@@ -196,7 +167,7 @@ def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
     profile: Profile | None = args.profile
     if not targets and profile is not None:
         targets = list(profile.smtp_targets)
-        targets += [profile.pop3] if profile.pop3 is not None else []
+        targets += [t for t in (profile.pop3, profile.pop2) if t is not None]
     return targets
 
 
@@ -247,8 +218,19 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
-    suites = [f"suites.{name}" for name in args.suite or _DEFAULT_SUITES]
+    suites = [f"suites.{name}" for name in args.suite or _suites_for(args)]
     return [*pytest_args, *extra, "--pyargs", *suites]
+
+
+def _suites_for(args: argparse.Namespace) -> tuple[str, ...]:
+    """Without --suite: the suites of the protocols named on the command line,
+    else of those the profile names, else every suite (the reference servers
+    speak them all)."""
+    named = [target.protocol for target in args.targets]
+    if not named and args.profile is not None:
+        profile = args.profile
+        named = [t.protocol for t in (*profile.smtp_targets, profile.pop3, profile.pop2) if t]
+    return tuple(name for name in _DEFAULT_SUITES if name in named) or _DEFAULT_SUITES
 
 
 def _rootdir(args: argparse.Namespace) -> Path:
@@ -330,69 +312,6 @@ def _sort_key(item: tuple[tuple[str, str], Counter[str]]) -> tuple[str, list[int
     (rfc, section), _ = item
     parts: list[int | str] = [int(p) if p.isdigit() else p for p in section.split(".")]
     return rfc.zfill(12), [p if isinstance(p, int) else 0 for p in parts]
-
-
-# -- serve -----------------------------------------------------------------------------------
-
-
-def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
-    )
-    try:
-        from reference_impl.smtp._config import ServerConfig
-        from reference_impl.smtp.server import Listener, start_server
-        from reference_impl.store import Accounts, AccountsError, MailStore
-    except ImportError as exc:
-        print(f"conformance: the reference SMTP server is not available ({exc})", file=sys.stderr)
-        return 2
-    try:
-        accounts = Accounts.from_toml(args.config) if args.config else _demo_accounts(Accounts)
-    except (OSError, AccountsError, ConfigurationError) as exc:
-        print(f"conformance: cannot load accounts from {args.config}: {exc}", file=sys.stderr)
-        return 2
-    store_dir = args.store or Path(tempfile.mkdtemp(prefix="conformance-store-"))
-    with MailStore(store_dir) as store:
-        listener = Listener(config=ServerConfig(accounts=accounts), store=store)
-
-        async def serve() -> None:
-            server = await start_server(listener, host=args.host, port=args.port)
-            port = server.sockets[0].getsockname()[1]
-            print(
-                f"conformance: reference SMTP server on {args.host}:{port}, "
-                f"mail stored in {store_dir}; Ctrl-C stops it",
-                file=sys.stderr,
-                flush=True,
-            )
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
-            async with server:
-                await stop.wait()
-            print("conformance: stopped", file=sys.stderr)
-
-        try:
-            asyncio.run(serve())
-        except OSError as exc:
-            print(
-                f"conformance: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-                file=sys.stderr,
-            )
-            return 2
-    return 0
-
-
-def _demo_accounts(accounts_class: Any) -> Any:
-    users = [("alice", "alice-password"), ("bob", "bob-password")]
-    return accounts_class.from_mapping(
-        {
-            "local_domains": ["example.test"],
-            "users": [
-                {"name": n, "password": p, "addresses": [f"{n}@example.test"]} for n, p in users
-            ],
-        }
-    )
 
 
 if __name__ == "__main__":

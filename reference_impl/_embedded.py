@@ -18,39 +18,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+from reference_impl._listeners import (
+    DEMO_USERS,
+    LOCAL_DOMAIN,
+    SERVER_NAME,
+    Service,
+    demo_accounts,
+    pop2_services,
+    pop3_services,
+    smtp_services,
+    start_service,
+)
 from reference_impl.pop2 import ServerConfig as Pop2Config
 from reference_impl.pop2 import ServerConnection as Pop2Connection
-from reference_impl.pop2.server import Listener as Pop2Listener
-from reference_impl.pop2.server import start_server as start_pop2_server
 from reference_impl.pop3 import ServerConfig as Pop3Config
 from reference_impl.pop3 import ServerConnection as Pop3Connection
-from reference_impl.pop3.server import Listener as Pop3Listener
-from reference_impl.pop3.server import start_server as start_pop3_server
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._server import ServerConnection
-from reference_impl.smtp.server import Listener, start_server
-from reference_impl.store import Accounts, MailStore
+from reference_impl.store import MailStore
 from reference_impl.tls import LoopbackTLS
 
 __all__ = ["EmbeddedServers"]
 
 _T = TypeVar("_T")
-
-LOCAL_DOMAIN = "example.test"
-SERVER_NAME = "localhost"
-USERS = (
-    ("alice", "alice-password", f"alice@{LOCAL_DOMAIN}"),
-    ("bob", "bob-password", f"bob@{LOCAL_DOMAIN}"),
-)
-
-
-def _accounts() -> Accounts:
-    return Accounts.from_mapping(
-        {
-            "local_domains": [LOCAL_DOMAIN],
-            "users": [{"name": n, "password": p, "addresses": [a]} for n, p, a in USERS],
-        }
-    )
 
 
 class EmbeddedServers:
@@ -68,7 +58,7 @@ class EmbeddedServers:
     host = "127.0.0.1"
     server_name = SERVER_NAME
     local_domain = LOCAL_DOMAIN
-    users: tuple[tuple[str, str, str], ...] = USERS
+    users: tuple[tuple[str, str, str], ...] = DEMO_USERS
 
     def __init__(
         self,
@@ -81,7 +71,7 @@ class EmbeddedServers:
     ) -> None:
         self._own_root = root is None
         self.root = Path(tempfile.mkdtemp(prefix="mail-conformance-")) if root is None else root
-        self.accounts = _accounts()
+        self.accounts = demo_accounts()
         self.store = MailStore(self.root / "store")
         self.ca_file = self.root / "ca.pem"
         self._config_changes = config_changes
@@ -108,48 +98,27 @@ class EmbeddedServers:
         context = self._tls_context()
         mx = ServerConfig(accounts=self.accounts, tls_available=True)
         mx = dataclasses.replace(mx, **self._config_changes)
-        submission = dataclasses.replace(
-            mx, require_tls=True, require_auth=True, relay_allowed=False
-        )
-        smtps = dataclasses.replace(mx, tls_available=False)
+        pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts)
+        pop2 = Pop2Config(hostname=SERVER_NAME, accounts=self.accounts)
         self._thread.start()
-        self.smtp_port = self._listen(Listener(config=mx, store=self.store, tls_context=context))
-        self.submission_port = self._listen(
-            Listener(config=submission, store=self.store, tls_context=context)
-        )
-        self.smtps_port = self._listen(
-            Listener(config=smtps, store=self.store, tls_context=context, implicit_tls=True)
-        )
-        self._start_pop3(context)
-        self._start_pop2()
+        services = {
+            **smtp_services(
+                mx, store=self.store, tls_context=context, connection_factory=self._factory
+            ),
+            **pop3_services(
+                pop3, store=self.store, tls_context=context, connection_factory=self._pop3_factory
+            ),
+            **pop2_services(pop2, store=self.store, connection_factory=self._pop2_factory),
+        }
+        self.smtp_port = self._serve(services["smtp"])
+        self.submission_port = self._serve(services["submission"])
+        self.smtps_port = self._serve(services["smtps"])
+        self.pop3_port = self._serve(services["pop3"])
+        self.pop3s_port = self._serve(services["pop3s"])
+        self.pop2_port = self._serve(services["pop2"])
 
-    def _start_pop3(self, context: ssl.SSLContext) -> None:
-        """``pop3_port``: STLS offered, USER/APOP before TLS, SASL after it;
-        ``pop3s_port``: implicit TLS.  Same store and accounts as SMTP."""
-        pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts, tls_available=True)
-        plain = Pop3Listener(
-            config=pop3,
-            store=self.store,
-            tls_context=context,
-            connection_factory=self._pop3_factory,
-        )
-        self.pop3_port = self._serve(start_pop3_server(plain, host=self.host, port=0))
-        pop3s = dataclasses.replace(
-            plain, config=dataclasses.replace(pop3, tls_available=False), implicit_tls=True
-        )
-        self.pop3s_port = self._serve(start_pop3_server(pop3s, host=self.host, port=0))
-
-    def _start_pop2(self) -> None:
-        """``pop2_port``: RFC 937 over plain TCP (POP2 has no TLS); same store."""
-        pop2 = Pop2Listener(
-            config=Pop2Config(hostname=SERVER_NAME, accounts=self.accounts),
-            store=self.store,
-            connection_factory=self._pop2_factory,
-        )
-        self.pop2_port = self._serve(start_pop2_server(pop2, host=self.host, port=0))
-
-    def _serve(self, starting: Coroutine[Any, Any, asyncio.Server]) -> int:
-        server = self._run(starting)
+    def _serve(self, service: Service) -> int:
+        server = self._run(start_service(service, host=self.host, port=0))
         self._servers.append(server)
         port: int = server.sockets[0].getsockname()[1]
         return port
@@ -167,10 +136,6 @@ class EmbeddedServers:
 
     def _tls_context(self) -> ssl.SSLContext:
         return LoopbackTLS(self.ca_file, names=(SERVER_NAME, self.host)).server_context()
-
-    def _listen(self, listener: Listener) -> int:
-        listener = dataclasses.replace(listener, connection_factory=self._factory)
-        return self._serve(start_server(listener, host=self.host, port=0))
 
     def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)

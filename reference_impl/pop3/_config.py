@@ -28,6 +28,8 @@ class ServerConfig:
     auth_without_tls: bool = False
     auth_mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN", "CRAM-MD5")
     max_command_line: int = 255  # RFC 2449 §4, CRLF included
-    max_argument: int = 40  # RFC 1939 §3
+    # RFC 1939 §3 allowed 40 octets per argument; RFC 2449 §4 "increases the length
+    # restrictions on commands and parameters" for a server with CAPA, as this one is.
+    max_argument: int = 255
     max_sasl_line: int = 12288  # RFC 5034 §4: responses "may be of arbitrary length"
     clock: Callable[[], float] = time.time

@@ -237,7 +237,7 @@ class ServerConnection:
     def _argument_too_long(self, command: CommandLine) -> bool:
         # PASS takes the rest of the line (spaces may be part of the password,
         # RFC 1939 §7) and an AUTH initial response is bounded only by the
-        # line (RFC 5034 §4): the 40-octet rule binds the other arguments.
+        # line (RFC 5034 §4): ``max_argument`` binds the other arguments.
         if command.verb == "PASS":
             return False
         checked = command.arguments[:1] if command.verb == "AUTH" else command.arguments

@@ -15,14 +15,13 @@ from ._pop3 import expect_ok, quit_quietly
 
 Login = Callable[[], Pop3Session]
 
-pytestmark = pytest.mark.delivers
-
 
 def _delete(session: Pop3Session, maildrop: SeededMaildrop, name: str) -> None:
     number = maildrop.find(session)[name]
     expect_ok(session.dele(number), f"DELE {number}")
 
 
+@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
 def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The POP3 server removes all messages marked as deleted from the maildrop and replies
@@ -35,6 +34,7 @@ def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededM
     assert "plain" not in found, "sent DELE then QUIT; a new session still lists the message"
 
 
+@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
 def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """In no case may the server remove any messages not marked as deleted."""
@@ -48,6 +48,7 @@ def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededM
     )
 
 
+@pytest.mark.delivers
 @pytest.mark.rfc(1939, "5", "MUST")
 def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The POP3 server does not actually delete the message until the POP3 session enters
@@ -59,6 +60,7 @@ def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_maildrop: Seed
     assert "plain" in found, "sent DELE and dropped the connection; the message was removed"
 
 
+@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
 def test_dropped_connection_deletes_nothing(
     pop3_login: Login, pop3_maildrop: SeededMaildrop
@@ -78,6 +80,7 @@ def test_dropped_connection_deletes_nothing(
     )
 
 
+@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
 def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """In no case may the server remove any messages not marked as deleted."""

@@ -125,3 +125,26 @@ def test_capa_available(pop3_capabilities: Pop3Capabilities) -> None:
     """An -ERR response indicates the capability command is not implemented and the client
     will have to probe for capabilities as before."""
     assert pop3_capabilities.before_tls, "sent CAPA, got no capabilities (-ERR or empty)"
+
+
+@pytest.mark.rfc(2449, "4", "MUST")
+def test_command_of_255_octets_supported(
+    pop3_connect: Callable[..., Pop3Session], pop3_account: Pop3Account
+) -> None:
+    """Servers which support the CAPA command MUST support commands up to 255 octets."""
+    session = pop3_connect()
+    if not session.capa().ok:
+        pytest.skip("the target does not support CAPA, so RFC 2449 section 4 does not bind it")
+    short = session.command(b"USER no-such-user")
+    # USER and CRLF take 7 octets: the line is exactly 255 octets on the wire.
+    line = b"USER no-such-user-" + b"x" * (255 - 7 - len(b"no-such-user-"))
+    long = session.command(line)
+    assert long.ok == short.ok, (
+        f"sent USER with a 12-octet unknown name, got {short}; sent the same with a name "
+        f"making the line 255 octets, expected the same status, got {long}"
+    )
+    response = session.login(pop3_account.user, pop3_account.password)
+    assert response.ok, (
+        f"sent a 255-octet USER line, then USER and PASS of {pop3_account.user}: expected "
+        f"one response per line and +OK, got {response}"
+    )

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import poplib
+import re
+import signal
+import smtplib
+import socket
+import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from conformance.cli import main
+from reference_impl._embedded import EmbeddedServers
 
 CONFORMANCE = [sys.executable, "-bb", "-m", "conformance.cli"]
 
@@ -119,6 +129,31 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
     assert summary.strip() in done.stdout
 
 
+def _run_embedded(tmp_path: Path, service: str, tests: Path) -> dict[str, str]:
+    """``conformance run --embedded SERVICE --tests TESTS`` with one test; its result."""
+    report_dir = tmp_path / "r"
+    done = subprocess.run(
+        [
+            *CONFORMANCE,
+            "run",
+            "--embedded",
+            service,
+            "--tests",
+            str(tests),
+            "--report-dir",
+            str(report_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (results_file,) = report_dir.glob(f"*-embedded-{service}/results.json")
+    (result,) = json.loads(results_file.read_text())["results"]
+    return dict(result)
+
+
 def test_run_against_the_embedded_submission_listener(tmp_path: Path) -> None:
     tests = tmp_path / "test_submission.py"
     tests.write_text(
@@ -130,25 +165,7 @@ def test_run_against_the_embedded_submission_listener(tmp_path: Path) -> None:
         "    assert smtp.tls_active and smtp.authenticated\n"
         "    assert smtp.mail('alice@example.test').code == 250\n"
     )
-    done = subprocess.run(
-        [
-            *CONFORMANCE,
-            "run",
-            "--embedded",
-            "submission",
-            "--tests",
-            str(tests),
-            "--report-dir",
-            str(tmp_path / "r"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    (results_file,) = (tmp_path / "r").glob("*-embedded-submission/results.json")
-    (result,) = json.loads(results_file.read_text())["results"]
+    result = _run_embedded(tmp_path, "submission", tests)
     assert result["target"].startswith("submission://127.0.0.1:")
     assert "C: STARTTLS\\r\\n" in result["transcript"]
     assert "C: AUTH PLAIN " in result["transcript"]
@@ -184,3 +201,200 @@ def test_arguments_after_double_dash_go_to_pytest(monkeypatch: pytest.MonkeyPatc
     assert main(["run", "smtp://127.0.0.1:2525", "--pcap", "--", "-k", "ehlo", "-x"]) == 0
     assert main(["run"]) == 0
     assert seen == [["-k", "ehlo", "-x"], []]
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+_BANNER = re.compile(
+    r"conformance: reference (?P<what>[A-Z0-9 a-z]+) server on 127\.0\.0\.1:(?P<port>\d+) "
+    r"\((?P<security>[^)]+)\), mail stored in (?P<store>\S+?)(?:, CA in (?P<ca>\S+))?$"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Listening:
+    """One banner line of ``conformance serve``."""
+
+    what: str
+    port: int
+    security: str
+    ca_file: Path | None
+
+
+@contextlib.contextmanager
+def _serving(*args: str) -> Iterator[list[Listening]]:
+    """``conformance serve ARGS`` as a subprocess; its listeners; SIGTERM must stop it with 0."""
+    server = subprocess.Popen(
+        [*CONFORMANCE, "serve", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        listening = []
+        while (line := server.stderr.readline()) and "Ctrl-C" not in line:
+            match = _BANNER.match(line.rstrip("\n"))
+            assert match, line
+            ca = match["ca"]
+            listening.append(
+                Listening(
+                    what=match["what"],
+                    port=int(match["port"]),
+                    security=match["security"],
+                    ca_file=Path(ca) if ca else None,
+                )
+            )
+        yield listening
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0
+        assert "conformance: stopped" in server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def _verifying(ca_file: Path | None) -> ssl.SSLContext:
+    assert ca_file is not None and ca_file.is_file()
+    return ssl.create_default_context(cafile=str(ca_file))
+
+
+def test_serve_smtp_with_starttls_submission_and_smtps(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with _serving(
+        "smtp", "--port", "0", "--submission-port", "0", "--smtps-port", "0", "--store", str(store)
+    ) as (mx, submission, smtps):
+        assert (mx.what, mx.security) == ("SMTP", "STARTTLS")
+        assert mx.ca_file == store / "ca.pem"
+        context = _verifying(mx.ca_file)
+        with smtplib.SMTP("127.0.0.1", mx.port, timeout=10) as client:
+            client.starttls(context=context)
+            client.sendmail("a@example.org", ["alice@example.test"], b"Subject: t\r\n\r\nhi\r\n")
+        assert (submission.what, submission.security) == (
+            "SMTP submission",
+            "STARTTLS and AUTH required",
+        )
+        with smtplib.SMTP("127.0.0.1", submission.port, timeout=10) as client:
+            client.starttls(context=context)
+            client.login("alice", "alice-password")
+        assert smtps.security == "implicit TLS"
+        with smtplib.SMTP_SSL("127.0.0.1", smtps.port, timeout=10, context=context) as client:
+            assert client.noop()[0] == 250
+
+
+def test_serve_pop3_with_stls_and_pop3s(tmp_path: Path) -> None:
+    with _serving("pop3", "--port", "0", "--pop3s-port", "0", "--store", str(tmp_path / "s")) as (
+        pop3,
+        pop3s,
+    ):
+        assert (pop3.what, pop3.security, pop3s.security) == ("POP3", "STLS", "implicit TLS")
+        context = _verifying(pop3.ca_file)
+        client = poplib.POP3("127.0.0.1", pop3.port, timeout=10)
+        client.stls(context=context)
+        client.user("alice")
+        client.pass_("alice-password")
+        assert client.stat() == (0, 0)
+        client.quit()
+        secure = poplib.POP3_SSL("127.0.0.1", pop3s.port, timeout=10, context=context)
+        assert secure.getwelcome().startswith(b"+OK")
+        secure.quit()
+
+
+def test_serve_pop2_and_no_tls(tmp_path: Path) -> None:
+    with _serving("pop2", "--port", "0", "--store", str(tmp_path / "s")) as (pop2,):
+        assert (pop2.what, pop2.security, pop2.ca_file) == ("POP2", "no TLS", None)
+        with socket.create_connection(("127.0.0.1", pop2.port), timeout=10) as conn:
+            assert conn.makefile("rb").readline().startswith(b"+ POP2 ")
+    with _serving("smtp", "--port", "0", "--no-tls", "--store", str(tmp_path / "t")) as (mx,):
+        assert (mx.security, mx.ca_file) == ("no TLS", None)
+        assert not (tmp_path / "t" / "ca.pem").exists()
+        with smtplib.SMTP("127.0.0.1", mx.port, timeout=10) as client:
+            client.ehlo()
+            assert not client.has_extn("starttls")
+
+
+def test_serve_all_shares_one_store(tmp_path: Path) -> None:
+    with _serving("all", "--port", "0", "--store", str(tmp_path / "s")) as listening:
+        assert [item.what for item in listening] == ["SMTP", "POP3", "POP2"]
+        smtp, pop3, _ = listening
+        with smtplib.SMTP("127.0.0.1", smtp.port, timeout=10) as client:
+            client.sendmail("a@example.org", ["bob@example.test"], b"Subject: t\r\n\r\nhi\r\n")
+        client = poplib.POP3("127.0.0.1", pop3.port, timeout=10)
+        client.stls(context=_verifying(pop3.ca_file))
+        client.user("bob")
+        client.pass_("bob-password")
+        assert client.stat()[0] == 1
+        client.quit()
+
+
+def test_serve_refuses_tls_ports_it_cannot_serve() -> None:
+    for args, message in (
+        (["pop2", "--smtps-port", "0"], "--smtps-port needs the smtp server"),
+        (["smtp", "--no-tls", "--submission-port", "0"], "--submission-port needs TLS"),
+    ):
+        done = subprocess.run(
+            [*CONFORMANCE, "serve", *args], capture_output=True, text=True, timeout=30
+        )
+        assert done.returncode == 2
+        assert message in done.stderr
+
+
+def test_run_against_the_embedded_pop3s_listener(tmp_path: Path) -> None:
+    tests = tmp_path / "test_pop3s.py"
+    tests.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.rfc(8314, '3.3', 'MUST')\n"
+        "def test_tls_from_the_first_octet(pop3):\n"
+        "    '''The greeting arrives inside TLS.'''\n"
+        "    assert pop3.target.scheme == 'pop3s' and pop3.greeting.ok\n"
+    )
+    result = _run_embedded(tmp_path, "pop3s", tests)
+    assert result["target"].startswith("pop3s://127.0.0.1:")
+
+
+def test_pop3_target_seeded_through_the_profile_smtp_target(tmp_path: Path) -> None:
+    """Only a pop3:// --target given: the profile's smtp target still delivers the seeded
+    messages (readback "none" leaves SMTP the only way in), and its pop2 target is used."""
+    tests = tmp_path / "test_seeded.py"
+    tests.write_text(
+        "import pytest\n\n"
+        "@pytest.mark.rfc(1939, '5', 'MUST')\n"
+        "def test_seeded(pop3_login, pop3_maildrop):\n"
+        "    '''Seeded messages are listed.'''\n"
+        "    assert len(pop3_maildrop.find(pop3_login())) == 3\n\n"
+        "@pytest.mark.rfc(937, '1', 'MUST')\n"
+        "def test_pop2(pop2, pop2_target):\n"
+        "    '''The profile's pop2 target answers.'''\n"
+        "    assert pop2_target.scheme == 'pop2' and pop2.greeting.raw.startswith(b'+')\n"
+    )
+    with EmbeddedServers() as servers:
+        accounts = "".join(
+            f'[[accounts]]\nuser = "{user}"\npassword = "{password}"\naddress = "{address}"\n'
+            for user, password, address in servers.users
+        )
+        profile = tmp_path / "profile.toml"
+        profile.write_text(
+            f'[targets]\nsmtp = "smtp://{servers.host}:{servers.smtp_port}"\n'
+            f'pop2 = "pop2://{servers.host}:{servers.pop2_port}"\n'
+            f'[delivery]\nallowed = true\nreadback = "none"\n{accounts}'
+        )
+        done = subprocess.run(
+            [
+                *CONFORMANCE,
+                "run",
+                f"pop3://{servers.host}:{servers.pop3_port}",
+                "--profile",
+                str(profile),
+                "--tests",
+                str(tests),
+                "--report-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    assert done.returncode == 0, done.stdout + done.stderr

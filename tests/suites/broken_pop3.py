@@ -2,26 +2,21 @@
 
 Each subclass of the reference ``ServerConnection`` overrides the smallest piece that
 makes it misbehave, so the rest of the conversation stays correct and only the suite
-tests for that rule should notice.  ``serve_pop3`` runs one on loopback, over the store
-of an ``EmbeddedServers``.
+tests for that rule should notice.  ``EmbeddedServers(pop3_connection_factory=...)``
+serves them on loopback.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import itertools
-import threading
-from collections.abc import Iterator
+from typing import Any
 
-from reference_impl._embedded import EmbeddedServers
 from reference_impl.pop3 import Maildrop, ServerConfig, ServerConnection, UpdateRequested
 from reference_impl.pop3 import _codes as c
 from reference_impl.pop3._syntax import CommandLine
-from reference_impl.pop3.server import Listener, start_server
 
-__all__ = ["BROKEN_CORES", "serve_pop3"]
+__all__ = ["BROKEN_CORES"]
 
 _TRANSACTION_VERBS = {"STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL"}
 
@@ -119,6 +114,13 @@ class TransactionCapabilitiesDropped(ServerConnection):
         return found
 
 
+class Rfc1939CommandLines(ServerConnection):
+    """RFC 2449 §4: offers CAPA but refuses command lines over RFC 1939's 47 octets."""
+
+    def __init__(self, config: ServerConfig, **kwargs: Any) -> None:
+        super().__init__(dataclasses.replace(config, max_command_line=47), **kwargs)
+
+
 MULTILINE = "test_rfc1939_multiline.py"
 TRANSACTION = "test_rfc1939_transaction.py"
 UPDATE = "test_rfc1939_update.py"
@@ -154,27 +156,5 @@ BROKEN_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
     TransactionCapabilitiesDropped: (
         "test_rfc2449_capa.py::test_authorization_capabilities_announced_in_transaction",
     ),
+    Rfc1939CommandLines: ("test_rfc2449_capa.py::test_command_of_255_octets_supported",),
 }
-
-
-@contextlib.contextmanager
-def serve_pop3(servers: EmbeddedServers, core: type[ServerConnection]) -> Iterator[int]:
-    """A POP3 listener with ``core`` on 127.0.0.1 over ``servers``' store; yields its port."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    config = ServerConfig(hostname=servers.server_name, accounts=servers.accounts)
-    listener = Listener(config=config, store=servers.store, connection_factory=core)
-    server = asyncio.run_coroutine_threadsafe(start_server(listener), loop).result(timeout=30)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-
-        async def close() -> None:
-            server.close()
-            await asyncio.sleep(0)
-
-        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        loop.close()

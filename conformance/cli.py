@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import socket
+import ssl
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_
 from ._profile import Profile
 from ._serve import add_serve, serve
 from ._smtp_session import _reason
-from ._targets import SmtpTarget
+from ._targets import Security, SmtpTarget
 
 __all__ = ["main"]
 
@@ -171,18 +172,47 @@ def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
     return targets
 
 
-def _unreachable(targets: list[SmtpTarget], timeout: float) -> str | None:
-    """The first target that refuses a TCP connection, as one line; None if all answer."""
+def _unreachable(targets: list[SmtpTarget], timeout: float, greeting: float) -> str | None:
+    """The first target that refuses a connection or never greets, as one line.
+
+    Every protocol here greets first, so a silent target would otherwise make
+    every test wait out its reply timeout: better one clear line now.
+    """
     for target in targets:
         try:
-            with socket.create_connection((target.host, target.port), timeout=timeout):
-                pass
+            sock = socket.create_connection((target.host, target.port), timeout=timeout)
         except OSError as exc:
             return (
                 f"conformance: cannot connect to {target.url} ({_reason(exc)}); "
                 "is the server running?"
             )
+        with sock:
+            problem = _silence(sock, target, greeting)
+        if problem:
+            return (
+                f"conformance: {target.url} accepted the connection but {problem} "
+                f"within {greeting:g} s; is it a {target.protocol.upper()} server, and is "
+                "it overloaded? (--timeout sets the wait)"
+            )
     return None
+
+
+def _silence(sock: socket.socket, target: SmtpTarget, timeout: float) -> str | None:
+    """Why the server said nothing first (no handshake, no greeting), or None."""
+    sock.settimeout(timeout)
+    if target.security == Security.IMPLICIT:
+        # Only "does it answer?": certificates are the tests' business.
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        try:
+            sock = context.wrap_socket(sock, server_hostname=target.host)
+        except (OSError, ssl.SSLError) as exc:
+            return f"completed no TLS handshake ({_reason(exc)})"
+    try:
+        return None if sock.recv(512) else "closed it without a greeting"
+    except OSError:
+        return "sent no greeting"
 
 
 def _run_name(args: argparse.Namespace, targets: list[SmtpTarget]) -> str:
@@ -261,7 +291,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"conformance: the {name} suite is not installed yet", file=sys.stderr)
             return 2
     targets = _targets_of(args)
-    problem = _unreachable(targets, min(args.timeout, 3.0))
+    problem = _unreachable(targets, min(args.timeout, 3.0), args.timeout)
     if problem:
         print(problem, file=sys.stderr)
         return 2

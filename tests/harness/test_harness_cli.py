@@ -44,6 +44,29 @@ def test_closed_port_gives_one_line_and_exit_2_quickly(closed_port: int) -> None
     assert elapsed < 5
 
 
+@pytest.mark.parametrize(
+    ("scheme", "problem"), [("smtp", "sent no greeting"), ("pop3s", "completed no TLS handshake")]
+)
+def test_silent_target_gives_one_line_and_exit_2_within_the_timeout(
+    scheme: str, problem: str
+) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel accepts; nobody ever writes
+        url = f"{scheme}://127.0.0.1:{silent.getsockname()[1]}"
+        started = time.monotonic()
+        done = subprocess.run(
+            [*CONFORMANCE, "run", url, "--timeout", "1"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert time.monotonic() - started < 6
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and f"{url} accepted the connection but {problem}" in lines[0]
+
+
 def test_bad_target_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["run", "ftp://127.0.0.1"])

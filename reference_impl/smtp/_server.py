@@ -162,6 +162,11 @@ class ServerConnection:
         del self._inbox[: end + 2]
         if self._discarding_long_line:
             self._discarding_long_line = False
+            if self.state is State.AUTH:
+                # RFC 4954 §4: a reply other than 334 ends the exchange; the
+                # next line is a command again, not a SASL response.
+                self._sasl = None
+                self.state = State.READY
             self._reply(c.S500_LINE_TOO_LONG)
         elif self.state is State.AUTH:
             self._sasl_response(line)
@@ -251,6 +256,8 @@ class ServerConnection:
             ext["STARTTLS"] = ""  # RFC 3207 §4.2: never after the handshake
         if self._auth_offered():
             ext["AUTH"] = " ".join(cfg.auth_mechanisms)
+        if cfg.vrfy_answers:
+            ext["EXPN"] = ""  # §3.5.2: "if EXPN is supported, it MUST be listed"
         return ext
 
     def _auth_offered(self) -> bool:
@@ -278,10 +285,8 @@ class ServerConnection:
         self._close(c.S221_BYE.with_text(f"{self.config.hostname} closing connection"), "quit")
 
     def _help(self, command: CommandLine) -> None:
-        if (
-            command.argument
-            and command.argument.strip().upper().decode("ascii", "replace") not in COMMAND_STATES
-        ):
+        topic = command.argument.strip().upper().decode("ascii", "replace")
+        if topic and topic not in COMMAND_STATES:
             self._reply(c.S504_UNKNOWN_TOPIC)
             return
         self._reply(c.S214_HELP)

@@ -105,11 +105,13 @@ def test_size_parameter_does_not_end_data(
     reply = smtp.rcpt(recipient.address)
     assert reply.code == 250, expect(reply, sent="RCPT TO", expected="250")
     final = smtp.data(content)
-    noop = read_replies(smtp, 1, timeout=0.2) or [smtp.noop()]
-    assert final.severity in (2, 4, 5) and noop[0].code == 250, (
+    # Any reply before NOOP is sent answers the rest of the message read as commands.
+    surplus = read_replies(smtp, 1, timeout=0.2)
+    noop = surplus[0] if surplus else smtp.noop()
+    assert final.severity in (2, 4, 5) and not surplus and noop.code == 250, (
         f"sent SIZE=10 and a {len(content)}-octet message ended by <CRLF>.<CRLF>, then "
         f"NOOP; expected one reply for the message and 250 for NOOP; got {said(final)} "
-        f"then {said(noop[0])}"
+        f"then {said(noop)}{' before NOOP was sent' if surplus else ''}"
     )
     if final.code == 250:
         assert_delivered_intact(readback.wait_for(recipient.address, marker), content)

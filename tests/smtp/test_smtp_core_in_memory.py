@@ -167,3 +167,29 @@ def test_unknown_wrong_state_and_bad_syntax_replies() -> None:
     assert pair.command("MAIL FROM:a@example.org").reply.code == 501
     assert pair.command("TURN").reply.code == 502
     assert pair.server.state is State.READY
+
+
+def test_runaway_sasl_response_ends_the_exchange() -> None:
+    # RFC 4954 §4: after the 500 the exchange is over; NOOP is a command again.
+    pair = Pair.new(auth_without_tls=True)
+    pair.command("EHLO client.example.test")
+    assert pair.command("AUTH PLAIN").reply.code == 334
+    assert pair.send(b"A" * 20_000) == []
+    replies = pair.send(b"\r\nNOOP\r\n")
+    assert [r.reply.code for r in replies] == [500, 250]
+    assert pair.server.state is State.READY
+
+
+def test_expn_is_advertised_when_answered() -> None:
+    # RFC 5321 §3.5.2: "if EXPN is supported, it MUST be listed as a service extension".
+    for answers, listed in ((True, True), (False, False)):
+        pair = Pair.new(vrfy_answers=answers)
+        ehlo = pair.command("EHLO client.example.test").reply
+        assert (b"EXPN" in ehlo.lines) is listed
+        assert (pair.command("EXPN alice@example.test").reply.code not in (500, 502)) is listed
+
+
+def test_help_with_trailing_space_is_help_without_topic() -> None:
+    pair = Pair.new()
+    assert pair.command("HELP ").reply.code == 214
+    assert pair.command("HELP FROBNICATE").reply.code == 504

@@ -39,6 +39,7 @@ __all__ = [
     "PipeliningFlushesOnError",
     "PipeliningHoldsReplies",
     "SizeAdvertisedNotEnforced",
+    "SizeEndsData",
     "SizeParameterIgnored",
     "Smtputf8ValueAccepted",
     "Smtputf8Without8bitmime",
@@ -175,6 +176,25 @@ class SizeAdvertisedNotEnforced(ServerConnection):
 
     def _extensions(self) -> dict[str, str]:
         return {**super()._extensions(), "SIZE": "100000"}
+
+
+class SizeEndsData(ServerConnection):
+    """Ends the mail data at the first line end after the octets declared by SIZE=."""
+
+    _cut = False
+
+    def _data_command(self, command: CommandLine) -> None:
+        super()._data_command(command)
+        self._cut = self.state is State.DATA
+
+    def _consume_data(self) -> None:
+        transaction = self._session.transaction
+        declared = transaction.sender.parameters.get("SIZE") if transaction else None
+        end = self._inbox.find(b"\r\n", int(declared or 0))
+        if self._cut and declared and end >= 0:
+            self._inbox[end:end] = b"\r\n."
+            self._cut = False
+        super()._consume_data()
 
 
 # -- RFC 2920 ---------------------------------------------------------------------------------

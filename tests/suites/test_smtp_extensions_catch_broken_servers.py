@@ -131,6 +131,11 @@ CASES = [
         tests=(f"{SIZE}::test_message_over_maximum_refused_552",),
     ),
     _case(
+        name="size-ends-data",
+        factory=broken.SizeEndsData,
+        tests=(f"{SIZE}::test_size_parameter_does_not_end_data",),
+    ),
+    _case(
         name="pipelining-flushes-on-error",
         factory=broken.PipeliningFlushesOnError,
         tests=(

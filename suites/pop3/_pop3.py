@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import re
 
-from conformance import HarnessError, Pop3Response, Pop3Session
+from conformance import HarnessError, Pop3Response, Pop3Session, TargetClosedConnection
 
 __all__ = [
     "UNIQUE_ID",
     "drop_listing",
     "expect_err",
     "expect_ok",
+    "expect_still_authorization",
     "quit_quietly",
     "scan_listing",
     "uid_listing",
@@ -39,6 +40,17 @@ def expect_ok(response: Pop3Response, sent: str) -> Pop3Response:
 def expect_err(response: Pop3Response, sent: str) -> Pop3Response:
     assert response.err, f"sent {sent}, expected -ERR, got {response}"
     return response
+
+
+def expect_still_authorization(session: Pop3Session, refused: str) -> None:
+    """After a refused authentication command, STAT gets -ERR: the session is still in
+    AUTHORIZATION.  A server may close the connection instead (RFC 1939 §4: "After
+    returning a negative status indicator, the server may close the connection.")."""
+    try:
+        response = session.stat()
+    except TargetClosedConnection:
+        return
+    expect_err(response, f"STAT after {refused} (still AUTHORIZATION)")
 
 
 def drop_listing(response: Pop3Response) -> tuple[int, int]:

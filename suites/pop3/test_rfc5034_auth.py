@@ -6,7 +6,7 @@ import pytest
 
 from conformance import Pop3Account, Pop3Session
 
-from ._pop3 import expect_err, expect_ok
+from ._pop3 import expect_err, expect_ok, expect_still_authorization
 
 pytestmark = pytest.mark.requires("SASL PLAIN")
 
@@ -38,7 +38,7 @@ def test_auth_with_wrong_password(pop3: Pop3Session, pop3_account: Pop3Account) 
     with an -ERR reply."""
     _ready(pop3)
     expect_err(pop3.auth_plain(pop3_account.user, pop3_account.password + "-x"), "AUTH PLAIN")
-    expect_err(pop3.stat(), "STAT after the refused AUTH")
+    expect_still_authorization(pop3, "the refused AUTH")
 
 
 @pytest.mark.rfc(5034, "4", "MUST")

@@ -12,11 +12,18 @@ import dataclasses
 import itertools
 from typing import Any
 
-from reference_impl.pop3 import Maildrop, ServerConfig, ServerConnection, UpdateRequested
+from reference_impl.pop3 import (
+    ConnectionClosed,
+    Maildrop,
+    ServerConfig,
+    ServerConnection,
+    UpdateRequested,
+)
 from reference_impl.pop3 import _codes as c
+from reference_impl.pop3._states import State
 from reference_impl.pop3._syntax import CommandLine
 
-__all__ = ["BROKEN_CORES"]
+__all__ = ["BROKEN_CORES", "CONFORMING_CORES"]
 
 _TRANSACTION_VERBS = {"STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL"}
 
@@ -121,6 +128,53 @@ class Rfc1939CommandLines(ServerConnection):
         super().__init__(dataclasses.replace(config, max_command_line=47), **kwargs)
 
 
+class RefusedLoginEntersTransaction(ServerConnection):
+    """§4: a refused PASS, APOP or AUTH answers -ERR but the session is in TRANSACTION."""
+
+    def _pass(self, command: CommandLine) -> None:
+        user = self._session.pending_user
+        super()._pass(command)
+        self._enter_anyway(user)
+
+    def _apop(self, command: CommandLine) -> None:
+        super()._apop(command)
+        self._enter_anyway(None)
+
+    def _end_sasl(self, response: c.Response) -> None:
+        super()._end_sasl(response)
+        self._enter_anyway(None)
+
+    def _enter_anyway(self, user: str | None) -> None:
+        if self.state is State.AUTHORIZATION:
+            self._session.user = user or "nobody"
+            self.state = State.TRANSACTION
+
+
+class PipelinedQuitAnsweredBeforeTls(ServerConnection):
+    """RFC 2595 §4: a QUIT sent with STLS is answered in the clear, and no TLS follows."""
+
+    def _stls(self, command: CommandLine) -> None:
+        pipelined = bytes(self._inbox)
+        super()._stls(command)
+        if self.state is State.TLS_HANDSHAKE and pipelined.upper().startswith(b"QUIT"):
+            self._events.clear()
+            self._close(c.OK_BYE, "quit")
+
+
+class ClosesAfterRefusedLogin(ServerConnection):
+    """Not broken: closes the connection after refusing PASS, APOP or AUTH, as RFC 1939 §4
+    allows ("After returning a negative status indicator, the server may close the
+    connection.")."""
+
+    def _reply(self, response: c.Response) -> None:
+        super()._reply(response)
+        refused = response.code == "AUTH" or response is c.ERR_PASS_WITHOUT_USER
+        if refused and not response.ok and self.state is not State.CLOSED:
+            self.state = State.CLOSED
+            self._inbox.clear()
+            self._events.append(ConnectionClosed(reason="refused login"))
+
+
 MULTILINE = "test_rfc1939_multiline.py"
 TRANSACTION = "test_rfc1939_transaction.py"
 UPDATE = "test_rfc1939_update.py"
@@ -157,4 +211,19 @@ BROKEN_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
         "test_rfc2449_capa.py::test_authorization_capabilities_announced_in_transaction",
     ),
     Rfc1939CommandLines: ("test_rfc2449_capa.py::test_command_of_255_octets_supported",),
+    RefusedLoginEntersTransaction: (
+        f"{STATES}::test_pass_without_user_refused",
+        f"{STATES}::test_wrong_password_refused",
+        f"{OPTIONAL}::test_apop_with_wrong_digest",
+        "test_rfc5034_auth.py::test_auth_with_wrong_password",
+    ),
+    PipelinedQuitAnsweredBeforeTls: (
+        "test_rfc2595_stls.py::test_pipelined_command_after_stls_not_executed",
+    ),
+}
+
+# Cores that keep every RFC rule in a way the reference does not: these suite tests
+# must pass against them too (no false alarm).
+CONFORMING_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
+    ClosesAfterRefusedLogin: BROKEN_CORES[RefusedLoginEntersTransaction],
 }

@@ -8,10 +8,11 @@ there, and pass against the unbroken core (see ``variant_runner``).
 from __future__ import annotations
 
 import pytest
-from broken_pop3 import BROKEN_CORES
+from broken_pop3 import BROKEN_CORES, CONFORMING_CORES
 from variant_runner import Variant, VariantRuns, runs_fixture, variants_of
 
 VARIANTS = variants_of(BROKEN_CORES, suite="pop3", factory_keyword="pop3_connection_factory")
+CONFORMING = variants_of(CONFORMING_CORES, suite="pop3", factory_keyword="pop3_connection_factory")
 runs = runs_fixture(VARIANTS)
 
 
@@ -22,3 +23,8 @@ def test_suite_fails_against_broken_core(variant: Variant, runs: VariantRuns) ->
 
 def test_same_tests_pass_against_the_reference_core(runs: VariantRuns) -> None:
     runs.expect(runs.reference, "passed")
+
+
+@pytest.mark.parametrize("variant", CONFORMING, ids=lambda variant: variant.name)
+def test_suite_passes_against_conforming_core(variant: Variant, runs: VariantRuns) -> None:
+    runs.expect(variant, "passed")

@@ -13,18 +13,15 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from ._errors import HarnessError
+from ._mailbox_fixtures import deliver, delivery_address, locked_account, recorded_sessions
 from ._options import options_of
 from ._pop2_session import Pop2Session
-from ._pop3_maildrop import account_lock
-from ._profile import Profile, parse_readback
-from ._readback import mailbox_lookup
-from ._smtp_session import SmtpSession
+from ._profile import Profile
 from ._targets import Pop2Target, parse_target
 from ._transcript import Transcript
 
@@ -45,7 +42,6 @@ __all__ = [
 ]
 
 Pop2Connect = Callable[..., Pop2Session]
-_LOCK_TIMEOUT = 300.0
 _POLL = 0.1
 
 
@@ -123,23 +119,7 @@ def pop2_account(
     request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_profile: Profile
 ) -> Iterator[Pop2Account]:
     """Who to log in as; the account's lock is held for the whole test."""
-    account = _account_of(pop2_target, conformance_profile)
-    if account is None:
-        pytest.skip("no POP2 credentials: give pop2://USER:PASS@host or a profile's [[accounts]]")
-    timeout = max(_LOCK_TIMEOUT, options_of(request.config).timeout)
-    with account_lock(pop2_target, account.user, timeout):
-        yield account
-
-
-def _account_of(target: Pop2Target, profile: Profile) -> Pop2Account | None:
-    addresses = {account.user: account.address for account in profile.accounts}
-    if target.user is not None and target.password is not None:
-        address = addresses.get(target.user)
-        return Pop2Account(user=target.user, password=target.password, address=address)
-    if not profile.accounts:
-        return None
-    first = profile.accounts[0]
-    return Pop2Account(user=first.user, password=first.password, address=first.address)
+    yield from locked_account(request, pop2_target, conformance_profile, Pop2Account)
 
 
 @pytest.fixture
@@ -148,22 +128,11 @@ def pop2_connect(
 ) -> Iterator[Pop2Connect]:
     """Factory: ``pop2_connect(read_greeting=True, timeout=None)`` -> a new Pop2Session,
     recorded in the test's transcript and closed after the test."""
-    sessions: list[Pop2Session] = []
-    default_timeout = options_of(request.config).timeout
-
-    def connect(*, read_greeting: bool = True, timeout: float | None = None) -> Pop2Session:
-        session = Pop2Session.connect(
-            pop2_target,
-            transcript=conformance_transcript,
-            timeout=default_timeout if timeout is None else timeout,
-            read_greeting=read_greeting,
-        )
-        sessions.append(session)
-        return session
-
-    yield connect
-    for session in sessions:
-        session.close()
+    timeout = options_of(request.config).timeout
+    with recorded_sessions(
+        Pop2Session.connect, pop2_target, conformance_transcript, timeout
+    ) as connect:
+        yield connect
 
 
 @pytest.fixture
@@ -197,43 +166,21 @@ def pop2_mailbox(
 ) -> Iterator[Pop2Mailbox]:
     """Three known messages ("plain", "dots", "long") in the account's default mailbox,
     with their message numbers; deleted (ACKD) after the test."""
-    profile = _conformance_environment.profile
-    if not profile.delivery.allowed:
-        pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
-    if pop2_account.address is None:
-        pytest.skip(f"the POP2 user {pop2_account.user} is none of the profile's [[accounts]]")
-    messages = _seed(pop2_account.address)
+    address = delivery_address(_conformance_environment, pop2_account.user, pop2_account.address)
+    messages = _seed(address)
     timeout = options_of(request.config).timeout
-    _deliver(_conformance_environment, pop2_account.address, messages, timeout)
+    deliver(
+        _conformance_environment,
+        address,
+        [message.content for message in messages],
+        what="POP2 test messages",
+        label="pop2-seed",
+        timeout=timeout,
+    )
     numbers = _wait_for(messages, pop2_login, timeout)
     yield Pop2Mailbox(account=pop2_account, messages=messages, numbers=numbers)
     with contextlib.suppress(AssertionError, HarnessError, OSError):
         _remove(messages, pop2_login)
-
-
-def _deliver(
-    environment: _Environment, address: str, messages: tuple[Pop2Message, ...], timeout: float
-) -> None:
-    kind, where = parse_readback(environment.profile.delivery.readback)
-    if kind == "store":
-        from reference_impl.store import MailStore
-
-        mailbox = mailbox_lookup({a.address: a.user for a in environment.profile.accounts})
-        with MailStore(Path(where)) as store:
-            for message in messages:
-                store.deliver(mailbox(address) or address, message.content)
-        return
-    targets = environment.smtp_targets or environment.profile.smtp_targets
-    if not targets:
-        pytest.skip("no SMTP target to deliver the POP2 test messages through")
-    with SmtpSession.connect(targets[0], label="pop2-seed", timeout=timeout) as smtp:
-        smtp.establish()
-        for message in messages:
-            replies = [smtp.mail(address), smtp.rcpt(address), smtp.data(message.content)]
-            if any(reply.code not in (250, 251) for reply in replies):
-                raise HarnessError(f"cannot seed the POP2 mailbox through SMTP: {replies}")
-        with contextlib.suppress(AssertionError, HarnessError, OSError):
-            smtp.quit()
 
 
 def _find(session: Pop2Session, messages: tuple[Pop2Message, ...]) -> dict[str, int]:

@@ -14,18 +14,18 @@ import time
 
 from reference_impl.pop2 import Reply, ReplyKind, parse_reply, quote
 
-from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
-from ._smtp_session import DEFAULT_TIMEOUT, _describe, _reason
+from ._errors import TargetTimeout
 from ._targets import Pop2Target
 from ._transcript import Transcript
+from ._wire import DEFAULT_TIMEOUT, WireSession
 
 __all__ = ["Pop2Session"]
 
-_RECV_SIZE = 65536
 
-
-class Pop2Session:
+class Pop2Session(WireSession):
     """One POP2 connection.  Create with ``Pop2Session.connect`` (reads the greeting)."""
+
+    protocol = "pop2"
 
     def __init__(
         self,
@@ -36,19 +36,11 @@ class Pop2Session:
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self.target = target
-        self.transcript = transcript
-        self.label = label
-        self.timeout = timeout
+        super().__init__(sock, target=target, transcript=transcript, label=label, timeout=timeout)
         self.greeting: Reply | None = None
         self.count: int | None = None  # from the last "#NNN" reply
         self.length: int | None = None  # from the last "=CCC" reply
-        self.closed = False
-        self._sock = sock
         self._buffer = bytearray()
-        self._last_command = "the greeting"
-
-    # -- opening and closing ----------------------------------------------------------------
 
     @classmethod
     def connect(
@@ -61,44 +53,12 @@ class Pop2Session:
         read_greeting: bool = True,
     ) -> Pop2Session:
         """Open a TCP connection and, by default, read the greeting."""
-        transcript = transcript if transcript is not None else Transcript()
-        label = label or transcript.new_label("pop2")
-        try:
-            sock = socket.create_connection((target.host, target.port), timeout=timeout)
-        except OSError as exc:
-            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
-        transcript.open_session(
-            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
-        )
-        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
+        session = cls._open(target, transcript=transcript, label=label, timeout=timeout)
         if read_greeting:
             session.greeting = session.read_reply()
         return session
 
-    def close(self) -> None:
-        """Close the socket (idempotent); never sends QUIT by itself."""
-        if self.closed:
-            return
-        self.closed = True
-        self.transcript.note(self.label, "connection closed by the harness")
-        self._sock.close()
-
-    def __enter__(self) -> Pop2Session:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # -- raw I/O ----------------------------------------------------------------------------
-
-    def send(self, data: bytes) -> None:
-        """Send octets exactly as given."""
-        self._last_command = _describe(data)
-        self.transcript.sent(self.label, data)
-        try:
-            self._sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError) as exc:
-            self._closed_by_target(f"while sending ({_reason(exc)})")
+    # -- reading replies and data -----------------------------------------------------------
 
     def read_reply(self, timeout: float | None = None) -> Reply:
         """Read one reply line (to CRLF), waiting at most ``timeout``."""
@@ -142,30 +102,11 @@ class Pop2Session:
                 f"{self._last_command}: {bytes(self._buffer[:200])!r}",
                 partial=bytes(self._buffer),
             )
-        if not self._receive(remaining):
+        if not self._receive(end):
             self._closed_by_target(what)
 
-    def _receive(self, remaining: float) -> bool:
-        """Receive one chunk; False when the target closed (a timeout returns True)."""
-        self._sock.settimeout(remaining)
-        try:
-            data = self._sock.recv(_RECV_SIZE)
-        except TimeoutError:
-            return True
-        except ConnectionResetError:
-            self.transcript.note(self.label, "connection reset by the target")
-            return False
-        if not data:
-            self.transcript.note(self.label, "connection closed by the target")
-            return False
-        self.transcript.received(self.label, data)
+    def _feed(self, data: bytes) -> None:
         self._buffer += data
-        return True
-
-    def _closed_by_target(self, what: str) -> None:
-        self.closed = True
-        self._sock.close()
-        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
 
     # -- commands (RFC 937 pages 7-10) -------------------------------------------------------
 
@@ -205,16 +146,3 @@ class Pop2Session:
     def quit(self) -> Reply:
         """QUIT; the connection is left for ``expect_closed`` to observe."""
         return self.command("QUIT")
-
-    def expect_closed(self, timeout: float | None = None) -> bool:
-        """Wait until the target closes the connection; False if it is still open.
-
-        Octets that arrive meanwhile are recorded and kept in ``pending``.
-        """
-        end, _ = self._deadline(timeout)
-        while (remaining := end - time.monotonic()) > 0:
-            if not self._receive(remaining):
-                self.closed = True
-                self._sock.close()
-                return True
-        return False

@@ -11,25 +11,22 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from ._errors import HarnessError
+from ._mailbox_fixtures import deliver, delivery_address, locked_account, recorded_sessions
 from ._options import options_of
 from ._pop3_maildrop import (
     Pop3Account,
     SeededMaildrop,
-    account_lock,
     remove_seeded,
     seed_messages,
     wait_until_visible,
 )
 from ._pop3_session import Pop3Session, parse_capabilities
-from ._profile import Profile, parse_readback
-from ._readback import mailbox_lookup
-from ._smtp_session import SmtpSession
+from ._profile import Profile
 from ._targets import Pop3Target
 from ._transcript import Transcript
 
@@ -52,8 +49,6 @@ __all__ = [
 
 Pop3Connect = Callable[..., Pop3Session]
 _CAPABILITIES_KEY = pytest.StashKey[dict[str, "Pop3Capabilities | HarnessError"]]()
-# How long a test waits for another worker's test on the same account.
-_LOCK_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,24 +98,7 @@ def pop3_account(
     request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_profile: Profile
 ) -> Iterator[Pop3Account]:
     """Who to log in as; the account's lock is held for the whole test."""
-    account = _account_of(pop3_target, conformance_profile)
-    if account is None:
-        pytest.skip("no POP3 credentials: give pop3://USER:PASS@host or a profile's [[accounts]]")
-    timeout = max(_LOCK_TIMEOUT, options_of(request.config).timeout)
-    with account_lock(pop3_target, account.user, timeout):
-        yield account
-
-
-def _account_of(target: Pop3Target, profile: Profile) -> Pop3Account | None:
-    addresses = {account.user: account.address for account in profile.accounts}
-    if target.user is not None and target.password is not None:
-        return Pop3Account(
-            user=target.user, password=target.password, address=addresses.get(target.user)
-        )
-    if not profile.accounts:
-        return None
-    first = profile.accounts[0]
-    return Pop3Account(user=first.user, password=first.password, address=first.address)
+    yield from locked_account(request, pop3_target, conformance_profile, Pop3Account)
 
 
 @pytest.fixture
@@ -131,22 +109,11 @@ def pop3_connect(
 
     Every session is recorded in the test's transcript and closed after the test.
     """
-    sessions: list[Pop3Session] = []
-    default_timeout = options_of(request.config).timeout
-
-    def connect(*, read_greeting: bool = True, timeout: float | None = None) -> Pop3Session:
-        session = Pop3Session.connect(
-            pop3_target,
-            transcript=conformance_transcript,
-            timeout=default_timeout if timeout is None else timeout,
-            read_greeting=read_greeting,
-        )
-        sessions.append(session)
-        return session
-
-    yield connect
-    for session in sessions:
-        session.close()
+    timeout = options_of(request.config).timeout
+    with recorded_sessions(
+        Pop3Session.connect, pop3_target, conformance_transcript, timeout
+    ) as connect:
+        yield connect
 
 
 @pytest.fixture
@@ -182,48 +149,20 @@ def pop3_maildrop(
 
     They are visible to POP3 when the test starts and deleted after it.
     """
-    profile = _conformance_environment.profile
-    if not profile.delivery.allowed:
-        pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
-    if pop3_account.address is None:
-        pytest.skip(f"the POP3 user {pop3_account.user} is none of the profile's [[accounts]]")
-    maildrop = SeededMaildrop(account=pop3_account, messages=seed_messages(pop3_account.address))
+    address = delivery_address(_conformance_environment, pop3_account.user, pop3_account.address)
+    maildrop = SeededMaildrop(account=pop3_account, messages=seed_messages(address))
     timeout = options_of(request.config).timeout
-    _deliver(_conformance_environment, pop3_account.address, maildrop, timeout)
+    deliver(
+        _conformance_environment,
+        address,
+        [message.content for message in maildrop.messages],
+        what="POP3 test messages",
+        label="pop3-seed",
+        timeout=timeout,
+    )
     wait_until_visible(maildrop, pop3_login, timeout)
     yield maildrop
     remove_seeded(maildrop, pop3_login)
-
-
-def _deliver(
-    environment: _Environment, address: str, maildrop: SeededMaildrop, timeout: float
-) -> None:
-    kind, where = parse_readback(environment.profile.delivery.readback)
-    if kind == "store":
-        mailbox = mailbox_lookup({a.address: a.user for a in environment.profile.accounts})
-        _deliver_to_store(Path(where), mailbox(address) or address, maildrop)
-        return
-    targets = environment.smtp_targets or environment.profile.smtp_targets
-    if not targets:
-        pytest.skip("no SMTP target to deliver the POP3 test messages through")
-    with SmtpSession.connect(targets[0], label="pop3-seed", timeout=timeout) as smtp:
-        smtp.establish()
-        if smtp.target.requires_auth and smtp.target.user and smtp.target.password:
-            smtp.auth_plain(smtp.target.user, smtp.target.password)
-        for message in maildrop.messages:
-            replies = [smtp.mail(address), smtp.rcpt(address), smtp.data(message.content)]
-            if any(reply.code not in (250, 251) for reply in replies):
-                raise HarnessError(f"cannot seed the POP3 maildrop through SMTP: {replies}")
-        with contextlib.suppress(AssertionError, HarnessError, OSError):
-            smtp.quit()
-
-
-def _deliver_to_store(root: Path, mailbox: str, maildrop: SeededMaildrop) -> None:
-    from reference_impl.store import MailStore
-
-    with MailStore(root) as store:
-        for message in maildrop.messages:
-            store.deliver(mailbox, message.content)
 
 
 @pytest.fixture

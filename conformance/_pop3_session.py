@@ -10,20 +10,18 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-import ssl
 import time
 
 from reference_impl.auth import encode_sasl_base64, plain_response
 
-from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
+from ._errors import TargetTimeout
 from ._pop3_responses import Pop3Response, Pop3ResponseReader
-from ._smtp_session import DEFAULT_TIMEOUT, _describe, _reason, tls_context
-from ._targets import Pop3Target, Security
+from ._targets import Pop3Target
 from ._transcript import Transcript
+from ._wire import DEFAULT_TIMEOUT, WireSession
 
 __all__ = ["Pop3Session", "apop_digest", "greeting_timestamp", "parse_capabilities"]
 
-_RECV_SIZE = 65536
 # RFC 1939 §7 APOP: the greeting carries a timestamp "<process-ID.clock@hostname>";
 # RFC 2449 §3: timestamp = "<" *VCHAR ">".
 _TIMESTAMP = re.compile(rb"<[\x21-\x7e]*?>")
@@ -54,8 +52,10 @@ def parse_capabilities(response: Pop3Response) -> dict[str, str]:
     return found
 
 
-class Pop3Session:
+class Pop3Session(WireSession):
     """One POP3 connection.  Create with ``Pop3Session.connect`` (reads the greeting)."""
+
+    protocol = "pop3"
 
     def __init__(
         self,
@@ -66,19 +66,11 @@ class Pop3Session:
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self.target = target
-        self.transcript = transcript
-        self.label = label
-        self.timeout = timeout
+        super().__init__(sock, target=target, transcript=transcript, label=label, timeout=timeout)
         self.greeting: Pop3Response | None = None
         self.capabilities: dict[str, str] = {}
         self.plaintext_after_stls = b""
-        self.closed = False
-        self._sock: socket.socket = sock
         self._reader = Pop3ResponseReader()
-        self._last_command = "the greeting"
-
-    # -- opening and closing ----------------------------------------------------------------
 
     @classmethod
     def connect(
@@ -91,55 +83,17 @@ class Pop3Session:
         read_greeting: bool = True,
     ) -> Pop3Session:
         """Open a TCP (for ``pop3s://`` TLS) connection and, by default, read the greeting."""
-        transcript = transcript if transcript is not None else Transcript()
-        label = label or transcript.new_label("pop3")
-        try:
-            sock = socket.create_connection((target.host, target.port), timeout=timeout)
-        except OSError as exc:
-            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
-        transcript.open_session(
-            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
-        )
-        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
-        if target.security is Security.IMPLICIT:
-            session._wrap_tls()
+        session = cls._open(target, transcript=transcript, label=label, timeout=timeout)
         if read_greeting:
             session.greeting = session.read_response()
         return session
-
-    def close(self) -> None:
-        """Close the socket (idempotent); never sends QUIT by itself."""
-        if self.closed:
-            return
-        self.closed = True
-        self.transcript.note(self.label, "connection closed by the harness")
-        self._sock.close()
-
-    def __enter__(self) -> Pop3Session:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @property
-    def tls_active(self) -> bool:
-        return isinstance(self._sock, ssl.SSLSocket)
 
     @property
     def timestamp(self) -> bytes | None:
         """The APOP timestamp of the greeting, or None."""
         return greeting_timestamp(self.greeting)
 
-    # -- raw I/O ----------------------------------------------------------------------------
-
-    def send(self, data: bytes) -> None:
-        """Send octets exactly as given."""
-        self._last_command = _describe(data)
-        self.transcript.sent(self.label, data)
-        try:
-            self._sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError) as exc:
-            self._closed_by_target(f"while sending ({_reason(exc)})")
+    # -- reading responses --------------------------------------------------------------------
 
     def read_response(
         self, *, multiline: bool = False, timeout: float | None = None
@@ -163,30 +117,8 @@ class Pop3Session:
                     return pending
                 self._closed_by_target(f"without responding to {self._last_command}")
 
-    def _receive(self, deadline: float) -> bool:
-        """Receive one chunk before the deadline; False when the target closed."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return True  # the caller checks the deadline
-        self._sock.settimeout(remaining)
-        try:
-            data = self._sock.recv(_RECV_SIZE)
-        except TimeoutError:
-            return True
-        except ConnectionResetError:
-            self.transcript.note(self.label, "connection reset by the target")
-            return False
-        if not data:
-            self.transcript.note(self.label, "connection closed by the target")
-            return False
-        self.transcript.received(self.label, data)
+    def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
-        return True
-
-    def _closed_by_target(self, what: str) -> None:
-        self.closed = True
-        self._sock.close()
-        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -276,39 +208,7 @@ class Pop3Session:
             self.capabilities = {}
         return response
 
-    def _wrap_tls(self) -> None:
-        context = tls_context(self.target)
-        self._sock.settimeout(self.timeout)
-        try:
-            self._sock = context.wrap_socket(self._sock, server_hostname=self.target.server_name)
-        except TimeoutError:
-            self.transcript.note(self.label, "TLS handshake timed out")
-            raise TargetTimeout(
-                f"no TLS handshake from {self.target.url} within {self.timeout} s"
-            ) from None
-        except ssl.SSLError as exc:
-            self.transcript.note(self.label, f"TLS handshake failed: {exc}")
-            raise
-        assert isinstance(self._sock, ssl.SSLSocket)
-        cipher = self._sock.cipher()
-        self.transcript.note(
-            self.label, f"TLS started: {self._sock.version()} {cipher[0] if cipher else ''}"
-        )
-
     def auth_plain(self, user: str, password: str, authzid: str = "") -> Pop3Response:
         """AUTH PLAIN with an initial response (RFC 5034 §4, RFC 4616 §2)."""
         message = plain_response(user, password, authzid)
         return self.command(b"AUTH PLAIN " + encode_sasl_base64(message, initial_response=True))
-
-    # -- closing ------------------------------------------------------------------------------
-
-    def expect_closed(self, timeout: float | None = None) -> bool:
-        """Wait until the target closes the connection; False if it is still open."""
-        limit = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if not self._receive(deadline):
-                self.closed = True
-                self._sock.close()
-                return True
-        return False

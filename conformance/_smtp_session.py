@@ -6,9 +6,7 @@ the server sends out of turn stay visible, and nothing is retried or repaired.
 
 from __future__ import annotations
 
-import errno
 import socket
-import ssl
 import time
 
 from reference_impl.auth import (
@@ -20,14 +18,12 @@ from reference_impl.auth import (
 )
 from reference_impl.smtp import Reply, ReplyReader
 
-from ._errors import TargetClosedConnection, TargetTimeout, TargetUnreachable
+from ._errors import TargetTimeout
 from ._targets import Security, SmtpTarget
 from ._transcript import Transcript
+from ._wire import DEFAULT_TIMEOUT, WireSession, tls_context
 
 __all__ = ["DEFAULT_TIMEOUT", "SmtpSession", "dot_stuff", "tls_context"]
-
-DEFAULT_TIMEOUT = 10.0
-_RECV_SIZE = 65536
 
 
 def dot_stuff(body: bytes) -> bytes:
@@ -36,27 +32,10 @@ def dot_stuff(body: bytes) -> bytes:
     return b"." + stuffed if stuffed.startswith(b".") else stuffed
 
 
-def tls_context(target: SmtpTarget) -> ssl.SSLContext:
-    """A client context from the target's TLS settings; no verification unless asked."""
-    if target.tls.verify:
-        cafile = str(target.tls.ca_file) if target.tls.ca_file else None
-        return ssl.create_default_context(cafile=cafile)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    if exc.errno == errno.ECONNREFUSED:
-        return "connection refused"
-    return (exc.strerror or str(exc)).lower()
-
-
-class SmtpSession:
+class SmtpSession(WireSession):
     """One SMTP connection.  Create with ``SmtpSession.connect`` (reads the greeting)."""
+
+    protocol = "smtp"
 
     def __init__(
         self,
@@ -67,20 +46,12 @@ class SmtpSession:
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        self.target = target
-        self.transcript = transcript
-        self.label = label
-        self.timeout = timeout
+        super().__init__(sock, target=target, transcript=transcript, label=label, timeout=timeout)
         self.extensions: dict[str, str] = {}
         self.greeting: Reply | None = None
         self.plaintext_after_starttls = b""
         self.authenticated = False
-        self.closed = False
-        self._sock: socket.socket = sock
         self._reader = ReplyReader()
-        self._last_command = "the greeting"
-
-    # -- opening and closing ----------------------------------------------------------------
 
     @classmethod
     def connect(
@@ -93,50 +64,12 @@ class SmtpSession:
         read_greeting: bool = True,
     ) -> SmtpSession:
         """Open a TCP (for ``smtps://`` TLS) connection and, by default, read the greeting."""
-        transcript = transcript if transcript is not None else Transcript()
-        label = label or transcript.new_label("smtp")
-        try:
-            sock = socket.create_connection((target.host, target.port), timeout=timeout)
-        except OSError as exc:
-            raise TargetUnreachable(f"cannot connect to {target.url}: {_reason(exc)}") from None
-        transcript.open_session(
-            label, host=target.host, port=target.port, client_port=sock.getsockname()[1]
-        )
-        session = cls(sock, target=target, transcript=transcript, label=label, timeout=timeout)
-        if target.security is Security.IMPLICIT:
-            session._wrap_tls()
+        session = cls._open(target, transcript=transcript, label=label, timeout=timeout)
         if read_greeting:
             session.greeting = session.read_reply()
         return session
 
-    def close(self) -> None:
-        """Close the socket (idempotent); never sends QUIT by itself."""
-        if self.closed:
-            return
-        self.closed = True
-        self.transcript.note(self.label, "connection closed by the harness")
-        self._sock.close()
-
-    def __enter__(self) -> SmtpSession:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    @property
-    def tls_active(self) -> bool:
-        return isinstance(self._sock, ssl.SSLSocket)
-
-    # -- raw I/O ----------------------------------------------------------------------------
-
-    def send(self, data: bytes) -> None:
-        """Send octets exactly as given."""
-        self._last_command = _describe(data)
-        self.transcript.sent(self.label, data)
-        try:
-            self._sock.sendall(data)
-        except (BrokenPipeError, ConnectionResetError) as exc:
-            self._closed_by_target(f"while sending ({_reason(exc)})")
+    # -- reading replies ----------------------------------------------------------------------
 
     def read_reply(self, timeout: float | None = None) -> Reply:
         """Read one complete reply, waiting at most ``timeout`` (default: the session's)."""
@@ -154,25 +87,8 @@ class SmtpSession:
             if time.monotonic() >= deadline and self._reader.next_reply() is None:
                 self._timed_out(limit)
 
-    def _receive(self, deadline: float) -> bool:
-        """Receive one chunk before the deadline; False when the target closed."""
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return True  # the caller checks the deadline
-        self._sock.settimeout(remaining)
-        try:
-            data = self._sock.recv(_RECV_SIZE)
-        except TimeoutError:
-            return True
-        except ConnectionResetError:
-            self.transcript.note(self.label, "connection reset by the target")
-            return False
-        if not data:
-            self.transcript.note(self.label, "connection closed by the target")
-            return False
-        self.transcript.received(self.label, data)
+    def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
-        return True
 
     def _timed_out(self, limit: float) -> None:
         partial = self._reader.pending
@@ -191,11 +107,6 @@ class SmtpSession:
         raise TargetTimeout(
             f"no reply from {self.target.url} within {limit} s after {self._last_command}"
         )
-
-    def _closed_by_target(self, what: str) -> None:
-        self.closed = True
-        self._sock.close()
-        raise TargetClosedConnection(f"{self.target.url} closed the connection {what}")
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -321,25 +232,6 @@ class SmtpSession:
             self.authenticated = False
         return reply
 
-    def _wrap_tls(self) -> None:
-        context = tls_context(self.target)
-        self._sock.settimeout(self.timeout)
-        try:
-            self._sock = context.wrap_socket(self._sock, server_hostname=self.target.server_name)
-        except TimeoutError:
-            self.transcript.note(self.label, "TLS handshake timed out")
-            raise TargetTimeout(
-                f"no TLS handshake from {self.target.url} within {self.timeout} s"
-            ) from None
-        except ssl.SSLError as exc:
-            self.transcript.note(self.label, f"TLS handshake failed: {exc}")
-            raise
-        assert isinstance(self._sock, ssl.SSLSocket)
-        cipher = self._sock.cipher()
-        self.transcript.note(
-            self.label, f"TLS started: {self._sock.version()} {cipher[0] if cipher else ''}"
-        )
-
     # -- AUTH (RFC 4954) ----------------------------------------------------------------------
 
     def auth_plain(self, user: str, password: str, authzid: str = "") -> Reply:
@@ -365,27 +257,6 @@ class SmtpSession:
         if challenge is None:
             return self.command(b"*")  # RFC 4954 §4: cancel an exchange we cannot answer
         return self.command(encode_sasl_base64(cram_md5_response(challenge, user, password)))
-
-    # -- closing ------------------------------------------------------------------------------
-
-    def expect_closed(self, timeout: float | None = None) -> bool:
-        """Wait until the target closes the connection; False if it is still open."""
-        limit = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            if not self._receive(deadline):
-                self.closed = True
-                self._sock.close()
-                return True
-        return False
-
-
-def _describe(data: bytes) -> str:
-    """How a timeout message names what was sent: the line, or its start and size."""
-    text = data.removesuffix(b"\r\n").decode("utf-8", "replace")
-    if len(data) <= 80 and "\n" not in text:
-        return repr(text)
-    return f"{len(data)} octets starting {text[:40]!r}"
 
 
 def _parse_extensions(reply: Reply) -> dict[str, str]:

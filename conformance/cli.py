@@ -21,8 +21,8 @@ import pytest
 from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
 from ._profile import Profile
 from ._serve import add_serve, serve
-from ._smtp_session import _reason
 from ._targets import Security, SmtpTarget
+from ._wire import _reason
 
 __all__ = ["main"]
 

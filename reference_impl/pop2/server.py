@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from reference_impl._shell import CoreProtocol
 from reference_impl.pop2._config import ServerConfig
 from reference_impl.pop2._events import (
     ConnectionClosed,
@@ -21,7 +21,7 @@ from reference_impl.pop2._events import (
     MailboxRequested,
     MessageRequested,
 )
-from reference_impl.pop2._server import ServerConnection
+from reference_impl.pop2._server import Event, ServerConnection
 from reference_impl.store import MailStore
 
 __all__ = ["Listener", "start_server"]
@@ -46,68 +46,32 @@ def _listing(store: MailStore, mailbox: str) -> tuple[ListedMessage, ...]:
     return tuple(ListedMessage(uid=m.uid, size=m.size) for m in store.messages(mailbox))
 
 
-class _Pop2Protocol(asyncio.BufferedProtocol):
+class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
     def __init__(self, listener: Listener) -> None:
+        super().__init__(buffer_size=_READ_BUFFER, idle_timeout=listener.idle_timeout, log=log)
         self._listener = listener
-        self._view = memoryview(bytearray(_READ_BUFFER))
-        self._transport: asyncio.Transport | None = None
-        self._conn = listener.connection_factory(listener.config)
-        self._timer: asyncio.TimerHandle | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._flush()
-        self._restart_timer()
+    def _make_core(self, peer_ip: str) -> ServerConnection:
+        return self._listener.connection_factory(self._listener.config)
 
-    def get_buffer(self, sizehint: int) -> memoryview:
-        return self._view
+    def _next_event(self) -> Event | None:
+        return self._conn.next_event()
 
-    def buffer_updated(self, nbytes: int) -> None:
-        self._restart_timer()
-        self._conn.receive_data(self._view[:nbytes])
-        self._pump()
+    def _handle(self, event: Event) -> bool:
+        match event:
+            case MailboxRequested():
+                self._spawn(self._open(event))
+            case MessageRequested():
+                self._spawn(self._load(event))
+            case MailboxReleased():
+                self._spawn(self._release(event))
+            case ConnectionClosed():
+                self._close()  # keep pumping: the release of the mailbox may follow
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        super().connection_lost(exc)
         self._conn.connection_lost()  # the session ends: messages marked by ACKD go
-        self._pump()
-
-    def _pump(self) -> None:
-        assert self._transport is not None
-        while (event := self._conn.next_event()) is not None:
-            if isinstance(event, MailboxRequested):
-                self._spawn(self._open(event))
-            elif isinstance(event, MessageRequested):
-                self._spawn(self._load(event))
-            elif isinstance(event, MailboxReleased):
-                self._spawn(self._release(event))
-            elif isinstance(event, ConnectionClosed):
-                self._flush()
-                self._transport.close()
-        self._flush()
-
-    def _flush(self) -> None:
-        assert self._transport is not None
-        data = self._conn.data_to_send()
-        if data and not self._transport.is_closing():
-            self._transport.write(data)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _restart_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._listener.idle_timeout, self._idle)
-
-    def _idle(self) -> None:
-        self._conn.timed_out()
         self._pump()
 
     async def _open(self, event: MailboxRequested) -> None:

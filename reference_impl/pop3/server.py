@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from reference_impl._shell import CoreProtocol
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
     ConnectionClosed,
@@ -24,7 +24,7 @@ from reference_impl.pop3._events import (
     UpdateRequested,
 )
 from reference_impl.pop3._maildrop import LOCKS, MaildropLocks, read_maildrop
-from reference_impl.pop3._server import ServerConnection
+from reference_impl.pop3._server import Event, ServerConnection
 from reference_impl.store import MailStore, NoSuchMessage
 
 __all__ = ["Listener", "MaildropLocks", "start_server"]
@@ -42,85 +42,48 @@ class Listener:
     store: MailStore
     tls_context: ssl.SSLContext | None = None
     implicit_tls: bool = False  # pop3s: TLS from the first octet (RFC 8314 §3)
-    autologout: float = 600.0  # RFC 1939 §3: "at least 10 minutes"
+    # RFC 1939 §3: "at least 10 minutes"; an autologout skips UPDATE, so
+    # nothing is deleted.
+    autologout: float = 600.0
     locks: MaildropLocks = field(default=LOCKS)
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
-class _Pop3Protocol(asyncio.BufferedProtocol):
+class _Pop3Protocol(CoreProtocol[ServerConnection, Event]):
     def __init__(self, listener: Listener) -> None:
+        super().__init__(buffer_size=_READ_BUFFER, idle_timeout=listener.autologout, log=log)
         self._listener = listener
-        self._view = memoryview(bytearray(_READ_BUFFER))
-        self._transport: asyncio.Transport | None = None
-        self._conn = listener.connection_factory(listener.config, tls_active=listener.implicit_tls)
-        self._timer: asyncio.TimerHandle | None = None
         self._locked: str | None = None  # the user whose maildrop this session holds
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._early: bytearray | None = None  # decrypted before start_tls() returned
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._flush()
-        self._restart_timer()
+    def _make_core(self, peer_ip: str) -> ServerConnection:
+        return self._listener.connection_factory(
+            self._listener.config, tls_active=self._listener.implicit_tls
+        )
 
-    def get_buffer(self, sizehint: int) -> memoryview:
-        return self._view
+    def _next_event(self) -> Event | None:
+        return self._conn.next_event()
 
-    def buffer_updated(self, nbytes: int) -> None:
-        self._restart_timer()
-        if self._early is not None:
-            self._early += self._view[:nbytes]
-            return
-        self._conn.receive_data(self._view[:nbytes])
-        self._pump()
+    def _handle(self, event: Event) -> bool:
+        match event:
+            case MaildropRequested():
+                self._open(event.user)
+            case MessageRequested():
+                self._spawn(self._load(event))
+            case UpdateRequested():
+                self._spawn(self._update(event))
+            case StartTLS():
+                assert self._listener.tls_context is not None
+                self._begin_tls(self._listener.tls_context, self._conn.tls_started)
+                return False
+            case ConnectionClosed():
+                self._close()
+                return False
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         # A dropped connection never reaches UPDATE: nothing is deleted (RFC 1939 §8).
-        if self._timer is not None:
-            self._timer.cancel()
+        super().connection_lost(exc)
         self._unlock()
-
-    def _pump(self) -> None:
-        assert self._transport is not None
-        while (event := self._conn.next_event()) is not None:
-            if isinstance(event, MaildropRequested):
-                self._open(event.user)
-            elif isinstance(event, MessageRequested):
-                self._spawn(self._load(event))
-            elif isinstance(event, UpdateRequested):
-                self._spawn(self._update(event))
-            elif isinstance(event, StartTLS):
-                self._transport.pause_reading()  # the handshake is for the TLS layer
-                self._flush()
-                self._spawn(self._start_tls())
-                return
-            elif isinstance(event, ConnectionClosed):
-                self._flush()
-                self._transport.close()
-                return
-        self._flush()
-
-    def _flush(self) -> None:
-        assert self._transport is not None
-        data = self._conn.data_to_send()
-        if data and not self._transport.is_closing():
-            self._transport.write(data)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _restart_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._listener.autologout, self._autologout)
-
-    def _autologout(self) -> None:
-        self._conn.timed_out()  # no UPDATE: nothing is deleted (RFC 1939 §3)
-        self._pump()
 
     def _unlock(self) -> None:
         if self._locked is not None:
@@ -167,27 +130,6 @@ class _Pop3Protocol(asyncio.BufferedProtocol):
                 ok = False
         self._unlock()  # RFC 1939 §6: released "whether the removal was successful or not"
         self._conn.update_done(ok)
-        self._pump()
-
-    async def _start_tls(self) -> None:
-        assert self._transport is not None and self._listener.tls_context is not None
-        loop = asyncio.get_running_loop()
-        self._early = bytearray()
-        try:
-            transport = await loop.start_tls(
-                self._transport, self, self._listener.tls_context, server_side=True
-            )
-        except (OSError, ssl.SSLError, ConnectionError) as exc:
-            log.info("TLS handshake failed: %s", exc)
-            self._transport.close()
-            return
-        if transport is None:
-            return
-        self._transport = transport
-        self._conn.tls_started()
-        early, self._early = self._early, None
-        if early:
-            self._conn.receive_data(early)
         self._pump()
 
 

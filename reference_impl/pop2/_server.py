@@ -16,10 +16,10 @@ table action 1), never a second chance.
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reference_impl._core import ByteCore
 from reference_impl.pop2._config import ServerConfig
 from reference_impl.pop2._events import (
     ConnectionClosed,
@@ -66,16 +66,14 @@ class _Session:
     current: int = 1  # "set to one when a new folder is selected" (page 2)
 
 
-class ServerConnection:
+class ServerConnection(ByteCore[Event]):
     """One POP2 server session, driven entirely by the bytes it is given."""
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.state = State.AUTH
         self._session = _Session()
-        self._inbox = bytearray()
-        self._outbox = bytearray()
-        self._events: collections.deque[Event] = collections.deque()
+        super().__init__()
         self._after_release: Callable[[], None] | None = None
         self._handlers: dict[Command, Callable[[CommandLine], None]] = {
             Command.HELO: self._helo,
@@ -101,19 +99,9 @@ class ServerConnection:
 
     # -- the shell's interface ------------------------------------------------
 
-    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        if self.state is State.DONE:
-            return
-        self._inbox += data
-        self._process()
-
-    def data_to_send(self) -> bytes:
-        out = bytes(self._outbox)
-        self._outbox.clear()
-        return out
-
-    def next_event(self) -> Event | None:
-        return self._events.popleft() if self._events else None
+    @property
+    def _closed(self) -> bool:
+        return self.state is State.DONE
 
     def mailbox_opened(self, messages: tuple[ListedMessage, ...]) -> None:
         """The requested mailbox, listed: answer "#NNN" (actions 3 (a) and 5)."""

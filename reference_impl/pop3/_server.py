@@ -15,7 +15,6 @@ messages, the TLS handshake and closing are the shell's, announced by events.
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import itertools
 import os
@@ -23,6 +22,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reference_impl._core import ByteCore
 from reference_impl.pop3 import _codes as c
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
@@ -70,7 +70,7 @@ class _Session:
     top_lines: int | None = None  # the pending RETR (None) or TOP's line count
 
 
-class ServerConnection:
+class ServerConnection(ByteCore[Event]):
     """One POP3 server session, driven entirely by the bytes it is given."""
 
     def __init__(
@@ -81,9 +81,7 @@ class ServerConnection:
         self.state = State.AUTHORIZATION
         self.timestamp = timestamp or self._new_timestamp()
         self._session = _Session()
-        self._inbox = bytearray()
-        self._outbox = bytearray()
-        self._events: collections.deque[Event] = collections.deque()
+        super().__init__()
         self._discarding_long_line = False
         self._sasl: SaslExchange | None = None
         self._handlers: dict[str, Callable[[CommandLine], None]] = {
@@ -112,20 +110,9 @@ class ServerConnection:
 
     # -- the shell's interface ------------------------------------------------
 
-    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        """Take octets from the peer; responses and events become available."""
-        if self.state is State.CLOSED:
-            return
-        self._inbox += data
-        self._process()
-
-    def data_to_send(self) -> bytes:
-        out = bytes(self._outbox)
-        self._outbox.clear()
-        return out
-
-    def next_event(self) -> Event | None:
-        return self._events.popleft() if self._events else None
+    @property
+    def _closed(self) -> bool:
+        return self.state is State.CLOSED
 
     def maildrop_opened(self, maildrop: Maildrop) -> None:
         """The shell locked the maildrop and listed it: enter TRANSACTION (RFC 1939 §4)."""

@@ -15,11 +15,11 @@ closing the connection are the shell's, announced by events.
 
 from __future__ import annotations
 
-import collections
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from reference_impl._core import ByteCore
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._data import DataAccumulator
@@ -58,7 +58,7 @@ class _Session:
     extensions: dict[str, str] = field(default_factory=dict)
 
 
-class ServerConnection:
+class ServerConnection(ByteCore[Event]):
     """One SMTP server session, driven entirely by the bytes it is given."""
 
     def __init__(self, config: ServerConfig, *, peer_ip: str, tls_active: bool = False) -> None:
@@ -67,9 +67,7 @@ class ServerConnection:
         self.tls_active = tls_active
         self.state = State.CONNECTED
         self._session = _Session()
-        self._inbox = bytearray()
-        self._outbox = bytearray()
-        self._events: collections.deque[Event] = collections.deque()
+        super().__init__()
         self._discarding_long_line = False
         self._data: DataAccumulator | None = None
         self._chunk_left = 0
@@ -97,20 +95,9 @@ class ServerConnection:
 
     # -- the shell's interface ------------------------------------------------
 
-    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        """Take octets from the peer; replies and events become available."""
-        if self.state is State.CLOSED:
-            return
-        self._inbox += data
-        self._process()
-
-    def data_to_send(self) -> bytes:
-        out = bytes(self._outbox)
-        self._outbox.clear()
-        return out
-
-    def next_event(self) -> Event | None:
-        return self._events.popleft() if self._events else None
+    @property
+    def _closed(self) -> bool:
+        return self.state is State.CLOSED
 
     def message_stored(self) -> None:
         """The shell made the message durable: acknowledge it (§4.1.1.4)."""

@@ -1,0 +1,44 @@
+"""What every sans-IO server core shares: octets in, octets and events out.
+
+A core subclasses :class:`ByteCore`, parses ``self._inbox`` in ``_process``,
+appends its output to ``self._outbox`` and its events to ``self._events``, and
+says when it is finished (``_closed``): after that, input is ignored.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Generic, TypeVar
+
+__all__ = ["ByteCore"]
+
+EventT = TypeVar("EventT")
+
+
+class ByteCore(Generic[EventT]):
+    def __init__(self) -> None:
+        self._inbox = bytearray()
+        self._outbox = bytearray()
+        self._events: collections.deque[EventT] = collections.deque()
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        """Take octets from the peer; output and events become available."""
+        if self._closed:
+            return
+        self._inbox += data
+        self._process()
+
+    def data_to_send(self) -> bytes:
+        out = bytes(self._outbox)
+        self._outbox.clear()
+        return out
+
+    def next_event(self) -> EventT | None:
+        return self._events.popleft() if self._events else None
+
+    @property
+    def _closed(self) -> bool:
+        raise NotImplementedError
+
+    def _process(self) -> None:
+        raise NotImplementedError

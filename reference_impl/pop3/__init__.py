@@ -6,7 +6,6 @@ from reference_impl.pop3._client import (
     ClientConnection,
     ClientState,
     LocalProtocolError,
-    Pop3Response,
     ResponseReceived,
 )
 from reference_impl.pop3._codes import Response, render
@@ -21,12 +20,22 @@ from reference_impl.pop3._events import (
     UpdateRequested,
 )
 from reference_impl.pop3._multiline import dot_stuff, dot_unstuff, multiline, top_of_message
+from reference_impl.pop3._responses import (
+    MAX_RESPONSE_LINE,
+    Pop3Defect,
+    Pop3DefectKind,
+    Pop3Response,
+    Pop3ResponseReader,
+    parse_response,
+    parse_status_line,
+)
 from reference_impl.pop3._server import Event, ServerConnection
 from reference_impl.pop3._states import COMMAND_STATES, State
 from reference_impl.pop3._syntax import unique_id
 
 __all__ = [
     "COMMAND_STATES",
+    "MAX_RESPONSE_LINE",
     "ClientConnection",
     "ClientState",
     "ConnectionClosed",
@@ -36,7 +45,10 @@ __all__ = [
     "Maildrop",
     "MaildropRequested",
     "MessageRequested",
+    "Pop3Defect",
+    "Pop3DefectKind",
     "Pop3Response",
+    "Pop3ResponseReader",
     "Response",
     "ResponseReceived",
     "ServerConfig",
@@ -47,6 +59,8 @@ __all__ = [
     "dot_stuff",
     "dot_unstuff",
     "multiline",
+    "parse_response",
+    "parse_status_line",
     "render",
     "top_of_message",
     "unique_id",

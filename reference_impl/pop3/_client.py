@@ -1,32 +1,27 @@
 """The sans-IO POP3 client: commands in, bytes out; bytes in, responses out.
 
 It keeps the commands sent in order, so every response is paired with the
-command it answers even when they are pipelined (RFC 2449 §6.6), knows which
-responses are multi-line (RFC 1939 §3) and un-stuffs their bodies.
+command it answers even when they are pipelined (RFC 2449 §6.6), and tells the
+strict response parser (``Pop3ResponseReader``) which of them are multi-line
+(RFC 1939 §3), since only the command decides that.
 """
 
 from __future__ import annotations
 
 import collections
 import enum
-import re
 from dataclasses import dataclass
 
 from reference_impl.auth import encode_sasl_base64
-from reference_impl.pop3._multiline import dot_unstuff
+from reference_impl.pop3._responses import Pop3Response, Pop3ResponseReader
 from reference_impl.pop3._states import MULTILINE_COMMANDS
 
 __all__ = [
     "ClientConnection",
     "ClientState",
     "LocalProtocolError",
-    "Pop3Response",
     "ResponseReceived",
 ]
-
-_CODE = re.compile(rb"\[([^\]]*)\]")
-_TIMESTAMP = re.compile(rb"<[^<>]*@[^<>]*>")
-_END = b"\r\n.\r\n"
 
 
 class LocalProtocolError(Exception):
@@ -47,41 +42,6 @@ class ClientState(enum.Enum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Pop3Response:
-    """One response: ``status`` is "+OK", "-ERR" or "+" (a SASL continuation)."""
-
-    status: str
-    text: bytes  # after the status indicator and its space; no CRLF
-    body: bytes | None = None  # un-stuffed multi-line content, CRLF lines, no terminator
-    raw: bytes = b""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "+OK"
-
-    @property
-    def code(self) -> str | None:
-        """The RFC 2449 §8 response code, e.g. "IN-USE" or "SYS/TEMP"."""
-        if self.status != "-ERR" and self.status != "+OK":
-            return None
-        match = _CODE.match(self.text)
-        return match.group(1).decode("ascii", "replace") if match else None
-
-    @property
-    def lines(self) -> list[bytes]:
-        """The lines of a multi-line body, without their CRLFs."""
-        if not self.body:
-            return []
-        return self.body.removesuffix(b"\r\n").split(b"\r\n")
-
-    @property
-    def timestamp(self) -> bytes | None:
-        """The APOP timestamp of a greeting (RFC 1939 §7), brackets included."""
-        match = _TIMESTAMP.search(self.text)
-        return match.group(0) if match else None
-
-
-@dataclass(frozen=True, kw_only=True)
 class ResponseReceived:
     """``response`` answers ``command`` (its upper-cased keyword; "" for the greeting)."""
 
@@ -89,19 +49,10 @@ class ResponseReceived:
     response: Pop3Response
 
 
-def _status(line: bytes) -> tuple[str, bytes]:
-    for status in ("+OK", "-ERR", "+"):
-        prefix = status.encode()
-        if line == prefix or line.startswith(prefix + b" "):
-            return status, line[len(prefix) + 1 :]
-    return "", line
-
-
 class ClientConnection:
     def __init__(self) -> None:
         self.state = ClientState.GREETING
-        self._buffer = bytearray()
-        self._search_from = 0  # where the terminator search resumes
+        self._reader = Pop3ResponseReader()
         self._outstanding: collections.deque[tuple[str, bool]] = collections.deque([("", False)])
         self._events: collections.deque[ResponseReceived] = collections.deque()
 
@@ -132,9 +83,9 @@ class ClientConnection:
         return (b"*" if data is None else encode_sasl_base64(data)) + b"\r\n"
 
     def receive_data(self, data: bytes) -> None:
-        self._buffer += data
-        while self._buffer and (response := self._next_response()) is not None:
-            self._events.append(response)
+        self._reader.feed(data)
+        while (received := self._next_response()) is not None:
+            self._events.append(received)
 
     def next_event(self) -> ResponseReceived | None:
         return self._events.popleft() if self._events else None
@@ -146,36 +97,21 @@ class ClientConnection:
         self.state = ClientState.COMMANDS
 
     def _next_response(self) -> ResponseReceived | None:
-        first_end = self._buffer.find(b"\r\n")
-        if first_end < 0:
-            return None
-        status, text = _status(bytes(self._buffer[:first_end]))
         command, multi = self._outstanding[0] if self._outstanding else ("?", False)
-        body: bytes | None = None
-        end = first_end + 2
-        if status == "+OK" and multi:
-            # The first line's CRLF is the one that precedes a terminator of an empty body.
-            found = self._buffer.find(_END, max(first_end, self._search_from))
-            if found < 0:
-                self._search_from = max(first_end, len(self._buffer) - len(_END) + 1)
-                return None
-            body = dot_unstuff(bytes(self._buffer[first_end + 2 : found + 2]))
-            end = found + len(_END)
-        raw = bytes(self._buffer[:end])
-        del self._buffer[:end]
-        self._search_from = 0
-        if status != "+" and self._outstanding:
+        response = self._reader.next_response(multiline=multi)
+        if response is None:
+            return None
+        if not response.continuation and self._outstanding:
             self._outstanding.popleft()  # an unsolicited response answers "?"
-        self._advance(command, status)
-        response = Pop3Response(status=status, text=text, body=body, raw=raw)
+        self._advance(command, response)
         return ResponseReceived(command=command, response=response)
 
-    def _advance(self, command: str, status: str) -> None:
-        if status == "+":
+    def _advance(self, command: str, response: Pop3Response) -> None:
+        if response.continuation:
             self.state = ClientState.SASL
         elif command == "":
-            self.state = ClientState.COMMANDS if status == "+OK" else ClientState.CLOSED
+            self.state = ClientState.COMMANDS if response.ok else ClientState.CLOSED
         elif command == "QUIT":
             self.state = ClientState.CLOSED
-        elif command == "STLS" and status == "+OK":
+        elif command == "STLS" and response.ok:
             self.state = ClientState.TLS

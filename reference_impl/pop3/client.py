@@ -11,7 +11,8 @@ import asyncio
 import ssl
 from types import TracebackType
 
-from reference_impl.pop3._client import ClientConnection, Pop3Response
+from reference_impl.pop3._client import ClientConnection
+from reference_impl.pop3._responses import Pop3Response
 
 __all__ = ["Pop3ClientError", "Pop3Session"]
 
@@ -30,7 +31,7 @@ class Pop3Session:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float):
         self._reader, self._writer, self._timeout = reader, writer, timeout
         self.core = ClientConnection()
-        self.greeting = Pop3Response(status="", text=b"")
+        self.greeting = Pop3Response(status=b"", text=b"", raw=b"")
 
     @classmethod
     async def connect(
@@ -71,9 +72,7 @@ class Pop3Session:
         return await self.command(f"PASS {password}")
 
     async def retrieve(self, number: int) -> bytes:
-        body = (await self.command(f"RETR {number}")).body
-        assert body is not None
-        return body
+        return (await self.command(f"RETR {number}")).body
 
     async def quit(self) -> Pop3Response:
         return await self.command("QUIT")

@@ -109,11 +109,11 @@ def test_stat_and_list_count_octets() -> None:
     total = len(M1) + len(M2) + len(M3)
     assert pair.command("STAT").response.text == f"3 {total}".encode()
     listing = pair.command("LIST").response
-    assert listing.lines == [
+    assert listing.lines == (
         f"1 {len(M1)}".encode(),
         f"2 {len(M2)}".encode(),
         b"3 " + str(len(M3)).encode(),
-    ]
+    )
     assert pair.command("LIST 2").response.text == f"2 {len(M2)}".encode()
     assert not pair.command("LIST 4").response.ok
     assert not pair.command("LIST x").response.ok
@@ -141,7 +141,7 @@ def test_top() -> None:
 
 def test_uidl_is_stable_and_unique() -> None:
     pair = logged_in()
-    lines = pair.command("UIDL").response.lines
+    lines = list(pair.command("UIDL").response.lines)
     assert lines == [f"{n} {UID_VALIDITY}.{uid}".encode() for n, uid in ((1, 3), (2, 7), (3, 9))]
     assert pair.command("UIDL 3").response.text == f"3 {UID_VALIDITY}.9".encode()
     for line in lines:
@@ -252,7 +252,7 @@ def test_auth_plain_with_initial_response() -> None:
 def test_auth_plain_with_empty_challenge() -> None:
     pair = Pair.new(maildrop(), auth_without_tls=True)
     challenge = pair.command("AUTH PLAIN")
-    assert challenge.response.status == "+" and challenge.response.raw == b"+ \r\n"
+    assert challenge.response.status == b"+" and challenge.response.raw == b"+ \r\n"
     (done,) = pair.send(pair.client.sasl_response(plain_response("alice", "alice-pw")))
     assert done.command == "AUTH" and done.response.ok
 
@@ -289,7 +289,7 @@ def test_auth_refused_before_tls_by_default() -> None:
 
 def test_bare_auth_lists_mechanisms() -> None:
     pair = Pair.new(auth_without_tls=True)
-    assert pair.command("AUTH").response.lines == [b"PLAIN", b"LOGIN", b"CRAM-MD5"]
+    assert pair.command("AUTH").response.lines == (b"PLAIN", b"LOGIN", b"CRAM-MD5")
 
 
 def test_long_line_is_refused_and_the_session_goes_on() -> None:

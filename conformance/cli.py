@@ -11,7 +11,6 @@ import os
 import socket
 import ssl
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pytest
 from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
 from ._profile import Profile
 from ._serve import add_serve, serve
+from ._summary import summary_text
 from ._targets import Security, SmtpTarget
 from ._wire import _reason
 
@@ -28,7 +28,6 @@ __all__ = ["main"]
 
 _SUITES = ("smtp", "pop3", "pop2")
 _DEFAULT_SUITES = ("smtp", "pop3", "pop2")
-_OUTCOMES = ("passed", "failed", "warned", "skipped", "error")
 
 _RUN_EPILOG = """\
 targets:
@@ -55,7 +54,8 @@ examples:
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
-summary.txt (the per-RFC-section table printed at the end), junit.xml,
+summary.txt (printed at the end: the per-RFC-section table, then each failure,
+error and warning with its RFC key and reason), junit.xml,
 allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
 exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage or
@@ -302,9 +302,9 @@ def _run(args: argparse.Namespace) -> int:
     if not results.is_file():
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
-    table = _summary_table(document["results"])
-    (report_dir / "summary.txt").write_text(table.lstrip("\n") + "\n", encoding="utf-8")
-    print(table)
+    summary_of_run = summary_text(document["results"])
+    (report_dir / "summary.txt").write_text(summary_of_run + "\n", encoding="utf-8")
+    print("\n" + summary_of_run)
     print(f"\nresults: {report_dir / 'results.json'}")
     print(f"summary: {report_dir / 'summary.txt'}")
     print(f"junit:   {report_dir / 'junit.xml'}")
@@ -315,33 +315,6 @@ def _run(args: argparse.Namespace) -> int:
     if summary.get("failed") or summary.get("error"):
         return 1
     return code if code not in (0, 1) else 0
-
-
-def _summary_table(results: list[dict[str, Any]]) -> str:
-    counts: dict[tuple[str, str], Counter[str]] = {}
-    for result in results:
-        rfc = f"RFC {result['rfc']}" if result.get("rfc") else "-"
-        key = (rfc, str(result.get("section") or "-"))
-        counts.setdefault(key, Counter())[result["outcome"]] += 1
-    header = ["requirement", "section", *_OUTCOMES]
-    rows = [
-        [rfc, section, *(str(c[o]) for o in _OUTCOMES)]
-        for (rfc, section), c in sorted(counts.items(), key=_sort_key)
-    ]
-    total: Counter[str] = Counter(result["outcome"] for result in results)
-    rows.append(["total", "", *(str(total[o]) for o in _OUTCOMES)])
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        for row in [header, *rows]
-    ]
-    return "\n" + "\n".join(lines)
-
-
-def _sort_key(item: tuple[tuple[str, str], Counter[str]]) -> tuple[str, list[int | str]]:
-    (rfc, section), _ = item
-    parts: list[int | str] = [int(p) if p.isdigit() else p for p in section.split(".")]
-    return rfc.zfill(12), [p if isinstance(p, int) else 0 for p in parts]
 
 
 if __name__ == "__main__":

@@ -105,7 +105,11 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
         "@pytest.mark.rfc(5321, '4.1.1.9', 'SHOULD')\n"
         "def test_noop(smtp):\n"
         "    '''NOOP gets 299.'''\n"
-        "    assert smtp.noop().code == 299\n"
+        "    assert smtp.noop().code == 299\n\n"
+        "@pytest.mark.rfc(5321, '4.1.1.10', 'MUST')\n"
+        "def test_quit(smtp):\n"
+        "    '''QUIT gets 299.'''\n"
+        "    assert smtp.quit().code == 299, 'got \\x1b[31m' + str(smtp.greeting)\n"
     )
     done = subprocess.run(
         [
@@ -123,7 +127,7 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
         timeout=120,
         cwd=tmp_path,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 1, done.stdout + done.stderr
     (run_dir,) = (tmp_path / "r").iterdir()
     assert run_dir.name.endswith("Z-embedded")
     assert (run_dir / "junit.xml").is_file() and (run_dir / "allure-results").is_dir()
@@ -131,6 +135,7 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
     assert {r["id"]: r["outcome"] for r in results["results"]} == {
         "test_mini.py::test_ehlo": "passed",
         "test_mini.py::test_noop": "warned",
+        "test_mini.py::test_quit": "failed",
     }
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.startswith("requirement"))
@@ -150,6 +155,15 @@ def test_run_writes_reports_and_a_summary_table(tmp_path: Path) -> None:
     summary = (run_dir / "summary.txt").read_text()
     assert summary.splitlines()[0] == header
     assert summary.strip() in done.stdout
+    # What a person reads first in CI: each failure and warning by name, key and reason,
+    # and no raw escape octet from a reason reaches the summary.
+    failures, warnings = summary.split("\n\n")[1:]
+    assert failures.startswith("failures (")
+    quit_line = "test_mini.py::test_quit  [MUST RFC 5321 §4.1.1.10]  AssertionError: got \\x1b[31m"
+    assert quit_line in failures
+    assert warnings.startswith("warnings (")
+    assert "test_mini.py::test_noop  [SHOULD RFC 5321 §4.1.1.9]" in warnings
+    assert "\x1b" not in summary
 
 
 def _run_embedded(tmp_path: Path, service: str, tests: Path) -> dict[str, str]:

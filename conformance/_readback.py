@@ -114,7 +114,7 @@ class StoreReadback(Readback):
         from reference_impl.store import MailStore
 
         with MailStore(self.root) as store:
-            stored = store.messages(mailbox) if mailbox in store.mailboxes() else []
+            stored = store.messages(mailbox)
             contents = [store.read(mailbox, message.uid) for message in reversed(stored)]
         yield from contents
 

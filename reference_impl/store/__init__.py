@@ -1,12 +1,19 @@
 """The embedded mail store shared by the reference SMTP, POP3 and IMAP servers.
 
-Messages are Maildir files; UIDs, flags, sizes and internal dates are kept in SQLite.
-``Accounts`` holds users, passwords, addresses and local domains.
+Messages are Maildir files; each user's mailboxes (INBOX and folders), UIDs, flags, MODSEQs,
+sizes and internal dates are kept in SQLite.  ``Accounts`` holds users, passwords,
+addresses and local domains.
 """
 
 from ._accounts import Accounts, AccountsError, User
+from ._changes import ChangeKind, MailboxChange, Watch
+from ._schema import SCHEMA_VERSION, SchemaError
 from ._store import (
+    DELIMITER,
+    INBOX,
+    FlagUpdate,
     InvalidFlag,
+    MailboxError,
     MailboxInfo,
     MailStore,
     NoSuchMessage,
@@ -15,13 +22,22 @@ from ._store import (
 )
 
 __all__ = [
+    "DELIMITER",
+    "INBOX",
+    "SCHEMA_VERSION",
     "Accounts",
     "AccountsError",
+    "ChangeKind",
+    "FlagUpdate",
     "InvalidFlag",
     "MailStore",
+    "MailboxChange",
+    "MailboxError",
     "MailboxInfo",
     "NoSuchMessage",
+    "SchemaError",
     "StoreError",
     "StoredMessage",
     "User",
+    "Watch",
 ]

@@ -102,6 +102,17 @@ class Maildir:
         _fsync_directory(new_path.parent)
         return new_path
 
+    def link(self, source: Path) -> Path:
+        """Give the message file ``source`` a second name in ``new/``; return it.
+
+        A hard link: the copy costs no data, and removing the source name later (MOVE)
+        leaves the bytes in place.  Returns only after the directory entry is on disk.
+        """
+        new_path = self.path / "new" / self._unique_name()
+        os.link(source, new_path)
+        _fsync_directory(new_path.parent)
+        return new_path
+
     @staticmethod
     def remove(path: Path) -> None:
         """Remove a message file and make the removal durable."""

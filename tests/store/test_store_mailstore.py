@@ -39,7 +39,7 @@ def test_any_bytes_read_back_identical(data: bytes, mailbox: str) -> None:
 
 def test_deliver_returns_message_in_new(store: MailStore) -> None:
     stored = store.deliver("alice", b"Subject: hi\r\n\r\nbody\r\n")
-    assert stored.mailbox == "alice"
+    assert (stored.owner, stored.mailbox) == ("alice", "INBOX")
     assert stored.uid == 1
     assert stored.flags == frozenset()
     assert stored.path.parent.name == "new"
@@ -57,7 +57,7 @@ def test_uids_ascend_and_are_not_reused_after_delete(store: MailStore) -> None:
 def test_mailboxes_have_independent_uids(store: MailStore) -> None:
     assert store.deliver("alice", b"a").uid == 1
     assert store.deliver("bob", b"b").uid == 1
-    assert store.mailboxes() == ["alice", "bob"]
+    assert store.users() == ["alice", "bob"]
 
 
 def test_uids_strictly_ascending_under_concurrent_deliveries(store: MailStore) -> None:
@@ -98,7 +98,7 @@ def test_index_is_wal_and_row_committed_on_return(tmp_path: Path) -> None:
         other = sqlite3.connect(tmp_path / "index.sqlite3")
         try:
             (mode,) = other.execute("PRAGMA journal_mode").fetchone()
-            (count,) = other.execute("SELECT count(*) FROM messages").fetchone()
+            (count,) = other.execute("SELECT count(*) FROM mail").fetchone()
         finally:
             other.close()
     assert mode == "wal"
@@ -151,8 +151,8 @@ def test_uid_validity_differs_for_recreated_store_mailbox(tmp_path: Path) -> Non
 def test_mailbox_names_stay_inside_the_store(tmp_path: Path, mailbox: str) -> None:
     with MailStore(tmp_path) as store:
         stored = store.deliver(mailbox, b"x")
-        assert stored.path.parent.parent.parent == tmp_path / "mail"
-        assert not stored.path.parent.parent.name.startswith(".")
+        assert stored.path.parent.parent.parent.parent == tmp_path / "mail"
+        assert not stored.path.parent.parent.parent.name.startswith(".")
         assert store.read(mailbox, stored.uid) == b"x"
 
 
@@ -200,7 +200,7 @@ def test_failed_index_write_leaves_no_file(
     with pytest.raises(sqlite3.OperationalError):
         store.deliver("alice", b"lost")
     monkeypatch.undo()
-    maildir = store.root / "mail" / "alice"
+    (maildir,) = (store.root / "mail" / "alice").iterdir()
     assert not any((maildir / "new").iterdir())
     assert store.deliver("alice", b"next").uid == 1
 

@@ -1,6 +1,7 @@
 """What every sans-IO server core shares: octets in, octets and events out.
 
-A core subclasses :class:`ByteCore`, parses ``self._inbox`` in ``_process``,
+A core subclasses :class:`ByteCore`, reads lines and counted octets from
+``self._inbox`` (a :class:`ReceiveBuffer`) in ``_process``,
 appends its output to ``self._outbox`` and its events to ``self._events``, and
 says when it is finished (``_closed``): after that, input is ignored.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 import collections
 from typing import Generic, TypeVar
 
+from reference_impl._receive import ReceiveBuffer
+
 __all__ = ["ByteCore"]
 
 EventT = TypeVar("EventT")
@@ -17,7 +20,7 @@ EventT = TypeVar("EventT")
 
 class ByteCore(Generic[EventT]):
     def __init__(self) -> None:
-        self._inbox = bytearray()
+        self._inbox = ReceiveBuffer()
         self._outbox = bytearray()
         self._events: collections.deque[EventT] = collections.deque()
 
@@ -25,7 +28,7 @@ class ByteCore(Generic[EventT]):
         """Take octets from the peer; output and events become available."""
         if self._closed:
             return
-        self._inbox += data
+        self._inbox.feed(data)
         self._process()
 
     def data_to_send(self) -> bytes:

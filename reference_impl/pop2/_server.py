@@ -155,17 +155,13 @@ class ServerConnection(ByteCore[Event]):
 
     def _process(self) -> None:
         while self.state in INPUT_STATES and self._inbox:
-            end = self._inbox.find(b"\r\n")
-            if end < 0:
-                if len(self._inbox) >= self.config.max_command_line:
-                    self._close(_ERR_TOO_LONG, "command line too long")
+            line = self._inbox.extract_line(self.config.max_command_line)
+            if line is None and not self._inbox.discarding:
                 return
-            line = bytes(self._inbox[:end])
-            del self._inbox[: end + 2]
-            if end + 2 > self.config.max_command_line:
+            if line is None or line.too_long:
                 self._close(_ERR_TOO_LONG, "command line too long")
             else:
-                self._command(line)
+                self._command(line.content)
 
     def _command(self, line: bytes) -> None:
         # "End of Line" (page 5): CRLF "must be used for commands"; a bare CR or LF

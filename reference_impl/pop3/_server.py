@@ -82,7 +82,6 @@ class ServerConnection(ByteCore[Event]):
         self.timestamp = timestamp or self._new_timestamp()
         self._session = _Session()
         super().__init__()
-        self._discarding_long_line = False
         self._sasl: SaslExchange | None = None
         self._handlers: dict[str, Callable[[CommandLine], None]] = {
             "USER": self._user,
@@ -184,27 +183,20 @@ class ServerConnection(ByteCore[Event]):
                 return
 
     def _consume_line(self) -> bool:
-        end = self._inbox.find(b"\r\n")
         sasl = self.state is State.SASL
         limit = self.config.max_sasl_line if sasl else self.config.max_command_line
-        if end < 0:
-            if len(self._inbox) > limit:
-                # Keep one octet: it may be the CR of the CRLF still to come.
-                del self._inbox[:-1]
-                self._discarding_long_line = True
+        line = self._inbox.extract_line(limit)
+        if line is None:
             return False
-        line = bytes(self._inbox[:end])
-        del self._inbox[: end + 2]
-        too_long, self._discarding_long_line = self._discarding_long_line, False
-        if (too_long or end + 2 > limit) and sasl:
+        if line.too_long and sasl:
             self._end_sasl(c.ERR_LINE_TOO_LONG)
-        elif too_long or end + 2 > limit:
+        elif line.too_long:
             self._reply(c.ERR_LINE_TOO_LONG)
         elif sasl:
             assert self._sasl is not None
-            self._auth_step(self._sasl.respond(line))
+            self._auth_step(self._sasl.respond(line.content))
         else:
-            self._command(line)
+            self._command(line.content)
         return True
 
     def _command(self, line: bytes) -> None:

@@ -68,7 +68,6 @@ class ServerConnection(ByteCore[Event]):
         self.state = State.CONNECTED
         self._session = _Session()
         super().__init__()
-        self._discarding_long_line = False
         self._data: DataAccumulator | None = None
         self._chunk_left = 0
         self._chunk_last = False
@@ -137,18 +136,12 @@ class ServerConnection(ByteCore[Event]):
                 return
 
     def _consume_line(self) -> bool:
-        end = self._inbox.find(b"\r\n")
-        limit = self.config.max_auth_line
-        if end < 0:
-            if len(self._inbox) > limit:
-                # Keep one octet: it may be the CR of the CRLF still to come.
-                del self._inbox[:-1]
-                self._discarding_long_line = True
+        # The buffer's bound is the longest line any state accepts (an AUTH line,
+        # RFC 4954 §4); _command applies the shorter bound of other commands.
+        line = self._inbox.extract_line(self.config.max_auth_line)
+        if line is None:
             return False
-        line = bytes(self._inbox[:end])
-        del self._inbox[: end + 2]
-        if self._discarding_long_line:
-            self._discarding_long_line = False
+        if line.too_long:
             if self.state is State.AUTH:
                 # RFC 4954 §4: a reply other than 334 ends the exchange; the
                 # next line is a command again, not a SASL response.
@@ -156,9 +149,9 @@ class ServerConnection(ByteCore[Event]):
                 self.state = State.READY
             self._reply(c.S500_LINE_TOO_LONG)
         elif self.state is State.AUTH:
-            self._sasl_response(line)
+            self._sasl_response(line.content)
         else:
-            self._command(line)
+            self._command(line.content)
         return True
 
     def _command(self, line: bytes) -> None:
@@ -387,12 +380,11 @@ class ServerConnection(ByteCore[Event]):
 
     def _consume_data(self) -> None:
         assert self._data is not None
-        done = self._data.feed(self._inbox)
-        self._inbox.clear()
+        done = self._data.feed(self._inbox.extract_all())
         if done is None:
             return
         stuffed, leftover = done
-        self._inbox += leftover
+        self._inbox.unread(leftover)
         oversized = self._data.oversized
         self._data = None
         self._complete(stuffed, stuffed=True, oversized=oversized)
@@ -423,11 +415,10 @@ class ServerConnection(ByteCore[Event]):
     def _consume_chunk(self) -> None:
         # RFC 3030 §2: the chunk's octets are read (and discarded on error)
         # before any reply, so they are never taken for commands.
-        take = min(self._chunk_left, len(self._inbox))
+        chunk = self._inbox.extract_at_most(self._chunk_left)
         if self._chunk_error is None and self._session.transaction is not None:
-            self._session.transaction.chunks += self._inbox[:take]
-        del self._inbox[:take]
-        self._chunk_left -= take
+            self._session.transaction.chunks += chunk
+        self._chunk_left -= len(chunk)
         if self._chunk_left:
             return
         if self._chunk_error is not None:

@@ -67,7 +67,7 @@ class BareLfEndsData(ServerConnection):
     """§4.1.1.4: takes <LF>.<LF> for the end of mail data (the smuggling bug)."""
 
     def _consume_data(self) -> None:
-        self._inbox[:] = self._inbox.replace(b"\n.\n", b"\r\n.\r\n")
+        self._inbox.feed(self._inbox.extract_all().replace(b"\n.\n", b"\r\n.\r\n"))
         super()._consume_data()
 
 
@@ -75,7 +75,7 @@ class StrayLineEndsEndData(ServerConnection):
     """§2.3.8: any CR, LF or CRLF ends a data line, so look-alike terminators end data."""
 
     def _consume_data(self) -> None:
-        self._inbox[:] = re.sub(rb"\r\n|\r|\n", b"\r\n", bytes(self._inbox))
+        self._inbox.feed(re.sub(rb"\r\n|\r|\n", b"\r\n", self._inbox.extract_all()))
         super()._consume_data()
 
 

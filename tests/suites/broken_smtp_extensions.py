@@ -71,7 +71,7 @@ class StarttlsKeepsPipelinedCommands(ServerConnection):
 
     def tls_started(self) -> None:
         super().tls_started()
-        self._inbox += self._held
+        self._inbox.feed(self._held)
         self._process()
 
 
@@ -190,10 +190,12 @@ class SizeEndsData(ServerConnection):
     def _consume_data(self) -> None:
         transaction = self._session.transaction
         declared = transaction.sender.parameters.get("SIZE") if transaction else None
-        end = self._inbox.find(b"\r\n", int(declared or 0))
+        data = self._inbox.extract_all()
+        end = data.find(b"\r\n", int(declared or 0))
         if self._cut and declared and end >= 0:
-            self._inbox[end:end] = b"\r\n."
+            data = data[:end] + b"\r\n." + data[end:]
             self._cut = False
+        self._inbox.feed(data)
         super()._consume_data()
 
 

@@ -3,12 +3,12 @@
 "Each line is terminated by a CRLF pair.  If any line of the multi-line
 response begins with the termination octet, the line is 'byte-stuffed' by
 pre-pending the termination octet to that line."  That is the transparency
-rule of SMTP (RFC 5321 §4.5.2), so the same functions serve.
+rule of SMTP (RFC 5321 §4.5.2): reference_impl._transparency serves both.
 """
 
 from __future__ import annotations
 
-from reference_impl.smtp._data import dot_stuff, dot_unstuff
+from reference_impl._transparency import dot_stuff, dot_unstuff
 
 __all__ = ["TERMINATOR", "dot_stuff", "dot_unstuff", "multiline", "top_of_message"]
 

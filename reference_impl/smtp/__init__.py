@@ -1,9 +1,9 @@
 """SMTP (RFC 5321 and its extensions): a sans-IO core for both roles, and
 asyncio shells (``reference_impl.smtp.server``)."""
 
+from reference_impl._transparency import DataAccumulator, dot_stuff, dot_unstuff
 from reference_impl.smtp._codes import ServerReply, render
 from reference_impl.smtp._config import ServerConfig
-from reference_impl.smtp._data import DataAccumulator, dot_stuff, dot_unstuff
 from reference_impl.smtp._events import ConnectionClosed, Envelope, MessageReceived, StartTLS
 from reference_impl.smtp._replies import (
     MAX_REPLY_LINE,

@@ -12,7 +12,7 @@ import collections
 import enum
 from dataclasses import dataclass
 
-from reference_impl.smtp._data import END_OF_DATA, dot_stuff
+from reference_impl._transparency import END_OF_DATA, dot_stuff
 from reference_impl.smtp._replies import Reply, ReplyReader
 
 __all__ = ["ClientConnection", "ClientState", "LocalProtocolError", "ReplyReceived"]

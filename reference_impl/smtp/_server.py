@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._transparency import DataAccumulator
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._config import ServerConfig
-from reference_impl.smtp._data import DataAccumulator
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._sasl_exchange import SaslExchange
 from reference_impl.smtp._states import (

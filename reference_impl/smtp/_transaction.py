@@ -8,9 +8,9 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from reference_impl._transparency import dot_unstuff, has_bare_line_end, longest_line_exceeds
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._config import ServerConfig
-from reference_impl.smtp._data import dot_unstuff, has_bare_line_end, longest_line_exceeds
 from reference_impl.smtp._events import Envelope
 from reference_impl.smtp._syntax import Path, parse_path_and_parameters
 

@@ -143,7 +143,7 @@ def test_stuffed_content_survives_any_split_through_the_server(
 
 
 def test_text_line_limit_counts_the_crlf() -> None:
-    from reference_impl.smtp._data import longest_line_exceeds
+    from reference_impl._transparency import longest_line_exceeds
 
     assert not longest_line_exceeds(b"a" * 998 + b"\r\n", 1000)
     assert longest_line_exceeds(b"a" * 999 + b"\r\n", 1000)

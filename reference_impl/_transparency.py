@@ -1,4 +1,7 @@
-"""Mail data transparency (RFC 5321 §4.5.2) with bulk bytes operations.
+"""Text transparency with bulk bytes operations: SMTP's mail data (RFC 5321 §4.5.2) and
+POP3's multi-line responses (RFC 1939 §3) end at a line holding one period, and a line
+that starts with a period gets one more.  One module, so both protocols (and both sides
+of each) stuff and unstuff by the same contract.
 
 Nothing here walks the data line by line in Python: terminators are found
 with ``bytes.find``, (un)stuffing is one ``replace`` over the whole message,

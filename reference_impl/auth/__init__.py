@@ -5,6 +5,14 @@ and the client-side messages.
 
 from ._client import cram_md5_digest, cram_md5_response, login_responses, plain_response
 from ._codec import decode_sasl_base64, encode_sasl_base64
+from ._exchange import (
+    SaslAuthenticated,
+    SaslContinue,
+    SaslExchange,
+    SaslOutcome,
+    SaslRefused,
+    SaslReplies,
+)
 from ._server import (
     LOGIN_PASSWORD_PROMPT,
     LOGIN_USERNAME_PROMPT,
@@ -33,7 +41,13 @@ __all__ = [
     "Mechanism",
     "PlainCredentials",
     "PlainMechanism",
+    "SaslAuthenticated",
+    "SaslContinue",
+    "SaslExchange",
+    "SaslOutcome",
     "SaslProtocolError",
+    "SaslRefused",
+    "SaslReplies",
     "SaslStep",
     "Succeeded",
     "cram_md5_digest",

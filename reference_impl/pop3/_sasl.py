@@ -1,24 +1,15 @@
-"""The POP3 framing of a SASL exchange (RFC 5034 §4): ``+ base64`` challenges,
-base64 response lines, ``*`` to cancel, and -ERR / success outcomes."""
+"""The POP3 wording of a SASL exchange (RFC 5034 §4): ``+ base64`` challenges and -ERR
+outcomes.  The exchange itself is reference_impl.auth's, shared with SMTP and IMAP."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_impl.auth import (
-    Challenge,
-    Failed,
-    Mechanism,
-    SaslStep,
-    Succeeded,
-    decode_sasl_base64,
-    encode_sasl_base64,
-    server_mechanism,
-)
+from reference_impl.auth import SaslExchange, SaslReplies
 from reference_impl.pop3 import _codes as c
 from reference_impl.pop3._config import ServerConfig
 
-__all__ = ["ContinueWith", "SaslExchange"]
+__all__ = ["POP3_SASL_REPLIES", "ContinueWith", "new_exchange"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,46 +19,25 @@ class ContinueWith:
     line: bytes
 
 
-Outcome = ContinueWith | c.Response | str  # str: the authenticated user
+def _challenge(data: bytes) -> ContinueWith:
+    # RFC 5034 §4: "+" SP base64; an empty challenge is "+ " alone.
+    return ContinueWith(line=b"+ " + data + b"\r\n")
 
 
-class SaslExchange:
-    """One AUTH command from its line to its final outcome."""
+POP3_SASL_REPLIES = SaslReplies[c.Response | ContinueWith](
+    challenge=_challenge,
+    unknown_mechanism=c.ERR_UNKNOWN_MECHANISM,
+    bad_base64=c.ERR_BAD_BASE64,
+    cancelled=c.ERR_AUTH_CANCELLED,  # RFC 5034 §4: "MUST reject ... with an -ERR"
+    failed=c.ERR_AUTH_FAILED,
+    malformed=c.ERR_AUTH_MALFORMED,
+)
 
-    def __init__(self, config: ServerConfig) -> None:
-        self._config = config
-        self._mechanism: Mechanism | None = None
 
-    def start(self, name: bytes, initial: bytes | None) -> Outcome:
-        mechanism_name = name.decode("ascii", "replace").upper()
-        if mechanism_name in self._config.auth_mechanisms:
-            self._mechanism = server_mechanism(
-                mechanism_name, self._config.accounts, self._config.hostname
-            )
-        if self._mechanism is None:
-            return c.ERR_UNKNOWN_MECHANISM
-        if initial is None:
-            return self._outcome(self._mechanism.start(None))
-        decoded = decode_sasl_base64(initial)  # "=" is the empty response (RFC 5034 §4)
-        if decoded is None:
-            return c.ERR_BAD_BASE64
-        return self._outcome(self._mechanism.start(decoded))
-
-    def respond(self, line: bytes) -> Outcome:
-        assert self._mechanism is not None
-        if line == b"*":
-            return c.ERR_AUTH_CANCELLED  # RFC 5034 §4: "MUST reject ... with an -ERR"
-        decoded = decode_sasl_base64(line)
-        if decoded is None:
-            return c.ERR_BAD_BASE64
-        return self._outcome(self._mechanism.step(decoded))
-
-    @staticmethod
-    def _outcome(step: SaslStep) -> Outcome:
-        if isinstance(step, Challenge):
-            # RFC 5034 §4: "+" SP base64; an empty challenge is "+ " alone.
-            return ContinueWith(line=b"+ " + encode_sasl_base64(step.data) + b"\r\n")
-        if isinstance(step, Succeeded):
-            return step.authcid
-        assert isinstance(step, Failed)
-        return c.ERR_AUTH_MALFORMED if step.malformed else c.ERR_AUTH_FAILED
+def new_exchange(config: ServerConfig) -> SaslExchange[c.Response | ContinueWith]:
+    return SaslExchange(
+        POP3_SASL_REPLIES,
+        mechanisms=config.auth_mechanisms,
+        accounts=config.accounts,
+        hostname=config.hostname,
+    )

@@ -23,6 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl.auth import (
+    SaslAuthenticated,
+    SaslContinue,
+    SaslExchange,
+    SaslOutcome,
+    SaslRefused,
+)
 from reference_impl.pop3 import _codes as c
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
@@ -35,7 +42,7 @@ from reference_impl.pop3._events import (
     UpdateRequested,
 )
 from reference_impl.pop3._multiline import multiline, top_of_message
-from reference_impl.pop3._sasl import ContinueWith, SaslExchange
+from reference_impl.pop3._sasl import ContinueWith, new_exchange
 from reference_impl.pop3._states import COMMAND_STATES, LINE_STATES, State
 from reference_impl.pop3._syntax import (
     CommandLine,
@@ -82,7 +89,7 @@ class ServerConnection(ByteCore[Event]):
         self.timestamp = timestamp or self._new_timestamp()
         self._session = _Session()
         super().__init__()
-        self._sasl: SaslExchange | None = None
+        self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
         self._handlers: dict[str, Callable[[CommandLine], None]] = {
             "USER": self._user,
             "PASS": self._pass,
@@ -294,19 +301,22 @@ class ServerConnection(ByteCore[Event]):
         elif len(command.arguments) > 2:
             self._reply(c.ERR_SYNTAX)
         else:
-            self._sasl = SaslExchange(self.config)
+            self._sasl = new_exchange(self.config)
             initial = command.arguments[1] if len(command.arguments) == 2 else None
             self._auth_step(self._sasl.start(command.arguments[0], initial))
 
-    def _auth_step(self, outcome: ContinueWith | c.Response | str) -> None:
-        if isinstance(outcome, ContinueWith):
-            self.state = State.SASL
-            self._outbox += outcome.line
-        elif isinstance(outcome, str):
-            self._sasl = None
-            self._open(outcome)
-        else:
-            self._end_sasl(outcome)
+    def _auth_step(self, outcome: SaslOutcome[c.Response | ContinueWith]) -> None:
+        match outcome:
+            case SaslContinue(reply=ContinueWith(line=line)):
+                self.state = State.SASL
+                self._outbox += line
+            case SaslAuthenticated(user=user):
+                self._sasl = None
+                self._open(user)
+            case SaslRefused(reply=c.Response() as response):
+                self._end_sasl(response)
+            case _:
+                raise AssertionError(f"unexpected SASL outcome {outcome!r}")
 
     def _end_sasl(self, response: c.Response) -> None:
         # RFC 5034 §4: after a failed AUTH "the server MUST behave as if the

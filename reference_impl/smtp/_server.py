@@ -21,10 +21,17 @@ from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
 from reference_impl._transparency import DataAccumulator
+from reference_impl.auth import (
+    SaslAuthenticated,
+    SaslContinue,
+    SaslExchange,
+    SaslOutcome,
+    SaslRefused,
+)
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
-from reference_impl.smtp._sasl_exchange import SaslExchange
+from reference_impl.smtp._sasl_exchange import new_exchange
 from reference_impl.smtp._states import (
     ALWAYS_ALLOWED_BEFORE_TLS,
     COMMAND_STATES,
@@ -73,7 +80,7 @@ class ServerConnection(ByteCore[Event]):
         self._chunk_last = False
         self._chunk_error: c.ServerReply | None = None
         self._return_state = State.CONNECTED  # where a BDAT chunk returns to
-        self._sasl: SaslExchange | None = None
+        self._sasl: SaslExchange[c.ServerReply] | None = None
         self._handlers: dict[str, Callable[[CommandLine], None]] = {
             "EHLO": self._ehlo,
             "HELO": self._helo,
@@ -321,27 +328,31 @@ class ServerConnection(ByteCore[Event]):
         if self._session.authenticated_as is not None:
             self._reply(c.S503_ALREADY_AUTHENTICATED)
             return
-        self._sasl = SaslExchange(self.config)
-        self._auth_step(self._sasl.start(command.argument))
+        name, _, initial = command.argument.strip(b" ").partition(b" ")
+        if not name:
+            self._reply(c.S501_SYNTAX)
+            return
+        self._sasl = new_exchange(self.config)
+        self._auth_step(self._sasl.start(name, initial or None))
 
     def _sasl_response(self, line: bytes) -> None:
         assert self._sasl is not None
         self._auth_step(self._sasl.respond(line))
 
-    def _auth_step(self, outcome: c.ServerReply | str) -> None:
-        if isinstance(outcome, str):  # the authenticated user
-            self._session.authenticated_as = outcome
-            self._sasl = None
-            self.state = State.READY
-            self._reply(c.S235_AUTH_OK)
-            return
-        if outcome.code == 334:
-            self.state = State.AUTH
-            self._outbox += c.render(outcome, enhanced=False)
-            return
-        self._sasl = None
-        self.state = State.READY
-        self._reply(outcome)
+    def _auth_step(self, outcome: SaslOutcome[c.ServerReply]) -> None:
+        match outcome:
+            case SaslAuthenticated(user=user):
+                self._session.authenticated_as = user
+                self._sasl = None
+                self.state = State.READY
+                self._reply(c.S235_AUTH_OK)
+            case SaslContinue(reply=reply):
+                self.state = State.AUTH
+                self._outbox += c.render(reply, enhanced=False)
+            case SaslRefused(reply=reply):
+                self._sasl = None
+                self.state = State.READY
+                self._reply(reply)
 
     # -- mail transactions -----------------------------------------------------
 

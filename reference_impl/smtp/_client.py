@@ -9,32 +9,14 @@ while content is owed) with :class:`LocalProtocolError`.
 from __future__ import annotations
 
 import collections
-import enum
 from dataclasses import dataclass
 
+from reference_impl._transitions import LocalProtocolError, next_state
 from reference_impl._transparency import END_OF_DATA, dot_stuff
 from reference_impl.smtp._replies import Reply, ReplyReader
+from reference_impl.smtp._states import CLIENT_TRANSITIONS, ClientState, ClientStep
 
 __all__ = ["ClientConnection", "ClientState", "LocalProtocolError", "ReplyReceived"]
-
-
-class LocalProtocolError(Exception):
-    """We were about to break the protocol ourselves."""
-
-
-class ClientState(enum.Enum):
-    GREETING = enum.auto()
-    """Connected; the 220 greeting is awaited (§3.1)."""
-    COMMANDS = enum.auto()
-    """Commands may be sent."""
-    AWAITING_354 = enum.auto()
-    """DATA sent; content may go only after its 354 (§4.1.1.4)."""
-    CONTENT = enum.auto()
-    """354 received: the message content is owed."""
-    TLS = enum.auto()
-    """220 to STARTTLS received: the handshake must come next (RFC 3207 §4)."""
-    CLOSED = enum.auto()
-    """221 or 421 received."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,7 +49,7 @@ class ClientConnection:
         verb = raw.split(b" ", 1)[0].decode("ascii", "replace").upper()
         self._outstanding.append(verb)
         if verb == "DATA":
-            self.state = ClientState.AWAITING_354
+            self._step(ClientStep.DATA_SENT)
         return raw + b"\r\n"
 
     def content(self, message: bytes) -> bytes:
@@ -77,12 +59,14 @@ class ClientConnection:
         if b"\r" in message.replace(b"\r\n", b"") or b"\n" in message.replace(b"\r\n", b""):
             raise LocalProtocolError("bare CR or LF in message content (§2.3.8)")
         self._outstanding.append(".")
-        self.state = ClientState.COMMANDS
+        self._step(ClientStep.CONTENT_SENT)
         return dot_stuff(message) + END_OF_DATA[2:]
 
     def receive_data(self, data: bytes) -> None:
         self._reader.feed(data)
-        while (reply := self._reader.next_reply()) is not None:
+        # After a 220 to STARTTLS nothing more is read in the clear: what follows it
+        # before the handshake is discarded by tls_started (RFC 3207 §4.2, CVE-2011-0411).
+        while self.state is not ClientState.TLS and (reply := self._reader.next_reply()):
             self._events.append(self._pair(reply))
 
     def next_event(self) -> ReplyReceived | None:
@@ -92,16 +76,27 @@ class ClientConnection:
         """RFC 3207 §4.2: forget everything learnt before the handshake."""
         if self.state is not ClientState.TLS:
             raise LocalProtocolError("no 220 to STARTTLS was received")
-        self.state = ClientState.COMMANDS
+        self._reader = ReplyReader()  # plaintext that came after the 220 is not a reply
+        self._step(ClientStep.TLS_STARTED)
 
     def _pair(self, reply: Reply) -> ReplyReceived:
         command = self._outstanding.popleft() if self._outstanding else "?"
-        if reply.code in (221, 421):
-            self.state = ClientState.CLOSED
-        elif command == "":
-            self.state = ClientState.COMMANDS if reply.code == 220 else ClientState.CLOSED
-        elif command == "DATA":
-            self.state = ClientState.CONTENT if reply.code == 354 else ClientState.COMMANDS
-        elif command == "STARTTLS" and reply.code == 220:
-            self.state = ClientState.TLS
+        if (step := _step_of(command, reply.code)) is not None:
+            self._step(step)
         return ReplyReceived(command=command, reply=reply)
+
+    def _step(self, step: ClientStep) -> None:
+        self.state = next_state(CLIENT_TRANSITIONS, self.state, step)
+
+
+def _step_of(command: str, code: int) -> ClientStep | None:
+    """The step a reply to ``command`` is, if it moves the client."""
+    if code in (221, 421):
+        return ClientStep.CLOSING
+    if command == "":
+        return ClientStep.GREETED if code == 220 else ClientStep.CLOSING
+    if command == "DATA":
+        return ClientStep.GO_AHEAD if code == 354 else ClientStep.DATA_REFUSED
+    if command == "STARTTLS" and code == 220:
+        return ClientStep.TLS_ACCEPTED
+    return None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._transitions import next_state
 from reference_impl._transparency import DataAccumulator
 from reference_impl.auth import (
     SaslAuthenticated,
@@ -34,8 +35,10 @@ from reference_impl.smtp._events import ConnectionClosed, MessageReceived, Start
 from reference_impl.smtp._sasl_exchange import new_exchange
 from reference_impl.smtp._states import (
     ALWAYS_ALLOWED_BEFORE_TLS,
-    COMMAND_STATES,
+    ANY_INPUT,
+    TRANSITIONS,
     State,
+    Step,
 )
 from reference_impl.smtp._syntax import (
     CommandLine,
@@ -65,6 +68,12 @@ class _Session:
     extensions: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Command:
+    states: frozenset[State]
+    run: Callable[[CommandLine], None]
+
+
 class ServerConnection(ByteCore[Event]):
     """One SMTP server session, driven entirely by the bytes it is given."""
 
@@ -72,7 +81,7 @@ class ServerConnection(ByteCore[Event]):
         self.config = config
         self.peer_ip = peer_ip
         self.tls_active = tls_active
-        self.state = State.CONNECTED
+        self.state = State.CONNECTED  # where every session starts (§3.1)
         self._session = _Session()
         super().__init__()
         self._data: DataAccumulator | None = None
@@ -81,20 +90,25 @@ class ServerConnection(ByteCore[Event]):
         self._chunk_error: c.ServerReply | None = None
         self._return_state = State.CONNECTED  # where a BDAT chunk returns to
         self._sasl: SaslExchange[c.ServerReply] | None = None
-        self._handlers: dict[str, Callable[[CommandLine], None]] = {
-            "EHLO": self._ehlo,
-            "HELO": self._helo,
-            "MAIL": self._mail,
-            "RCPT": self._rcpt,
-            "DATA": self._data_command,
-            "RSET": self._rset,
-            "NOOP": self._noop,
-            "QUIT": self._quit,
-            "HELP": self._help,
-            "VRFY": self._vrfy,
-            "EXPN": self._expn,
-            "STARTTLS": self._starttls,
-            "AUTH": self._auth,
+        # One table: the states each command is in sequence in (RFC 5321 §4.1.4; a
+        # command outside them gets 503 and changes nothing), and what runs it.  BDAT
+        # consumes its chunk in every state and checks the state after (RFC 3030 §2), so
+        # it is dispatched before this table.
+        session, mail = frozenset({State.READY}), frozenset({State.MAIL, State.RCPT})
+        self._commands: dict[str, _Command] = {
+            "EHLO": _Command(ANY_INPUT, self._ehlo),
+            "HELO": _Command(ANY_INPUT, self._helo),
+            "MAIL": _Command(session, self._mail),
+            "RCPT": _Command(mail, self._rcpt),
+            "DATA": _Command(mail, self._data_command),
+            "RSET": _Command(ANY_INPUT, self._rset),
+            "NOOP": _Command(ANY_INPUT, self._noop),
+            "QUIT": _Command(ANY_INPUT, self._quit),
+            "HELP": _Command(ANY_INPUT, self._help),
+            "VRFY": _Command(ANY_INPUT, self._vrfy),
+            "EXPN": _Command(ANY_INPUT, self._expn),
+            "STARTTLS": _Command(ANY_INPUT - {State.CHUNKING}, self._starttls),
+            "AUTH": _Command(session, self._auth),
         }
         greeting = f"{config.hostname} ESMTP mail-conformance reference server"
         self._reply(c.ServerReply(code=220, status="", lines=(greeting,)), plain=True)
@@ -118,7 +132,7 @@ class ServerConnection(ByteCore[Event]):
         self.tls_active = True
         self._session = _Session()
         self._inbox.clear()
-        self.state = State.CONNECTED
+        self._step(Step.TLS_STARTED)
 
     def timed_out(self) -> None:
         """The shell's idle timer fired (§4.5.3.2): 421 and close."""
@@ -153,7 +167,7 @@ class ServerConnection(ByteCore[Event]):
                 # RFC 4954 §4: a reply other than 334 ends the exchange; the
                 # next line is a command again, not a SASL response.
                 self._sasl = None
-                self.state = State.READY
+                self._step(Step.SASL_ENDED)
             self._reply(c.S500_LINE_TOO_LONG)
         elif self.state is State.AUTH:
             self._sasl_response(line.content)
@@ -176,17 +190,21 @@ class ServerConnection(ByteCore[Event]):
             self._bdat(parsed)
         elif parsed.verb in _OBSOLETE:
             self._reply(c.S502_NOT_IMPLEMENTED)
-        elif parsed.verb not in COMMAND_STATES:
+        elif (rule := self._commands.get(parsed.verb)) is None:
             self._reply(c.S500_UNRECOGNIZED)
         elif self._tls_required() and parsed.verb not in ALWAYS_ALLOWED_BEFORE_TLS:
             self._reply(c.S530_TLS_REQUIRED)
-        elif self.state not in COMMAND_STATES[parsed.verb]:
+        elif self.state not in rule.states:
             self._reply(c.S503_BAD_SEQUENCE)
         else:
-            self._handlers[parsed.verb](parsed)
+            rule.run(parsed)
 
     def _tls_required(self) -> bool:
         return self.config.require_tls and not self.tls_active
+
+    def _step(self, step: Step) -> None:
+        """Move to the state ``step`` leads to (``TRANSITIONS``, in _states.py)."""
+        self.state = next_state(TRANSITIONS, self.state, step, previous=self._return_state)
 
     # -- replies -------------------------------------------------------------
 
@@ -197,7 +215,7 @@ class ServerConnection(ByteCore[Event]):
 
     def _close(self, reply: c.ServerReply, reason: str) -> None:
         self._reply(reply)
-        self.state = State.CLOSED
+        self._step(Step.CLOSED)
         self._inbox.clear()
         self._events.append(ConnectionClosed(reason=reason))
 
@@ -226,7 +244,7 @@ class ServerConnection(ByteCore[Event]):
         # §4.1.4: a later EHLO resets "exactly as if a RSET command had been issued".
         authenticated = self._session.authenticated_as
         self._session = _Session(helo_name=name, esmtp=esmtp, authenticated_as=authenticated)
-        self.state = State.READY
+        self._step(Step.HELLO)
 
     def _extensions(self) -> dict[str, str]:
         cfg = self.config
@@ -257,8 +275,7 @@ class ServerConnection(ByteCore[Event]):
             return
         self._session.transaction = None
         self._session.failed_chunking = False
-        if self.state is not State.CONNECTED:
-            self.state = State.READY
+        self._step(Step.RESET)
         self._reply(c.S250_RESET)
 
     def _noop(self, command: CommandLine) -> None:
@@ -273,7 +290,7 @@ class ServerConnection(ByteCore[Event]):
 
     def _help(self, command: CommandLine) -> None:
         topic = command.argument.strip().upper().decode("ascii", "replace")
-        if topic and topic not in COMMAND_STATES:
+        if topic and topic not in self._commands:
             self._reply(c.S504_UNKNOWN_TOPIC)
             return
         self._reply(c.S214_HELP)
@@ -312,7 +329,7 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S454_TLS_UNAVAILABLE)
         else:
             self._reply(c.S220_READY_TLS)
-            self.state = State.TLS_HANDSHAKE
+            self._step(Step.TLS_ACCEPTED)
             self._inbox.clear()
             self._events.append(StartTLS())
 
@@ -344,14 +361,14 @@ class ServerConnection(ByteCore[Event]):
             case SaslAuthenticated(user=user):
                 self._session.authenticated_as = user
                 self._sasl = None
-                self.state = State.READY
+                self._step(Step.SASL_ENDED)
                 self._reply(c.S235_AUTH_OK)
             case SaslContinue(reply=reply):
-                self.state = State.AUTH
+                self._step(Step.SASL_CONTINUED)
                 self._outbox += c.render(reply, enhanced=False)
             case SaslRefused(reply=reply):
                 self._sasl = None
-                self.state = State.READY
+                self._step(Step.SASL_ENDED)
                 self._reply(reply)
 
     # -- mail transactions -----------------------------------------------------
@@ -368,7 +385,7 @@ class ServerConnection(ByteCore[Event]):
         )
         if transaction is not None:
             self._session.transaction = transaction
-            self.state = State.MAIL
+            self._step(Step.MAIL_ACCEPTED)
         self._reply(reply)
 
     def _rcpt(self, command: CommandLine) -> None:
@@ -376,7 +393,7 @@ class ServerConnection(ByteCore[Event]):
         assert transaction is not None
         reply = transaction.add_recipient(command.argument)
         if transaction.recipients:
-            self.state = State.RCPT
+            self._step(Step.RECIPIENT_ACCEPTED)
         self._reply(reply)
 
     def _data_command(self, command: CommandLine) -> None:
@@ -386,7 +403,7 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S554_NO_VALID_RECIPIENTS)  # §3.3: 503 or 554
         else:
             self._data = DataAccumulator(max_size=self.config.max_message_size)
-            self.state = State.DATA
+            self._step(Step.DATA_ACCEPTED)
             self._reply(c.S354_START_INPUT)
 
     def _consume_data(self) -> None:
@@ -409,7 +426,7 @@ class ServerConnection(ByteCore[Event]):
         self._chunk_last = match.group(2) is not None
         self._chunk_error = self._bdat_refusal()
         self._return_state = self.state
-        self.state = State.BDAT
+        self._step(Step.CHUNK_ANNOUNCED)
         self._consume_chunk()
 
     def _bdat_refusal(self) -> c.ServerReply | None:
@@ -434,14 +451,14 @@ class ServerConnection(ByteCore[Event]):
             return
         if self._chunk_error is not None:
             self._session.failed_chunking = self._return_state in (State.RCPT, State.CHUNKING)
-            self.state = self._return_state
+            self._step(Step.CHUNK_REFUSED)
             self._reply(self._chunk_error)
         elif self._chunk_last:
             transaction = self._session.transaction
             assert transaction is not None
             self._complete(bytes(transaction.chunks), stuffed=False, oversized=False)
         else:
-            self.state = State.CHUNKING
+            self._step(Step.CHUNK_ACCEPTED)
             self._reply(c.ServerReply(code=250, status="2.0.0", lines=("Chunk accepted",)))
 
     def _complete(self, content: bytes, *, stuffed: bool, oversized: bool) -> None:
@@ -457,7 +474,7 @@ class ServerConnection(ByteCore[Event]):
         )
         trace = trace_field(envelope, config=self.config, peer_ip=self.peer_ip)
         self._events.append(MessageReceived(envelope=envelope, trace=trace, content=refusal))
-        self.state = State.STORING
+        self._step(Step.MESSAGE_COMPLETE)
 
     def _protocol_keyword(self, transaction: Transaction) -> str:
         """RFC 3848 / RFC 6531 §3.7.3 "with" keyword for the Received field."""
@@ -475,5 +492,5 @@ class ServerConnection(ByteCore[Event]):
 
     def _end_transaction(self, reply: c.ServerReply) -> None:
         self._session.transaction = None
-        self.state = State.READY
+        self._step(Step.TRANSACTION_ENDED)
         self._reply(reply)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reference_impl.smtp import State, dot_stuff, dot_unstuff
-from reference_impl.smtp._client import ClientState, LocalProtocolError
+from reference_impl.smtp._client import ClientConnection, ClientState, LocalProtocolError
 
 
 def open_transaction(pair: Pair) -> None:
@@ -193,3 +193,24 @@ def test_help_with_trailing_space_is_help_without_topic() -> None:
     pair = Pair.new()
     assert pair.command("HELP ").reply.code == 214
     assert pair.command("HELP FROBNICATE").reply.code == 504
+
+
+def test_client_discards_replies_injected_before_the_tls_handshake() -> None:
+    # CVE-2011-0411, client side (RFC 3207 §4.2): octets after the 220 to STARTTLS
+    # and before the handshake are not replies; the next EHLO's reply is what comes
+    # inside TLS.
+    client = ClientConnection()
+    client.receive_data(b"220 mx ESMTP\r\n")
+    client.command("STARTTLS")
+    client.receive_data(b"220 go ahead\r\n250-mx\r\n250 AUTH PLAIN\r\n")
+    replies = []
+    while (event := client.next_event()) is not None:
+        replies.append((event.command, event.reply.code))
+    assert replies == [("", 220), ("STARTTLS", 220)]
+    assert client.state is ClientState.TLS
+    client.tls_started()
+    client.command("EHLO me")
+    client.receive_data(b"250 mx inside TLS\r\n")
+    event = client.next_event()
+    assert event is not None and (event.command, event.reply.text) == ("EHLO", "mx inside TLS")
+    assert client.next_event() is None

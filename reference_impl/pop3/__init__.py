@@ -30,11 +30,10 @@ from reference_impl.pop3._responses import (
     parse_status_line,
 )
 from reference_impl.pop3._server import Event, ServerConnection
-from reference_impl.pop3._states import COMMAND_STATES, State
+from reference_impl.pop3._states import State
 from reference_impl.pop3._syntax import unique_id
 
 __all__ = [
-    "COMMAND_STATES",
     "MAX_RESPONSE_LINE",
     "ClientConnection",
     "ClientState",

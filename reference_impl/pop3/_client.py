@@ -9,12 +9,17 @@ strict response parser (``Pop3ResponseReader``) which of them are multi-line
 from __future__ import annotations
 
 import collections
-import enum
 from dataclasses import dataclass
 
+from reference_impl._transitions import LocalProtocolError, next_state
 from reference_impl.auth import encode_sasl_base64
 from reference_impl.pop3._responses import Pop3Response, Pop3ResponseReader
-from reference_impl.pop3._states import MULTILINE_COMMANDS
+from reference_impl.pop3._states import (
+    CLIENT_TRANSITIONS,
+    MULTILINE_COMMANDS,
+    ClientState,
+    ClientStep,
+)
 
 __all__ = [
     "ClientConnection",
@@ -22,23 +27,6 @@ __all__ = [
     "LocalProtocolError",
     "ResponseReceived",
 ]
-
-
-class LocalProtocolError(Exception):
-    """We were about to break the protocol ourselves."""
-
-
-class ClientState(enum.Enum):
-    GREETING = enum.auto()
-    """Connected; the +OK greeting is awaited (RFC 1939 §4)."""
-    COMMANDS = enum.auto()
-    """Commands may be sent."""
-    SASL = enum.auto()
-    """A ``+`` continuation arrived: a SASL response line is owed (RFC 5034 §4)."""
-    TLS = enum.auto()
-    """+OK to STLS received: the handshake must come next (RFC 2595 §4)."""
-    CLOSED = enum.auto()
-    """QUIT answered, or the greeting was negative."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,12 +67,14 @@ class ClientConnection:
         """The line answering a ``+`` challenge: base64 of ``data``, or ``*`` for None."""
         if self.state is not ClientState.SASL:
             raise LocalProtocolError("no SASL challenge is waiting for a response")
-        self.state = ClientState.COMMANDS
+        self.state = next_state(CLIENT_TRANSITIONS, self.state, ClientStep.SASL_ANSWERED)
         return (b"*" if data is None else encode_sasl_base64(data)) + b"\r\n"
 
     def receive_data(self, data: bytes) -> None:
         self._reader.feed(data)
-        while (received := self._next_response()) is not None:
+        # After +OK to STLS nothing more is read in the clear: what follows it before
+        # the handshake is discarded by tls_started (RFC 2595 §4, CVE-2011-0411).
+        while self.state is not ClientState.TLS and (received := self._next_response()):
             self._events.append(received)
 
     def next_event(self) -> ResponseReceived | None:
@@ -94,7 +84,8 @@ class ClientConnection:
         """RFC 2595 §4: forget everything learnt before the handshake."""
         if self.state is not ClientState.TLS:
             raise LocalProtocolError("no +OK to STLS was received")
-        self.state = ClientState.COMMANDS
+        self._reader = Pop3ResponseReader()  # plaintext after the +OK is not a response
+        self.state = next_state(CLIENT_TRANSITIONS, self.state, ClientStep.TLS_STARTED)
 
     def _next_response(self) -> ResponseReceived | None:
         command, multi = self._outstanding[0] if self._outstanding else ("?", False)
@@ -107,11 +98,21 @@ class ClientConnection:
         return ResponseReceived(command=command, response=response)
 
     def _advance(self, command: str, response: Pop3Response) -> None:
-        if response.continuation:
-            self.state = ClientState.SASL
-        elif command == "":
-            self.state = ClientState.COMMANDS if response.ok else ClientState.CLOSED
-        elif command == "QUIT":
-            self.state = ClientState.CLOSED
-        elif command == "STLS" and response.ok:
-            self.state = ClientState.TLS
+        # A response that fits no transition (a peer's defect, which the reader records)
+        # leaves the state as it is: only our own misuse raises LocalProtocolError.
+        step = _step_of(command, response)
+        if step is not None:
+            self.state = CLIENT_TRANSITIONS.get((self.state, step)) or self.state
+
+
+def _step_of(command: str, response: Pop3Response) -> ClientStep | None:
+    """The step a response to ``command`` is, if it moves the client."""
+    if response.continuation:
+        return ClientStep.CONTINUATION
+    if command == "":
+        return ClientStep.GREETED if response.ok else ClientStep.CLOSING
+    if command == "QUIT":
+        return ClientStep.CLOSING
+    if command == "STLS" and response.ok:
+        return ClientStep.TLS_ACCEPTED
+    return None

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._transitions import next_state
 from reference_impl.auth import (
     SaslAuthenticated,
     SaslContinue,
@@ -43,7 +44,15 @@ from reference_impl.pop3._events import (
 )
 from reference_impl.pop3._multiline import multiline, top_of_message
 from reference_impl.pop3._sasl import ContinueWith, new_exchange
-from reference_impl.pop3._states import COMMAND_STATES, LINE_STATES, State
+from reference_impl.pop3._states import (
+    AUTHORIZATION_ONLY,
+    INPUT_STATES,
+    LINE_STATES,
+    TRANSACTION_ONLY,
+    TRANSITIONS,
+    State,
+    Step,
+)
 from reference_impl.pop3._syntax import (
     CommandLine,
     parse_command_line,
@@ -77,6 +86,12 @@ class _Session:
     top_lines: int | None = None  # the pending RETR (None) or TOP's line count
 
 
+@dataclass(frozen=True)
+class _Command:
+    states: frozenset[State]
+    run: Callable[[CommandLine], None]
+
+
 class ServerConnection(ByteCore[Event]):
     """One POP3 server session, driven entirely by the bytes it is given."""
 
@@ -90,22 +105,27 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         super().__init__()
         self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
-        self._handlers: dict[str, Callable[[CommandLine], None]] = {
-            "USER": self._user,
-            "PASS": self._pass,
-            "APOP": self._apop,
-            "AUTH": self._auth,
-            "STLS": self._stls,
-            "CAPA": self._capa,
-            "QUIT": self._quit,
-            "STAT": self._stat,
-            "LIST": self._list,
-            "RETR": self._retr,
-            "DELE": self._dele,
-            "NOOP": self._noop,
-            "RSET": self._rset,
-            "TOP": self._top,
-            "UIDL": self._uidl,
+        # One table: the states each command is valid in (RFC 1939 §3: anything else
+        # gets -ERR and changes nothing) and what runs it.
+        self._commands: dict[str, _Command] = {
+            # RFC 1939 §7 (optional) and §4: authentication, then the maildrop.
+            "USER": _Command(AUTHORIZATION_ONLY, self._user),
+            "PASS": _Command(AUTHORIZATION_ONLY, self._pass),
+            "APOP": _Command(AUTHORIZATION_ONLY, self._apop),
+            # RFC 5034 §4: AUTH "may only be given during the AUTHORIZATION state".
+            "AUTH": _Command(AUTHORIZATION_ONLY, self._auth),
+            "STLS": _Command(AUTHORIZATION_ONLY, self._stls),  # RFC 2595 §4
+            "CAPA": _Command(INPUT_STATES, self._capa),  # RFC 2449 §5: both states
+            "QUIT": _Command(INPUT_STATES, self._quit),
+            # RFC 1939 §5 and §7: TRANSACTION only.
+            "STAT": _Command(TRANSACTION_ONLY, self._stat),
+            "LIST": _Command(TRANSACTION_ONLY, self._list),
+            "RETR": _Command(TRANSACTION_ONLY, self._retr),
+            "DELE": _Command(TRANSACTION_ONLY, self._dele),
+            "NOOP": _Command(TRANSACTION_ONLY, self._noop),
+            "RSET": _Command(TRANSACTION_ONLY, self._rset),
+            "TOP": _Command(TRANSACTION_ONLY, self._top),
+            "UIDL": _Command(TRANSACTION_ONLY, self._uidl),
         }
         self._reply(c.OK.with_text(f"mail-conformance POP3 server ready {self.timestamp}"))
 
@@ -126,7 +146,7 @@ class ServerConnection(ByteCore[Event]):
             return
         self._session.maildrop = maildrop
         self._session.deleted = set()
-        self.state = State.TRANSACTION
+        self._step(Step.MAILDROP_OPENED)
         count, octets = self._totals()
         text = f"{self.user}'s maildrop has {count} messages ({octets} octets)"
         self._reply(c.OK.with_text(text))
@@ -169,12 +189,12 @@ class ServerConnection(ByteCore[Event]):
         self.tls_active = True
         self._session = _Session()
         self._inbox.clear()
-        self.state = State.AUTHORIZATION
+        self._step(Step.TLS_STARTED)
 
     def timed_out(self) -> None:
         """Autologout (RFC 1939 §3): close "without removing any messages or
         sending any response"."""
-        self.state = State.CLOSED
+        self._step(Step.CLOSED)
         self._inbox.clear()
         self._events.append(ConnectionClosed(reason="autologout"))
 
@@ -211,14 +231,19 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_BARE_LINE_END)
             return
         parsed = parse_command_line(line)
-        if parsed is None or parsed.verb not in COMMAND_STATES:
+        rule = None if parsed is None else self._commands.get(parsed.verb)
+        if parsed is None or rule is None:
             self._reply(c.ERR_UNKNOWN_COMMAND)
-        elif self.state not in COMMAND_STATES[parsed.verb]:
+        elif self.state not in rule.states:
             self._reply(c.ERR_BAD_STATE)
         elif self._argument_too_long(parsed):
             self._reply(c.ERR_ARGUMENT_TOO_LONG)
         else:
-            self._handlers[parsed.verb](parsed)
+            rule.run(parsed)
+
+    def _step(self, step: Step) -> None:
+        """Move to the state ``step`` leads to (``TRANSITIONS``, in _states.py)."""
+        self.state = next_state(TRANSITIONS, self.state, step)
 
     def _argument_too_long(self, command: CommandLine) -> bool:
         # PASS takes the rest of the line (spaces may be part of the password,
@@ -236,7 +261,7 @@ class ServerConnection(ByteCore[Event]):
 
     def _close(self, response: c.Response, reason: str) -> None:
         self._reply(response)
-        self.state = State.CLOSED
+        self._step(Step.CLOSED)
         self._inbox.clear()
         self._events.append(ConnectionClosed(reason=reason))
 
@@ -308,7 +333,7 @@ class ServerConnection(ByteCore[Event]):
     def _auth_step(self, outcome: SaslOutcome[c.Response | ContinueWith]) -> None:
         match outcome:
             case SaslContinue(reply=ContinueWith(line=line)):
-                self.state = State.SASL
+                self._step(Step.SASL_CONTINUED)
                 self._outbox += line
             case SaslAuthenticated(user=user):
                 self._sasl = None
@@ -322,12 +347,12 @@ class ServerConnection(ByteCore[Event]):
         # RFC 5034 §4: after a failed AUTH "the server MUST behave as if the
         # client had not issued the AUTH command".
         self._sasl = None
-        self.state = State.AUTHORIZATION
+        self._step(Step.SASL_ENDED)
         self._reply(response)
 
     def _open(self, user: str) -> None:
         self._session.user = user
-        self.state = State.OPENING
+        self._step(Step.CREDENTIALS_ACCEPTED)
         self._events.append(MaildropRequested(user=user))
 
     def _refuse_maildrop(self, response: c.Response) -> None:
@@ -336,7 +361,7 @@ class ServerConnection(ByteCore[Event]):
         if self.state is not State.OPENING:
             return
         self._session.user = None
-        self.state = State.AUTHORIZATION
+        self._step(Step.MAILDROP_REFUSED)
         self._reply(response)
         self._process()
 
@@ -349,7 +374,7 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_TLS_UNAVAILABLE)
         else:
             self._reply(c.OK_STLS)
-            self.state = State.TLS_HANDSHAKE
+            self._step(Step.TLS_ACCEPTED)
             self._inbox.clear()
             self._events.append(StartTLS())
 
@@ -380,7 +405,7 @@ class ServerConnection(ByteCore[Event]):
         elif self.state is State.AUTHORIZATION:
             self._close(c.OK_BYE, "quit")  # RFC 1939 §4: no UPDATE state
         else:
-            self.state = State.UPDATE
+            self._step(Step.QUIT_IN_TRANSACTION)
             session = self._session
             deleted = tuple(session.maildrop.messages[n - 1].uid for n in sorted(session.deleted))
             assert session.user is not None
@@ -465,12 +490,12 @@ class ServerConnection(ByteCore[Event]):
     def _load(self, number: int, top_lines: int | None) -> None:
         assert self._session.user is not None
         self._session.top_lines = top_lines
-        self.state = State.LOADING
+        self._step(Step.MESSAGE_REQUESTED)
         uid = self._message(number).uid
         self._events.append(MessageRequested(user=self._session.user, uid=uid))
 
     def _resume_transaction(self) -> None:
-        self.state = State.TRANSACTION
+        self._step(Step.MESSAGE_SENT)
         self._process()
 
     def _dele(self, command: CommandLine) -> None:

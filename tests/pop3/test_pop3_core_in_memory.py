@@ -10,6 +10,7 @@ from pop3_pair import TIMESTAMP, UID_VALIDITY, Pair, make_config
 
 from reference_impl.auth import cram_md5_response, plain_response
 from reference_impl.pop3 import (
+    ClientConnection,
     ClientState,
     LocalProtocolError,
     MaildropRequested,
@@ -324,3 +325,23 @@ def test_client_refuses_local_misuse() -> None:
         pair.client.command("USER a\r\nPASS b")
     with pytest.raises(LocalProtocolError):
         pair.client.sasl_response(b"x")
+
+
+def test_client_discards_responses_injected_before_the_tls_handshake() -> None:
+    # CVE-2011-0411, client side (RFC 2595 §4): what follows +OK to STLS in the clear
+    # is not a response; CAPA after the handshake is answered from inside TLS only.
+    client = ClientConnection()
+    client.receive_data(b"+OK POP3 ready\r\n")
+    client.command("STLS")
+    client.receive_data(b"+OK Begin TLS\r\n+OK\r\nPLAIN\r\n.\r\n")
+    received = []
+    while (event := client.next_event()) is not None:
+        received.append((event.command, event.response.ok))
+    assert received == [("", True), ("STLS", True)]
+    client.tls_started()
+    client.command("CAPA")
+    client.receive_data(b"+OK inside\r\nUSER\r\n.\r\n")
+    event = client.next_event()
+    assert event is not None and event.command == "CAPA"
+    assert event.response.lines == (b"USER",)
+    assert client.next_event() is None

@@ -12,8 +12,9 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass
 
+from reference_impl._transitions import LocalProtocolError, next_state
 from reference_impl.pop2._replies import Reply, ReplyKind, parse_reply
-from reference_impl.pop2._states import CLIENT_TRANSITIONS, ClientState, Command
+from reference_impl.pop2._states import CLIENT_TRANSITIONS, ClientEnd, ClientState, Command
 from reference_impl.pop2._syntax import quote
 
 __all__ = [
@@ -32,10 +33,6 @@ _EXPECTED: dict[ClientState, ReplyKind] = {
     ClientState.SIZE: ReplyKind.LENGTH,
     ClientState.EXIT: ReplyKind.OK,
 }
-
-
-class LocalProtocolError(Exception):
-    """We were about to break the protocol ourselves."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,11 +107,11 @@ class ClientConnection:
         return self._send(Command.QUIT)
 
     def _send(self, command: Command, argument: bytes | None = None) -> bytes:
-        target = CLIENT_TRANSITIONS.get((self.state, command))
-        if not self.ready or target is None or (self._garbled and command is not Command.QUIT):
+        allowed = (self.state, command) in CLIENT_TRANSITIONS
+        if not self.ready or not allowed or (self._garbled and command is not Command.QUIT):
             waiting = "" if self.ready else f" (still waiting for {_expected_text(self.state)})"
             raise LocalProtocolError(f"cannot send {command.value} in {self.state.name}{waiting}")
-        self.state, self.ready = target, False
+        self.state, self.ready = next_state(CLIENT_TRANSITIONS, self.state, command), False
         line = command.value.encode() + (b"" if argument is None else b" " + argument)
         return line + b"\r\n"
 
@@ -132,7 +129,10 @@ class ClientConnection:
         return self._events.popleft() if self._events else None
 
     def connection_closed(self) -> None:
-        self.state, self.ready = ClientState.CLOSED, False
+        self._end()
+
+    def _end(self) -> None:
+        self.state, self.ready = next_state(CLIENT_TRANSITIONS, self.state, ClientEnd.CLOSED), False
 
     def _next_event(self) -> ClientEvent | None:
         if self.state is ClientState.XFER:
@@ -146,14 +146,14 @@ class ClientConnection:
         if not self._awaited(reply):
             self._garbled = True
             if reply.kind is ReplyKind.ERROR:  # the server closes after "-" (action 1)
-                self.state, self.ready = ClientState.CLOSED, False
+                self._end()
             return UnexpectedReply(reply=reply, expected=_expected_text(self.state))
         if reply.kind is ReplyKind.COUNT:
             self.count = reply.number
         elif reply.kind is ReplyKind.LENGTH:
             self.length = reply.number
         if self.state is ClientState.EXIT:
-            self.state, self.ready = ClientState.CLOSED, False
+            self._end()
         return ReplyReceived(reply=reply)
 
     def _awaited(self, reply: Reply) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._transitions import LocalProtocolError, next_state
 from reference_impl.pop2._config import ServerConfig
 from reference_impl.pop2._events import (
     ConnectionClosed,
@@ -29,7 +30,14 @@ from reference_impl.pop2._events import (
     MessageRequested,
 )
 from reference_impl.pop2._replies import ReplyKind, render
-from reference_impl.pop2._states import INPUT_STATES, SERVER_TRANSITIONS, Command, State
+from reference_impl.pop2._states import (
+    INPUT_STATES,
+    SERVER_STEPS,
+    SERVER_TRANSITIONS,
+    Command,
+    ServerStep,
+    State,
+)
 from reference_impl.pop2._syntax import CommandLine, parse_command_line, parse_number
 
 __all__ = ["INBOX", "Event", "ServerConnection"]
@@ -72,6 +80,7 @@ class ServerConnection(ByteCore[Event]):
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.state = State.AUTH
+        self._command_target: State | None = None  # where the command being run leads
         self._session = _Session()
         super().__init__()
         self._after_release: Callable[[], None] | None = None
@@ -125,7 +134,7 @@ class ServerConnection(ByteCore[Event]):
             self._close(None, "message changed since its length was sent")
             return
         self._outbox += data
-        self._resume(State.NEXT)
+        self._resume(ServerStep.MESSAGE_SENT)
 
     def message_failed(self) -> None:
         """The message cannot be read: close ("Else Close the connection", action 7)."""
@@ -147,7 +156,7 @@ class ServerConnection(ByteCore[Event]):
     def connection_lost(self) -> None:
         """The peer went away: the session ends and its mailbox is released."""
         if self.state is not State.DONE:
-            self.state = State.DONE
+            self._step(ServerStep.CLOSED)
             self._inbox.clear()
             self._release(awaited=False)
 
@@ -171,11 +180,24 @@ class ServerConnection(ByteCore[Event]):
         if parsed is None or target is None:
             self._close(_ERR_GARBAGE, "garbage")  # action 1
             return
+        self._command_target = target
         self._handlers[parsed.command](parsed)
 
-    def _resume(self, state: State) -> None:
-        self.state = state
+    def _resume(self, step: ServerStep) -> None:
+        self._step(step)
         self._process()
+
+    def _step(self, step: ServerStep) -> None:
+        """Move to the state ``step`` leads to (``SERVER_STEPS``, in _states.py).
+
+        Once the command's reply is out, the session must stand where the RFC's table
+        (``SERVER_TRANSITIONS``) says that command leads: anything else is our fault.
+        """
+        self.state = next_state(SERVER_STEPS, self.state, step)
+        if self.state in INPUT_STATES or self.state is State.DONE:
+            target, self._command_target = self._command_target, None
+            if target is not None and self.state not in (target, State.DONE):
+                raise LocalProtocolError(f"a command for {target.name} ended in {self.state.name}")
 
     # -- replies ----------------------------------------------------------------
 
@@ -186,7 +208,7 @@ class ServerConnection(ByteCore[Event]):
         """Send "- ``error``" (nothing when None), release the mailbox and close."""
         if error is not None:
             self._reply(ReplyKind.ERROR, error)
-        self.state = State.DONE
+        self._step(ServerStep.CLOSED)
         self._inbox.clear()
         self._release(awaited=False)
         self._events.append(ConnectionClosed(reason=reason))
@@ -205,7 +227,7 @@ class ServerConnection(ByteCore[Event]):
     def _then_release(self, after: Callable[[], None]) -> None:
         """Run ``after`` once the marked messages are gone (at once if there are none)."""
         if self._release(awaited=True):
-            self.state = State.RELEASING
+            self._step(ServerStep.RELEASE_REQUESTED)
             self._after_release = after
         else:
             after()
@@ -260,13 +282,13 @@ class ServerConnection(ByteCore[Event]):
             self._counted()
             return
         assert session.user is not None
-        self.state = State.OPENING
+        self._step(ServerStep.MAILBOX_REQUESTED)
         self._events.append(MailboxRequested(user=session.user, mailbox=mailbox))
 
     def _counted(self) -> None:
         count = len(self._session.messages)
         self._reply(ReplyKind.COUNT, "messages" if count != 1 else "message", count)
-        self._resume(State.MBOX)
+        self._resume(ServerStep.COUNT_SENT)
 
     # -- ITEM and NEXT ------------------------------------------------------------
 
@@ -283,7 +305,7 @@ class ServerConnection(ByteCore[Event]):
         length = self._length(number)
         text = f"characters in message {number}" if length else "no such message"
         self._reply(ReplyKind.LENGTH, text, length)
-        self.state = State.ITEM
+        self._step(ServerStep.LENGTH_SENT)
 
     def _read(self, command: CommandLine) -> None:
         if command.arguments:
@@ -301,7 +323,7 @@ class ServerConnection(ByteCore[Event]):
             self._close(None, "RETR of a message of zero characters")
             return
         assert self._session.mailbox is not None
-        self.state = State.LOADING
+        self._step(ServerStep.MESSAGE_REQUESTED)
         uid = self._session.messages[number - 1].uid
         self._events.append(MessageRequested(mailbox=self._session.mailbox, uid=uid))
 

@@ -13,9 +13,12 @@ import enum
 __all__ = [
     "CLIENT_TRANSITIONS",
     "INPUT_STATES",
+    "SERVER_STEPS",
     "SERVER_TRANSITIONS",
+    "ClientEnd",
     "ClientState",
     "Command",
+    "ServerStep",
     "State",
 ]
 
@@ -79,6 +82,44 @@ SERVER_TRANSITIONS: dict[tuple[State, Command], State] = {
 }
 
 
+class ServerStep(enum.Enum):
+    """What the server core does on the way from a command to the state the RFC's table
+    names for it: the replies it sends, and the waits for its shell."""
+
+    MAILBOX_REQUESTED = enum.auto()
+    """HELO or FOLD: the shell counts the mailbox."""
+    COUNT_SENT = enum.auto()
+    """"#NNN" sent (actions 3 (a), 5)."""
+    LENGTH_SENT = enum.auto()
+    """"=CCC" sent (actions 6, 8)."""
+    MESSAGE_REQUESTED = enum.auto()
+    """RETR: the shell reads the message."""
+    MESSAGE_SENT = enum.auto()
+    """The message data sent (action 7)."""
+    RELEASE_REQUESTED = enum.auto()
+    """FOLD or QUIT with marked messages: the shell deletes them (ACKD, page 9)."""
+    CLOSED = enum.auto()
+    """"Close" (actions 1, 4, 9), or the connection ended."""
+
+
+_SELECTING = (State.AUTH, State.MBOX, State.ITEM, State.RELEASING)
+
+# Where each step leads.  A command is accepted by SERVER_TRANSITIONS and ends in the
+# state that table names for it; these steps are the way there.
+SERVER_STEPS: dict[tuple[State, ServerStep], State | None] = {
+    **{(state, ServerStep.MAILBOX_REQUESTED): State.OPENING for state in _SELECTING},
+    **{(state, ServerStep.COUNT_SENT): State.MBOX for state in (*_SELECTING, State.OPENING)},
+    (State.MBOX, ServerStep.LENGTH_SENT): State.ITEM,
+    (State.ITEM, ServerStep.LENGTH_SENT): State.ITEM,
+    (State.NEXT, ServerStep.LENGTH_SENT): State.ITEM,
+    (State.ITEM, ServerStep.MESSAGE_REQUESTED): State.LOADING,
+    (State.LOADING, ServerStep.MESSAGE_SENT): State.NEXT,
+    (State.MBOX, ServerStep.RELEASE_REQUESTED): State.RELEASING,
+    (State.ITEM, ServerStep.RELEASE_REQUESTED): State.RELEASING,
+    **{(state, ServerStep.CLOSED): State.DONE for state in State},
+}
+
+
 class ClientState(enum.Enum):
     """Client states: each names the reply the client waits for (RFC 937 page 17)."""
 
@@ -96,10 +137,16 @@ class ClientState(enum.Enum):
     """The server answered QUIT, refused HELO, or the connection ended."""
 
 
+class ClientEnd(enum.Enum):
+    CLOSED = enum.auto()
+    """The server answered QUIT, said "-" (it closes after it, action 1), or the
+    connection ended."""
+
+
 # Which command the client may send once the reply its state waits for has arrived,
 # and the state that command leads to (client decision table actions 2-5).  QUIT is
 # allowed everywhere: action 1 answers anything unexpected with it.
-CLIENT_TRANSITIONS: dict[tuple[ClientState, Command], ClientState] = {
+CLIENT_TRANSITIONS: dict[tuple[ClientState, Command | ClientEnd], ClientState | None] = {
     (ClientState.CALL, Command.HELO): ClientState.NMBR,  # 2 (a)
     (ClientState.NMBR, Command.READ): ClientState.SIZE,  # 3 (a)
     (ClientState.NMBR, Command.FOLD): ClientState.NMBR,  # 3 (c)
@@ -114,4 +161,5 @@ CLIENT_TRANSITIONS: dict[tuple[ClientState, Command], ClientState] = {
         for state in ClientState
         if state not in (ClientState.EXIT, ClientState.CLOSED)
     },
+    **{(state, ClientEnd.CLOSED): ClientState.CLOSED for state in ClientState},
 }

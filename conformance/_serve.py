@@ -19,7 +19,8 @@ from ._errors import ConfigurationError
 
 if TYPE_CHECKING:
     from reference_impl._listeners import Service
-    from reference_impl.store import Accounts, MailStore
+    from reference_impl.auth import Accounts
+from reference_impl.store import MailStore
 
 __all__ = ["add_serve", "serve"]
 
@@ -148,7 +149,8 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     try:
         from reference_impl import _listeners
-        from reference_impl.store import Accounts, AccountsError, MailStore
+        from reference_impl.auth import Accounts, AccountsError
+        from reference_impl.store import MailStore
     except ImportError as exc:
         print(f"conformance: the reference servers are not available ({exc})", file=sys.stderr)
         return 2

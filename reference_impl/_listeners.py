@@ -14,6 +14,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reference_impl.auth import Accounts
 from reference_impl.pop2 import ServerConfig as Pop2Config
 from reference_impl.pop2 import ServerConnection as Pop2Connection
 from reference_impl.pop2.server import Listener as Pop2Listener
@@ -26,7 +27,7 @@ from reference_impl.smtp._config import ServerConfig as SmtpConfig
 from reference_impl.smtp._server import ServerConnection as SmtpConnection
 from reference_impl.smtp.server import Listener as SmtpListener
 from reference_impl.smtp.server import start_server as start_smtp_server
-from reference_impl.store import Accounts, MailStore
+from reference_impl.store import MailStore
 
 __all__ = [
     "DEMO_USERS",

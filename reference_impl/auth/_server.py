@@ -43,7 +43,7 @@ LOGIN_PASSWORD_PROMPT = b"Password:"
 
 
 class CredentialStore(Protocol):
-    """What the mechanisms need from the accounts (``reference_impl.store.Accounts``)."""
+    """What the mechanisms need from the accounts (``reference_impl.auth.Accounts``)."""
 
     def authenticate(self, user: str, password: str) -> bool: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_impl.store import Accounts
+from reference_impl.auth import Accounts
 
 __all__ = ["ServerConfig"]
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reference_impl.store import Accounts
+from reference_impl.auth import Accounts
 
 __all__ = ["ServerConfig"]
 

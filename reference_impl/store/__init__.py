@@ -1,11 +1,10 @@
 """The embedded mail store shared by the reference SMTP, POP3 and IMAP servers.
 
 Messages are Maildir files; each user's mailboxes (INBOX and folders), UIDs, flags, MODSEQs,
-sizes and internal dates are kept in SQLite.  ``Accounts`` holds users, passwords,
-addresses and local domains.
+sizes and internal dates are kept in SQLite.  Users, passwords, addresses and local
+domains are ``reference_impl.auth.Accounts``.
 """
 
-from ._accounts import Accounts, AccountsError, User
 from ._changes import ChangeKind, MailboxChange, Watch
 from ._schema import SCHEMA_VERSION, SchemaError
 from ._store import (
@@ -25,8 +24,6 @@ __all__ = [
     "DELIMITER",
     "INBOX",
     "SCHEMA_VERSION",
-    "Accounts",
-    "AccountsError",
     "ChangeKind",
     "FlagUpdate",
     "InvalidFlag",
@@ -38,6 +35,5 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "StoredMessage",
-    "User",
     "Watch",
 ]

@@ -12,6 +12,7 @@ from reference_impl.auth import (
     LOGIN_PASSWORD_PROMPT,
     LOGIN_USERNAME_PROMPT,
     SERVER_MECHANISMS,
+    Accounts,
     Challenge,
     CramMd5Mechanism,
     Failed,
@@ -19,6 +20,7 @@ from reference_impl.auth import (
     PlainMechanism,
     SaslProtocolError,
     Succeeded,
+    User,
     cram_md5_response,
     login_responses,
     parse_cram_md5_response,
@@ -26,7 +28,6 @@ from reference_impl.auth import (
     plain_response,
     server_mechanism,
 )
-from reference_impl.store import Accounts, User
 
 ACCOUNTS = Accounts(
     users=[

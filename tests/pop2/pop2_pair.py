@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reference_impl.auth import Accounts
 from reference_impl.pop2 import (
     ClientConnection,
     ClientEvent,
@@ -16,7 +17,6 @@ from reference_impl.pop2 import (
     ServerConfig,
     ServerConnection,
 )
-from reference_impl.store import Accounts
 
 ACCOUNTS = Accounts.from_mapping(
     {

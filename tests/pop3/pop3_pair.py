@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reference_impl.auth import Accounts
 from reference_impl.pop3 import (
     ClientConnection,
     ConnectionClosed,
@@ -18,7 +19,6 @@ from reference_impl.pop3 import (
     StartTLS,
     UpdateRequested,
 )
-from reference_impl.store import Accounts
 
 ACCOUNTS = Accounts.from_mapping(
     {

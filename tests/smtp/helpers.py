@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reference_impl.auth import Accounts
 from reference_impl.smtp import MessageReceived, ServerConfig, ServerConnection
 from reference_impl.smtp._client import ClientConnection, ReplyReceived
-from reference_impl.store import Accounts
 
 ACCOUNTS = Accounts.from_mapping(
     {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_impl.store import Accounts, AccountsError, User
+from reference_impl.auth import Accounts, AccountsError, User
 
 TOML = """
 local_domains = ["Example.TEST", "other.test"]

@@ -82,6 +82,31 @@ def add_serve(commands: Any) -> None:
         metavar="DIR",
         help="directory for the mail store and ca.pem (default: a new temporary one)",
     )
+    _add_limits(serve_parser)
+
+
+def _add_limits(serve_parser: argparse.ArgumentParser) -> None:
+    serve_parser.add_argument(
+        "--max-connections",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="connections served at once by all listeners together; past it a client "
+        "gets 421 / -ERR [SYS/TEMP] and is closed (1000)",
+    )
+    serve_parser.add_argument(
+        "--max-per-address",
+        type=_count,
+        default=100,
+        metavar="N",
+        help="connections served at once from one client address (100)",
+    )
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _add_tls_ports(serve_parser: argparse.ArgumentParser) -> None:
@@ -178,21 +203,23 @@ def _services(
     args: argparse.Namespace, accounts: Accounts, store: MailStore, ca_file: Path | None
 ) -> dict[str, Service]:
     from reference_impl import _listeners
+    from reference_impl._shell import ConnectionLimits
     from reference_impl.pop2 import ServerConfig as Pop2Config
     from reference_impl.pop3 import ServerConfig as Pop3Config
     from reference_impl.smtp._config import ServerConfig as SmtpConfig
     from reference_impl.tls import LoopbackTLS
 
+    limits = ConnectionLimits(total=args.max_connections, per_address=args.max_per_address)
     names = ("localhost", args.host)
     context = None if ca_file is None else LoopbackTLS(ca_file, names=names).server_context()
     hostname = _listeners.SERVER_NAME
     smtp = SmtpConfig(accounts=accounts, tls_available=context is not None)
+    pop3 = Pop3Config(hostname=hostname, accounts=accounts)
+    pop2 = Pop2Config(hostname=hostname, accounts=accounts)
     return {
-        **_listeners.smtp_services(smtp, store=store, tls_context=context),
-        **_listeners.pop3_services(
-            Pop3Config(hostname=hostname, accounts=accounts), store=store, tls_context=context
-        ),
-        **_listeners.pop2_services(Pop2Config(hostname=hostname, accounts=accounts), store=store),
+        **_listeners.smtp_services(smtp, store=store, tls_context=context, limits=limits),
+        **_listeners.pop3_services(pop3, store=store, tls_context=context, limits=limits),
+        **_listeners.pop2_services(pop2, store=store, limits=limits),
     }
 
 

@@ -14,6 +14,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reference_impl._shell import ConnectionLimits
 from reference_impl.auth import Accounts
 from reference_impl.pop2 import ServerConfig as Pop2Config
 from reference_impl.pop2 import ServerConnection as Pop2Connection
@@ -78,11 +79,16 @@ def smtp_services(
     store: MailStore,
     tls_context: ssl.SSLContext | None,
     connection_factory: Callable[..., SmtpConnection] = SmtpConnection,
+    limits: ConnectionLimits | None = None,
 ) -> dict[str, Service]:
     """``smtp`` as ``config`` says; with TLS also ``submission`` (RFC 6409 §4.3 and
     RFC 8314 §3.3: STARTTLS, then AUTH, before any mail) and ``smtps`` (RFC 8314 §3)."""
     mx = SmtpListener(
-        config=config, store=store, tls_context=tls_context, connection_factory=connection_factory
+        config=config,
+        store=store,
+        tls_context=tls_context,
+        connection_factory=connection_factory,
+        limits=limits or ConnectionLimits(),
     )
     tls = tls_context is not None and config.tls_available
     services = {
@@ -117,6 +123,7 @@ def pop3_services(
     store: MailStore,
     tls_context: ssl.SSLContext | None,
     connection_factory: Callable[..., Pop3Connection] = Pop3Connection,
+    limits: ConnectionLimits | None = None,
 ) -> dict[str, Service]:
     """``pop3`` (STLS offered with TLS, RFC 2595 §4) and with TLS ``pop3s`` (RFC 8314 §3)."""
     plain = Pop3Listener(
@@ -124,6 +131,7 @@ def pop3_services(
         store=store,
         tls_context=tls_context,
         connection_factory=connection_factory,
+        limits=limits or ConnectionLimits(),
     )
     tls = tls_context is not None
     services = {
@@ -147,9 +155,15 @@ def pop2_services(
     *,
     store: MailStore,
     connection_factory: Callable[..., Pop2Connection] = Pop2Connection,
+    limits: ConnectionLimits | None = None,
 ) -> dict[str, Service]:
     """``pop2``: RFC 937 over plain TCP (POP2 defines no TLS)."""
-    listener = Pop2Listener(config=config, store=store, connection_factory=connection_factory)
+    listener = Pop2Listener(
+        config=config,
+        store=store,
+        connection_factory=connection_factory,
+        limits=limits or ConnectionLimits(),
+    )
     return {"pop2": Service(name="pop2", protocol="POP2", security="no TLS", listener=listener)}
 
 

@@ -1,22 +1,89 @@
 """The asyncio plumbing shared by the reference servers' shells.
 
 A shell owns one sans-IO core per connection. :class:`CoreProtocol` reads
-into one reusable buffer (``BufferedProtocol``), feeds the core, writes what
-the core has to send, restarts the idle timer on every read, keeps the tasks
-it spawns alive until they finish, and runs a STARTTLS-style handshake. What
-is left to a subclass is the protocol's own events: storing a message,
-opening a maildrop, and so on.
+into a reusable buffer (``BufferedProtocol``), feeds the core, writes what
+the core has to send, keeps the tasks it spawns alive until they finish, and
+runs a STARTTLS-style handshake. What is left to a subclass is the protocol's
+own events: storing a message, opening a maildrop, and so on.
+
+What one client can cost is bounded here, for every protocol at once:
+
+- Backpressure: when the client does not read, the transport's write buffer
+  passes its high-water mark and the shell stops reading and stops acting on
+  the core's events until it drains, so a pipelining client that never reads
+  holds a bounded amount of the server's memory (and the core is fed in
+  slices, so one large read cannot multiply into unbounded output at once).
+- Nothing is done for a connection that is gone: its queued work is dropped.
+- One read buffer per thread, shared by all connections: an idle connection
+  costs its core and its transport, not a read buffer.
+- The idle timer restarts only on progress (a reply, an event, or a minimum
+  number of octets), so a client sending one octet at a time is closed when
+  the timeout passes like a silent one (RFC 5321 §4.5.3.2, RFC 1939 §3).
+- Connection limits, in total and per client address, answered with the
+  protocol's "try later" reply.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import ssl
+import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["CoreProtocol", "SansIOCore"]
+__all__ = ["ConnectionLimits", "CoreProtocol", "SansIOCore"]
+
+# The transport's write buffer past which the shell stops reading (and resumes once
+# it drains below a quarter of it).
+_WRITE_HIGH_WATER = 256 * 1024
+# How many octets the core is given at a time: what one slice can make it write is
+# bounded by this times the protocol's largest reply-to-command ratio.
+_FEED_SLICE = 16 * 1024
+# Octets that count as progress for the idle timer even without a reply (mail data).
+_MIN_PROGRESS = 1024
+
+_READ_BUFFERS = threading.local()
+
+
+def _read_buffer(size: int) -> memoryview:
+    """This thread's read buffer: asyncio fills it and calls buffer_updated in one
+    callback, and the data is copied into the core at once, so every connection served
+    by this thread's loop can share it."""
+    buffer: memoryview | None = getattr(_READ_BUFFERS, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = memoryview(bytearray(size))
+        _READ_BUFFERS.buffer = buffer
+    return buffer
+
+
+@dataclass
+class ConnectionLimits:
+    """How many connections a listener serves at once, in total and per client address.
+
+    Past either limit the connection gets the protocol's temporary refusal (SMTP 421,
+    RFC 5321 §3.8; POP3 -ERR [SYS/TEMP], RFC 3206) and is closed.
+    """
+
+    total: int = 1000
+    per_address: int = 100
+    _open: collections.Counter[str] = field(default_factory=collections.Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def admit(self, address: str) -> bool:
+        with self._lock:
+            if sum(self._open.values()) >= self.total or self._open[address] >= self.per_address:
+                return False
+            self._open[address] += 1
+            return True
+
+    def release(self, address: str) -> None:
+        with self._lock:
+            self._open[address] -= 1
+            if self._open[address] <= 0:
+                del self._open[address]
 
 
 class SansIOCore(Protocol):
@@ -42,10 +109,21 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     _conn: CoreT  # built in connection_made, once the peer is known
 
-    def __init__(self, *, buffer_size: int, idle_timeout: float, log: logging.Logger) -> None:
-        self._view = memoryview(bytearray(buffer_size))
+    def __init__(
+        self,
+        *,
+        buffer_size: int,
+        idle_timeout: float,
+        log: logging.Logger,
+        limits: ConnectionLimits | None = None,
+        busy_reply: bytes = b"",
+    ) -> None:
+        self._buffer_size = buffer_size
         self._idle_timeout = idle_timeout
         self._log = log
+        self._limits = limits
+        self._busy_reply = busy_reply
+        self._admitted: str | None = None  # the address counted against the limits
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._peer = "?"
@@ -53,6 +131,11 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         # Octets decrypted before start_tls() has returned: they belong to
         # the new TLS session, which the core enters only after the handshake.
         self._early: bytearray | None = None
+        # Why reading is paused ("writing": backpressure; "shell": a subclass waits).
+        self._paused: set[str] = set()
+        self._backlog = b""  # read but not yet fed while writing was paused
+        self._unprogressed = 0  # octets since the idle timer last restarted
+        self._lost = False
 
     # -- hooks -------------------------------------------------------------------
 
@@ -73,34 +156,80 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._transport = transport
         peer = transport.get_extra_info("peername") or ("?", 0)
         self._peer = f"{peer[0]}:{peer[1]}"
+        if self._limits is not None:
+            if not self._limits.admit(str(peer[0])):
+                self._log.info("%s refused: too many connections", self._peer)
+                self._lost = True
+                transport.write(self._busy_reply)
+                transport.close()
+                return
+            self._admitted = str(peer[0])
+        transport.set_write_buffer_limits(high=_WRITE_HIGH_WATER)
         self._conn = self._make_core(str(peer[0]))
         self._log.info("%s connected", self._peer)
         self._flush()
         self._restart_timer()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._view
+        return _read_buffer(self._buffer_size)
 
     def buffer_updated(self, nbytes: int) -> None:
-        self._restart_timer()
+        data = _read_buffer(self._buffer_size)[:nbytes]
         if self._early is not None:
-            self._early += self._view[:nbytes]
+            self._early += data
             return
-        self._conn.receive_data(self._view[:nbytes])
-        self._pump()
+        self._feed(data)
 
     def eof_received(self) -> bool:
         return False  # close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
+        self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
+        if self._admitted is not None and self._limits is not None:
+            self._limits.release(self._admitted)
+            self._admitted = None
         self._log.info("%s disconnected%s", self._peer, f" ({exc})" if exc else "")
+
+    def pause_writing(self) -> None:
+        # The client is not reading: stop reading from it, and stop starting work
+        # whose output would only pile up (see _pump).
+        self._pause("writing")
+
+    def resume_writing(self) -> None:
+        self._resume("writing")
+        if not self._lost:
+            self._feed(b"")
+            self._pump()
 
     # -- driving the core ------------------------------------------------------------
 
+    def _feed(self, data: bytes | memoryview) -> None:
+        """Give the core ``data`` (after any backlog) a slice at a time, stopping while
+        the client is not reading what the core already answered.
+
+        ``data`` may be a view of the shared read buffer: what is not fed now is copied.
+        """
+        pending = memoryview(self._backlog + bytes(data)) if self._backlog else memoryview(data)
+        self._backlog = b""
+        offset = 0
+        while offset < len(pending) and not self._lost:
+            if "writing" in self._paused:
+                self._backlog = bytes(pending[offset:])
+                return
+            piece = pending[offset : offset + _FEED_SLICE]
+            offset += len(piece)
+            self._note_progress(len(piece))
+            self._conn.receive_data(piece)
+            self._pump()
+
     def _pump(self) -> None:
-        while (event := self._next_event()) is not None:
+        if self._lost:
+            return  # the connection is gone: its queued commands are not worked on
+        while "writing" not in self._paused and (event := self._next_event()) is not None:
+            self._restart_timer()
             if not self._handle(event):
                 return
         self._flush()
@@ -109,6 +238,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         assert self._transport is not None
         data = self._conn.data_to_send()
         if data and not self._transport.is_closing():
+            self._restart_timer()
             self._transport.write(data)
 
     def _close(self) -> None:
@@ -116,13 +246,16 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._flush()
         self._transport.close()
 
-    def _pause(self) -> None:
+    def _pause(self, reason: str = "shell") -> None:
         assert self._transport is not None
-        self._transport.pause_reading()
+        if not self._paused and not self._transport.is_closing():
+            self._transport.pause_reading()
+        self._paused.add(reason)
 
-    def _resume(self) -> None:
+    def _resume(self, reason: str = "shell") -> None:
         assert self._transport is not None
-        if not self._transport.is_closing():
+        self._paused.discard(reason)
+        if not self._paused and not self._transport.is_closing():
             self._transport.resume_reading()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
@@ -131,7 +264,17 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _note_progress(self, octets: int) -> None:
+        # Octets alone restart the idle timer only in bulk: a client that sends one
+        # octet at a time makes no progress the timer notices.
+        self._unprogressed += octets
+        if self._unprogressed >= _MIN_PROGRESS:
+            self._restart_timer()
+
     def _restart_timer(self) -> None:
+        if self._lost:
+            return
+        self._unprogressed = 0
         if self._timer is not None:
             self._timer.cancel()
         loop = asyncio.get_running_loop()
@@ -141,6 +284,11 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._log.info("%s idle for %.0f s: closing", self._peer, self._idle_timeout)
         self._conn.timed_out()
         self._pump()
+        assert self._transport is not None
+        if not self._transport.is_closing():
+            # A core that answers a timeout by waiting for its shell (a message being
+            # stored) still closes: the client had its time.
+            self._close()
 
     # -- TLS ---------------------------------------------------------------------------
 
@@ -152,7 +300,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         """
         # Pause now: the client's handshake must reach the TLS layer, not this
         # protocol (which would feed the ClientHello to the core).
-        self._pause()
+        self._pause("tls")
         self._flush()
         self._spawn(self._start_tls(context, established))
 
@@ -169,9 +317,9 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         if transport is None:
             return
         self._transport = transport
+        self._paused.discard("tls")  # start_tls resumed reading on the new transport
         established()
         self._log.info("%s TLS established", self._peer)
         early, self._early = self._early, None
-        if early:
-            self._conn.receive_data(early)
+        self._feed(bytes(early or b""))
         self._pump()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from reference_impl._shell import CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.pop2._config import ServerConfig
 from reference_impl.pop2._events import (
     ConnectionClosed,
@@ -39,6 +39,7 @@ class Listener:
     store: MailStore
     # T2 (page 11): "a long timeout waiting for the next command".
     idle_timeout: float = 600.0
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -48,7 +49,13 @@ def _listing(store: MailStore, mailbox: str) -> tuple[ListedMessage, ...]:
 
 class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
     def __init__(self, listener: Listener) -> None:
-        super().__init__(buffer_size=_READ_BUFFER, idle_timeout=listener.idle_timeout, log=log)
+        super().__init__(
+            buffer_size=_READ_BUFFER,
+            idle_timeout=listener.idle_timeout,
+            log=log,
+            limits=listener.limits,
+            busy_reply=b"- too many connections, try later\r\n",  # RFC 937: "-" is an error
+        )
         self._listener = listener
 
     def _make_core(self, peer_ip: str) -> ServerConnection:

@@ -14,7 +14,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reference_impl._shell import CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
     ConnectionClosed,
@@ -46,12 +46,19 @@ class Listener:
     # nothing is deleted.
     autologout: float = 600.0
     locks: MaildropLocks = field(default=LOCKS)
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
 class _Pop3Protocol(CoreProtocol[ServerConnection, Event]):
     def __init__(self, listener: Listener) -> None:
-        super().__init__(buffer_size=_READ_BUFFER, idle_timeout=listener.autologout, log=log)
+        super().__init__(
+            buffer_size=_READ_BUFFER,
+            idle_timeout=listener.autologout,
+            log=log,
+            limits=listener.limits,
+            busy_reply=b"-ERR [SYS/TEMP] too many connections, try later\r\n",  # RFC 3206
+        )
         self._listener = listener
         self._locked: str | None = None  # the user whose maildrop this session holds
 

@@ -12,9 +12,9 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from reference_impl._shell import CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._server import Event, ServerConnection
@@ -36,6 +36,7 @@ class Listener:
     tls_context: ssl.SSLContext | None = None
     implicit_tls: bool = False  # smtps (RFC 8314 §3): TLS from the first octet
     idle_timeout: float = 300.0  # §4.5.3.2.7: at least 5 minutes
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     # Builds the core for each connection; tests substitute deliberately
     # broken cores here to prove the suites catch them.
     connection_factory: Callable[..., ServerConnection] = ServerConnection
@@ -43,7 +44,15 @@ class Listener:
 
 class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
     def __init__(self, listener: Listener) -> None:
-        super().__init__(buffer_size=_READ_BUFFER, idle_timeout=listener.idle_timeout, log=log)
+        # RFC 5321 §3.8: a server that cannot take the connection answers 421.
+        busy = f"421 4.7.0 {listener.config.hostname} too many connections, try later\r\n"
+        super().__init__(
+            buffer_size=_READ_BUFFER,
+            idle_timeout=listener.idle_timeout,
+            log=log,
+            limits=listener.limits,
+            busy_reply=busy.encode("ascii", "replace"),
+        )
         self._listener = listener
 
     def _make_core(self, peer_ip: str) -> ServerConnection:

@@ -2,10 +2,10 @@
 
 Suites use the fixtures (``smtp``, ``smtp_connect``, ``smtp_target``, ``accounts``,
 ``readback``, ``conformance_profile``; for POP3 ``pop3``, ``pop3_connect``, ``pop3_login``,
-``pop3_target``, ``pop3_account``, ``pop3_capabilities``, ``pop3_maildrop``; for POP2
-``pop2``, ``pop2_connect``, ``pop2_login``, ``pop2_target``, ``pop2_account``,
-``pop2_mailbox``) and the markers ``rfc``, ``requires`` and ``delivers``; tools use the
-classes below.
+``pop3_target``, ``pop3_account``, ``pop3_capabilities``, ``pop3_maildrop``,
+``pop3_messages``; for POP2 ``pop2``, ``pop2_connect``, ``pop2_login``, ``pop2_target``,
+``pop2_account``, ``pop2_mailbox``) and the markers ``rfc``, ``requires`` and ``delivers``;
+tools use the classes below.
 """
 
 from ._errors import (
@@ -21,7 +21,7 @@ from ._pcap import write_pcap
 from ._pop2_fixtures import Pop2Account, Pop2Mailbox, Pop2Message
 from ._pop2_session import Pop2Session
 from ._pop3_fixtures import Pop3Capabilities
-from ._pop3_maildrop import LONG_LINE, Pop3Account, SeededMaildrop, SeededMessage
+from ._pop3_maildrop import LONG_LINE, Pop3Account, Pop3Messages, SeededMaildrop, SeededMessage
 from ._pop3_responses import Pop3Defect, Pop3DefectKind, Pop3Response
 from ._pop3_session import Pop3Session, apop_digest
 from ._profile import Account, DeliverySettings, Profile, load_profile
@@ -49,6 +49,7 @@ __all__ = [
     "Pop3Capabilities",
     "Pop3Defect",
     "Pop3DefectKind",
+    "Pop3Messages",
     "Pop3Response",
     "Pop3Session",
     "Pop3Target",

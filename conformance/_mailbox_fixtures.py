@@ -2,6 +2,8 @@
 
 A mail-access test logs in as the credentials of its target URL, else as the profile's
 first account, and holds that account's lock for the whole test (see ``_pop3_maildrop``).
+Those credentials are tried once per process: when the server refuses them, every test
+that logs in errors with that one reason instead of failing as if the server were wrong.
 Test messages reach the account as any mail does, through the profile's SMTP target, or
 straight into the reference store when the profile reads mail back from one.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 import pytest
 
@@ -28,13 +30,23 @@ from ._wire import WireSession
 if TYPE_CHECKING:
     from ._fixtures import _Environment
 
-__all__ = ["deliver", "delivery_address", "locked_account", "recorded_sessions"]
+__all__ = [
+    "RecordedSessions",
+    "credentials_of",
+    "deliver",
+    "delivery_address",
+    "locked_account",
+    "recorded_sessions",
+]
 
 _Account = TypeVar("_Account")
 _Session = TypeVar("_Session", bound=WireSession)
 _Session_co = TypeVar("_Session_co", bound=WireSession, covariant=True)
 # How long a test waits for another worker's test on the same account.
 _LOCK_TIMEOUT = 300.0
+_REFUSALS_KEY = pytest.StashKey[dict[tuple[str, str, str], "str | None"]]()
+# Why the target refuses (target, user, password, timeout), as one line; None: it logs in.
+Refusal = Callable[[SmtpTarget, str, str, float], "str | None"]
 
 
 class _Connect(Protocol[_Session_co]):
@@ -48,14 +60,21 @@ class _Connect(Protocol[_Session_co]):
     ) -> _Session_co: ...
 
 
+@contextlib.contextmanager
 def locked_account(
     request: pytest.FixtureRequest,
     target: SmtpTarget,
     profile: Profile,
     make: Callable[..., _Account],
+    refusal: Refusal,
 ) -> Iterator[_Account]:
-    """Yield who to log in as, ``make(user=, password=, address=)``, holding its lock."""
-    credentials = _credentials_of(target, profile)
+    """Who to log in as, ``make(user=, password=, address=)``, holding its lock.
+
+    The first time in this process, ``refusal`` tries the login (under the lock, so no
+    other worker's test sees that session); a refused login is a HarnessError here and
+    in every later test of the account.
+    """
+    credentials = credentials_of(target, profile)
     if credentials is None:
         scheme = target.protocol
         pytest.skip(
@@ -63,12 +82,18 @@ def locked_account(
             " or a profile's [[accounts]]"
         )
     user, password, address = credentials
-    timeout = max(_LOCK_TIMEOUT, options_of(request.config).timeout)
-    with account_lock(target, user, timeout):
+    timeout = options_of(request.config).timeout
+    with account_lock(target, user, max(_LOCK_TIMEOUT, timeout)):
+        refusals = request.config.stash.setdefault(_REFUSALS_KEY, {})
+        key = (target.url, user, password)
+        if key not in refusals:
+            refusals[key] = refusal(target, user, password, timeout)
+        if (problem := refusals[key]) is not None:
+            raise HarnessError(problem)
         yield make(user=user, password=password, address=address)
 
 
-def _credentials_of(target: SmtpTarget, profile: Profile) -> tuple[str, str, str | None] | None:
+def credentials_of(target: SmtpTarget, profile: Profile) -> tuple[str, str, str | None] | None:
     """The target URL's user (and that user's address, if an account), else the first account."""
     if target.user is not None and target.password is not None:
         addresses = {account.user: account.address for account in profile.accounts}
@@ -79,39 +104,64 @@ def _credentials_of(target: SmtpTarget, profile: Profile) -> tuple[str, str, str
     return first.user, first.password, first.address
 
 
+class RecordedSessions(Generic[_Session]):
+    """A factory ``connect(read_greeting=True, timeout=None)`` for sessions recorded in
+    one test's transcript; ``close_all`` closes (drops) every session it opened."""
+
+    def __init__(
+        self,
+        connect: _Connect[_Session],
+        target: SmtpTarget,
+        transcript: Transcript,
+        default_timeout: float,
+    ) -> None:
+        self._connect = connect
+        self._target = target
+        self._transcript = transcript
+        self._default_timeout = default_timeout
+        self._sessions: list[_Session] = []
+
+    def __call__(self, *, read_greeting: bool = True, timeout: float | None = None) -> _Session:
+        session = self._connect(
+            self._target,
+            transcript=self._transcript,
+            timeout=self._default_timeout if timeout is None else timeout,
+            read_greeting=read_greeting,
+        )
+        self._sessions.append(session)
+        return session
+
+    def close_all(self) -> None:
+        for session in self._sessions:
+            session.close()
+
+
 @contextlib.contextmanager
 def recorded_sessions(
     connect: _Connect[_Session],
     target: SmtpTarget,
     transcript: Transcript,
     default_timeout: float,
-) -> Iterator[Callable[..., _Session]]:
-    """A factory ``connect(read_greeting=True, timeout=None)`` for sessions recorded in
-    ``transcript``; every session it opened is closed on exit."""
-    sessions: list[_Session] = []
-
-    def open_session(*, read_greeting: bool = True, timeout: float | None = None) -> _Session:
-        session = connect(
-            target,
-            transcript=transcript,
-            timeout=default_timeout if timeout is None else timeout,
-            read_greeting=read_greeting,
-        )
-        sessions.append(session)
-        return session
-
-    yield open_session
-    for session in sessions:
-        session.close()
+) -> Iterator[RecordedSessions[_Session]]:
+    """A ``RecordedSessions`` factory; every session it opened is closed on exit."""
+    sessions = RecordedSessions(connect, target, transcript, default_timeout)
+    yield sessions
+    sessions.close_all()
 
 
 def delivery_address(environment: _Environment, user: str, address: str | None) -> str:
     """Where test messages for ``user`` go; skips when the profile forbids delivering or
     the user is none of its accounts."""
     if not environment.profile.delivery.allowed:
-        pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
+        pytest.skip(
+            "needs test messages of known content, delivered first: the profile does not "
+            "allow delivering mail ([delivery] allowed = true)"
+        )
     if address is None:
-        pytest.skip(f"the user {user} is none of the profile's [[accounts]]")
+        pytest.skip(
+            f"needs test messages delivered to {user}, who is none of the profile's "
+            "[[accounts]] (an account gives the address)"
+        )
     return address
 
 

@@ -3,7 +3,8 @@
 The POP2 target is a ``--target pop2://...``, else the embedded reference server's
 POP2 listener.  Tests log in as the credentials in the URL, else as the profile's
 first account; ``pop2_account`` holds that account's lock for the test (one test at a
-time per account and target, also under ``pytest -n``).
+time per account and target, also under ``pytest -n``), and the login is tried once per
+process, so wrong credentials are one error reason rather than failures of the server.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ._errors import HarnessError
-from ._mailbox_fixtures import deliver, delivery_address, locked_account, recorded_sessions
+from ._mailbox_fixtures import (
+    RecordedSessions,
+    deliver,
+    delivery_address,
+    locked_account,
+    recorded_sessions,
+)
 from ._options import options_of
 from ._pop2_session import Pop2Session
 from ._profile import Profile
@@ -119,7 +126,27 @@ def pop2_account(
     request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_profile: Profile
 ) -> Iterator[Pop2Account]:
     """Who to log in as; the account's lock is held for the whole test."""
-    yield from locked_account(request, pop2_target, conformance_profile, Pop2Account)
+    with locked_account(
+        request, pop2_target, conformance_profile, Pop2Account, login_refusal
+    ) as account:
+        yield account
+
+
+def login_refusal(target: Pop2Target, user: str, password: str, timeout: float) -> str | None:
+    """Why ``target`` refuses HELO as ``user``, as one line; None when it logs in."""
+    try:
+        with Pop2Session.connect(target, label="credentials", timeout=timeout) as session:
+            reply = session.helo(user, password)
+            with contextlib.suppress(AssertionError, HarnessError, OSError):
+                session.quit()
+    except (AssertionError, HarnessError, OSError) as exc:
+        return f"cannot log in to {target.url} as {user!r}: {exc}"
+    if reply.number is not None and reply.raw[:1] == b"#":
+        return None
+    return (
+        f"{target.url} refused HELO {user!r}: {reply}; check USER:PASS in the URL, or the "
+        "first [[accounts]] of the profile"
+    )
 
 
 @pytest.fixture
@@ -162,10 +189,12 @@ def pop2_mailbox(
     request: pytest.FixtureRequest,
     _conformance_environment: _Environment,
     pop2_account: Pop2Account,
+    pop2_connect: RecordedSessions[Pop2Session],
     pop2_login: Callable[[], Pop2Session],
 ) -> Iterator[Pop2Mailbox]:
     """Three known messages ("plain", "dots", "long") in the account's default mailbox,
-    with their message numbers; deleted (ACKD) after the test."""
+    with their message numbers; deleted (ACKD) after the test, once its own sessions are
+    closed.  A cleanup that fails errors the test."""
     address = delivery_address(_conformance_environment, pop2_account.user, pop2_account.address)
     messages = _seed(address)
     timeout = options_of(request.config).timeout
@@ -179,8 +208,14 @@ def pop2_mailbox(
     )
     numbers = _wait_for(messages, pop2_login, timeout)
     yield Pop2Mailbox(account=pop2_account, messages=messages, numbers=numbers)
-    with contextlib.suppress(AssertionError, HarnessError, OSError):
+    pop2_connect.close_all()
+    try:
         _remove(messages, pop2_login)
+    except (AssertionError, HarnessError, OSError) as exc:
+        raise HarnessError(
+            f"cannot remove the seeded test messages from the POP2 mailbox of "
+            f"{pop2_account.user}: {exc}"
+        ) from None
 
 
 def _find(session: Pop2Session, messages: tuple[Pop2Message, ...]) -> dict[str, int]:
@@ -215,10 +250,14 @@ def _wait_for(
 
 
 def _remove(messages: tuple[Pop2Message, ...], login: Callable[[], Pop2Session]) -> None:
-    """ACKD what is left of the seeded messages; deleted when the session ends."""
+    """ACKD what is left of the seeded messages; deleted when the session ends (QUIT)."""
     with login() as session:
         for number in sorted(_find(session, messages).values()):
             session.read(number)
             session.retr()
-            session.ackd()
-        session.quit()
+            reply = session.ackd()
+            if reply.number is None:
+                raise AssertionError(f"ACKD of message {number} got {reply}, expected #NNN")
+        reply = session.quit()
+        if reply.raw[:1] != b"+":
+            raise AssertionError(f"QUIT after ACKD got {reply}, expected +")

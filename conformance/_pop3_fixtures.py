@@ -3,7 +3,13 @@
 The POP3 target is a ``--target pop3://...`` (or ``pop3s://``), else ``[targets] pop3`` of
 the profile, else the embedded reference server.  Tests log in as the credentials in the
 URL, else as the profile's first account (``pop3_account``, which also holds that
-account's lock for the test: see ``_pop3_maildrop``).
+account's lock for the test: see ``_pop3_maildrop``, and checks the login once per
+process: see ``_pop3_access``).
+
+Logins made for a test (``pop3_login``, the seeding and the cleanup) wait for a lock an
+ended session may still hold; a test's own direct logins (``pop3.login``) do not, so
+the locking tests see the server as it is.  Every test with ``pop3_account`` starts on
+a free maildrop: a first session logs in (waiting if needed) and QUITs.
 """
 
 from __future__ import annotations
@@ -16,11 +22,20 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ._errors import HarnessError
-from ._mailbox_fixtures import deliver, delivery_address, locked_account, recorded_sessions
+from ._mailbox_fixtures import (
+    RecordedSessions,
+    deliver,
+    delivery_address,
+    locked_account,
+    recorded_sessions,
+)
 from ._options import options_of
+from ._pop3_access import login_refusal, login_waiting, wait_until_free
 from ._pop3_maildrop import (
     Pop3Account,
+    Pop3Messages,
     SeededMaildrop,
+    existing_messages,
     remove_seeded,
     seed_messages,
     wait_until_visible,
@@ -42,6 +57,7 @@ __all__ = [
     "pop3_connect",
     "pop3_login",
     "pop3_maildrop",
+    "pop3_messages",
     "pop3_requirement_unmet",
     "pop3_target",
     "pop3_targets",
@@ -95,19 +111,36 @@ def pop3_target(
 
 @pytest.fixture
 def pop3_account(
-    request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_profile: Profile
+    request: pytest.FixtureRequest,
+    pop3_target: Pop3Target,
+    conformance_profile: Profile,
+    conformance_transcript: Transcript,
 ) -> Iterator[Pop3Account]:
-    """Who to log in as; the account's lock is held for the whole test."""
-    yield from locked_account(request, pop3_target, conformance_profile, Pop3Account)
+    """Who to log in as; the account's lock is held for the whole test, which starts on
+    a free maildrop."""
+    timeout = options_of(request.config).timeout
+    with locked_account(
+        request, pop3_target, conformance_profile, Pop3Account, login_refusal
+    ) as account:
+
+        def connect() -> Pop3Session:
+            label = conformance_transcript.new_label("pop3-ready")
+            return Pop3Session.connect(
+                pop3_target, transcript=conformance_transcript, label=label, timeout=timeout
+            )
+
+        wait_until_free(connect, account.user, account.password, bound=timeout)
+        yield account
 
 
 @pytest.fixture
 def pop3_connect(
     request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_transcript: Transcript
-) -> Iterator[Pop3Connect]:
+) -> Iterator[RecordedSessions[Pop3Session]]:
     """Factory: ``pop3_connect(read_greeting=True, timeout=None)`` -> a new Pop3Session.
 
-    Every session is recorded in the test's transcript and closed after the test.
+    Every session is recorded in the test's transcript and closed (dropped, never QUIT:
+    nothing marked as deleted is removed, RFC 1939 §6) after the test.
     """
     timeout = options_of(request.config).timeout
     with recorded_sessions(
@@ -123,16 +156,21 @@ def pop3(pop3_connect: Pop3Connect) -> Pop3Session:
 
 
 @pytest.fixture
-def pop3_login(pop3_connect: Pop3Connect, pop3_account: Pop3Account) -> Callable[[], Pop3Session]:
-    """Factory: a new session logged in (USER/PASS) as ``pop3_account``, in TRANSACTION."""
+def pop3_login(
+    request: pytest.FixtureRequest, pop3_connect: Pop3Connect, pop3_account: Pop3Account
+) -> Callable[[], Pop3Session]:
+    """Factory: a new session logged in (USER/PASS) as ``pop3_account``, in TRANSACTION.
+
+    While PASS is refused for a lock an ended session may still hold, it tries again in
+    a new session, within the reply timeout (see ``_pop3_access``).
+    """
+    timeout = options_of(request.config).timeout
 
     def login() -> Pop3Session:
-        session = pop3_connect()
-        response = session.login(pop3_account.user, pop3_account.password)
+        user, password = pop3_account.user, pop3_account.password
+        session, response = login_waiting(pop3_connect, user, password, bound=timeout)
         if not response.ok:
-            raise AssertionError(
-                f"sent USER {pop3_account.user} and PASS, expected +OK, got {response}"
-            )
+            raise AssertionError(f"sent USER {user} and PASS, expected +OK, got {response}")
         return session
 
     return login
@@ -143,14 +181,16 @@ def pop3_maildrop(
     request: pytest.FixtureRequest,
     _conformance_environment: _Environment,
     pop3_account: Pop3Account,
+    pop3_connect: RecordedSessions[Pop3Session],
     pop3_login: Callable[[], Pop3Session],
 ) -> Iterator[SeededMaildrop]:
     """Three known messages ("plain", "dots", "long") in the account's maildrop.
 
-    They are visible to POP3 when the test starts and deleted after it.
+    They are visible to POP3 when the test starts, and deleted after it once the test's
+    own sessions are closed; a cleanup that fails errors the test.
     """
     address = delivery_address(_conformance_environment, pop3_account.user, pop3_account.address)
-    maildrop = SeededMaildrop(account=pop3_account, messages=seed_messages(address))
+    maildrop = SeededMaildrop.of(pop3_account, seed_messages(address))
     timeout = options_of(request.config).timeout
     deliver(
         _conformance_environment,
@@ -162,7 +202,34 @@ def pop3_maildrop(
     )
     wait_until_visible(maildrop, pop3_login, timeout)
     yield maildrop
+    pop3_connect.close_all()
     remove_seeded(maildrop, pop3_login)
+
+
+@pytest.fixture
+def pop3_messages(
+    request: pytest.FixtureRequest,
+    _conformance_environment: _Environment,
+    pop3_account: Pop3Account,
+    pop3_login: Callable[[], Pop3Session],
+) -> Pop3Messages:
+    """Messages to read: the seeded ones where the profile allows delivery to the
+    account, else up to three already in the maildrop (read-only: see ``_pop3_maildrop``).
+    """
+    if _environment_delivers(_conformance_environment, pop3_account):
+        seeded: SeededMaildrop = request.getfixturevalue("pop3_maildrop")
+        return seeded
+    found = existing_messages(pop3_account, pop3_login)
+    if not found.markers:
+        pytest.skip(
+            f"the POP3 maildrop of {pop3_account.user} is empty: this test reads messages "
+            "already there (or, where the profile allows delivery, ones it delivers)"
+        )
+    return found
+
+
+def _environment_delivers(environment: _Environment, account: Pop3Account) -> bool:
+    return environment.profile.delivery.allowed and account.address is not None
 
 
 @pytest.fixture

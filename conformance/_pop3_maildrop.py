@@ -5,6 +5,11 @@ the reference store when the profile reads mail back from one (``readback = "sto
 which the embedded servers use).  A seeded message is found again by the unique marker
 in its Subject, never by its number: other mail may arrive for the account meanwhile.
 
+Without delivery (a URL alone) the tests that only read take the smallest messages
+already in the maildrop instead, known by their whole header; they never end a session
+with QUIT after DELE, so nothing is removed (RFC 1939 §6: a session that ends otherwise
+"MUST not remove any messages from the maildrop").
+
 Isolation under ``pytest -n``: every test that logs in to an account holds an exclusive
 ``flock`` on a file named after the target and the user, in the temporary directory all
 workers of a machine share.  So two workers never hold one maildrop at once (a server
@@ -23,20 +28,25 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import HarnessError
+from ._pop3_access import end_politely
 from ._pop3_session import Pop3Session
 from ._targets import Pop3Target
 
 __all__ = [
     "LONG_LINE",
     "Pop3Account",
+    "Pop3Messages",
     "SeededMaildrop",
     "SeededMessage",
     "account_lock",
+    "existing_messages",
+    "remove_seeded",
     "seed_messages",
+    "wait_until_visible",
 ]
 
 _POLL = 0.1
@@ -108,11 +118,83 @@ Login = Callable[[], Pop3Session]
 
 
 @dataclass(kw_only=True)
-class SeededMaildrop:
-    """Messages put into the test account's maildrop; ``find`` maps them to numbers."""
+class Pop3Messages:
+    """Messages a test may read in the account's maildrop, each known by octets of its
+    header (``markers``: name -> octets); ``find`` maps them to message-numbers."""
 
     account: Pop3Account
-    messages: tuple[SeededMessage, ...]
+    markers: dict[str, bytes]
+    _hints: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def seeded(self) -> bool:
+        """Whether the harness delivered these messages (and knows their content)."""
+        return False
+
+    def find(self, session: Pop3Session) -> dict[str, int]:
+        """The message-number of each known message in ``session`` (TRANSACTION state).
+
+        Reads the scan listing and the header of each message (TOP n 0, or RETR where TOP
+        is refused): first at the numbers found last time, then from the newest down,
+        until every marker is found; a message missing from the maildrop is simply not in
+        the result.  Headers only, where it can: the bodies are what the tests examine,
+        and a server that mangles them must fail those tests rather than this search.
+        """
+        listing = session.list()
+        if not listing.ok:
+            raise AssertionError(f"sent LIST to find the test messages, got {listing}")
+        listed = {_number(line) for line in listing.lines}
+        hinted = [n for n in self._hints.values() if n in listed]
+        numbers = hinted + sorted(listed - set(hinted), reverse=True)
+        wanted = {marker: name for name, marker in self.markers.items()}
+        found: dict[str, int] = {}
+        for number in numbers:
+            if len(found) == len(wanted):
+                break
+            header = _header_of(session, number)
+            for marker, name in wanted.items():
+                if header is not None and marker in header and name not in found:
+                    found[name] = number
+        self._hints.update(found)
+        return found
+
+    def chosen(self, prefer: str = "plain") -> str:
+        """``prefer`` when it names a known message, else the name of the first one."""
+        return prefer if prefer in self.markers else next(iter(self.markers))
+
+    def some(self, session: Pop3Session, prefer: str = "plain") -> int:
+        """The number of the ``prefer`` message when it is known, else of any known one."""
+        name = self.chosen(prefer)
+        found = self.find(session)
+        if name not in found:
+            raise AssertionError(
+                f"the test message {name!r} is no longer in the maildrop (LIST and TOP/RETR "
+                f"of each message found only {sorted(found)})"
+            )
+        return found[name]
+
+
+def _header_of(session: Pop3Session, number: int) -> bytes | None:
+    response = session.top(number, 0)
+    if not response.ok:
+        response = session.retr(number)
+    return response.body if response.ok else None
+
+
+@dataclass(kw_only=True)
+class SeededMaildrop(Pop3Messages):
+    """Messages put into the test account's maildrop, of known content."""
+
+    messages: tuple[SeededMessage, ...] = ()
+
+    @classmethod
+    def of(cls, account: Pop3Account, messages: tuple[SeededMessage, ...]) -> SeededMaildrop:
+        markers = {message.name: message.marker for message in messages}
+        return cls(account=account, markers=markers, messages=messages)
+
+    @property
+    def seeded(self) -> bool:
+        return True
 
     def __getitem__(self, name: str) -> SeededMessage:
         for message in self.messages:
@@ -120,46 +202,42 @@ class SeededMaildrop:
                 return message
         raise KeyError(name)
 
-    def find(self, session: Pop3Session) -> dict[str, int]:
-        """The message-number of each seeded message in ``session`` (TRANSACTION state).
-
-        Reads the scan listing and the header of each message (TOP n 0, or RETR where TOP
-        is refused) from the newest down until every marker is found; a seeded message
-        missing from the maildrop is simply not in the result.  Headers only, where it
-        can: the bodies are what the tests examine, and a server that mangles them must
-        fail those tests rather than this search.
-        """
-        listing = session.list()
-        if not listing.ok:
-            raise AssertionError(f"sent LIST to find the seeded messages, got {listing}")
-        numbers = sorted((_number(line) for line in listing.lines), reverse=True)
-        wanted = {message.marker: message.name for message in self.messages}
-        found: dict[str, int] = {}
-        for number in numbers:
-            if len(found) == len(wanted):
-                break
-            response = session.top(number, 0)
-            if not response.ok:
-                response = session.retr(number)
-            for marker, name in wanted.items():
-                if response.ok and marker in response.body and name not in found:
-                    found[name] = number
-        return found
-
 
 def _number(scan_line: bytes) -> int:
     word = scan_line.split(b" ", 1)[0]
     return int(word) if word.isdigit() else 0
 
 
+def existing_messages(account: Pop3Account, login: Login, count: int = 3) -> Pop3Messages:
+    """Up to ``count`` of the smallest messages already in the maildrop, known by their
+    whole header; the session that looks ends with QUIT and marks nothing as deleted."""
+    session = login()
+    listing = session.list()
+    if not listing.ok:
+        raise AssertionError(f"sent LIST to choose messages to read, got {listing}")
+    sizes = {}
+    for line in listing.lines:
+        words = line.split(b" ")
+        if len(words) >= 2 and words[0].isdigit() and words[1].isdigit():
+            sizes[int(words[0])] = int(words[1])
+    markers: dict[str, bytes] = {}
+    for number in sorted(sizes, key=lambda n: (sizes[n], n)):
+        header = _header_of(session, number)
+        if header and header not in markers.values():
+            markers[f"message {len(markers) + 1}"] = header
+        if len(markers) == count:
+            break
+    end_politely(session)
+    return Pop3Messages(account=account, markers=markers)
+
+
 def wait_until_visible(maildrop: SeededMaildrop, login: Login, timeout: float) -> None:
     """Poll with fresh sessions until POP3 lists every seeded message."""
     deadline = time.monotonic() + timeout
     while True:
-        with login() as session:
-            found = maildrop.find(session)
-            with contextlib.suppress(AssertionError, HarnessError, OSError):
-                session.quit()
+        session = login()
+        found = maildrop.find(session)
+        end_politely(session)
         if len(found) == len(maildrop.messages):
             return
         if time.monotonic() >= deadline:
@@ -172,11 +250,30 @@ def wait_until_visible(maildrop: SeededMaildrop, login: Login, timeout: float) -
 
 
 def remove_seeded(maildrop: SeededMaildrop, login: Login) -> None:
-    """Delete what is left of the seeded messages (the suite cleans up after itself)."""
-    with contextlib.suppress(AssertionError, HarnessError, OSError), login() as session:
-        for number in maildrop.find(session).values():
-            session.dele(number)
-        session.quit()
+    """Delete what is left of the seeded messages (the suite cleans up after itself).
+
+    Call it once the test's own sessions are closed: one of them may hold the maildrop.
+    A cleanup that cannot happen is a HarnessError, never a silent leftover.
+    """
+    what = (
+        f"cannot remove the seeded test messages from the POP3 maildrop of {maildrop.account.user}"
+    )
+    try:
+        session = login()
+        numbers = maildrop.find(session)
+        refused = {n: r for n in numbers.values() if not (r := session.dele(n)).ok}
+        response = session.quit()
+    except (AssertionError, HarnessError, OSError) as exc:
+        raise HarnessError(f"{what}: {exc}") from None
+    if refused:
+        raise HarnessError(
+            f"{what}: DELE refused: " + ", ".join(f"{n} {r}" for n, r in refused.items())
+        )
+    if not response.ok:
+        raise HarnessError(f"{what}: QUIT after DELE of {sorted(numbers.values())} got {response}")
+    with contextlib.suppress(AssertionError, HarnessError, OSError):
+        session.expect_closed(timeout=min(session.timeout, 2.0))
+    session.close()
 
 
 @contextlib.contextmanager

@@ -17,7 +17,10 @@ from typing import Any
 
 import pytest
 
+from ._mailbox_fixtures import Refusal, credentials_of
 from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
+from ._pop2_fixtures import login_refusal as pop2_login_refusal
+from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
 from ._serve import add_serve, serve
 from ._summary import summary_text
@@ -28,6 +31,8 @@ __all__ = ["main"]
 
 _SUITES = ("smtp", "pop3", "pop2")
 _DEFAULT_SUITES = ("smtp", "pop3", "pop2")
+# How the tests of a mailbox protocol log in; tried once before the run.
+_LOGIN_REFUSALS: dict[str, Refusal] = {"pop3": pop3_login_refusal, "pop2": pop2_login_refusal}
 
 _RUN_EPILOG = """\
 targets:
@@ -58,8 +63,8 @@ summary.txt (printed at the end: the per-RFC-section table, then each failure,
 error and warning with its RFC key and reason), junit.xml,
 allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
-exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage or
-unreachable target, 4/5 pytest usage error / no tests collected.
+exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage,
+unreachable target or refused POP3/POP2 login, 4/5 pytest usage error / no tests collected.
 """
 
 
@@ -215,6 +220,25 @@ def _silence(sock: socket.socket, target: SmtpTarget, timeout: float) -> str | N
         return "sent no greeting"
 
 
+def _refused_login(
+    targets: list[SmtpTarget], profile: Profile | None, timeout: float
+) -> str | None:
+    """The first POP3/POP2 target that refuses the tests' credentials, as one line.
+
+    Every test that logs in would otherwise fail, each blamed on the server.
+    """
+    for target in targets:
+        refusal = _LOGIN_REFUSALS.get(target.protocol)
+        credentials = credentials_of(target, profile or Profile())
+        if refusal is None or credentials is None:
+            continue
+        user, password, _ = credentials
+        problem = refusal(target, user, password, timeout)
+        if problem is not None:
+            return f"conformance: {problem}"
+    return None
+
+
 def _run_name(args: argparse.Namespace, targets: list[SmtpTarget]) -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
@@ -292,6 +316,7 @@ def _run(args: argparse.Namespace) -> int:
             return 2
     targets = _targets_of(args)
     problem = _unreachable(targets, min(args.timeout, 3.0), args.timeout)
+    problem = problem or _refused_login(targets, args.profile, args.timeout)
     if problem:
         print(problem, file=sys.stderr)
         return 2

@@ -10,7 +10,16 @@ from __future__ import annotations
 import contextlib
 import re
 
-from conformance import HarnessError, Pop3Response, Pop3Session, TargetClosedConnection
+import pytest
+
+from conformance import (
+    HarnessError,
+    Pop3Messages,
+    Pop3Response,
+    Pop3Session,
+    SeededMaildrop,
+    TargetClosedConnection,
+)
 
 __all__ = [
     "UNIQUE_ID",
@@ -18,8 +27,10 @@ __all__ = [
     "expect_err",
     "expect_ok",
     "expect_still_authorization",
+    "known_content",
     "quit_quietly",
     "scan_listing",
+    "shaped",
     "uid_listing",
 ]
 
@@ -91,3 +102,22 @@ def quit_quietly(session: Pop3Session) -> Pop3Response | None:
     with contextlib.suppress(AssertionError, HarnessError, OSError):
         return session.quit()
     return None
+
+
+def shaped(messages: Pop3Messages, session: Pop3Session, name: str) -> int:
+    """The number of the seeded message ``name`` ("plain", "dots", "long").
+
+    Without delivery any message stands for "plain"; the other shapes need the seeded
+    ones, so the test skips.
+    """
+    if not messages.seeded and name != "plain":
+        pytest.skip(f"needs the seeded {name!r} message: the profile does not allow delivery")
+    return messages.some(session, prefer=name)
+
+
+def known_content(messages: Pop3Messages, session: Pop3Session, number: int) -> bytes:
+    """The "plain" message as delivered; without delivery, message ``number`` as RETR
+    reads it (what TOP must agree with)."""
+    if isinstance(messages, SeededMaildrop):
+        return messages["plain"].content
+    return expect_ok(session.retr(number), f"RETR {number}").body

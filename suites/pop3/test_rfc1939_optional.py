@@ -1,4 +1,8 @@
-"""RFC 1939 §7 and RFC 2449 §6: TOP, UIDL and APOP."""
+"""RFC 1939 §7 and RFC 2449 §6: TOP, UIDL and APOP.
+
+Without delivery the TOP and UIDL tests run on messages already in the maildrop, and TOP
+is compared with what RETR sends for the same message.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,16 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Pop3Account, Pop3Session, SeededMaildrop, apop_digest
+from conformance import Pop3Account, Pop3Messages, Pop3Session, SeededMaildrop, apop_digest
 
-from ._pop3 import UNIQUE_ID, expect_err, expect_ok, expect_still_authorization, uid_listing
+from ._pop3 import (
+    UNIQUE_ID,
+    expect_err,
+    expect_ok,
+    expect_still_authorization,
+    known_content,
+    uid_listing,
+)
 
 Login = Callable[[], Pop3Session]
 
@@ -19,16 +30,14 @@ def _header_and_blank(content: bytes) -> bytes:
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("TOP")
-def test_top_zero_is_header_and_blank_line(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop
-) -> None:
+def test_top_zero_is_header_and_blank_line(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """After the initial +OK, the POP3 server sends the headers of the message, the blank
     line separating the headers from the body, and then the number of lines of the
     indicated message's body"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
+    header = _header_and_blank(known_content(pop3_messages, session, number))
     top = expect_ok(session.top(number, 0), f"TOP {number} 0")
-    header = _header_and_blank(pop3_maildrop["plain"].content)
     assert top.body.endswith(header), (
         f"sent TOP {number} 0, expected the header ending with the blank line, got "
         f"{top.body[-200:]!r}"
@@ -37,14 +46,15 @@ def test_top_zero_is_header_and_blank_line(
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("TOP")
-def test_top_sends_n_body_lines(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_top_sends_n_body_lines(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """After the initial +OK, the POP3 server sends the headers of the message, the blank
     line separating the headers from the body, and then the number of lines of the
     indicated message's body"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
+    body = known_content(pop3_messages, session, number).partition(b"\r\n\r\n")[2]
+    expected = b"\r\n\r\n" + b"".join(body.splitlines(keepends=True)[:2])
     top = expect_ok(session.top(number, 2), f"TOP {number} 2")
-    expected = b"\r\n\r\nbody line 1\r\nbody line 2\r\n"
     assert top.body.endswith(expected), (
         f"sent TOP {number} 2, expected the header, blank line and 2 body lines, got "
         f"{top.body[-120:]!r}"
@@ -54,17 +64,18 @@ def test_top_sends_n_body_lines(pop3_login: Login, pop3_maildrop: SeededMaildrop
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("TOP")
 def test_top_beyond_the_body_sends_the_message(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop
+    pop3_login: Login, pop3_messages: Pop3Messages
 ) -> None:
     """Note that if the number of lines requested by the POP3 client is greater than than
     the number of lines in the body, then the POP3 server sends the entire message."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     whole = expect_ok(session.retr(number), f"RETR {number}").body
-    top = expect_ok(session.top(number, 1000), f"TOP {number} 1000")
+    lines = max(1000, whole.count(b"\n") + 1)
+    top = expect_ok(session.top(number, lines), f"TOP {number} {lines}")
     assert top.body == whole, (
-        f"sent TOP {number} 1000 for a 5-line body, expected the RETR content "
-        f"({len(whole)} octets), got {len(top.body)} octets"
+        f"sent TOP {number} {lines}, more lines than the body has, expected the RETR "
+        f"content ({len(whole)} octets), got {len(top.body)} octets"
     )
 
 
@@ -85,28 +96,27 @@ def test_top_stuffs_periods(pop3_login: Login, pop3_maildrop: SeededMaildrop) ->
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("TOP")
-@pytest.mark.delivers
-def test_top_of_deleted_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_top_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (required) which may NOT refer to to a message marked as deleted"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     expect_err(session.top(number, 0), f"TOP {number} 0 after DELE {number}")
 
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-def test_uidl_syntax(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_uidl_syntax(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The unique-id of a message is an arbitrary server-determined string, consisting of
     one to 70 characters in the range 0x21 to 0x7E, which uniquely identifies a message
     within a maildrop and which persists across sessions."""
     listing = uid_listing(pop3_login().uidl())
-    assert listing, "sent UIDL with seeded messages, got an empty unique-id listing"
+    assert listing, "sent UIDL with messages in the maildrop, got an empty unique-id listing"
 
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-def test_uidl_unique(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_uidl_unique(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The unique-id of a message is an arbitrary server-determined string, consisting of
     one to 70 characters in the range 0x21 to 0x7E, which uniquely identifies a message
     within a maildrop and which persists across sessions.
@@ -114,7 +124,7 @@ def test_uidl_unique(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     The seeded messages differ, so their unique-ids must differ.
     """
     session = pop3_login()
-    numbers = pop3_maildrop.find(session)
+    numbers = pop3_messages.find(session)
     listing = uid_listing(session.uidl())
     ids = {name: listing.get(number) for name, number in numbers.items()}
     assert len(set(ids.values())) == len(ids), f"sent UIDL, got repeated unique-ids {ids}"
@@ -122,27 +132,25 @@ def test_uidl_unique(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-def test_uidl_persists_across_sessions(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_uidl_persists_across_sessions(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """This persistence is required even if a session ends without entering the UPDATE
     state."""
     first = pop3_login()
-    before = {name: uid_listing(first.uidl())[n] for name, n in pop3_maildrop.find(first).items()}
+    before = {name: uid_listing(first.uidl())[n] for name, n in pop3_messages.find(first).items()}
     first.close()  # no QUIT: no UPDATE state
     second = pop3_login()
-    after = {name: uid_listing(second.uidl())[n] for name, n in pop3_maildrop.find(second).items()}
+    after = {name: uid_listing(second.uidl())[n] for name, n in pop3_messages.find(second).items()}
     assert before == after, f"sent UIDL in two sessions, got {before} then {after}"
 
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-def test_uidl_with_argument_matches_listing(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop
-) -> None:
+def test_uidl_with_argument_matches_listing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """If an argument was given and the POP3 server issues a positive response with a line
     containing information for that message.  This line is called a "unique-id listing"
     for that message."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     unique_id = uid_listing(session.uidl())[number]
     response = expect_ok(session.uidl(number), f"UIDL {number}")
     expected = str(number).encode() + b" " + unique_id
@@ -153,10 +161,10 @@ def test_uidl_with_argument_matches_listing(
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-def test_uidl_single_line_syntax(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_uidl_single_line_syntax(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """No information follows the unique-id in the unique-id listing."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["dots"]
+    number = pop3_messages.some(session, prefer="dots")
     response = expect_ok(session.uidl(number), f"UIDL {number}")
     word, _, unique_id = response.text.partition(b" ")
     assert word == str(number).encode() and UNIQUE_ID.fullmatch(unique_id), (
@@ -166,12 +174,11 @@ def test_uidl_single_line_syntax(pop3_login: Login, pop3_maildrop: SeededMaildro
 
 @pytest.mark.rfc(1939, "7", "MUST")
 @pytest.mark.requires("UIDL")
-@pytest.mark.delivers
-def test_uidl_of_deleted_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_uidl_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (optional), which, if present, may NOT refer to a message marked
     as deleted"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     expect_err(session.uidl(number), f"UIDL {number} after DELE {number}")
     listing = uid_listing(session.uidl())

@@ -1,4 +1,8 @@
-"""RFC 1939 §4-§5 and §11: drop and scan listings, sizes, DELE, RETR, RSET."""
+"""RFC 1939 §4-§5 and §11: drop and scan listings, sizes, DELE, RETR, RSET.
+
+Without delivery these tests read (and DELE) messages already in the maildrop; their
+sessions end without QUIT, so nothing is removed (RFC 1939 §6).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Pop3Session, SeededMaildrop
+from conformance import Pop3Messages, Pop3Session
 
-from ._pop3 import drop_listing, expect_err, expect_ok, scan_listing
+from ._pop3 import drop_listing, expect_err, expect_ok, scan_listing, shaped
 
 Login = Callable[[], Pop3Session]
 
@@ -21,7 +25,7 @@ def test_stat_format(pop3_login: Login) -> None:
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-def test_stat_matches_the_scan_listing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_stat_matches_the_scan_listing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The positive response consists of "+OK" followed by a single space, the number of
     messages in the maildrop, a single space, and the size of the maildrop in octets."""
     session = pop3_login()
@@ -34,7 +38,7 @@ def test_stat_matches_the_scan_listing(pop3_login: Login, pop3_maildrop: SeededM
 
 
 @pytest.mark.rfc(1939, "4", "MUST")
-def test_message_numbers_count_from_one(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_message_numbers_count_from_one(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The first message in the maildrop is assigned a message-number of "1", the second is
     assigned "2", and so on, so that the nth message in a maildrop is assigned a
     message-number of "n"."""
@@ -47,7 +51,7 @@ def test_message_numbers_count_from_one(pop3_login: Login, pop3_maildrop: Seeded
 @pytest.mark.rfc(1939, "5", "MUST")
 @pytest.mark.parametrize("name", ["plain", "dots", "long"])
 def test_list_size_is_retr_octets(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop, name: str
+    pop3_login: Login, pop3_messages: Pop3Messages, name: str
 ) -> None:
     """A scan listing consists of the message-number of the message, followed by a single
     space and the exact size of the message in octets.
@@ -56,7 +60,7 @@ def test_list_size_is_retr_octets(
     octets of the un-stuffed RETR body with CRLF line ends.
     """
     session = pop3_login()
-    number = pop3_maildrop.find(session)[name]
+    number = shaped(pop3_messages, session, name)
     listing = scan_listing(session.list())
     retrieved = expect_ok(session.retr(number), f"RETR {number}")
     assert listing[number] == len(retrieved.body), (
@@ -67,12 +71,12 @@ def test_list_size_is_retr_octets(
 
 @pytest.mark.rfc(1939, "5", "MUST")
 def test_list_with_argument_is_one_scan_line(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop
+    pop3_login: Login, pop3_messages: Pop3Messages
 ) -> None:
     """If an argument was given and the POP3 server issues a positive response with a line
     containing information for that message."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     size = scan_listing(session.list())[number]
     response = expect_ok(session.list(number), f"LIST {number}")
     words = response.text.split(b" ")
@@ -98,54 +102,49 @@ def test_retr_of_nonexistent_message(pop3_login: Login) -> None:
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_dele_then_list_of_it_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_dele_then_list_of_it_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (optional), which, if present, may NOT refer to a message marked
     as deleted"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     expect_err(session.list(number), f"LIST {number} after DELE {number}")
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_dele_twice_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_dele_twice_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The POP3 server marks the message as deleted.  Any future reference to the
     message-number associated with the message in a POP3 command generates an error."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     expect_err(session.dele(number), f"DELE {number} a second time")
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_retr_of_deleted_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_retr_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (required) which may NOT refer to a message marked as deleted"""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     expect_err(session.retr(number), f"RETR {number} after DELE {number}")
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_deleted_not_in_scan_listing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_deleted_not_in_scan_listing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """Note that messages marked as deleted are not listed."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
     listing = scan_listing(session.list())
     assert number not in listing, f"sent DELE {number} then LIST, got {number} still listed"
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_deleted_not_counted_in_stat(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_deleted_not_counted_in_stat(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """Note that messages marked as deleted are not counted in either total."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     count, octets = drop_listing(session.stat())
     size = scan_listing(session.list())[number]
     expect_ok(session.dele(number), f"DELE {number}")
@@ -157,12 +156,11 @@ def test_deleted_not_counted_in_stat(pop3_login: Login, pop3_maildrop: SeededMai
 
 
 @pytest.mark.rfc(1939, "5", "MUST")
-@pytest.mark.delivers
-def test_rset_unmarks_deleted(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_rset_unmarks_deleted(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """If any messages have been marked as deleted by the POP3 server, they are unmarked.
     The POP3 server then replies with a positive response."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     before = drop_listing(session.stat())
     expect_ok(session.dele(number), f"DELE {number}")
     expect_ok(session.rset(), "RSET")

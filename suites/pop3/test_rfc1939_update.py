@@ -1,6 +1,7 @@
 """RFC 1939 §6: messages are removed in the UPDATE state only, after QUIT.
 
-Each test checks the maildrop from a second session, after the first one ended.
+Each test checks the maildrop from a second session, after the first one ended.  Those
+that remove nothing run without delivery too, on messages already in the maildrop.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Pop3Session, SeededMaildrop
+from conformance import Pop3Messages, Pop3Session, SeededMaildrop
 
-from ._pop3 import expect_ok, quit_quietly
+from ._pop3 import drop_listing, expect_ok, quit_quietly
 
 Login = Callable[[], Pop3Session]
 
 
-def _delete(session: Pop3Session, maildrop: SeededMaildrop, name: str) -> None:
-    number = maildrop.find(session)[name]
+def _delete(session: Pop3Session, messages: Pop3Messages) -> str:
+    """DELE the "plain" message (without delivery, one already there); its name."""
+    number = messages.some(session)
     expect_ok(session.dele(number), f"DELE {number}")
+    return messages.chosen()
 
 
 @pytest.mark.delivers
@@ -27,7 +30,7 @@ def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededM
     """The POP3 server removes all messages marked as deleted from the maildrop and replies
     as to the status of this operation."""
     first = pop3_login()
-    _delete(first, pop3_maildrop, "plain")
+    _delete(first, pop3_maildrop)
     expect_ok(first.quit(), "QUIT after DELE")
     first.expect_closed()
     found = pop3_maildrop.find(pop3_login())
@@ -39,7 +42,7 @@ def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededM
 def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """In no case may the server remove any messages not marked as deleted."""
     first = pop3_login()
-    _delete(first, pop3_maildrop, "plain")
+    _delete(first, pop3_maildrop)
     expect_ok(first.quit(), "QUIT after DELE")
     first.expect_closed()
     found = pop3_maildrop.find(pop3_login())
@@ -48,48 +51,52 @@ def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededM
     )
 
 
-@pytest.mark.delivers
 @pytest.mark.rfc(1939, "5", "MUST")
-def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The POP3 server does not actually delete the message until the POP3 session enters
     the UPDATE state."""
     first = pop3_login()
-    _delete(first, pop3_maildrop, "plain")
+    name = _delete(first, pop3_messages)
     first.close()  # without QUIT: the session never enters UPDATE
-    found = pop3_maildrop.find(pop3_login())
-    assert "plain" in found, "sent DELE and dropped the connection; the message was removed"
+    found = pop3_messages.find(pop3_login())
+    assert name in found, "sent DELE and dropped the connection; the message was removed"
 
 
-@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
-def test_dropped_connection_deletes_nothing(
-    pop3_login: Login, pop3_maildrop: SeededMaildrop
-) -> None:
+def test_dropped_connection_deletes_nothing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """If a session terminates for some reason other than a client-issued QUIT command, the
     POP3 session does NOT enter the UPDATE state and MUST not remove any messages from the
     maildrop."""
     first = pop3_login()
-    numbers = pop3_maildrop.find(first)
+    numbers = pop3_messages.find(first)
     for number in numbers.values():
         expect_ok(first.dele(number), f"DELE {number}")
     first.close()
-    found = pop3_maildrop.find(pop3_login())
+    found = pop3_messages.find(pop3_login())
     assert set(found) == set(numbers), (
-        f"sent DELE of {sorted(numbers)} and closed without QUIT; expected all kept, "
-        f"found {sorted(found)}"
+        f"sent DELE of {sorted(numbers.values())} and closed without QUIT; expected all "
+        f"kept, found {sorted(found.values())}"
     )
 
 
-@pytest.mark.delivers
 @pytest.mark.rfc(1939, "6", "MUST")
-def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
-    """In no case may the server remove any messages not marked as deleted."""
+def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
+    """In no case may the server remove any messages not marked as deleted.
+
+    QUIT only once STAT shows nothing marked: without delivery the message is the user's.
+    """
     first = pop3_login()
-    _delete(first, pop3_maildrop, "plain")
+    before = drop_listing(first.stat())
+    name = _delete(first, pop3_messages)
     expect_ok(first.rset(), "RSET")
+    after = drop_listing(first.stat())
+    assert after == before, (
+        f"sent STAT ({before[0]} {before[1]}), DELE, RSET, STAT: got {after[0]} {after[1]}, "
+        "so a message is still marked as deleted; QUIT not sent"
+    )
     expect_ok(first.quit(), "QUIT after DELE and RSET")
     first.expect_closed()
-    assert "plain" in pop3_maildrop.find(pop3_login()), (
+    assert name in pop3_messages.find(pop3_login()), (
         "sent DELE, RSET, QUIT; a new session no longer lists the message"
     )
 

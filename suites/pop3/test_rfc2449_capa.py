@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Pop3Account, Pop3Capabilities, Pop3Session, SeededMaildrop
+from conformance import Pop3Account, Pop3Capabilities, Pop3Messages, Pop3Session
 
 from ._pop3 import expect_ok
 
@@ -67,10 +67,10 @@ def test_authorization_capabilities_announced_in_transaction(
 
 @pytest.mark.rfc(2449, "6.1", "MUST")
 @pytest.mark.requires("TOP")
-def test_top_advertised_and_available(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
+def test_top_advertised_and_available(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The TOP capability indicates the optional TOP command is available."""
     session = pop3_login()
-    number = pop3_maildrop.find(session)["plain"]
+    number = pop3_messages.some(session)
     expect_ok(session.top(number, 0), f"TOP {number} 0 with TOP advertised")
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from reference_impl._embedded import EmbeddedServers
 
-__all__ = ["ROOT", "Variant", "VariantRuns", "runs_fixture", "variants_of"]
+__all__ = ["ROOT", "Variant", "VariantRuns", "run_suite", "runs_fixture", "variants_of"]
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = "reference"
@@ -55,8 +55,9 @@ def reference_of(variants: Iterable[Variant]) -> Variant:
     return Variant(name=REFERENCE, suite=listed[0].suite, tests=tests)
 
 
-def _profile(servers: EmbeddedServers, path: Path) -> Path:
-    """A profile TOML (the format of conformance._profile) describing ``servers``."""
+def _profile(servers: EmbeddedServers, path: Path, *, pop3_port: int | None = None) -> Path:
+    """A profile TOML (the format of conformance._profile) describing ``servers``;
+    ``pop3_port`` puts something else (a relay) in front of their POP3 listener."""
     accounts = "".join(
         f'[[accounts]]\nuser = "{user}"\npassword = "{password}"\naddress = "{address}"\n'
         for user, password, address in servers.users
@@ -64,7 +65,7 @@ def _profile(servers: EmbeddedServers, path: Path) -> Path:
     host = servers.host
     path.write_text(
         f'[targets]\nsmtp = "smtp://{host}:{servers.smtp_port}"\n'
-        f'pop3 = "pop3://{host}:{servers.pop3_port}"\n'
+        f'pop3 = "pop3://{host}:{pop3_port or servers.pop3_port}"\n'
         f'pop2 = "pop2://{host}:{servers.pop2_port}"\n'
         f'[tls]\nverify = true\nca_file = "{servers.ca_file}"\n'
         f'server_name = "{servers.server_name}"\n'
@@ -79,18 +80,26 @@ def run_variant(variant: Variant, workdir: Path) -> dict[str, str]:
     """Outcome ("passed", "failed", "warned", "skipped", "error") per test run, keyed
     "file.py::test[params]"."""
     suite = ROOT / "suites" / variant.suite
-    report_dir = workdir / "report"
     with EmbeddedServers(**variant.servers) as servers:
-        command = [sys.executable, "-bb", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        command += ["--profile", str(_profile(servers, workdir / "profile.toml"))]
-        command += ["--strict-should", "--conformance-timeout", "3"]
-        command += ["--report-dir", str(report_dir), *(str(suite / test) for test in variant.tests)]
-        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        profile = _profile(servers, workdir / "profile.toml")
+        tests = [str(suite / test) for test in variant.tests]
+        results = run_suite(profile, tests, workdir / "report", ["--strict-should"])
+    return {_below_suite(result["id"]): result["outcome"] for result in results}
+
+
+def run_suite(
+    profile: Path, tests: list[str], report_dir: Path, options: list[str]
+) -> list[dict[str, Any]]:
+    """The results.json entries of ``pytest tests`` against ``profile``."""
+    command = [sys.executable, "-bb", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += ["--profile", str(profile), "--conformance-timeout", "3", *options]
+    command += ["--report-dir", str(report_dir), *tests]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     results_file = report_dir / "results.json"
     if not results_file.is_file():
-        pytest.fail(f"{variant.name}: the suite run wrote no results:\n{run.stdout}\n{run.stderr}")
-    results = json.loads(results_file.read_text(encoding="utf-8"))["results"]
-    return {_below_suite(result["id"]): result["outcome"] for result in results}
+        pytest.fail(f"{tests}: the suite run wrote no results:\n{run.stdout}\n{run.stderr}")
+    results: list[dict[str, Any]] = json.loads(results_file.read_text(encoding="utf-8"))["results"]
+    return results
 
 
 def _below_suite(node_id: str) -> str:

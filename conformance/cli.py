@@ -302,7 +302,7 @@ def _run(args: argparse.Namespace) -> int:
     if not results.is_file():
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
-    table = _summary_table(document["results"])
+    table = _summary_table(document["results"]) + _logins_text(document["run"])
     (report_dir / "summary.txt").write_text(table.lstrip("\n") + "\n", encoding="utf-8")
     print(table)
     print(f"\nresults: {report_dir / 'results.json'}")
@@ -315,6 +315,13 @@ def _run(args: argparse.Namespace) -> int:
     if summary.get("failed") or summary.get("error"):
         return 1
     return code if code not in (0, 1) else 0
+
+
+def _logins_text(run: dict[str, Any]) -> str:
+    """Whose account the sessions used (user names only: the summary is shared)."""
+    logins: dict[str, str] = run.get("logins") or {}
+    lines = [f"{url}: logged in as {user}" for url, user in sorted(logins.items())]
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 def _summary_table(results: list[dict[str, Any]]) -> str:

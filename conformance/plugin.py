@@ -115,6 +115,9 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
         "level": key.level.value if key else None,
         "requirement": requirement_text(item),
         "target": target.url if isinstance(target, SmtpTarget) else None,
+        # Who the sessions logged in as, so a reader knows whose view of the server a
+        # verdict is (RFC 6409 §4.3: a submission server may answer per user).
+        "user": target.user if isinstance(target, SmtpTarget) else None,
     }
 
 

@@ -36,6 +36,7 @@ class Variant:
     suite: str
     tests: tuple[str, ...]
     servers: Mapping[str, Any] = field(default_factory=dict)
+    service: str = "smtp"  # the SMTP listener the profile names: "smtp" or "smtps"
 
 
 def variants_of(
@@ -55,15 +56,17 @@ def reference_of(variants: Iterable[Variant]) -> Variant:
     return Variant(name=REFERENCE, suite=listed[0].suite, tests=tests)
 
 
-def _profile(servers: EmbeddedServers, path: Path) -> Path:
-    """A profile TOML (the format of conformance._profile) describing ``servers``."""
+def _profile(servers: EmbeddedServers, path: Path, service: str = "smtp") -> Path:
+    """A profile TOML (the format of conformance._profile) describing ``servers``; its SMTP
+    target is the ``service`` listener."""
     accounts = "".join(
         f'[[accounts]]\nuser = "{user}"\npassword = "{password}"\naddress = "{address}"\n'
         for user, password, address in servers.users
     )
     host = servers.host
+    port = servers.smtps_port if service == "smtps" else servers.smtp_port
     path.write_text(
-        f'[targets]\nsmtp = "smtp://{host}:{servers.smtp_port}"\n'
+        f'[targets]\n{service} = "{service}://{host}:{port}"\n'
         f'pop3 = "pop3://{host}:{servers.pop3_port}"\n'
         f'pop2 = "pop2://{host}:{servers.pop2_port}"\n'
         f'[tls]\nverify = true\nca_file = "{servers.ca_file}"\n'
@@ -82,7 +85,7 @@ def run_variant(variant: Variant, workdir: Path) -> dict[str, str]:
     report_dir = workdir / "report"
     with EmbeddedServers(**variant.servers) as servers:
         command = [sys.executable, "-bb", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        command += ["--profile", str(_profile(servers, workdir / "profile.toml"))]
+        command += ["--profile", str(_profile(servers, workdir / "profile.toml", variant.service))]
         command += ["--strict-should", "--conformance-timeout", "3"]
         command += ["--report-dir", str(report_dir), *(str(suite / test) for test in variant.tests)]
         run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -34,7 +34,7 @@ _RUN_EPILOG = """\
 targets:
   smtp://HOST[:PORT]             plain SMTP (port 25); STARTTLS tested where offered
   smtp+starttls://HOST[:PORT]    STARTTLS required before mail (port 25)
-  smtps://HOST[:PORT]            implicit TLS (port 465)
+  smtps://[USER:PASS@]HOST       implicit TLS (port 465); logs in like submission
   submission://USER:PASS@HOST    message submission (port 587); %%-encode @ and : in PASS
   pop3://[USER:PASS@]HOST[:PORT] POP3 (port 110); STLS tested where offered; without
                                  USER:PASS the profile's first account logs in

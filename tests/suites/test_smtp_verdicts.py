@@ -92,6 +92,12 @@ CASES = [
         },
     ),
     Case(
+        # RFC 3207 §4: a server requiring TLS answers 530 to RSET before STARTTLS.
+        name="tls_required_530",
+        servers={"require_tls": True, "tls_available": True},
+        expected={"test_rfc5321_command_order.py::test_non_mail_commands_before_ehlo": NOT_FAILED},
+    ),
+    Case(
         name="size_value_not_checked",
         servers={"connection_factory": v.SizeValueNotChecked},
         expected={"test_rfc1870_size.py": NOT_FAILED},

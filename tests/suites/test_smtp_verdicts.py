@@ -92,6 +92,13 @@ CASES = [
         },
     ),
     Case(
+        name="garbage_to_mail_under_tls",
+        servers={"connection_factory": v.GarbageToMailUnderTls},
+        expected={
+            "test_rfc3207_starttls.py::test_ehlo_argument_forgotten_after_handshake": NOT_PASSED
+        },
+    ),
+    Case(
         # RFC 3207 §4: a server requiring TLS answers 530 to RSET before STARTTLS.
         name="tls_required_530",
         servers={"require_tls": True, "tls_available": True},

@@ -18,6 +18,7 @@ from reference_impl.smtp._syntax import CommandLine
 __all__ = [
     "ExpnDisabled252",
     "ExpnDisabled550",
+    "GarbageToMailUnderTls",
     "GarbageToQueries",
     "LmtpHopAbove",
     "OnlyLmtpHopField",
@@ -61,6 +62,16 @@ class GarbageToQueries(ServerConnection):
 
     def _command(self, line: bytes) -> None:
         if line[:4].upper() in (b"VRFY", b"EXPN", b"NOOP", b"RSET", b"HELP"):
+            self._outbox.extend(b"what?\r\n")
+            return
+        super()._command(line)
+
+
+class GarbageToMailUnderTls(ServerConnection):
+    """§4.2: under TLS, MAIL is answered with a line that is no reply."""
+
+    def _command(self, line: bytes) -> None:
+        if self.tls_active and line[:5].upper() == b"MAIL ":
             self._outbox.extend(b"what?\r\n")
             return
         super()._command(line)

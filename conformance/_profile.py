@@ -96,8 +96,8 @@ class Profile:
         return parse_target(url, tls=self.tls) if url else None
 
     def with_credentials(self, target: SmtpTarget) -> SmtpTarget:
-        """A submission target without ``user:pass@`` logs in as the first account."""
-        if target.requires_auth and not target.has_credentials and self.accounts:
+        """A submission or smtps target without ``user:pass@`` logs in as the first account."""
+        if target.logs_in and not target.has_credentials and self.accounts:
             first = self.accounts[0]
             return target.with_credentials(first.user, first.password)
         return target

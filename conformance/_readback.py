@@ -32,19 +32,30 @@ class Readback:
 
     def wait_for(self, address: str, marker: bytes, timeout: float | None = None) -> bytes:
         """The message for ``address`` containing ``marker``; fails the test if none arrives."""
+        found = self.poll(address, marker, timeout)
+        if found is None:
+            pytest.fail(self.missing(address, marker, timeout))
+        return found
+
+    def poll(self, address: str, marker: bytes, timeout: float | None = None) -> bytes | None:
+        """Like ``wait_for``, but None when nothing arrives in time, for a test that must
+        tell why (a hop after the target may have bounced it)."""
         mailbox = self._mailbox(address)
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         while True:
             found = self._find(mailbox, marker)
-            if found is not None:
+            if found is not None or time.monotonic() >= deadline:
                 return found
-            if time.monotonic() >= deadline:
-                pytest.fail(
-                    f"no message containing {marker!r} arrived for {address} within {limit} s "
-                    f"(looked in {self.describe(mailbox)})"
-                )
             time.sleep(_POLL)
+
+    def missing(self, address: str, marker: bytes, timeout: float | None = None) -> str:
+        """The message saying that nothing containing ``marker`` arrived for ``address``."""
+        limit = self.timeout if timeout is None else timeout
+        return (
+            f"no message containing {marker!r} arrived for {address} within {limit} s "
+            f"(looked in {self.describe(self._mailbox(address))})"
+        )
 
     def find(self, address: str, marker: bytes) -> bytes | None:
         """The newest message for ``address`` containing ``marker`` stored now, or None.

@@ -97,9 +97,15 @@ class _Result:
             "outcome": self.outcome,
             "reason": self.reason,
             "target": info.get("target"),
+            "user": info.get("user"),
             "duration": round(self.duration, 6),
             "transcript": self.transcript,
         }
+
+
+def _logins(results: list[dict[str, Any]]) -> dict[str, str]:
+    """Which account each target's sessions logged in as (user names, never passwords)."""
+    return {r["target"]: r["user"] for r in results if r.get("target") and r.get("user")}
 
 
 def _rank(outcome: str) -> int:
@@ -130,6 +136,7 @@ class ResultsCollector:
                 "started": self.started,
                 "finished": _now(),
                 "targets": self.targets,
+                "logins": _logins(results),
                 "pytest_args": self.args,
                 "strict_should": self.strict_should,
                 "python": platform.python_version(),

@@ -2,7 +2,9 @@
 
 ``smtp://host[:port]``            plain SMTP, STARTTLS used only when a test asks for it
 ``smtp+starttls://host[:port]``   STARTTLS required before mail transactions (RFC 3207)
-``smtps://host[:port]``           implicit TLS from the first byte (RFC 8314 §3.3)
+``smtps://[user:pass@]host[:port]``  implicit TLS from the first byte (RFC 8314 §3.3); like
+                                  submission, AUTH PLAIN with the credentials (or the
+                                  profile's first account) before any mail transaction
 ``submission://user:pass@host[:port]``  message submission (RFC 6409): STARTTLS required,
                                   then AUTH PLAIN with the credentials (or the profile's
                                   first account) before any mail transaction
@@ -77,6 +79,10 @@ SCHEMES: dict[str, _Scheme] = {
 }
 
 
+# RFC 8314 §3.3: port 465 is message submission over implicit TLS, so it logs in like 587.
+_SUBMISSION_SCHEMES = ("submission", "smtps")
+
+
 @dataclass(frozen=True, kw_only=True)
 class SmtpTarget:
     """A server under test; ``protocol`` says which ("smtp" or "pop3": ``Pop3Target``)."""
@@ -104,9 +110,17 @@ class SmtpTarget:
         return self.user is not None and self.password is not None
 
     @property
+    def logs_in(self) -> bool:
+        """Submission on 587 or over implicit TLS on 465 (RFC 8314 §3.3): the harness
+        logs in with the target's credentials, or the profile's first account."""
+        return self.scheme in _SUBMISSION_SCHEMES
+
+    @property
     def requires_auth(self) -> bool:
-        """Submission (RFC 6409 §4.3): mail transactions start only after AUTH."""
-        return self.scheme == "submission"
+        """Mail transactions start only after AUTH: always on submission (RFC 6409 §4.3);
+        on smtps when it has credentials (a 465 service may require AUTH, RFC 8314 §3.3,
+        but may also be used without it, so credentials are not demanded)."""
+        return self.scheme == "submission" or (self.logs_in and self.has_credentials)
 
     def with_credentials(self, user: str, password: str) -> SmtpTarget:
         return replace(self, user=user, password=password)

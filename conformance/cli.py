@@ -38,7 +38,7 @@ _RUN_EPILOG = """\
 targets:
   smtp://HOST[:PORT]             plain SMTP (port 25); STARTTLS tested where offered
   smtp+starttls://HOST[:PORT]    STARTTLS required before mail (port 25)
-  smtps://HOST[:PORT]            implicit TLS (port 465)
+  smtps://[USER:PASS@]HOST       implicit TLS (port 465); logs in like submission
   submission://USER:PASS@HOST    message submission (port 587); %%-encode @ and : in PASS
   pop3://[USER:PASS@]HOST[:PORT] POP3 (port 110); STLS tested where offered; without
                                  USER:PASS the profile's first account logs in
@@ -327,7 +327,7 @@ def _run(args: argparse.Namespace) -> int:
     if not results.is_file():
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
-    summary_of_run = summary_text(document["results"])
+    summary_of_run = summary_text(document["results"]) + _logins_text(document["run"])
     (report_dir / "summary.txt").write_text(summary_of_run + "\n", encoding="utf-8")
     print("\n" + summary_of_run)
     print(f"\nresults: {report_dir / 'results.json'}")
@@ -340,6 +340,13 @@ def _run(args: argparse.Namespace) -> int:
     if summary.get("failed") or summary.get("error"):
         return 1
     return code if code not in (0, 1) else 0
+
+
+def _logins_text(run: dict[str, Any]) -> str:
+    """Whose account the sessions used (user names only: the summary is shared)."""
+    logins: dict[str, str] = run.get("logins") or {}
+    lines = [f"{url}: logged in as {user}" for url, user in sorted(logins.items())]
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 if __name__ == "__main__":

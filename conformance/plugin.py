@@ -115,7 +115,19 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
         "level": key.level.value if key else None,
         "requirement": requirement_text(item),
         "target": target.url if isinstance(target, SmtpTarget) else None,
+        # Who the sessions logged in as, so a reader knows whose view of the server a
+        # verdict is (RFC 6409 §4.3: a submission server may answer per user).
+        "user": _login_of(target, funcargs),
     }
+
+
+def _login_of(target: object, funcargs: dict[str, Any]) -> str | None:
+    """The user name a test's sessions logged in as: the target's (SMTP, or a POP URL
+    with credentials), else the POP account the test logged in with."""
+    user = target.user if isinstance(target, SmtpTarget) else None
+    account = funcargs.get("pop3_account") or funcargs.get("pop2_account")
+    name = getattr(account, "user", None)
+    return user or (name if isinstance(name, str) else None)
 
 
 def _protocol(item: pytest.Item) -> str | None:

@@ -19,6 +19,7 @@ from conformance import Account, SmtpSession, TargetClosedConnection, TargetTime
 from reference_impl.smtp import Reply
 
 __all__ = [
+    "EHLO_NAME",
     "assert_delivered_intact",
     "authentication_ready",
     "build_message",
@@ -34,6 +35,11 @@ __all__ = [
     "shown",
     "trace_prefix",
 ]
+
+
+# The EHLO argument the sessions here send (SmtpSession's default): a target's Received
+# field names it in its FROM clause (RFC 5321 §4.4).
+EHLO_NAME = "conformance.test"
 
 
 def said(reply: Reply) -> str:

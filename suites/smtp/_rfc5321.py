@@ -7,22 +7,23 @@ requirement under test.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import uuid
 
 import pytest
 
-from conformance import Account, HarnessError, Security, SmtpSession
+from conformance import Account, Security, SmtpSession, TargetClosedConnection, TargetTimeout
 from reference_impl.smtp import Reply
 
 __all__ = [
     "ADDRESS_LITERAL",
     "DOMAIN",
+    "MAIL_NOT_TOO_LONG",
     "MessageParts",
     "begin_transaction",
     "deliver",
     "helo_ready",
+    "implemented",
     "make_message",
     "new_marker",
     "ready",
@@ -36,6 +37,16 @@ DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9
 ADDRESS_LITERAL = (
     r"\[(?:[0-9.]+|IPv6:[0-9A-Fa-f:.]+|[A-Za-z0-9-]*[A-Za-z0-9]:[\x21-\x5a\x5e-\x7e]+)\]"
 )
+
+# §4.3.2's replies to MAIL less the syntax errors 500 / 501 (and 503, out of sequence),
+# plus 530 (RFC 4954 §6: AUTH required): a path judged on its merits, not on its length.
+MAIL_NOT_TOO_LONG = frozenset({250, 451, 452, 455, 530, 550, 552, 553, 555})
+
+
+def implemented(reply: Reply) -> bool:
+    """A reply of a recognized, implemented command: a well-formed code 200-599 (§4.2:
+    2yz-5yz) other than 500 (not recognized) and 502 (not implemented)."""
+    return 200 <= reply.code <= 599 and reply.code not in (500, 502)
 
 
 def new_marker() -> bytes:
@@ -135,9 +146,18 @@ def deliver(smtp: SmtpSession, sender: Account, recipient: Account, message: byt
 
 
 def reply_after_quit(smtp: SmtpSession) -> Reply | None:
-    """Send QUIT and read the next reply; None if the server had already closed."""
-    with contextlib.suppress(AssertionError, HarnessError, OSError):
+    """Send QUIT and read the next reply; None only if the server closed the connection.
+
+    Silence is not a close: QUIT must be answered ("The receiver MUST send a "221 OK"
+    reply", §4.1.1.10), so a server that says nothing fails here instead of passing as
+    one that had hung up.
+    """
+    try:
         return smtp.quit()
+    except TargetClosedConnection:
+        return None
+    except TargetTimeout as exc:
+        pytest.fail(f"sent QUIT, expected a reply (221, §4.1.1.10), got none: {exc}")
     return None
 
 

@@ -72,18 +72,6 @@ def test_declared_size_over_maximum_552(
     )
 
 
-@pytest.mark.rfc(1870, "3", "MUST")
-def test_malformed_size_value_refused(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
-    """The value associated with this parameter is a decimal number indicating the size
-    of the message that is to be transmitted.  The syntax of the value is as follows,
-    using the augmented BNF notation of [2]: size-value ::= 1*20DIGIT"""
-    mail_ready(smtp, "SIZE")
-    reply = smtp.mail(accounts[0].address, "SIZE=12kB")
-    assert reply.severity == 5, expect(
-        reply, sent="MAIL FROM SIZE=12kB", expected="a 5xx refusal (501 syntax error)"
-    )
-
-
 @pytest.mark.rfc(1870, "6", "MUST")
 @pytest.mark.delivers
 def test_size_parameter_does_not_end_data(

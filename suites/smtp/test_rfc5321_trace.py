@@ -1,8 +1,9 @@
 """RFC 5321 §4.1.1.4, §4.4: the Received: trace field a server adds to each message.
 
 The field is looked for above the message as sent: everything the store holds before
-our exact header and body was added on the way in, and the Received field nearest to
-our block is the one of the SMTP server we talked to.
+our exact header and body was added on the way in.  Of the Received fields there, the
+target's is the one naming our EHLO argument, not one a later hop (an LMTP delivery
+agent) put above it (``_trace.target_received``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from conformance import Account, Readback, SmtpSession
 
 from ._rfc5321 import make_message, new_marker, recipients_ready
+from ._trace import target_received
 
 pytestmark = pytest.mark.delivers
 
@@ -24,6 +26,7 @@ _DATE_TIME = re.compile(
     r"\s+(?P<zone>\S+)(?:\s*\(.*\))?\s*$"
 )
 _ADDRESS_LITERAL = re.compile(r"\[(?:IPv6:)?[0-9A-Fa-f:.]+\]")
+_EHLO_NAME = "conformance.test"
 
 
 def _delivered_with_prefix(
@@ -33,7 +36,7 @@ def _delivered_with_prefix(
     *,
     recipients: int = 1,
     extra_top: bytes = b"",
-    ehlo_name: str = "conformance.test",
+    ehlo_name: str = _EHLO_NAME,
 ) -> tuple[bytes, bytes]:
     """Deliver a message; return (what the store holds above it, the message as stored)."""
     sender, recipient = accounts[0], accounts[1]
@@ -49,22 +52,13 @@ def _delivered_with_prefix(
     return stored[: len(stored) - len(expected)], stored
 
 
-def _fields(block: bytes, name: str) -> list[str]:
-    """The unfolded values of the header fields called ``name`` in ``block``, in order."""
-    text = block.decode("utf-8", "replace").replace("\r\n", "\n")
-    fields = re.split(r"\n(?=[^ \t])", text)
-    prefix = name.lower() + ":"
-    return [
-        " ".join(field[len(prefix) :].split())
-        for field in fields
-        if field.lower().startswith(prefix)
-    ]
-
-
-def _server_received(prefix: bytes) -> str:
-    found = _fields(prefix, "Received")
-    assert found, f"expected a Received: field above the delivered message, found {prefix!r}"
-    return found[-1]
+def _server_received(prefix: bytes, ehlo_name: str = _EHLO_NAME) -> str:
+    """The target's own Received field (``target_received``); asserted present."""
+    found = target_received(prefix, ehlo_name)
+    assert found is not None, (
+        f"expected a Received: field of the target above the delivered message, found {prefix!r}"
+    )
+    return found
 
 
 @pytest.mark.rfc(5321, "4.4", "MUST")
@@ -74,8 +68,9 @@ def test_received_field_is_prepended(
     """SMTP servers MUST prepend Received lines to messages; they MUST NOT change the order
     of existing lines or insert Received lines in any other location."""
     prefix, stored = _delivered_with_prefix(smtp, accounts, readback)
-    assert _fields(prefix, "Received"), (
-        f"delivered a message without Received fields, expected one prepended, got {stored!r}"
+    assert target_received(prefix, _EHLO_NAME) is not None, (
+        "delivered a message, expected the target's Received field prepended (fields of "
+        f"LMTP hops after it do not count), got {stored!r}"
     )
 
 
@@ -96,7 +91,9 @@ def test_existing_received_fields_are_kept(
         b"\tby relay2.example.net with SMTP id A1; Mon, 01 Jan 2024 00:00:01 +0000\r\n"
     )
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback, extra_top=earlier)
-    assert _fields(prefix, "Received"), "expected the server's own Received field above them"
+    assert target_received(prefix, _EHLO_NAME) is not None, (
+        f"expected the server's own Received field above them, found {prefix!r}"
+    )
 
 
 @pytest.mark.rfc(5321, "4.4", "MUST")
@@ -122,7 +119,7 @@ def test_received_from_names_ehlo_host_and_address(
     literal containing the IP address of the source, determined from the TCP connection."""
     name = f"trace-{uuid.uuid4().hex[:10]}.conformance.test"
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback, ehlo_name=name)
-    field = _server_received(prefix)
+    field = _server_received(prefix, name)
     from_clause = re.split(r"(?i)\sby\s", field, maxsplit=1)[0]
     assert name.lower() in from_clause.lower() and _ADDRESS_LITERAL.search(from_clause), (
         f"sent 'EHLO {name}', expected the FROM clause to name it and give an address "

@@ -11,11 +11,36 @@ import re
 import pytest
 
 from conformance import Account, SmtpSession
+from reference_impl.smtp import Reply
 
 from ._rfc5321 import begin_transaction, ready, unknown_address
 
 _MAILBOX = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 _BRACKETED = re.compile(r"<[^\s<>@]+@[^\s<>@]+>")
+# §4.3.2's replies to VRFY and EXPN less 250, plus 530 (RFC 4954 §6: AUTH required):
+# what may answer a name the server has not verified.
+_VRFY_NOT_VERIFIED = frozenset({251, 252, 500, 501, 502, 504, 530, 550, 551, 553})
+_EXPN_NOT_VERIFIED = frozenset({252, 500, 501, 502, 504, 530, 550})
+
+# Codes that read as a verification result (§7.3): success (250, 251) or failure
+# (550, 551, 553).
+_VERIFICATION_CODES = frozenset({250, 251, 550, 551, 553})
+# RFC 3463 §3.8: X.7.Y is "Security or Policy Status".
+_POLICY_TEXT = re.compile(r"(?i)\bdisabled\b|prohibit|not (?:allowed|permitted)|\bpolicy\b")
+
+
+def _refused_for_policy(reply: Reply) -> bool:
+    """The reply says the command is refused for security or policy reasons."""
+    status = reply.enhanced_code or ""
+    return status[2:4] == "7." or bool(_POLICY_TEXT.search(reply.text))
+
+
+def _shown(replies: list[Reply]) -> str:
+    return repr([str(reply) for reply in replies])
+
+
+def _listed(codes: frozenset[int]) -> str:
+    return ", ".join(str(code) for code in sorted(codes))
 
 
 @pytest.mark.rfc(5321, "3.5.1", "MUST")
@@ -69,7 +94,10 @@ def test_vrfy_unknown_user_is_not_250(smtp: SmtpSession, accounts: tuple[Account
     ready(smtp)
     line = f"VRFY {unknown_address(accounts)}"
     reply = smtp.command(line)
-    assert reply.code != 250, f"sent {line!r} (no such user), expected no 250, got {reply}"
+    assert reply.code in _VRFY_NOT_VERIFIED, (
+        f"sent {line!r} (no such user), expected one of {_listed(_VRFY_NOT_VERIFIED)} "
+        f"(not 250), got {reply}"
+    )
 
 
 @pytest.mark.rfc(5321, "3.5.3", "MUST")
@@ -79,21 +107,78 @@ def test_expn_unknown_list_is_not_250(smtp: SmtpSession, accounts: tuple[Account
     ready(smtp)
     line = f"EXPN {unknown_address(accounts)}"
     reply = smtp.command(line)
-    assert reply.code != 250, f"sent {line!r} (no such list), expected no 250, got {reply}"
+    assert reply.code in _EXPN_NOT_VERIFIED, (
+        f"sent {line!r} (no such list), expected one of {_listed(_EXPN_NOT_VERIFIED)} "
+        f"(not 250), got {reply}"
+    )
 
 
 @pytest.mark.rfc(5321, "3.5.2", "MUST")
-def test_expn_supported_is_advertised(smtp: SmtpSession) -> None:
+def test_expn_supported_is_advertised(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
     """Since they were both optional in RFC 821, but VRFY was made mandatory in RFC 1123
     [3], if EXPN is supported, it MUST be listed as a service extension in an EHLO
-    response."""
+    response.
+
+    Only an expansion (250) shows EXPN supported: 502 is "not implemented", 252 is the
+    answer of a site that disabled it (§7.3), and 550 may be a refusal of the name
+    ("That is a user name, not a mailing list", §3.5.1) or of the command.
+    """
     ready(smtp)
-    reply = smtp.command("EXPN postmaster")
-    if reply.code in (500, 502):
-        pytest.skip(f"the target does not support EXPN ({reply})")
+    lines = ["EXPN postmaster", f"EXPN {accounts[0].address}"]
+    replies = [smtp.command(line) for line in lines]
+    if all(reply.code != 250 for reply in replies):
+        pytest.skip(f"EXPN expanded nothing, so it is not shown supported: {_shown(replies)}")
     assert "EXPN" in smtp.extensions, (
-        f"sent 'EXPN postmaster', got {reply} (EXPN supported), expected EXPN in the EHLO "
-        f"keywords, got {sorted(smtp.extensions)}"
+        f"sent {lines}, got {_shown(replies)} (an expansion: EXPN supported), expected EXPN "
+        f"in the EHLO keywords, got {sorted(smtp.extensions)}"
+    )
+
+
+@pytest.mark.parametrize("verb", ["VRFY", "EXPN"])
+@pytest.mark.rfc(5321, "7.3", "MUST")
+def test_disabled_command_answers_252(
+    smtp: SmtpSession, accounts: tuple[Account, ...], verb: str
+) -> None:
+    """If a site disables these commands for security reasons, the SMTP server MUST return
+    a 252 response, rather than a code that could be confused with successful or
+    unsuccessful verification.
+
+    The wire shows a command disabled when its answer does not depend on the name: one
+    code for the profile's account (its user name and its address, which exist) and for a
+    name that does not exist.  That code must be 252.  500 / 502 / 504 (not implemented;
+    EXPN is optional, §4.5.1) and 530 (AUTH first: §7.3 lets sites keep the commands for
+    "authenticated requestors") are not verification answers, unless the reply says it
+    refuses for policy (status X.7.Y, RFC 3463 §3.8, or words such as "disabled").
+    A uniform 250/251/550/551/553 fails for VRFY (the account does exist); for EXPN a 550
+    may mean "That is a user name, not a mailing list" (§3.5.1), so it fails only when
+    the reply says it refuses for policy.
+    """
+    ready(smtp)
+    account = accounts[0]
+    lines = [f"{verb} {account.user}", f"{verb} {account.address}"]
+    lines.append(f"{verb} {unknown_address(accounts)}")
+    replies = [smtp.command(line) for line in lines]
+    codes = {reply.code for reply in replies}
+    if len(codes) > 1:
+        pytest.skip(f"{verb} answers by name, so it is not disabled: {_shown(replies)}")
+    reply = replies[-1]
+    sent = f"{lines} (the first two name an existing account)"
+    if reply.code == 252 or reply.code == 530:
+        return
+    policy = any(_refused_for_policy(each) for each in replies)
+    if reply.code in (500, 502, 504):
+        assert not policy, (
+            f"sent {sent}, got {_shown(replies)}: the command is disabled by policy; expected 252"
+        )
+        return
+    if verb == "EXPN" and reply.code in _VERIFICATION_CODES and not policy:
+        pytest.skip(
+            f"EXPN answers {reply.code} to every name, which may mean 'not a mailing list' "
+            f"(§3.5.1) rather than disabled: {_shown(replies)}"
+        )
+    assert reply.code == 252, (
+        f"sent {sent}, got the same {_shown(replies)} whatever the name: the command is "
+        "disabled, expected 252 rather than a code that reads as a verification result"
     )
 
 

@@ -424,3 +424,31 @@ def test_plain_tests_are_left_alone(pytester: pytest.Pytester) -> None:
     result = _run(pytester, "--report-dir", "o")
     result.assert_outcomes(passed=1, failed=1)
     assert _results(pytester.path / "o")["summary"]["total"] == 2
+
+
+def test_results_name_the_login_of_each_test(pytester: pytest.Pytester) -> None:
+    """results.json says whose account a test's sessions used: the user, never the password
+    (here the POP3 tests log in as the embedded servers' first account)."""
+    pytester.makepyfile(
+        test_l='''
+        import pytest
+
+        @pytest.mark.rfc(1939, "4", "MUST")
+        def test_logged_in(pop3_login):
+            """a POP3 login"""
+            assert pop3_login().stat().ok
+
+        @pytest.mark.rfc(5321, "4.1.1.10", "MUST")
+        def test_smtp_without_login(smtp):
+            """no login on the plain SMTP port"""
+            assert smtp.quit().code == 221
+        '''
+    )
+    result = _run(pytester, "--report-dir", str(pytester.path / "r"))
+    result.assert_outcomes(passed=2)
+    document = _results(pytester.path / "r")
+    by_name = _by_name(document)
+    assert by_name["test_logged_in"]["user"] == "alice"
+    assert by_name["test_smtp_without_login"]["user"] is None
+    assert list(document["run"]["logins"].values()) == ["alice"]
+    assert "alice-password" not in json.dumps(document["run"])

@@ -152,9 +152,18 @@ def test_profile_accepts_submission_and_smtps_targets(tmp_path: Path) -> None:
         "submission://127.0.0.1:2587",
         "smtps://127.0.0.1:2465",
     ]
-    # A submission target without user:pass@ logs in as the first account.
+    # A submission or smtps target without user:pass@ logs in as the first account
+    # (RFC 8314 §3.3: 465 is submission over implicit TLS); plain smtp does not.
     assert (targets[1].user, targets[1].password) == ("alice", "pw")
+    assert (targets[2].user, targets[2].password) == ("alice", "pw")
     assert targets[0].user is None
+    assert [t.requires_auth for t in targets] == [False, True, True]
+
+
+def test_smtps_without_credentials_is_not_refused() -> None:
+    """Unlike submission, an smtps URL alone may run: a 465 service may not need AUTH."""
+    target = parse_target("smtps://127.0.0.1:2465")
+    assert target.logs_in and not target.requires_auth
 
 
 def test_maildir_readback_finds_without_waiting_in_crlf_form(tmp_path: Path) -> None:

@@ -41,7 +41,6 @@ __all__ = [
     "SizeAdvertisedNotEnforced",
     "SizeEndsData",
     "SizeParameterIgnored",
-    "Smtputf8ValueAccepted",
     "Smtputf8Without8bitmime",
     "StarttlsAdvertisedAfterTls",
     "StarttlsKeepsPipelinedCommands",
@@ -265,12 +264,6 @@ class BodyParameterRefused(ServerConnection):
             self._reply(c.S555_BAD_PARAMETER)
             return
         super()._mail(command)
-
-
-class Smtputf8ValueAccepted(ServerConnection):
-    def _mail(self, command: CommandLine) -> None:
-        argument = re.sub(rb"(?i)SMTPUTF8=\S*", b"SMTPUTF8", command.argument)
-        super()._mail(CommandLine(verb=command.verb, argument=argument))
 
 
 class Smtputf8Without8bitmime(ServerConnection):

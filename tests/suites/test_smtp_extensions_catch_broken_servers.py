@@ -120,10 +120,7 @@ CASES = [
     _case(
         name="size-parameter-ignored",
         factory=broken.SizeParameterIgnored,
-        tests=(
-            f"{SIZE}::test_declared_size_over_maximum_552",
-            f"{SIZE}::test_malformed_size_value_refused",
-        ),
+        tests=(f"{SIZE}::test_declared_size_over_maximum_552",),
     ),
     _case(
         name="size-advertised-not-enforced",
@@ -175,11 +172,6 @@ CASES = [
         name="body-parameter-refused",
         factory=broken.BodyParameterRefused,
         tests=(f"{EIGHT_BIT}::test_body_parameter_accepted",),
-    ),
-    _case(
-        name="smtputf8-value-accepted",
-        factory=broken.Smtputf8ValueAccepted,
-        tests=(f"{UTF8}::test_smtputf8_parameter_takes_no_value",),
     ),
     _case(
         name="smtputf8-without-8bitmime",

@@ -36,6 +36,7 @@ class Variant:
     suite: str
     tests: tuple[str, ...]
     servers: Mapping[str, Any] = field(default_factory=dict)
+    service: str = "smtp"  # the SMTP listener the profile names: "smtp" or "smtps"
 
 
 def variants_of(
@@ -55,16 +56,20 @@ def reference_of(variants: Iterable[Variant]) -> Variant:
     return Variant(name=REFERENCE, suite=listed[0].suite, tests=tests)
 
 
-def _profile(servers: EmbeddedServers, path: Path, *, pop3_port: int | None = None) -> Path:
-    """A profile TOML (the format of conformance._profile) describing ``servers``;
-    ``pop3_port`` puts something else (a relay) in front of their POP3 listener."""
+def _profile(
+    servers: EmbeddedServers, path: Path, service: str = "smtp", *, pop3_port: int | None = None
+) -> Path:
+    """A profile TOML (the format of conformance._profile) describing ``servers``; its SMTP
+    target is the ``service`` listener, and ``pop3_port`` puts something else (a relay) in
+    front of their POP3 listener."""
     accounts = "".join(
         f'[[accounts]]\nuser = "{user}"\npassword = "{password}"\naddress = "{address}"\n'
         for user, password, address in servers.users
     )
     host = servers.host
+    port = servers.smtps_port if service == "smtps" else servers.smtp_port
     path.write_text(
-        f'[targets]\nsmtp = "smtp://{host}:{servers.smtp_port}"\n'
+        f'[targets]\n{service} = "{service}://{host}:{port}"\n'
         f'pop3 = "pop3://{host}:{pop3_port or servers.pop3_port}"\n'
         f'pop2 = "pop2://{host}:{servers.pop2_port}"\n'
         f'[tls]\nverify = true\nca_file = "{servers.ca_file}"\n'
@@ -81,7 +86,7 @@ def run_variant(variant: Variant, workdir: Path) -> dict[str, str]:
     "file.py::test[params]"."""
     suite = ROOT / "suites" / variant.suite
     with EmbeddedServers(**variant.servers) as servers:
-        profile = _profile(servers, workdir / "profile.toml")
+        profile = _profile(servers, workdir / "profile.toml", variant.service)
         tests = [str(suite / test) for test in variant.tests]
         results = run_suite(profile, tests, workdir / "report", ["--strict-should"])
     return {_below_suite(result["id"]): result["outcome"] for result in results}

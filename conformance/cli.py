@@ -18,7 +18,14 @@ from typing import Any
 
 import pytest
 
-from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
+from ._left_out import left_out_text
+from ._options import (
+    EMBEDDED_SERVICES,
+    mail_domain_name,
+    positive_seconds,
+    profile_file,
+    target_url,
+)
 from ._profile import Profile
 from ._serve import add_serve, serve
 from ._targets import Security, SmtpTarget
@@ -41,6 +48,9 @@ targets:
   pop3s://[USER:PASS@]HOST       POP3 over implicit TLS (port 995)
   Without a target (and without a profile naming one) the suites start the
   reference servers on 127.0.0.1 ports chosen by the OS.
+  A URL alone delivers nothing: tests use the null sender <> and postmaster
+  (at --domain) as recipient and stop before the end of mail data; the tests
+  needing accounts or delivery are listed as left out, with what enables them.
 
 verdicts:
   MUST broken -> failed; SHOULD broken -> warned (failed with --strict-should);
@@ -50,6 +60,7 @@ verdicts:
 examples:
   conformance run                                  # against the reference server
   conformance run smtp://127.0.0.1:2525 -n 4
+  conformance run smtp://mx.example.com --domain example.com   # delivers nothing
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
@@ -105,6 +116,14 @@ def _add_run(commands: Any) -> None:
         help="without a target: test the reference server's smtp (default), submission "
         "(STARTTLS + AUTH) or smtps (implicit TLS) listener, or pop3s (POP3 over implicit "
         "TLS) instead of its pop3 listener",
+    )
+    run.add_argument(
+        "--domain",
+        type=mail_domain_name,
+        metavar="DOMAIN",
+        help="a domain the target receives mail for; without accounts in a profile the "
+        "tests name postmaster@DOMAIN (RFC 5321 §4.5.1) and deliver nothing "
+        "(default: the profile's, else the greeting's name if postmaster is accepted there)",
     )
     run.add_argument(
         "--suite",
@@ -235,6 +254,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     pytest_args += ["--conformance-timeout", str(args.timeout)]
     if args.embedded != "smtp":
         pytest_args += ["--embedded", args.embedded]
+    if args.domain:
+        pytest_args += ["--domain", args.domain]
     for target in args.targets:
         pytest_args += ["--target", _url_with_credentials(target)]
     if args.profile is not None and args.profile.source is not None:
@@ -303,8 +324,12 @@ def _run(args: argparse.Namespace) -> int:
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
     table = _summary_table(document["results"])
-    (report_dir / "summary.txt").write_text(table.lstrip("\n") + "\n", encoding="utf-8")
+    groups = {group["needs"]: group["tests"] for group in document.get("left_out", [])}
+    listed = "\n\n" + left_out_text(groups, list_tests=True) if groups else ""
+    (report_dir / "summary.txt").write_text(table.lstrip("\n") + listed + "\n", encoding="utf-8")
     print(table)
+    if groups:
+        print("\n" + left_out_text(groups, list_tests=False))
     print(f"\nresults: {report_dir / 'results.json'}")
     print(f"summary: {report_dir / 'summary.txt'}")
     print(f"junit:   {report_dir / 'junit.xml'}")

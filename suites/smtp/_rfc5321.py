@@ -13,13 +13,14 @@ import uuid
 
 import pytest
 
-from conformance import Account, HarnessError, Security, SmtpSession
+from conformance import Account, HarnessError, Mailbox, Security, SmtpSession
 from reference_impl.smtp import Reply
 
 __all__ = [
     "ADDRESS_LITERAL",
     "DOMAIN",
     "MessageParts",
+    "abandon_mail_data",
     "begin_transaction",
     "deliver",
     "helo_ready",
@@ -69,7 +70,7 @@ def helo_ready(smtp: SmtpSession, *, for_mail: bool = False) -> Reply:
     return smtp.helo()
 
 
-def begin_transaction(smtp: SmtpSession, sender: Account, name: str = "conformance.test") -> None:
+def begin_transaction(smtp: SmtpSession, sender: Mailbox, name: str = "conformance.test") -> None:
     """EHLO then MAIL FROM the sender account, both asserted."""
     ready(smtp, name)
     reply = smtp.mail(sender.address)
@@ -77,7 +78,7 @@ def begin_transaction(smtp: SmtpSession, sender: Account, name: str = "conforman
 
 
 def recipients_ready(
-    smtp: SmtpSession, sender: Account, *recipients: Account, name: str = "conformance.test"
+    smtp: SmtpSession, sender: Mailbox, *recipients: Mailbox, name: str = "conformance.test"
 ) -> None:
     """EHLO, MAIL and one RCPT per recipient; each accepted (250 or 251, §3.3/§3.4)."""
     begin_transaction(smtp, sender, name)
@@ -132,6 +133,15 @@ def deliver(smtp: SmtpSession, sender: Account, recipient: Account, message: byt
         f"sent DATA and a {len(message)}-octet message, expected 354 then 250, got {reply}"
     )
     return reply
+
+
+def abandon_mail_data(smtp: SmtpSession) -> None:
+    """After a 354, leave without a message: close before the end of mail data.
+
+    Every line after 354 is mail data, so closing is the only way out short of delivering;
+    the server then "MUST cancel any pending transaction" (RFC 5321 §4.1.1.10).
+    """
+    smtp.close()
 
 
 def reply_after_quit(smtp: SmtpSession) -> Reply | None:

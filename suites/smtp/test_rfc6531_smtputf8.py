@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._extensions import (
     assert_delivered_intact,
@@ -26,10 +26,6 @@ _LDH_DOMAIN = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*"
     r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?|\[[^\]]+\]"
 )
-
-
-def _domain_of(account: Account) -> str:
-    return account.address.rpartition("@")[2]
 
 
 @pytest.mark.rfc(6531, "3.1", "MUST")
@@ -78,7 +74,7 @@ def test_utf8_reverse_path_accepted(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(6531, "3.2", "MUST")
 def test_utf8_forward_path_not_a_syntax_error(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
 ) -> None:
     """An SMTP server that announces the SMTPUTF8 extension MUST be prepared to accept a
     UTF-8 string [RFC3629] in any position in which RFC 5321 specifies that a <mailbox>
@@ -87,9 +83,9 @@ def test_utf8_forward_path_not_a_syntax_error(
     The recipient need not exist (550 is fine); it must not be refused as malformed.
     """
     mail_ready(smtp, "SMTPUTF8")
-    reply = smtp.mail(accounts[0].address, "SMTPUTF8")
+    reply = smtp.mail(sender.address, "SMTPUTF8")
     assert reply.code == 250, expect(reply, sent="MAIL FROM SMTPUTF8", expected="250")
-    recipient = f"{_UTF8_LOCAL_PART}@{_domain_of(accounts[1])}"
+    recipient = f"{_UTF8_LOCAL_PART}@{mail_domain}"
     reply = smtp.rcpt(recipient)
     assert reply.code not in (500, 501, 553, 555), expect(
         reply,
@@ -99,14 +95,12 @@ def test_utf8_forward_path_not_a_syntax_error(
 
 
 @pytest.mark.rfc(6531, "3.4", "MUST")
-def test_smtputf8_parameter_takes_no_value(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
-) -> None:
+def test_smtputf8_parameter_takes_no_value(smtp: SmtpSession, sender: Mailbox) -> None:
     """If the envelope or message being sent requires the capabilities of the SMTPUTF8
     extension, the SMTPUTF8-aware SMTP client MUST supply the SMTPUTF8 parameter with the
     MAIL command.  If this parameter is provided, it MUST not accept a value."""
     mail_ready(smtp, "SMTPUTF8")
-    reply = smtp.mail(accounts[0].address, "SMTPUTF8=YES")
+    reply = smtp.mail(sender.address, "SMTPUTF8=YES")
     assert reply.severity == 5, expect(
         reply, sent="MAIL FROM SMTPUTF8=YES", expected="a 5xx refusal (501/555)"
     )
@@ -114,14 +108,14 @@ def test_smtputf8_parameter_takes_no_value(
 
 @pytest.mark.rfc(6531, "3.5", "MUST")
 def test_utf8_recipient_without_smtputf8_553(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
 ) -> None:
     """When messages are rejected because the RCPT command requires an ASCII address, the
     reply-code 553 is returned with the meaning "mailbox name not allowed"."""
     mail_ready(smtp, "SMTPUTF8")
-    reply = smtp.mail(accounts[0].address)
+    reply = smtp.mail(sender.address)
     assert reply.code == 250, expect(reply, sent="MAIL FROM (no SMTPUTF8)", expected="250")
-    recipient = f"{_UTF8_LOCAL_PART}@{_domain_of(accounts[1])}"
+    recipient = f"{_UTF8_LOCAL_PART}@{mail_domain}"
     reply = smtp.rcpt(recipient)
     if reply.code == 553:
         return

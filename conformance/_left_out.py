@@ -34,7 +34,7 @@ def needs_accounts(found: int) -> str:
 
 # What enables the tests skipped with each reason, in the words the report prints.
 _ENABLERS = (
-    (NEEDS_DELIVERY, "a profile with [delivery] allowed = true (tests deliver mail)"),
+    (NEEDS_DELIVERY, "a profile with [delivery] allowed = true and [[accounts]] to deliver to"),
     (NEEDS_READBACK, "a profile with [delivery] readback (tests read delivered mail back)"),
     ("account(s); tests need two", "a profile with two [[accounts]] (log in, two mailboxes)"),
     (NEEDS_DOMAIN, "--domain DOMAIN (a domain the target receives mail for)"),

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conformance._left_out import NEEDS_DELIVERY, NEEDS_DOMAIN, left_out, left_out_text
 from reference_impl._embedded import EmbeddedServers
 
 CONFORMANCE = [sys.executable, "-bb", "-m", "conformance.cli"]
@@ -71,3 +72,60 @@ def test_url_alone_uses_the_null_sender_and_postmaster(tmp_path: Path) -> None:
     assert result["outcome"] == "passed", result["reason"]
     assert "C: MAIL FROM:<>\\r\\n" in result["transcript"]
     assert "C: RCPT TO:<postmaster@example.test>\\r\\n" in result["transcript"]
+
+
+def _transcript_and_outcomes(servers: EmbeddedServers, tmp_path: Path) -> dict[str, Any]:
+    url = f"smtp://{servers.host}:{servers.smtp_port}"
+    selection = "rcpt_is_accepted_with_250 or 64_octet_local_part"
+    _, document = _run_url_alone(url, tmp_path / "reports", "--", "-k", selection)
+    return {r["id"].rpartition("::")[2]: r for r in document["results"]}
+
+
+def test_greeting_name_is_the_domain_once_postmaster_is_accepted_there(tmp_path: Path) -> None:
+    with EmbeddedServers(hostname="example.test") as servers:
+        results = _transcript_and_outcomes(servers, tmp_path)
+    rcpt = results["test_rcpt_is_accepted_with_250"]
+    assert "C: RCPT TO:<postmaster@example.test>\\r\\n" in rcpt["transcript"]
+    assert results["test_64_octet_local_part_is_accepted"]["outcome"] == "passed"
+
+
+def test_greeting_name_refused_for_postmaster_leaves_postmaster_without_domain(
+    tmp_path: Path,
+) -> None:
+    with EmbeddedServers() as servers:  # greets as mx.example.test, receives for example.test
+        results = _transcript_and_outcomes(servers, tmp_path)
+    rcpt = results["test_rcpt_is_accepted_with_250"]
+    assert rcpt["outcome"] == "passed", rcpt["reason"]
+    assert "C: RCPT TO:<Postmaster>\\r\\n" in rcpt["transcript"]
+    domain_test = results["test_64_octet_local_part_is_accepted"]
+    assert domain_test["outcome"] == "skipped"
+    assert "--domain DOMAIN" in domain_test["reason"]
+
+
+def test_domain_option_must_be_a_domain(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*CONFORMANCE, "run", "smtp://127.0.0.1:9", "--domain", "not a domain"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "'not a domain' is not a domain name" in done.stderr
+
+
+def test_left_out_groups_skips_by_what_enables_them_and_ignores_the_rest() -> None:
+    results = [
+        {"id": "a", "outcome": "skipped", "reason": NEEDS_DELIVERY},
+        {"id": "b", "outcome": "skipped", "reason": "target does not advertise CHUNKING"},
+        {"id": "c", "outcome": "skipped", "reason": NEEDS_DOMAIN},
+        {"id": "d", "outcome": "passed", "reason": ""},
+        {"id": "e", "outcome": "skipped", "reason": NEEDS_DELIVERY},
+    ]
+    groups = left_out(results)
+    assert [ids for ids in groups.values()] == [["a", "e"], ["c"]]
+    assert "--domain DOMAIN" in next(reversed(groups))
+    short = left_out_text(groups, list_tests=False)
+    assert short.startswith("left out: 3 test(s)") and "  a\n" not in short + "\n"
+    assert left_out_text(groups, list_tests=True).splitlines()[2].strip() == "a"
+    assert left_out_text({}, list_tests=True) == ""

@@ -37,7 +37,7 @@ from ._targets import SmtpTarget
 __all__ = ["NULL_REVERSE_PATH", "mail_domain", "recipient", "sender", "unknown_recipient"]
 
 NULL_REVERSE_PATH = Mailbox(address="")
-_PROBED_KEY = pytest.StashKey[dict[str, "str | None"]]()
+_PROBED_KEY = pytest.StashKey[dict[str, "str | HarnessError | None"]]()
 
 
 @pytest.fixture
@@ -69,42 +69,51 @@ def mail_domain(request: pytest.FixtureRequest, conformance_profile: Profile) ->
 
 def _known_domain(request: pytest.FixtureRequest, profile: Profile) -> str | None:
     options = options_of(request.config)
-    if options.domain or profile.delivery.local_domain:
-        return options.domain or profile.delivery.local_domain
+    given = options.domain or profile.delivery.local_domain
     if profile.accounts:
-        return profile.accounts[0].address.rpartition("@")[2] or None
+        return given or profile.accounts[0].address.rpartition("@")[2] or None
     target: SmtpTarget = request.getfixturevalue("smtp_target")
     probed = request.config.stash.setdefault(_PROBED_KEY, {})
     if target.url not in probed:
-        probed[target.url] = _greeting_domain_accepted(target, options.timeout)
-    return probed[target.url]
+        probed[target.url] = _probe_postmaster(target, given, options.timeout)
+    found = probed[target.url]
+    if isinstance(found, HarnessError):
+        raise found
+    return found
 
 
-def _greeting_domain_accepted(target: SmtpTarget, timeout: float) -> str | None:
-    """The name in the target's greeting or EHLO reply if it takes postmaster there.
+def _probe_postmaster(
+    target: SmtpTarget, given: str | None, timeout: float
+) -> str | HarnessError | None:
+    """The domain to send to postmaster at: ``given`` once the target accepts postmaster
+    there (else an error: every test would fail for a mistyped --domain), or the name in
+    the greeting or EHLO reply if the target accepts postmaster there, or None.
 
-    A host name is often not a mail domain (Postfix greets as its myhostname), so the name
+    A host name is often not a mail domain (Postfix greets as its myhostname), so a name
     is only used once RCPT TO:<postmaster@NAME> got 250 or 251.
     """
+    answers: dict[str, Reply] = {}
     try:
         with SmtpSession.connect(target, label="mail domain", timeout=timeout) as session:
             reply = session.establish()
-            names = [_first_word(session.greeting), _first_word(reply)]
-            found = None
+            names = [given] if given else [_first_word(session.greeting), _first_word(reply)]
             if reply.code == 250 and session.mail("").code == 250:
-                found = next((name for name in names if _takes_postmaster(session, name)), None)
+                for name in dict.fromkeys(n for n in names if n):
+                    answers[name] = session.rcpt(f"postmaster@{name}")
             with contextlib.suppress(HarnessError, AssertionError, OSError):
                 session.rset()
                 session.quit()
-            return found
-    except (HarnessError, AssertionError, OSError):
-        return None
-
-
-def _takes_postmaster(session: SmtpSession, name: str | None) -> bool:
-    if name is None:
-        return False
-    return session.rcpt(f"postmaster@{name}").code in (250, 251)
+    except (HarnessError, AssertionError, OSError) as exc:
+        if given:
+            return HarnessError(f"cannot check postmaster@{given} at {target.url}: {exc}")
+    found = next((name for name, got in answers.items() if got.code in (250, 251)), None)
+    if given and found is None:
+        got = f"got {answers[given]}" if given in answers else "MAIL FROM:<> was refused"
+        return HarnessError(
+            f"{target.url} refuses RCPT TO:<postmaster@{given}> ({got}); does it receive "
+            "mail for that domain? (--domain, [delivery] local_domain)"
+        )
+    return found
 
 
 def _first_word(reply: Reply | None) -> str | None:

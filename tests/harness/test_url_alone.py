@@ -102,6 +102,20 @@ def test_greeting_name_refused_for_postmaster_leaves_postmaster_without_domain(
     assert "--domain DOMAIN" in domain_test["reason"]
 
 
+def test_domain_the_target_refuses_postmaster_at_is_an_error_not_failures(
+    tmp_path: Path,
+) -> None:
+    with EmbeddedServers() as servers:
+        url = f"smtp://{servers.host}:{servers.smtp_port}"
+        selection = "rcpt_is_accepted_with_250 or 64_octet_local_part"
+        args = ("--domain", "elsewhere.example", "--", "-k", selection)
+        _, document = _run_url_alone(url, tmp_path / "reports", *args)
+    outcomes = {r["outcome"] for r in document["results"]}
+    assert outcomes == {"error"}, document["results"]
+    reason = document["results"][0]["reason"]
+    assert "refuses RCPT TO:<postmaster@elsewhere.example>" in reason
+
+
 def test_domain_option_must_be_a_domain(tmp_path: Path) -> None:
     done = subprocess.run(
         [*CONFORMANCE, "run", "smtp://127.0.0.1:9", "--domain", "not a domain"],

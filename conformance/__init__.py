@@ -6,6 +6,8 @@ Suites use the fixtures (``smtp``, ``smtp_connect``, ``smtp_target``, ``accounts
 ``pop3_messages``; for POP2 ``pop2``, ``pop2_connect``, ``pop2_login``, ``pop2_target``,
 ``pop2_account``, ``pop2_mailbox``) and the markers ``rfc``, ``requires`` and ``delivers``;
 tools use the classes below.
+Without accounts, ``sender``, ``recipient`` and ``mail_domain`` name envelope addresses any
+server accepts (``_envelope``).
 """
 
 from ._errors import (
@@ -24,7 +26,7 @@ from ._pop3_fixtures import Pop3Capabilities
 from ._pop3_maildrop import LONG_LINE, Pop3Account, Pop3Messages, SeededMaildrop, SeededMessage
 from ._pop3_responses import Pop3Defect, Pop3DefectKind, Pop3Response
 from ._pop3_session import Pop3Session, apop_digest
-from ._profile import Account, DeliverySettings, Profile, load_profile
+from ._profile import Account, DeliverySettings, Mailbox, Profile, load_profile
 from ._readback import Readback
 from ._smtp_session import SmtpSession, dot_stuff
 from ._targets import Pop2Target, Pop3Target, Security, SmtpTarget, TlsSettings, parse_target
@@ -39,6 +41,7 @@ __all__ = [
     "Direction",
     "HarnessError",
     "Level",
+    "Mailbox",
     "Outcome",
     "Pop2Account",
     "Pop2Mailbox",

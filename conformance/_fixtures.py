@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ._errors import HarnessError
+from ._left_out import NEEDS_DELIVERY, NEEDS_READBACK, needs_accounts
 from ._options import options_of
 from ._pop3_fixtures import pop3_requirement_unmet, uses_pop3
 from ._profile import Account, DeliverySettings, Profile, parse_readback
@@ -191,14 +192,12 @@ def smtp(smtp_connect: SmtpConnect) -> SmtpSession:
     return smtp_connect()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture  # per test: a test that delivers is told so first, by the ``delivers`` check
 def accounts(conformance_profile: Profile) -> tuple[Account, ...]:
     """At least two accounts from the profile (or the embedded servers)."""
     found = conformance_profile.accounts
     if len(found) < 2:
-        pytest.skip(
-            f"the profile names {len(found)} account(s); tests need two ([[accounts]] tables)"
-        )
+        pytest.skip(needs_accounts(len(found)))
     return found
 
 
@@ -207,7 +206,7 @@ def readback(request: pytest.FixtureRequest, _conformance_environment: _Environm
     """``readback.wait_for(address, marker, timeout=None) -> bytes`` of the delivered message."""
     found = _conformance_environment.readback(options_of(request.config).timeout)
     if found is None:
-        pytest.skip("the profile has no way to read delivered mail back ([delivery] readback)")
+        pytest.skip(NEEDS_READBACK)
     return found
 
 
@@ -249,7 +248,7 @@ def _conformance_markers(request: pytest.FixtureRequest) -> None:
     if node.get_closest_marker("delivers") is not None:
         profile: Profile = request.getfixturevalue("conformance_profile")
         if not profile.delivery.allowed:
-            pytest.skip("the profile does not allow delivering mail ([delivery] allowed = true)")
+            pytest.skip(NEEDS_DELIVERY)
     for mark in node.iter_markers("requires"):
         capability = str(mark.args[0]).upper() if mark.args else ""
         if uses_pop3(request):  # a CAPA tag (RFC 2449 §5), not an EHLO keyword

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,14 @@ from ._errors import ConfigurationError
 from ._profile import Profile, load_profile
 from ._targets import SmtpTarget, parse_target
 
-__all__ = ["EMBEDDED_SERVICES", "OPTIONS_KEY", "Options", "add_options", "options_of"]
+__all__ = [
+    "EMBEDDED_SERVICES",
+    "OPTIONS_KEY",
+    "Options",
+    "add_options",
+    "mail_domain_name",
+    "options_of",
+]
 
 EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
 
@@ -34,6 +42,19 @@ def profile_file(text: str) -> Profile:
         return load_profile(Path(text))
     except ConfigurationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# RFC 5321 §4.1.2 Domain, ASCII labels only: a domain a mailbox can sit in.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+
+
+def mail_domain_name(text: str) -> str:
+    if len(text) > 255 or _DOMAIN.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a domain name (letters, digits, hyphens, dots; e.g. example.com)"
+        )
+    return text
 
 
 def positive_seconds(text: str) -> float:
@@ -78,6 +99,16 @@ def add_options(parser: pytest.Parser) -> None:
         "delivered (see docs/results-format.md and the README).",
     )
     group.addoption(
+        "--domain",
+        type=mail_domain_name,
+        default=None,
+        metavar="DOMAIN",
+        help="a mail domain the target receives for: without accounts in a profile the "
+        "tests send to postmaster@DOMAIN (RFC 5321 §4.5.1) and deliver nothing. "
+        "Default: [delivery] local_domain of the profile, else the target's greeting "
+        "name if it accepts postmaster there, else <Postmaster> with no domain.",
+    )
+    group.addoption(
         "--strict-should",
         action="store_true",
         default=False,
@@ -115,6 +146,7 @@ class Options:
     report_dir: Path | None
     timeout: float
     embedded: str = "smtp"
+    domain: str | None = None
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -148,6 +180,7 @@ def options_of(config: pytest.Config) -> Options:
         report_dir=report_dir,
         timeout=config.getoption("conformance_timeout"),
         embedded=config.getoption("embedded"),
+        domain=config.getoption("domain"),
     )
     config.stash[OPTIONS_KEY] = options
     return options

@@ -32,7 +32,7 @@ from typing import Any
 from ._errors import ConfigurationError, ProfileError
 from ._targets import SmtpTarget, TlsSettings, parse_target
 
-__all__ = ["Account", "DeliverySettings", "Profile", "load_profile", "parse_readback"]
+__all__ = ["Account", "DeliverySettings", "Mailbox", "Profile", "load_profile", "parse_readback"]
 
 _SECTIONS = {"targets", "tls", "delivery", "accounts"}
 # The SMTP services of one system; each one given runs the SMTP suite, in this order.
@@ -42,12 +42,21 @@ _READBACK_KINDS = ("maildir:", "store:")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Account:
+class Mailbox:
+    """An envelope address the tests may name in MAIL or RCPT, with no login.
+
+    ``address`` is empty for the null reverse-path ``<>``.
+    """
+
+    address: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account(Mailbox):
     """A mailbox the tests may use: log in as ``user`` and send mail to ``address``."""
 
     user: str
     password: str = field(repr=False)
-    address: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from ._left_out import left_out
 from ._verdicts import Outcome
 
 __all__ = ["FORMAT_VERSION", "ResultsCollector", "report_info"]
@@ -144,6 +145,9 @@ class ResultsCollector:
             },
             "results": results,
             "summary": {"total": len(results), **{name: counts[name] for name in _ORDER}},
+            "left_out": [
+                {"needs": needs, "tests": ids} for needs, ids in left_out(results).items()
+            ],
         }
 
     def write(self, directory: Path) -> Path:

@@ -17,8 +17,15 @@ from typing import Any
 
 import pytest
 
+from ._left_out import left_out_text
 from ._mailbox_fixtures import Refusal, credentials_of
-from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
+from ._options import (
+    EMBEDDED_SERVICES,
+    mail_domain_name,
+    positive_seconds,
+    profile_file,
+    target_url,
+)
 from ._pop2_fixtures import login_refusal as pop2_login_refusal
 from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
@@ -45,6 +52,9 @@ targets:
   pop3s://[USER:PASS@]HOST       POP3 over implicit TLS (port 995)
   Without a target (and without a profile naming one) the suites start the
   reference servers on 127.0.0.1 ports chosen by the OS.
+  A URL alone delivers nothing: tests use the null sender <> and postmaster
+  (at --domain) as recipient and stop before the end of mail data; the tests
+  needing accounts or delivery are listed as left out, with what enables them.
 
 verdicts:
   MUST broken -> failed; SHOULD broken -> warned (failed with --strict-should);
@@ -54,6 +64,7 @@ verdicts:
 examples:
   conformance run                                  # against the reference server
   conformance run smtp://127.0.0.1:2525 -n 4
+  conformance run smtp://mx.example.com --domain example.com   # delivers nothing
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
@@ -110,6 +121,14 @@ def _add_run(commands: Any) -> None:
         help="without a target: test the reference server's smtp (default), submission "
         "(STARTTLS + AUTH) or smtps (implicit TLS) listener, or pop3s (POP3 over implicit "
         "TLS) instead of its pop3 listener",
+    )
+    run.add_argument(
+        "--domain",
+        type=mail_domain_name,
+        metavar="DOMAIN",
+        help="a domain the target receives mail for; without accounts in a profile the "
+        "tests name postmaster@DOMAIN (RFC 5321 §4.5.1) and deliver nothing "
+        "(default: the profile's, else the greeting's name if postmaster is accepted there)",
     )
     run.add_argument(
         "--suite",
@@ -259,6 +278,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     pytest_args += ["--conformance-timeout", str(args.timeout)]
     if args.embedded != "smtp":
         pytest_args += ["--embedded", args.embedded]
+    if args.domain:
+        pytest_args += ["--domain", args.domain]
     for target in args.targets:
         pytest_args += ["--target", _url_with_credentials(target)]
     if args.profile is not None and args.profile.source is not None:
@@ -327,9 +348,13 @@ def _run(args: argparse.Namespace) -> int:
     if not results.is_file():
         return code or 3
     document = json.loads(results.read_text(encoding="utf-8"))
+    groups = {group["needs"]: group["tests"] for group in document.get("left_out", [])}
+    listed = "\n\n" + left_out_text(groups, list_tests=True) if groups else ""
     summary_of_run = summary_text(document["results"]) + _logins_text(document["run"])
-    (report_dir / "summary.txt").write_text(summary_of_run + "\n", encoding="utf-8")
+    (report_dir / "summary.txt").write_text(summary_of_run + listed + "\n", encoding="utf-8")
     print("\n" + summary_of_run)
+    if groups:
+        print("\n" + left_out_text(groups, list_tests=False))
     print(f"\nresults: {report_dir / 'results.json'}")
     print(f"summary: {report_dir / 'summary.txt'}")
     print(f"junit:   {report_dir / 'junit.xml'}")

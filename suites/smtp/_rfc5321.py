@@ -12,7 +12,14 @@ import uuid
 
 import pytest
 
-from conformance import Account, Security, SmtpSession, TargetClosedConnection, TargetTimeout
+from conformance import (
+    Account,
+    Mailbox,
+    Security,
+    SmtpSession,
+    TargetClosedConnection,
+    TargetTimeout,
+)
 from reference_impl.smtp import Reply
 
 __all__ = [
@@ -20,6 +27,7 @@ __all__ = [
     "DOMAIN",
     "MAIL_NOT_TOO_LONG",
     "MessageParts",
+    "abandon_mail_data",
     "begin_transaction",
     "deliver",
     "helo_ready",
@@ -29,7 +37,6 @@ __all__ = [
     "ready",
     "recipients_ready",
     "reply_after_quit",
-    "unknown_address",
 ]
 
 # RFC 5321 §4.1.2 / §4.1.3, ASCII only: what may follow a 220 or begin an EHLO reply.
@@ -80,7 +87,7 @@ def helo_ready(smtp: SmtpSession, *, for_mail: bool = False) -> Reply:
     return smtp.helo()
 
 
-def begin_transaction(smtp: SmtpSession, sender: Account, name: str = "conformance.test") -> None:
+def begin_transaction(smtp: SmtpSession, sender: Mailbox, name: str = "conformance.test") -> None:
     """EHLO then MAIL FROM the sender account, both asserted."""
     ready(smtp, name)
     reply = smtp.mail(sender.address)
@@ -88,7 +95,7 @@ def begin_transaction(smtp: SmtpSession, sender: Account, name: str = "conforman
 
 
 def recipients_ready(
-    smtp: SmtpSession, sender: Account, *recipients: Account, name: str = "conformance.test"
+    smtp: SmtpSession, sender: Mailbox, *recipients: Mailbox, name: str = "conformance.test"
 ) -> None:
     """EHLO, MAIL and one RCPT per recipient; each accepted (250 or 251, §3.3/§3.4)."""
     begin_transaction(smtp, sender, name)
@@ -97,12 +104,6 @@ def recipients_ready(
         assert reply.code in (250, 251), (
             f"sent 'RCPT TO:<{recipient.address}>', expected 250 or 251, got {reply}"
         )
-
-
-def unknown_address(accounts: tuple[Account, ...]) -> str:
-    """An address at the profile's domain that no account has."""
-    domain = accounts[0].address.rpartition("@")[2]
-    return f"no-such-user-{uuid.uuid4().hex[:12]}@{domain}"
 
 
 class MessageParts:
@@ -143,6 +144,15 @@ def deliver(smtp: SmtpSession, sender: Account, recipient: Account, message: byt
         f"sent DATA and a {len(message)}-octet message, expected 354 then 250, got {reply}"
     )
     return reply
+
+
+def abandon_mail_data(smtp: SmtpSession) -> None:
+    """After a 354, leave without a message: close before the end of mail data.
+
+    Every line after 354 is mail data, so closing is the only way out short of delivering;
+    the server then "MUST cancel any pending transaction" (RFC 5321 §4.1.1.10).
+    """
+    smtp.close()
 
 
 def reply_after_quit(smtp: SmtpSession) -> Reply | None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._extensions import (
     assert_delivered_intact,
@@ -46,27 +46,25 @@ def test_ehlo_size_parameter_is_a_number(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(1870, "4", "MUST")
-def test_mail_with_size_accepted(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_mail_with_size_accepted(smtp: SmtpSession, sender: Mailbox) -> None:
     """A server that supports the Message Size Declaration extension will accept the
     extended version of the MAIL command described below."""
     mail_ready(smtp, "SIZE")
-    reply = smtp.mail(accounts[0].address, "SIZE=1000")
+    reply = smtp.mail(sender.address, "SIZE=1000")
     assert reply.code == 250, expect(
-        reply, sent=f"MAIL FROM:<{accounts[0].address}> SIZE=1000", expected="250"
+        reply, sent=f"MAIL FROM:<{sender.address}> SIZE=1000", expected="250"
     )
 
 
 @pytest.mark.rfc(1870, "6.1", "MUST")
 @pytest.mark.parametrize("excess", ["one-octet-over", "twenty-digits"])
-def test_declared_size_over_maximum_552(
-    smtp: SmtpSession, accounts: tuple[Account, ...], excess: str
-) -> None:
+def test_declared_size_over_maximum_552(smtp: SmtpSession, sender: Mailbox, excess: str) -> None:
     """If the indicated size is larger than the server's fixed maximum message size, the
     server responds with code "552 message size exceeds fixed maximium message size"."""
     mail_ready(smtp, "SIZE")
     maximum = _fixed_maximum(smtp)
     size = maximum + 1 if excess == "one-octet-over" else 10**20 - 1
-    reply = smtp.mail(accounts[0].address, f"SIZE={size}")
+    reply = smtp.mail(sender.address, f"SIZE={size}")
     assert reply.code == 552, expect(
         reply, sent=f"MAIL FROM SIZE={size} (advertised maximum {maximum})", expected="552"
     )

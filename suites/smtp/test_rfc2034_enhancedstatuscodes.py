@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Account, SmtpSession
+from conformance import Mailbox, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import expect, mail_ready
@@ -22,30 +22,30 @@ _STATUS = re.compile(
 )
 _LEADING_ZERO = re.compile(r"(?:^|\.)0[0-9]")
 
-Scenario = Callable[[SmtpSession, tuple[Account, ...]], tuple[str, Reply]]
+Scenario = Callable[[SmtpSession, Mailbox, Mailbox], tuple[str, Reply]]
 
 
-def _noop(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
+def _noop(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
     return "NOOP", smtp.noop()
 
 
-def _rset(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
+def _rset(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
     return "RSET", smtp.rset()
 
 
-def _mail(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
-    return f"MAIL FROM:<{accounts[0].address}>", smtp.mail(accounts[0].address)
+def _mail(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
+    return f"MAIL FROM:<{sender.address}>", smtp.mail(sender.address)
 
 
-def _rcpt_without_mail(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
-    return "RCPT TO before MAIL", smtp.rcpt(accounts[1].address)
+def _rcpt_without_mail(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
+    return "RCPT TO before MAIL", smtp.rcpt(recipient.address)
 
 
-def _unknown_command(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
+def _unknown_command(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
     return "XCONFORMANCE (unknown command)", smtp.command("XCONFORMANCE")
 
 
-def _quit(smtp: SmtpSession, accounts: tuple[Account, ...]) -> tuple[str, Reply]:
+def _quit(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> tuple[str, Reply]:
     return "QUIT", smtp.quit()
 
 
@@ -59,9 +59,11 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
-def _run(smtp: SmtpSession, accounts: tuple[Account, ...], scenario: str) -> tuple[str, Reply]:
+def _run(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
+) -> tuple[str, Reply]:
     mail_ready(smtp, "ENHANCEDSTATUSCODES")
-    sent, reply = SCENARIOS[scenario](smtp, accounts)
+    sent, reply = SCENARIOS[scenario](smtp, sender, recipient)
     if reply.severity not in (2, 4, 5):
         pytest.skip(f"{sent} got {reply}; status codes are required on 2xx/4xx/5xx only")
     return sent, reply
@@ -84,11 +86,11 @@ def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
 @pytest.mark.rfc(2034, "4", "MUST")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_status_code_on_every_line(
-    smtp: SmtpSession, accounts: tuple[Account, ...], scenario: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
 ) -> None:
     """These codes must appear in all 2xx, 4xx, and 5xx response lines other than initial
     greeting and any response to HELO or EHLO."""
-    sent, reply = _run(smtp, accounts, scenario)
+    sent, reply = _run(smtp, sender, recipient, scenario)
     missing = [line for line in reply.lines if _status_of(line) is None]
     assert not missing, expect(
         reply, sent=sent, expected="every line's text to start with class.subject.detail"
@@ -98,12 +100,12 @@ def test_status_code_on_every_line(
 @pytest.mark.rfc(2034, "4", "MUST")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_status_class_matches_reply_code(
-    smtp: SmtpSession, accounts: tuple[Account, ...], scenario: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
 ) -> None:
     """All status codes returned by the server must agree with the primary response code,
     that is, a 2xx response must incorporate a 2.X.X code, a 4xx response must
     incorporate a 4.X.X code, and a 5xx response must incorporate a 5.X.X code."""
-    sent, reply = _run(smtp, accounts, scenario)
+    sent, reply = _run(smtp, sender, recipient, scenario)
     found = [m.group("class") for line in reply.lines if (m := _status_of(line))]
     if not found:
         pytest.skip(f"{sent} got {reply}: no status code to compare (a presence test fails)")
@@ -114,11 +116,11 @@ def test_status_class_matches_reply_code(
 @pytest.mark.rfc(2034, "4", "MUST")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_same_status_code_on_each_line(
-    smtp: SmtpSession, accounts: tuple[Account, ...], scenario: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
 ) -> None:
     """When responses are continued across multiple lines the same status code must
     appear at the beginning of the text in each line of the response."""
-    sent, reply = _run(smtp, accounts, scenario)
+    sent, reply = _run(smtp, sender, recipient, scenario)
     codes = {m.group("code") if (m := _status_of(line)) else None for line in reply.lines}
     assert len(codes) == 1, expect(reply, sent=sent, expected="one status code on all lines")
 
@@ -126,12 +128,12 @@ def test_same_status_code_on_each_line(
 @pytest.mark.rfc(3463, "2", "MUST")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_status_code_without_leading_zeros(
-    smtp: SmtpSession, accounts: tuple[Account, ...], scenario: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
 ) -> None:
     """White-space characters and comments are NOT allowed within a status-code.  Each
     numeric sub-code within the status-code MUST be expressed without leading zero
     digits."""
-    sent, reply = _run(smtp, accounts, scenario)
+    sent, reply = _run(smtp, sender, recipient, scenario)
     found = [m.group("code").decode() for line in reply.lines if (m := _status_of(line))]
     if not found:
         pytest.skip(f"{sent} got {reply}: no status code to check (a presence test fails)")
@@ -141,9 +143,7 @@ def test_status_code_without_leading_zeros(
 
 @pytest.mark.rfc(2034, "4", "MUST")
 @pytest.mark.parametrize("opening", ["HELO", "no-greeting-command"])
-def test_status_codes_without_ehlo(
-    smtp: SmtpSession, accounts: tuple[Account, ...], opening: str
-) -> None:
+def test_status_codes_without_ehlo(smtp: SmtpSession, opening: str) -> None:
     """Servers supporting this extension must attach enhanced status codes to their
     responses regardless of whether or not EHLO is employed by the client."""
     if opening == "HELO":

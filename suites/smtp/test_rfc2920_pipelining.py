@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession, dot_stuff
+from conformance import Account, Mailbox, Readback, SmtpSession, dot_stuff
 from reference_impl.smtp import Reply
 
 from ._extensions import (
@@ -39,16 +39,16 @@ def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(2920, "3.2", "MUST")
-def test_responses_in_command_order(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_responses_in_command_order(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """MUST respond to commands in the order they are received from the client.
 
     A group whose second command fails: the failure must be the second reply.
     """
     mail_ready(smtp, "PIPELINING")
     group = (
-        f"MAIL FROM:<{accounts[0].address}>",
+        f"MAIL FROM:<{sender.address}>",
         "RCPT TO:<no-closing-bracket@example.test",
-        f"RCPT TO:<{accounts[1].address}>",
+        f"RCPT TO:<{recipient.address}>",
         "NOOP",
     )
     replies = _group(smtp, group)
@@ -61,7 +61,7 @@ def test_responses_in_command_order(smtp: SmtpSession, accounts: tuple[Account, 
 
 @pytest.mark.rfc(2920, "3.2", "MUST")
 def test_pending_responses_sent_when_input_drained(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """MUST send all pending responses immediately whenever the local TCP input buffer is
     emptied.
@@ -70,7 +70,7 @@ def test_pending_responses_sent_when_input_drained(
     without the client sending anything more.
     """
     mail_ready(smtp, "PIPELINING")
-    group = (f"MAIL FROM:<{accounts[0].address}>", f"RCPT TO:<{accounts[1].address}>")
+    group = (f"MAIL FROM:<{sender.address}>", f"RCPT TO:<{recipient.address}>")
     replies = _group(smtp, group)
     assert len(replies) == 2, (
         f"sent in one group {list(group)} and then waited; expected two replies; got "
@@ -79,7 +79,9 @@ def test_pending_responses_sent_when_input_drained(
 
 
 @pytest.mark.rfc(2920, "3.2", "MUST")
-def test_input_kept_after_failed_command(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_input_kept_after_failed_command(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
+) -> None:
     """MUST NOT flush or otherwise lose the contents of the TCP input buffer under any
     circumstances whatsoever.
 
@@ -87,9 +89,9 @@ def test_input_kept_after_failed_command(smtp: SmtpSession, accounts: tuple[Acco
     """
     mail_ready(smtp, "PIPELINING")
     group = (
-        f"MAIL FROM:<{accounts[0].address}> X-CONFORMANCE-UNKNOWN=1",
-        f"MAIL FROM:<{accounts[0].address}>",
-        f"RCPT TO:<{accounts[1].address}>",
+        f"MAIL FROM:<{sender.address}> X-CONFORMANCE-UNKNOWN=1",
+        f"MAIL FROM:<{sender.address}>",
+        f"RCPT TO:<{recipient.address}>",
         "NOOP",
     )
     replies = _group(smtp, group)
@@ -136,12 +138,12 @@ def test_commands_after_message_in_same_group(
 
 @pytest.mark.rfc(2920, "3.2", "SHOULD")
 def test_data_refused_without_valid_recipient(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """SHOULD issue a positive response to the DATA command if and only if one or more
     valid RCPT TO addresses have been previously received."""
     mail_ready(smtp, "PIPELINING")
-    group = (f"MAIL FROM:<{accounts[0].address}>", "RCPT TO:<no-closing-bracket@example", "DATA")
+    group = (f"MAIL FROM:<{sender.address}>", "RCPT TO:<no-closing-bracket@example", "DATA")
     replies = _group(smtp, group)
     data = replies[-1] if len(replies) == 3 else None
     if data is not None and data.code == 354:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import (
@@ -37,7 +37,7 @@ def _bdat_reply(smtp: SmtpSession, chunk: bytes, *, last: bool = False) -> Reply
     return smtp.read_reply()
 
 
-def _open(smtp: SmtpSession, sender: Account, recipient: Account) -> None:
+def _open(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     reply = smtp.mail(sender.address)
     assert reply.code == 250, expect(reply, sent="MAIL FROM", expected="250")
     reply = smtp.rcpt(recipient.address)
@@ -64,11 +64,11 @@ def _chunks(content: bytes, sizes: tuple[int, ...]) -> list[bytes]:
 
 
 @pytest.mark.rfc(3030, "2", "MUST")
-def test_each_chunk_answered_250(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_each_chunk_answered_250(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """A 250 response MUST be sent to each successful BDAT data block within a mail
     transaction."""
     mail_ready(smtp, "CHUNKING")
-    _open(smtp, accounts[0], accounts[1])
+    _open(smtp, sender, recipient)
     for number, chunk in enumerate([b"Subject: chunk", b"s\r\n\r\nbody ", b"text\r\n"], 1):
         reply = _bdat_reply(smtp, chunk)
         assert reply.code == 250, expect(
@@ -140,12 +140,12 @@ def test_bdat_after_last_503(smtp: SmtpSession, accounts: tuple[Account, ...]) -
 
 
 @pytest.mark.rfc(3030, "2", "MUST")
-def test_data_after_bdat_503(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_data_after_bdat_503(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """DATA and BDAT commands cannot be used in the same transaction.  If a DATA statement
     is issued after a BDAT for the current transaction, a 503 "Bad sequence of commands"
     MUST be issued."""
     mail_ready(smtp, "CHUNKING")
-    _open(smtp, accounts[0], accounts[1])
+    _open(smtp, sender, recipient)
     reply = _bdat_reply(smtp, b"Subject: x\r\n")
     assert reply.code == 250, expect(reply, sent="BDAT 12", expected="250")
     reply = smtp.command("DATA")

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from conformance import Account, Readback, Security, SmtpSession
+from conformance import Account, Mailbox, Readback, Security, SmtpSession
 
 from ._extensions import build_message, expect, new_marker, said, secure
 
@@ -108,7 +108,7 @@ def test_pipelined_command_after_starttls_not_executed(smtp: SmtpSession) -> Non
 
 @pytest.mark.rfc(3207, "4.2", "MUST")
 def test_mail_transaction_forgotten_after_handshake(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """Upon completion of the TLS handshake, the SMTP protocol is reset to the initial
     state (the state in SMTP after a server issues a 220 service ready greeting).
@@ -117,14 +117,14 @@ def test_mail_transaction_forgotten_after_handshake(
     RCPT has no MAIL to belong to (nor an EHLO) and must not be accepted.
     """
     _plain_ehlo(smtp)
-    mail = smtp.mail(accounts[0].address)
+    mail = smtp.mail(sender.address)
     if mail.severity in (4, 5) and smtp.target.security is Security.STARTTLS:
         pytest.skip(f"the target requires TLS before MAIL ({mail}): no transaction to forget")
     assert mail.code == 250, expect(mail, sent="MAIL FROM", expected="250")
     reply = smtp.starttls()
     if reply.code != 220:
         pytest.skip(f"target refuses STARTTLS inside a mail transaction ({reply})")
-    rcpt = smtp.rcpt(accounts[1].address)
+    rcpt = smtp.rcpt(recipient.address)
     assert rcpt.severity in (4, 5), expect(
         rcpt,
         sent="MAIL FROM before STARTTLS, then RCPT TO right after the handshake",
@@ -171,7 +171,7 @@ def test_ehlo_argument_forgotten_after_handshake(
 
 @pytest.mark.rfc(3207, "4", "SHOULD")
 def test_commands_before_tls_refused_530_when_tls_required(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox
 ) -> None:
     """A SMTP server that is not publicly referenced may choose to require that the
     client perform a TLS negotiation before accepting any commands.  In this case, the
@@ -183,5 +183,5 @@ def test_commands_before_tls_refused_530_when_tls_required(
     if smtp.target.security is not Security.STARTTLS:
         pytest.skip("the target is not declared to require STARTTLS (smtp+starttls://)")
     _plain_ehlo(smtp)
-    reply = smtp.mail(accounts[0].address)
+    reply = smtp.mail(sender.address)
     assert reply.code == 530, expect(reply, sent="MAIL FROM before STARTTLS", expected="530")

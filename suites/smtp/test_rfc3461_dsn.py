@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, SmtpSession
+from conformance import Mailbox, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import expect, mail_ready
@@ -18,7 +18,7 @@ def _xtext(text: str) -> str:
     return "".join(c if "!" <= c <= "~" and c not in "+=" else f"+{ord(c):02X}" for c in text)
 
 
-def _mail_with(smtp: SmtpSession, sender: Account, parameters: str) -> tuple[Reply, Reply]:
+def _mail_with(smtp: SmtpSession, sender: Mailbox, parameters: str) -> tuple[Reply, Reply]:
     """The reply to MAIL without, then (after RSET) with ``parameters``."""
     bare = smtp.mail(sender.address)
     smtp.rset()
@@ -26,10 +26,9 @@ def _mail_with(smtp: SmtpSession, sender: Account, parameters: str) -> tuple[Rep
 
 
 def _rcpt_with(
-    smtp: SmtpSession, accounts: tuple[Account, ...], parameters: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, parameters: str
 ) -> tuple[Reply, Reply]:
     """The reply to RCPT without, then in a fresh transaction with ``parameters``."""
-    sender, recipient = accounts[0], accounts[1]
     replies = []
     for params in ("", parameters):
         mail = smtp.mail(sender.address)
@@ -79,7 +78,7 @@ INVALID_RCPT_PARAMETERS = {
 @pytest.mark.rfc(3461, "5.1", "MUST")
 @pytest.mark.parametrize("case", list(VALID_MAIL_PARAMETERS))
 def test_valid_envid_ret_do_not_change_mail_reply(
-    smtp: SmtpSession, accounts: tuple[Account, ...], case: str
+    smtp: SmtpSession, sender: Mailbox, case: str
 ) -> None:
     """If an SMTP client issues a MAIL command containing a valid ENVID parameter and
     associated esmtp-value and/or a valid RET parameter and associated esmtp-value, a
@@ -87,28 +86,26 @@ def test_valid_envid_ret_do_not_change_mail_reply(
     command without the ENVID and/or RET parameters."""
     mail_ready(smtp, "DSN")
     parameters = VALID_MAIL_PARAMETERS[case]
-    bare, extended = _mail_with(smtp, accounts[0], parameters)
+    bare, extended = _mail_with(smtp, sender, parameters)
     assert extended.code == bare.code, expect(
         extended,
-        sent=f"MAIL FROM:<{accounts[0].address}> {parameters}",
+        sent=f"MAIL FROM:<{sender.address}> {parameters}",
         expected=f"{bare.code}, the reply to the same MAIL without it",
     )
 
 
 @pytest.mark.rfc(3461, "5.1", "MUST")
 @pytest.mark.parametrize("case", list(INVALID_MAIL_PARAMETERS))
-def test_invalid_envid_ret_refused_501(
-    smtp: SmtpSession, accounts: tuple[Account, ...], case: str
-) -> None:
+def test_invalid_envid_ret_refused_501(smtp: SmtpSession, sender: Mailbox, case: str) -> None:
     """However, if the associated esmtp-value is not valid (i.e., contains illegal
     characters), or if there is more than one ENVID or RET parameter in a particular MAIL
     command, the server MUST issue the reply-code 501 with an appropriate message (e.g.,
     "syntax error in parameter")."""
     mail_ready(smtp, "DSN")
     parameters = INVALID_MAIL_PARAMETERS[case]
-    reply = smtp.mail(accounts[0].address, parameters)
+    reply = smtp.mail(sender.address, parameters)
     assert reply.code == 501, expect(
-        reply, sent=f"MAIL FROM:<{accounts[0].address}> {parameters}", expected="501"
+        reply, sent=f"MAIL FROM:<{sender.address}> {parameters}", expected="501"
     )
 
 
@@ -117,17 +114,17 @@ def test_invalid_envid_ret_refused_501(
     "case", ["notify-never", "notify-list", "notify-lowercase", "orcpt", "notify-and-orcpt"]
 )
 def test_valid_notify_orcpt_do_not_change_rcpt_reply(
-    smtp: SmtpSession, accounts: tuple[Account, ...], case: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, case: str
 ) -> None:
     """If an SMTP client issues a RCPT command containing any valid NOTIFY and/or ORCPT
     parameters, a conforming SMTP server MUST return the same response as it would to the
     same RCPT command without those NOTIFY and/or ORCPT parameters."""
     mail_ready(smtp, "DSN")
-    parameters = _valid_rcpt_parameters(accounts[1].address)[case]
-    bare, extended = _rcpt_with(smtp, accounts, parameters)
+    parameters = _valid_rcpt_parameters(recipient.address)[case]
+    bare, extended = _rcpt_with(smtp, sender, recipient, parameters)
     assert extended.code == bare.code, expect(
         extended,
-        sent=f"RCPT TO:<{accounts[1].address}> {parameters}",
+        sent=f"RCPT TO:<{recipient.address}> {parameters}",
         expected=f"{bare.code}, the reply to the same RCPT without it",
     )
 
@@ -135,16 +132,16 @@ def test_valid_notify_orcpt_do_not_change_rcpt_reply(
 @pytest.mark.rfc(3461, "5.1", "SHOULD")
 @pytest.mark.parametrize("case", list(INVALID_RCPT_PARAMETERS))
 def test_invalid_notify_orcpt_refused_501(
-    smtp: SmtpSession, accounts: tuple[Account, ...], case: str
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, case: str
 ) -> None:
     """However, if any of the associated esmtp-values are not valid, or if there is more
     than one of any of these parameters in a particular RCPT command, the server SHOULD
     issue the response "501 syntax error in parameter"."""
     mail_ready(smtp, "DSN")
     parameters = INVALID_RCPT_PARAMETERS[case]
-    mail = smtp.mail(accounts[0].address)
+    mail = smtp.mail(sender.address)
     assert mail.code == 250, expect(mail, sent="MAIL FROM", expected="250")
-    reply = smtp.rcpt(accounts[1].address, parameters)
+    reply = smtp.rcpt(recipient.address, parameters)
     assert reply.code == 501, expect(
-        reply, sent=f"RCPT TO:<{accounts[1].address}> {parameters}", expected="501"
+        reply, sent=f"RCPT TO:<{recipient.address}> {parameters}", expected="501"
     )

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conformance import Account, SmtpSession
+from conformance import Account, Mailbox, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import authentication_ready, expect, said
@@ -253,21 +253,19 @@ def test_plain_refused_without_tls(smtp: SmtpSession, accounts: tuple[Account, .
 
 
 @pytest.mark.rfc(4954, "5", "MUST")
-def test_mail_auth_parameter_accepted_unauthenticated(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
-) -> None:
+def test_mail_auth_parameter_accepted_unauthenticated(smtp: SmtpSession, sender: Mailbox) -> None:
     """For this reason, servers that advertise support for this extension MUST support
     the AUTH parameter to the MAIL FROM command even when the client has not authenticated
     itself to the server."""
     authentication_ready(smtp)
-    plain = smtp.mail(accounts[0].address)
+    plain = smtp.mail(sender.address)
     if plain.code != 250:
         pytest.skip(f"target refuses MAIL before AUTH ({plain}); nothing to compare")
     smtp.rset()
-    reply = smtp.mail(accounts[0].address, "AUTH=<>")
+    reply = smtp.mail(sender.address, "AUTH=<>")
     assert reply.code == 250, expect(
         reply,
-        sent=f"MAIL FROM:<{accounts[0].address}> AUTH=<> (not authenticated)",
+        sent=f"MAIL FROM:<{sender.address}> AUTH=<> (not authenticated)",
         expected="250, as without the parameter",
     )
 

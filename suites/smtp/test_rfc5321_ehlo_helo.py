@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._rfc5321 import (
     begin_transaction,
@@ -132,7 +132,7 @@ def test_advertised_commands_are_implemented(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(5321, "4.1.4", "MUST")
 def test_second_ehlo_resets_the_transaction(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """If it is issued after the session begins and the EHLO command is acceptable to the
     SMTP server, the SMTP server MUST clear all buffers and reset the state exactly as if a
@@ -140,13 +140,13 @@ def test_second_ehlo_resets_the_transaction(
 
     After the reset no recipient survives: DATA must be refused (503 or 554, §3.3).
     """
-    begin_transaction(smtp, accounts[0])
-    reply = smtp.rcpt(accounts[1].address)
-    assert reply.code in (250, 251), f"sent RCPT TO:<{accounts[1].address}>, got {reply}"
+    begin_transaction(smtp, sender)
+    reply = smtp.rcpt(recipient.address)
+    assert reply.code in (250, 251), f"sent RCPT TO:<{recipient.address}>, got {reply}"
     ready(smtp)
-    reply = smtp.mail(accounts[0].address)
+    reply = smtp.mail(sender.address)
     assert reply.code == 250, (
-        f"sent MAIL, RCPT, EHLO, then 'MAIL FROM:<{accounts[0].address}>', expected 250 "
+        f"sent MAIL, RCPT, EHLO, then 'MAIL FROM:<{sender.address}>', expected 250 "
         f"(a new transaction), got {reply}"
     )
     reply = smtp.command("DATA")
@@ -168,16 +168,16 @@ def test_unacceptable_ehlo_gets_failure_reply(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(5321, "4.1.4", "MUST")
 def test_unacceptable_ehlo_keeps_the_state(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """The SMTP server MUST stay in the same state after transmitting these replies that it
     was in before the EHLO was received."""
-    begin_transaction(smtp, accounts[0])
+    begin_transaction(smtp, sender)
     reply = smtp.command("EHLO")
     assert reply.code in (500, 501, 502, 550), f"sent 'EHLO' without a domain, got {reply}"
-    reply = smtp.rcpt(accounts[1].address)
+    reply = smtp.rcpt(recipient.address)
     assert reply.code in (250, 251), (
-        f"sent MAIL, a refused 'EHLO', then 'RCPT TO:<{accounts[1].address}>', expected 250 "
+        f"sent MAIL, a refused 'EHLO', then 'RCPT TO:<{recipient.address}>', expected 250 "
         f"(the transaction still open), got {reply}"
     )
 

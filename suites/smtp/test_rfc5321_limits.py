@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._rfc5321 import (
     MAIL_NOT_TOO_LONG,
@@ -32,13 +32,15 @@ def test_512_octet_command_line_is_accepted(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(5321, "4.5.3.1", "MUST")
-def test_64_octet_local_part_is_accepted(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_64_octet_local_part_is_accepted(
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
+) -> None:
     """Every implementation MUST be able to receive objects of at least these sizes.
 
     §4.5.3.1.1: "The maximum total length of a user name or other local-part is 64 octets."
     The sender may be refused for policy, but not as too long (500/501).
     """
-    domain = accounts[0].address.rpartition("@")[2]
+    domain = mail_domain
     ready(smtp)
     line = f"MAIL FROM:<{'l' * 64}@{domain}>"
     reply = smtp.command(line)
@@ -127,10 +129,12 @@ def _hundred_recipients(accounts: tuple[Account, ...]) -> list[Account]:
 
 
 @pytest.mark.rfc(5321, "4.5.3.1.8", "MUST")
-def test_100_recipients_are_buffered(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_100_recipients_are_buffered(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
+) -> None:
     """The minimum total number of recipients that MUST be buffered is 100 recipients."""
-    begin_transaction(smtp, accounts[0])
-    for number, recipient in enumerate(_hundred_recipients(accounts), start=1):
+    begin_transaction(smtp, sender)
+    for number in range(1, 101):  # one mailbox 100 times: delivery may merge duplicates
         reply = smtp.rcpt(recipient.address)
         assert reply.code in (250, 251), (
             f"sent RCPT number {number} (TO:<{recipient.address}>), expected 250 for at least "

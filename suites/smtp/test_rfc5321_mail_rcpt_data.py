@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._rfc5321 import (
+    abandon_mail_data,
     begin_transaction,
     deliver,
     make_message,
@@ -17,11 +18,11 @@ from ._rfc5321 import (
 
 
 @pytest.mark.rfc(5321, "3.3", "MUST")
-def test_mail_is_accepted_with_250(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_mail_is_accepted_with_250(smtp: SmtpSession, sender: Mailbox) -> None:
     """If accepted, the SMTP server returns a "250 OK" reply."""
     ready(smtp)
-    reply = smtp.mail(accounts[0].address)
-    assert reply.code == 250, f"sent 'MAIL FROM:<{accounts[0].address}>', expected 250, got {reply}"
+    reply = smtp.mail(sender.address)
+    assert reply.code == 250, f"sent 'MAIL FROM:<{sender.address}>', expected 250, got {reply}"
 
 
 @pytest.mark.rfc(5321, "4.1.1.2", "MUST")
@@ -38,82 +39,77 @@ def test_null_reverse_path_is_accepted(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(5321, "2.4", "MUST")
-def test_mail_verb_and_from_are_case_insensitive(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
-) -> None:
+def test_mail_verb_and_from_are_case_insensitive(smtp: SmtpSession, sender: Mailbox) -> None:
     """Verbs and argument values (e.g., "TO:" or "to:" in the RCPT command and extension
     name keywords) are not case sensitive, with the sole exception in this specification
     of a mailbox local-part (SMTP Extensions may explicitly specify case-sensitive
     elements)."""
     ready(smtp)
-    line = f"mail from:<{accounts[0].address}>"
+    line = f"mail from:<{sender.address}>"
     reply = smtp.command(line)
     assert reply.code == 250, f"sent {line!r}, expected 250, got {reply}"
 
 
 @pytest.mark.rfc(5321, "2.4", "MUST")
 def test_rcpt_verb_and_to_are_case_insensitive(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """Verbs and argument values (e.g., "TO:" or "to:" in the RCPT command and extension
     name keywords) are not case sensitive, with the sole exception in this specification
     of a mailbox local-part (SMTP Extensions may explicitly specify case-sensitive
     elements)."""
-    begin_transaction(smtp, accounts[0])
-    line = f"Rcpt To:<{accounts[1].address}>"
+    begin_transaction(smtp, sender)
+    line = f"Rcpt To:<{recipient.address}>"
     reply = smtp.command(line)
     assert reply.code in (250, 251), f"sent {line!r}, expected 250, got {reply}"
 
 
 @pytest.mark.rfc(5321, "3.3", "MUST")
-def test_rcpt_is_accepted_with_250(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_rcpt_is_accepted_with_250(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """If accepted, the SMTP server returns a "250 OK" reply and stores the forward-path.
 
     251 (§3.4, will forward) is the other positive reply listed for RCPT in §4.3.2.
     """
-    begin_transaction(smtp, accounts[0])
-    reply = smtp.rcpt(accounts[1].address)
+    begin_transaction(smtp, sender)
+    reply = smtp.rcpt(recipient.address)
     assert reply.code in (250, 251), (
-        f"sent 'RCPT TO:<{accounts[1].address}>', expected 250, got {reply}"
+        f"sent 'RCPT TO:<{recipient.address}>', expected 250, got {reply}"
     )
 
 
 @pytest.mark.rfc(5321, "4.5.1", "MUST")
-def test_postmaster_without_domain_is_accepted(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
-) -> None:
+def test_postmaster_without_domain_is_accepted(smtp: SmtpSession, sender: Mailbox) -> None:
     """The requirement to accept mail for postmaster implies that RCPT commands that
     specify a mailbox for postmaster at any of the domains for which the SMTP server
     provides mail service, as well as the special case of "RCPT TO:<Postmaster>" (with no
     domain specification), MUST be supported."""
-    begin_transaction(smtp, accounts[0])
+    begin_transaction(smtp, sender)
     reply = smtp.command("RCPT TO:<Postmaster>")
     assert reply.code in (250, 251), f"sent 'RCPT TO:<Postmaster>', expected 250, got {reply}"
 
 
 @pytest.mark.rfc(5321, "4.5.1", "MUST")
-def test_postmaster_is_case_insensitive(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_postmaster_is_case_insensitive(
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
+) -> None:
     """Any system that includes an SMTP server supporting mail relaying or delivery MUST
     support the reserved mailbox "postmaster" as a case-insensitive local name."""
-    domain = accounts[1].address.rpartition("@")[2]
-    begin_transaction(smtp, accounts[0])
+    domain = mail_domain
+    begin_transaction(smtp, sender)
     line = f"RCPT TO:<pOsTmAsTeR@{domain}>"
     reply = smtp.command(line)
     assert reply.code in (250, 251), f"sent {line!r}, expected 250, got {reply}"
 
 
-@pytest.mark.delivers
 @pytest.mark.rfc(5321, "3.3", "MUST")
-def test_data_gets_354(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_data_gets_354(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """If accepted, the SMTP server returns a 354 Intermediate reply and considers all
     succeeding lines up to but not including the end of mail data indicator to be the
     message text."""
-    recipients_ready(smtp, accounts[0], accounts[1])
+    recipients_ready(smtp, sender, recipient)
     reply = smtp.command("DATA")
     if reply.code == 354:
-        marker = new_marker()
-        smtp.send(make_message(accounts[0], accounts[1], marker).data + b".\r\n")
-        smtp.read_reply()
+        abandon_mail_data(smtp)
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, SmtpSession
+from conformance import Mailbox, SmtpSession
 
 from ._rfc5321 import begin_transaction, ready, recipients_ready
 
@@ -18,40 +18,44 @@ def test_rset_gets_250(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(5321, "4.1.1.5", "MUST")
-def test_rset_in_a_transaction_gets_250(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_rset_in_a_transaction_gets_250(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
+) -> None:
     """The receiver MUST send a "250 OK" reply to a RSET command with no arguments."""
-    recipients_ready(smtp, accounts[0], accounts[1])
+    recipients_ready(smtp, sender, recipient)
     reply = smtp.rset()
     assert reply.code == 250, f"sent MAIL, RCPT then 'RSET', expected 250, got {reply}"
 
 
 @pytest.mark.rfc(5321, "4.1.1.5", "MUST")
-def test_rset_discards_the_sender(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_rset_discards_the_sender(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """Any stored sender, recipients, and mail data MUST be discarded, and all buffers and
     state tables cleared.
 
     With the sender discarded there is no transaction: RCPT is out of sequence (§3.3).
     """
-    begin_transaction(smtp, accounts[0])
+    begin_transaction(smtp, sender)
     reply = smtp.rset()
     assert reply.code == 250, f"sent MAIL then 'RSET', expected 250, got {reply}"
-    reply = smtp.rcpt(accounts[1].address)
+    reply = smtp.rcpt(recipient.address)
     assert reply.code == 503, (
-        f"sent MAIL, RSET, then 'RCPT TO:<{accounts[1].address}>', expected 503, got {reply}"
+        f"sent MAIL, RSET, then 'RCPT TO:<{recipient.address}>', expected 503, got {reply}"
     )
 
 
 @pytest.mark.rfc(5321, "4.1.1.5", "MUST")
-def test_rset_discards_the_recipients(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_rset_discards_the_recipients(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
+) -> None:
     """Any stored sender, recipients, and mail data MUST be discarded, and all buffers and
     state tables cleared.
 
     A new transaction after RSET has no recipient yet: DATA is refused (503 or 554, §3.3).
     """
-    recipients_ready(smtp, accounts[0], accounts[1])
+    recipients_ready(smtp, sender, recipient)
     reply = smtp.rset()
     assert reply.code == 250, f"sent MAIL, RCPT then 'RSET', expected 250, got {reply}"
-    reply = smtp.mail(accounts[0].address)
+    reply = smtp.mail(sender.address)
     assert reply.code == 250, f"sent MAIL, RCPT, RSET, then MAIL, expected 250, got {reply}"
     reply = smtp.command("DATA")
     assert reply.code in (503, 554), (
@@ -86,15 +90,15 @@ def test_noop_parameter_is_ignored(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(5321, "4.1.1.9", "MUST")
-def test_noop_keeps_the_transaction(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_noop_keeps_the_transaction(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """This command has no effect on the reverse-path buffer, the forward-path buffer, or
     the mail data buffer, and it may be issued at any time."""
-    begin_transaction(smtp, accounts[0])
+    begin_transaction(smtp, sender)
     reply = smtp.noop()
     assert reply.code == 250, f"sent MAIL then 'NOOP', expected 250, got {reply}"
-    reply = smtp.rcpt(accounts[1].address)
+    reply = smtp.rcpt(recipient.address)
     assert reply.code in (250, 251), (
-        f"sent MAIL, NOOP, then 'RCPT TO:<{accounts[1].address}>', expected 250 (the "
+        f"sent MAIL, NOOP, then 'RCPT TO:<{recipient.address}>', expected 250 (the "
         f"sender kept), got {reply}"
     )
 
@@ -128,10 +132,12 @@ def test_quit_before_ehlo_gets_221(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.rfc(5321, "4.1.1.10", "MUST")
-def test_quit_in_a_transaction_gets_221(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
+def test_quit_in_a_transaction_gets_221(
+    smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
+) -> None:
     """The QUIT command may be issued at any time.  Any current uncompleted mail
     transaction will be aborted."""
-    recipients_ready(smtp, accounts[0], accounts[1])
+    recipients_ready(smtp, sender, recipient)
     reply = smtp.quit()
     assert reply.code == 221, f"sent MAIL, RCPT then 'QUIT', expected 221, got {reply}"
 

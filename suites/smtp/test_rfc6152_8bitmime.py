@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Readback, SmtpSession
+from conformance import Account, Mailbox, Readback, SmtpSession
 
 from ._extensions import (
     assert_delivered_intact,
@@ -33,17 +33,15 @@ def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(6152, "3", "MUST")
 @pytest.mark.parametrize("body", ["8BITMIME", "7BIT"])
-def test_body_parameter_accepted(
-    smtp: SmtpSession, accounts: tuple[Account, ...], body: str
-) -> None:
+def test_body_parameter_accepted(smtp: SmtpSession, sender: Mailbox, body: str) -> None:
     """If the server SMTP responds with code 250 to the EHLO command, and the response
     includes the EHLO keyword value 8BITMIME, then the server SMTP is indicating that it
     supports the extended MAIL command and will accept MIME messages containing arbitrary
     octet-aligned material."""
     mail_ready(smtp, "8BITMIME")
-    reply = smtp.mail(accounts[0].address, f"BODY={body}")
+    reply = smtp.mail(sender.address, f"BODY={body}")
     assert reply.code == 250, expect(
-        reply, sent=f"MAIL FROM:<{accounts[0].address}> BODY={body}", expected="250"
+        reply, sent=f"MAIL FROM:<{sender.address}> BODY={body}", expected="250"
     )
 
 

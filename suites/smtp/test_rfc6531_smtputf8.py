@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conformance import Account, HarnessError, Readback, SmtpSession
+from conformance import Account, HarnessError, Mailbox, Readback, SmtpSession
 
 from ._extensions import (
     EHLO_NAME,
@@ -39,7 +39,7 @@ _RCPT_NOT_A_SYNTAX_ERROR = frozenset({250, 251, 450, 451, 452, 455, 550, 551, 55
 _DSN_FIELDS = re.compile(rb"(?im)^(?:Action|Status|Diagnostic-Code|Remote-MTA):[^\r\n]*")
 
 
-def _read_back(readback: Readback, sender: Account, recipient: Account, marker: bytes) -> bytes:
+def _read_back(readback: Readback, sender: Mailbox, recipient: Mailbox, marker: bytes) -> bytes:
     """The message as stored for ``recipient``; an error of the delivery path if it never
     arrives.
 
@@ -67,7 +67,7 @@ def _read_back(readback: Readback, sender: Account, recipient: Account, marker: 
     )
 
 
-def _domain_of(account: Account) -> str:
+def _domain_of(account: Mailbox) -> str:
     return account.address.rpartition("@")[2]
 
 
@@ -117,7 +117,7 @@ def test_utf8_reverse_path_accepted(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(6531, "3.2", "MUST")
 def test_utf8_forward_path_not_a_syntax_error(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
 ) -> None:
     """An SMTP server that announces the SMTPUTF8 extension MUST be prepared to accept a
     UTF-8 string [RFC3629] in any position in which RFC 5321 specifies that a <mailbox>
@@ -126,9 +126,9 @@ def test_utf8_forward_path_not_a_syntax_error(
     The recipient need not exist (550 is fine); it must not be refused as malformed.
     """
     mail_ready(smtp, "SMTPUTF8")
-    reply = smtp.mail(accounts[0].address, "SMTPUTF8")
+    reply = smtp.mail(sender.address, "SMTPUTF8")
     assert reply.code == 250, expect(reply, sent="MAIL FROM SMTPUTF8", expected="250")
-    recipient = f"{_UTF8_LOCAL_PART}@{_domain_of(accounts[1])}"
+    recipient = f"{_UTF8_LOCAL_PART}@{mail_domain}"
     reply = smtp.rcpt(recipient)
     assert reply.code in _RCPT_NOT_A_SYNTAX_ERROR, expect(
         reply,
@@ -140,14 +140,14 @@ def test_utf8_forward_path_not_a_syntax_error(
 
 @pytest.mark.rfc(6531, "3.5", "MUST")
 def test_utf8_recipient_without_smtputf8_553(
-    smtp: SmtpSession, accounts: tuple[Account, ...]
+    smtp: SmtpSession, sender: Mailbox, mail_domain: str
 ) -> None:
     """When messages are rejected because the RCPT command requires an ASCII address, the
     reply-code 553 is returned with the meaning "mailbox name not allowed"."""
     mail_ready(smtp, "SMTPUTF8")
-    reply = smtp.mail(accounts[0].address)
+    reply = smtp.mail(sender.address)
     assert reply.code == 250, expect(reply, sent="MAIL FROM (no SMTPUTF8)", expected="250")
-    recipient = f"{_UTF8_LOCAL_PART}@{_domain_of(accounts[1])}"
+    recipient = f"{_UTF8_LOCAL_PART}@{mail_domain}"
     reply = smtp.rcpt(recipient)
     if reply.code == 553:
         return

@@ -15,11 +15,37 @@ from dataclasses import dataclass
 from reference_impl.smtp._data import END_OF_DATA, dot_stuff
 from reference_impl.smtp._replies import Reply, ReplyReader
 
-__all__ = ["ClientConnection", "ClientState", "LocalProtocolError", "ReplyReceived"]
+__all__ = [
+    "ClientConnection",
+    "ClientState",
+    "LocalProtocolError",
+    "ReplyReceived",
+    "refuse_number_literal",
+]
 
 
 class LocalProtocolError(Exception):
     """We were about to break the protocol ourselves."""
+
+
+def _domains(line: bytes) -> list[bytes]:
+    """The domains of an EHLO/HELO argument or of a MAIL/RCPT path (route included)."""
+    verb, _, argument = line.partition(b" ")
+    if verb.upper() in (b"EHLO", b"HELO"):
+        return [argument.strip()]
+    if verb.upper() not in (b"MAIL", b"RCPT"):
+        return []
+    path = argument.partition(b"<")[2].partition(b">")[0]
+    route, mailbox = path.partition(b":")[::2] if path.startswith(b"@") else (b"", path)
+    return [hop.lstrip(b"@") for hop in route.split(b",") if hop] + [mailbox.rpartition(b"@")[2]]
+
+
+def refuse_number_literal(line: bytes) -> None:
+    """Raise if a domain in ``line`` has RFC 821's "#" <number> element: Appendix F.4,
+    "It is deprecated and MUST NOT be used"."""
+    for domain in _domains(line):
+        if any(element.startswith(b"#") for element in domain.split(b".")):
+            raise LocalProtocolError(f"#-literal in {line[:80]!r} (RFC 5321 Appendix F.4)")
 
 
 class ClientState(enum.Enum):
@@ -64,6 +90,7 @@ class ClientConnection:
             raise LocalProtocolError(f"cannot send {raw!r} in state {self.state.name}")
         if b"\r" in raw or b"\n" in raw:
             raise LocalProtocolError("a command line must not contain CR or LF (§2.3.8)")
+        refuse_number_literal(raw)
         verb = raw.split(b" ", 1)[0].decode("ascii", "replace").upper()
         self._outstanding.append(verb)
         if verb == "DATA":

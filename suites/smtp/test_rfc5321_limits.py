@@ -215,6 +215,9 @@ def _long_noop(length: int) -> bytes:
 def _assert_next_reply_answers_noop(smtp: SmtpSession, what: str, first: Reply) -> None:
     """After ``first`` (the one reply to ``what``), a NOOP's 250 must come next; a 421
     means the server said it is closing, which answers ``what`` in an orderly way."""
+    assert first.severity in (2, 4, 5), (
+        f"sent {what}, expected a 2yz, 4yz or 5yz reply (taken or refused), got {first}"
+    )
     if first.code == 421:
         assert smtp.expect_closed(), f"sent {what}, got {first}, but the connection stayed open"
         return
@@ -240,6 +243,33 @@ def test_too_long_command_line_gets_one_reply(smtp: SmtpSession, length: int) ->
     assert len(line) + 2 == length
     first = smtp.command(line)
     _assert_next_reply_answers_noop(smtp, f"a {length}-octet NOOP line", first)
+
+
+def _domain_of(length: int) -> str:
+    """A syntactically valid domain of ``length`` octets (labels of at most 63, §4.1.2)."""
+    domain = (("d" * 63 + ".") * (length // 64 + 1))[:length]
+    return domain[:-2] + ".e" if domain.endswith(".") else domain
+
+
+@pytest.mark.parametrize("length", [256, 1000])
+@pytest.mark.rfc(5321, "4.2", "MUST")
+def test_too_long_domain_gets_one_reply(
+    smtp: SmtpSession, accounts: tuple[Account, ...], length: int
+) -> None:
+    """Every command MUST generate exactly one reply.
+
+    §4.5.3.1.2: "The maximum total length of a domain name or number is 255 octets."  Past
+    it a server may answer "501 Path too long" (§4.5.3.1.9), refuse the recipient for any
+    other reason, or take it; what it may not do is drop the command unanswered (or close
+    without a reply) or answer it twice.  Nothing is delivered: the session ends before
+    DATA.
+    """
+    domain = _domain_of(length)
+    assert len(domain) == length
+    begin_transaction(smtp, accounts[0])
+    line = f"RCPT TO:<postmaster@{domain}>"
+    first = smtp.command(line)
+    _assert_next_reply_answers_noop(smtp, f"RCPT with a {length}-octet domain", first)
 
 
 def _rcpt_until_refused(smtp: SmtpSession, address: str) -> tuple[int, Reply | None]:
@@ -330,8 +360,4 @@ def test_too_long_text_line_gets_one_reply_at_end_of_data(
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
     smtp.send(message.data + b".\r\n")
     reply = smtp.read_reply()
-    assert reply.severity in (2, 4, 5), (
-        f"sent a message with a {len(long_line)}-octet line, expected 250 or a refusal, got {reply}"
-    )
-    what = f"a message with a {len(long_line)}-octet line"
-    _assert_next_reply_answers_noop(smtp, what, reply)
+    _assert_next_reply_answers_noop(smtp, f"a message with a {len(long_line)}-octet line", reply)

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 
-from reference_impl.smtp import ServerConfig, ServerConnection, ServerReply, State
+from reference_impl.smtp import (
+    ConnectionClosed,
+    ServerConfig,
+    ServerConnection,
+    ServerReply,
+    State,
+)
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._syntax import CommandLine
 
@@ -20,6 +26,7 @@ __all__ = [
     "EhloDomainLimitedTo253",
     "HeloSessionRefusesMail",
     "LongDataLineEndsData",
+    "LongPathDropsConnection",
     "RecipientBufferWrapsAround",
     "SendImplementedUnlisted",
     "SourceRouteRefused",
@@ -29,6 +36,7 @@ __all__ = [
 
 _RFC_COMMAND_LINE = 512  # §4.5.3.1.4, with the CRLF
 _RFC_TEXT_LINE = 1000  # §4.5.3.1.6, with the CRLF
+_RFC_PATH = 256  # §4.5.3.1.3
 
 
 class EhloDomainLimitedTo253(ServerConnection):
@@ -50,6 +58,17 @@ class CommandLineSplitAt512(ServerConnection):
         if (end < 0 or end > cut) and len(self._inbox) > cut:
             self._inbox[cut:cut] = b"\r\n"
         return super()._consume_line()
+
+
+class LongPathDropsConnection(ServerConnection):
+    """§4.2: a RCPT path past 256 octets closes the connection without a reply."""
+
+    def _rcpt(self, command: CommandLine) -> None:
+        if len(command.argument) > len(b"TO:") + _RFC_PATH:
+            self.state = State.CLOSED
+            self._events.append(ConnectionClosed(reason="path too long"))
+            return
+        super()._rcpt(command)
 
 
 class LongDataLineEndsData(ServerConnection):
@@ -147,6 +166,7 @@ _APPENDIX_F = "test_rfc5321_appendix_f.py"
 BROKEN_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
     EhloDomainLimitedTo253: (f"{_LIMITS}::test_255_octet_domain_is_accepted",),
     CommandLineSplitAt512: (f"{_LIMITS}::test_too_long_command_line_gets_one_reply",),
+    LongPathDropsConnection: (f"{_LIMITS}::test_too_long_domain_gets_one_reply",),
     LongDataLineEndsData: (f"{_LIMITS}::test_too_long_text_line_gets_one_reply_at_end_of_data",),
     TooManyRecipients451: (f"{_LIMITS}::test_rcpt_past_the_recipient_limit_gets_452",),
     RecipientBufferWrapsAround: (f"{_LIMITS}::test_recipients_before_the_limit_are_kept",),

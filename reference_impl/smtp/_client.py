@@ -36,7 +36,9 @@ def _domains(line: bytes) -> list[bytes]:
     if verb.upper() not in (b"MAIL", b"RCPT"):
         return []
     path = argument.partition(b"<")[2].partition(b">")[0]
-    route, mailbox = path.partition(b":")[::2] if path.startswith(b"@") else (b"", path)
+    route, mailbox = b"", path
+    if path.startswith(b"@"):  # §4.1.2: Path = "<" [ A-d-l ":" ] Mailbox ">"
+        route, _, mailbox = path.partition(b":")
     return [hop.lstrip(b"@") for hop in route.split(b",") if hop] + [mailbox.rpartition(b"@")[2]]
 
 

@@ -17,6 +17,7 @@ from reference_impl.auth import (
     plain_response,
 )
 from reference_impl.smtp import Reply, ReplyReader
+from reference_impl.smtp._client import refuse_number_literal
 
 from ._errors import TargetTimeout
 from ._targets import Security, SmtpTarget
@@ -116,15 +117,22 @@ class SmtpSession(WireSession):
         self.send(raw + b"\r\n")
         return self.read_reply(timeout)
 
+    def _typed_command(self, line: str) -> Reply:
+        """A command built by a helper below: never a #-literal (RFC 5321 Appendix F.4);
+        ``command`` stays free to send anything on purpose."""
+        raw = line.encode("utf-8")
+        refuse_number_literal(raw)
+        return self.command(raw)
+
     def ehlo(self, name: str = "conformance.test") -> Reply:
         """EHLO (RFC 5321 §4.1.1.1); on 250 ``extensions`` maps keywords to parameters."""
-        reply = self.command(f"EHLO {name}")
+        reply = self._typed_command(f"EHLO {name}")
         if reply.code == 250:
             self.extensions = _parse_extensions(reply)
         return reply
 
     def helo(self, name: str = "conformance.test") -> Reply:
-        return self.command(f"HELO {name}")
+        return self._typed_command(f"HELO {name}")
 
     def establish(self, name: str = "conformance.test", *, authenticate: bool = True) -> Reply:
         """Bring the session to where a mail transaction may start; return the EHLO reply.
@@ -174,10 +182,10 @@ class SmtpSession(WireSession):
         return reply
 
     def mail(self, from_: str, params: str = "") -> Reply:
-        return self.command(f"MAIL FROM:<{from_}>" + (f" {params}" if params else ""))
+        return self._typed_command(f"MAIL FROM:<{from_}>" + (f" {params}" if params else ""))
 
     def rcpt(self, to: str, params: str = "") -> Reply:
-        return self.command(f"RCPT TO:<{to}>" + (f" {params}" if params else ""))
+        return self._typed_command(f"RCPT TO:<{to}>" + (f" {params}" if params else ""))
 
     def data(self, message: bytes) -> Reply:
         """DATA; on 354 send ``message`` dot-stuffed and terminated; return the final reply.

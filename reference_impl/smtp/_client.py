@@ -16,7 +16,35 @@ from reference_impl._transparency import END_OF_DATA, dot_stuff
 from reference_impl.smtp._replies import Reply, ReplyReader
 from reference_impl.smtp._states import CLIENT_TRANSITIONS, ClientState, ClientStep
 
-__all__ = ["ClientConnection", "ClientState", "LocalProtocolError", "ReplyReceived"]
+__all__ = [
+    "ClientConnection",
+    "ClientState",
+    "LocalProtocolError",
+    "ReplyReceived",
+    "refuse_number_literal",
+]
+
+
+def _domains(line: bytes) -> list[bytes]:
+    """The domains of an EHLO/HELO argument or of a MAIL/RCPT path (route included)."""
+    verb, _, argument = line.partition(b" ")
+    if verb.upper() in (b"EHLO", b"HELO"):
+        return [argument.strip()]
+    if verb.upper() not in (b"MAIL", b"RCPT"):
+        return []
+    path = argument.partition(b"<")[2].partition(b">")[0]
+    route, mailbox = b"", path
+    if path.startswith(b"@"):  # §4.1.2: Path = "<" [ A-d-l ":" ] Mailbox ">"
+        route, _, mailbox = path.partition(b":")
+    return [hop.lstrip(b"@") for hop in route.split(b",") if hop] + [mailbox.rpartition(b"@")[2]]
+
+
+def refuse_number_literal(line: bytes) -> None:
+    """Raise if a domain in ``line`` has RFC 821's "#" <number> element: Appendix F.4,
+    "It is deprecated and MUST NOT be used"."""
+    for domain in _domains(line):
+        if any(element.startswith(b"#") for element in domain.split(b".")):
+            raise LocalProtocolError(f"#-literal in {line[:80]!r} (RFC 5321 Appendix F.4)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +74,7 @@ class ClientConnection:
             raise LocalProtocolError(f"cannot send {raw!r} in state {self.state.name}")
         if b"\r" in raw or b"\n" in raw:
             raise LocalProtocolError("a command line must not contain CR or LF (§2.3.8)")
+        refuse_number_literal(raw)
         verb = raw.split(b" ", 1)[0].decode("ascii", "replace").upper()
         self._outstanding.append(verb)
         if verb == "DATA":

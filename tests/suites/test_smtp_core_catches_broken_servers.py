@@ -1,6 +1,7 @@
 """The RFC 5321 core suites can fail: each broken reference core is caught by its tests.
 
-Every deliberately broken core in ``broken_smtp`` is served by ``EmbeddedServers`` and the
+Every deliberately broken core in ``broken_smtp`` (and, for the limits of §4.5.3.1 and
+Appendix F, ``broken_smtp_limits``) is served by ``EmbeddedServers`` and the
 suite tests named for it are run against it in a separate pytest process: they must fail
 there, and pass against the unbroken reference server (see ``variant_runner``).
 """
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 import pytest
 from broken_smtp import BROKEN_CORES
+from broken_smtp_limits import BROKEN_CORES as BROKEN_LIMITS_CORES
 from variant_runner import Variant, VariantRuns, runs_fixture, variants_of
 
-VARIANTS = variants_of(BROKEN_CORES, suite="smtp", factory_keyword="connection_factory")
+VARIANTS = variants_of(
+    {**BROKEN_CORES, **BROKEN_LIMITS_CORES}, suite="smtp", factory_keyword="connection_factory"
+)
 runs = runs_fixture(VARIANTS)
 
 

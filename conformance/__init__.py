@@ -8,6 +8,7 @@ Suites use the fixtures (``smtp``, ``smtp_connect``, ``smtp_target``, ``accounts
 classes below.
 """
 
+from ._delivery_fixtures import MailRoute
 from ._errors import (
     ConfigurationError,
     HarnessError,
@@ -39,6 +40,7 @@ __all__ = [
     "Direction",
     "HarnessError",
     "Level",
+    "MailRoute",
     "Outcome",
     "Pop2Account",
     "Pop2Mailbox",

@@ -18,7 +18,13 @@ from typing import Any
 
 import pytest
 
-from ._options import EMBEDDED_SERVICES, positive_seconds, profile_file, target_url
+from ._options import (
+    EMBEDDED_SERVICES,
+    mailbox_address,
+    positive_seconds,
+    profile_file,
+    target_url,
+)
 from ._profile import Profile
 from ._serve import add_serve, serve
 from ._targets import Security, SmtpTarget
@@ -53,6 +59,8 @@ examples:
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
+  conformance run smtp://mx.example.org --deliver-to me@example.org -- -k smuggl
+                                                   # SMTP smuggling probes, no profile
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
 summary.txt (the per-RFC-section table printed at the end), junit.xml,
@@ -96,6 +104,13 @@ def _add_run(commands: Any) -> None:
         type=profile_file,
         metavar="FILE",
         help="TOML profile: targets, TLS checking, accounts, delivery",
+    )
+    run.add_argument(
+        "--deliver-to",
+        type=mailbox_address,
+        metavar="ADDRESS",
+        help="let the tests that must deliver mail (the SMTP smuggling probes) send it to "
+        "ADDRESS, from ADDRESS, without a profile",
     )
     run.add_argument(
         "--embedded",
@@ -239,6 +254,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["--target", _url_with_credentials(target)]
     if args.profile is not None and args.profile.source is not None:
         pytest_args += ["--profile", str(args.profile.source)]
+    if args.deliver_to is not None:
+        pytest_args += ["--deliver-to", args.deliver_to]
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:

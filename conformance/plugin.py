@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from . import _fixtures, _pop2_fixtures, _pop3_fixtures
+from . import _delivery_fixtures, _fixtures, _pop2_fixtures, _pop3_fixtures
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     config.pluginmanager.register(_fixtures, "conformance-fixtures")
+    config.pluginmanager.register(_delivery_fixtures, "conformance-delivery-fixtures")
     config.pluginmanager.register(_pop3_fixtures, "conformance-pop3-fixtures")
     config.pluginmanager.register(_pop2_fixtures, "conformance-pop2-fixtures")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")

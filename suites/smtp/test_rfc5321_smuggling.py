@@ -7,16 +7,18 @@ with the second transaction as text, or refused) and answers it once; a server t
 the look-alike for the end of data also runs the smuggled MAIL, RCPT and DATA, and its
 replies to them arrive where the reply to our QUIT should be.
 
-The tests deliver mail: they run with ``--deliver-to ADDRESS`` or a profile that allows
-delivery, and read the mail back where the profile can.
+These tests deliver mail: they run with ``--deliver-to ADDRESS`` or a profile that
+allows delivery, and read the mail back where the profile can.  The last test probes the
+same weakness in a command line (a bare CR inside it), and delivers nothing.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conformance import MailRoute, SmtpSession
+from conformance import MailRoute, SmtpSession, TargetClosedConnection
 
+from ._rfc5321 import ready
 from ._smuggling import Probe, assert_one_message, run_probe
 
 
@@ -98,3 +100,31 @@ def test_bare_lf_header_lines_do_not_make_lf_end_data(
     interoperability problems than it solves, and SMTP server systems MUST NOT do this,
     even in the name of improved robustness."""
     _smuggle(smtp, mail_route, Probe(fake_end=fake_end, header_line_end=b"\n"))
+
+
+# Catalogue S-14: the same smuggling one level up, in a command line.  Dovecot's command
+# parser tests list "RSET<CR>QUIT<CRLF>" as one invalid line.
+@pytest.mark.rfc(5321, "2.3.8", "MUST")
+def test_bare_cr_does_not_end_a_command(smtp: SmtpSession) -> None:
+    """Conforming implementations MUST NOT recognize or generate any other character or
+    character sequence as a line terminator.
+
+    "RSET<CR>QUIT<CRLF>" is one line: it earns one reply (or a refusal and a close), and
+    the QUIT inside it is not run, so a NOOP sent after that reply gets 250, not 221.
+    """
+    ready(smtp)
+    smtp.send(b"RSET\rQUIT\r\n")
+    first = smtp.read_reply()
+    try:
+        smtp.send(b"NOOP\r\n")
+        after = smtp.read_reply()
+    except TargetClosedConnection:
+        assert first.code >= 400, (
+            f"sent 'RSET<CR>QUIT<CRLF>' (one line), got {first}, and the connection then "
+            "closed: the target took the bare CR for a line end and ran the QUIT"
+        )
+        return
+    assert after.code == 250, (
+        f"sent 'RSET<CR>QUIT<CRLF>' (one line), got {first}, then NOOP; expected 250 to "
+        f"NOOP, got {after}: the target took the bare CR for a line end and ran the QUIT"
+    )

@@ -16,6 +16,7 @@ import re
 from reference_impl.smtp import ServerConnection, State
 
 __all__ = [
+    "BareCrEndsCommands",
     "EndsDataAtLookAlikes",
     "ExtraCrDropped",
     "LfModeAfterLfHeaders",
@@ -89,3 +90,12 @@ class LfModeAfterLfHeaders(_DataRewrite):
             first_lf = data.find(b"\n")
             self._lf_mode = first_lf > 0 and data[first_lf - 1 : first_lf] != b"\r"
         return re.sub(rb"(?<!\r)\n", b"\r\n", data) if self._lf_mode else data
+
+
+class BareCrEndsCommands(ServerConnection):
+    """Outside DATA, a bare CR ends a command line: "RSET<CR>QUIT<CRLF>" is two commands."""
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        if self.state is not State.DATA:
+            data = re.sub(rb"\r(?!\n)", b"\r\n", bytes(data))
+        super().receive_data(data)

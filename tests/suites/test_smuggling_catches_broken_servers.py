@@ -71,6 +71,11 @@ FAILING = [
         ),
         **NO_SYNC,
     ),
+    _case(
+        "bare-cr-ends-commands",
+        broken.BareCrEndsCommands,
+        (f"{DATA}::test_bare_cr_does_not_end_a_command",),
+    ),
     # Refuses a smuggled DATA (554, as Exim's synchronisation check did) but not BDAT.
     _case(
         "ends-data-at-look-alikes-bdat-gets-through",

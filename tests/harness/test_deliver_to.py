@@ -102,3 +102,40 @@ def test_deliver_to_needs_a_plain_address(address: str) -> None:
     )
     assert done.returncode == 2
     assert "is not an address like alice@example.org" in done.stderr
+
+
+ROUTES = """
+def test_route(mail_route):
+    print("ROUTE", mail_route.sender, mail_route.recipient, mail_route.readback is not None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        # The embedded servers' store covers their own account: read back.
+        (["--deliver-to", ADDRESS], f"ROUTE {ADDRESS} {ADDRESS} True"),
+        # An address the store does not hold: replies only.
+        (["--deliver-to", "x@example.org"], "ROUTE x@example.org x@example.org False"),
+        # No option: the embedded profile's two accounts.
+        ([], "ROUTE alice@example.test bob@example.test True"),
+    ],
+)
+def test_plugin_option_sets_the_mail_route(
+    pytester: pytest.Pytester, options: list[str], expected: str
+) -> None:
+    pytester.makepyfile(test_routes=ROUTES)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-s", *options)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*{expected}"])
+
+
+def test_plugin_without_delivery_skips_with_what_would_enable_it(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_routes=ROUTES)
+    profile = tmp_path / "p.toml"
+    profile.write_text('[targets]\nsmtp = "smtp://127.0.0.1:1"\n')
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rs", "--profile", str(profile))
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*give --deliver-to ADDRESS*"])

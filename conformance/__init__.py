@@ -10,6 +10,7 @@ Without accounts, ``sender``, ``recipient`` and ``mail_domain`` name envelope ad
 server accepts (``_envelope``).
 """
 
+from ._delivery_fixtures import MailRoute
 from ._errors import (
     ConfigurationError,
     HarnessError,
@@ -41,6 +42,7 @@ __all__ = [
     "Direction",
     "HarnessError",
     "Level",
+    "MailRoute",
     "Mailbox",
     "Outcome",
     "Pop2Account",

@@ -67,6 +67,17 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def mailbox_address(text: str) -> str:
+    """A ``local@domain`` address to deliver test mail to (RFC 5321 §4.1.2 Mailbox, loosely:
+    the target is the judge of the rest)."""
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain or any(c in text for c in " <>\r\n\t"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an address like alice@example.org (no <>, no spaces)"
+        )
+    return text
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "mail protocol conformance (RFC-keyed suites)")
     group.addoption(
@@ -109,6 +120,16 @@ def add_options(parser: pytest.Parser) -> None:
         "name if it accepts postmaster there, else <Postmaster> with no domain.",
     )
     group.addoption(
+        "--deliver-to",
+        type=mailbox_address,
+        default=None,
+        metavar="ADDRESS",
+        help="allow the tests that must deliver a message to do so, to ADDRESS only (also "
+        "the sender): the SMTP smuggling probes then run without a profile. Verdicts come "
+        "from the replies, and from reading the mail back where the profile (or the "
+        "embedded servers) can read ADDRESS's mailbox.",
+    )
+    group.addoption(
         "--strict-should",
         action="store_true",
         default=False,
@@ -147,6 +168,7 @@ class Options:
     timeout: float
     embedded: str = "smtp"
     domain: str | None = None
+    deliver_to: str | None = None
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -181,6 +203,7 @@ def options_of(config: pytest.Config) -> Options:
         timeout=config.getoption("conformance_timeout"),
         embedded=config.getoption("embedded"),
         domain=config.getoption("domain"),
+        deliver_to=config.getoption("deliver_to"),
     )
     config.stash[OPTIONS_KEY] = options
     return options

@@ -65,6 +65,10 @@ class Readback:
         """
         return self._find(self._mailbox(address), marker)
 
+    def covers(self, address: str) -> bool:
+        """Whether this read-back can read ``address``'s mailbox."""
+        return self._mailbox_of(address) is not None
+
     def _mailbox(self, address: str) -> str:
         mailbox = self._mailbox_of(address)
         if mailbox is None:

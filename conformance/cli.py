@@ -22,6 +22,7 @@ from ._mailbox_fixtures import Refusal, credentials_of
 from ._options import (
     EMBEDDED_SERVICES,
     mail_domain_name,
+    mailbox_address,
     positive_seconds,
     profile_file,
     target_url,
@@ -68,6 +69,8 @@ examples:
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
+  conformance run smtp://mx.example.org --deliver-to me@example.org -- -k smuggl
+                                                   # SMTP smuggling probes, no profile
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
 summary.txt (printed at the end: the per-RFC-section table, then each failure,
@@ -112,6 +115,13 @@ def _add_run(commands: Any) -> None:
         type=profile_file,
         metavar="FILE",
         help="TOML profile: targets, TLS checking, accounts, delivery",
+    )
+    run.add_argument(
+        "--deliver-to",
+        type=mailbox_address,
+        metavar="ADDRESS",
+        help="let the tests that must deliver mail (the SMTP smuggling probes) send it to "
+        "ADDRESS, from ADDRESS, without a profile",
     )
     run.add_argument(
         "--embedded",
@@ -284,6 +294,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["--target", _url_with_credentials(target)]
     if args.profile is not None and args.profile.source is not None:
         pytest_args += ["--profile", str(args.profile.source)]
+    if args.deliver_to is not None:
+        pytest_args += ["--deliver-to", args.deliver_to]
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:

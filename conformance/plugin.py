@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from . import _envelope, _fixtures, _pop2_fixtures, _pop3_fixtures
+from . import _delivery_fixtures, _envelope, _fixtures, _pop2_fixtures, _pop3_fixtures
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", line)
     config.pluginmanager.register(_fixtures, "conformance-fixtures")
     config.pluginmanager.register(_envelope, "conformance-envelope-fixtures")
+    config.pluginmanager.register(_delivery_fixtures, "conformance-delivery-fixtures")
     config.pluginmanager.register(_pop3_fixtures, "conformance-pop3-fixtures")
     config.pluginmanager.register(_pop2_fixtures, "conformance-pop2-fixtures")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")

@@ -103,6 +103,9 @@ S550_UTF8_SENDER_WITHOUT_SMTPUTF8 = _r(
     550, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter"
 )
 S554_NO_VALID_RECIPIENTS = _r(554, "5.5.1", "No valid recipients")
+S554_SYNCHRONIZATION = _r(
+    554, "5.5.0", "Protocol synchronization error: mail data sent before the 354 reply"
+)
 S555_BAD_PARAMETER = _r(
     555, "5.5.4", "MAIL FROM/RCPT TO parameters not recognized or not implemented"
 )

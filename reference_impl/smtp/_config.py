@@ -34,4 +34,8 @@ class ServerConfig:
     max_text_line: int | None = 1000  # None: accept any line length
     vrfy_answers: bool = False  # answer VRFY/EXPN from the account list
     relay_allowed: bool = False  # accept non-local recipients (into the "relay" mailbox)
+    # Refuse (554, then close) octets that arrive with DATA, before our 354: a client
+    # that does not wait is sending a smuggled transaction or is out of step (RFC 2920
+    # §3.1 lets DATA only end a group).  Hardening practice, as in Postfix and Exim.
+    enforce_data_sync: bool = True
     clock: Callable[[], float] = time.time

@@ -401,6 +401,11 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S501_NO_ARGUMENTS)
         elif self.state is State.MAIL:
             self._reply(c.S554_NO_VALID_RECIPIENTS)  # §3.3: 503 or 554
+        elif self._inbox and self.config.enforce_data_sync:
+            # The octets came with DATA, so the client did not wait for our 354 (RFC
+            # 2920 §3.1): read as data they could hold a second, smuggled transaction;
+            # read as commands they would be executed.  Neither: close the session.
+            self._close(c.S554_SYNCHRONIZATION, "mail data before 354")
         else:
             self._data = DataAccumulator(max_size=self.config.max_message_size)
             self._step(Step.DATA_ACCEPTED)

@@ -7,7 +7,7 @@ from helpers import Pair
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference_impl.smtp import State, dot_stuff, dot_unstuff
+from reference_impl.smtp import MessageReceived, State, dot_stuff, dot_unstuff
 from reference_impl.smtp._client import ClientConnection, ClientState, LocalProtocolError
 
 
@@ -90,6 +90,25 @@ def test_bare_lf_never_ends_data() -> None:
     replies = pair.send(smuggled + b"\r\n.\r\n")
     assert [r.reply.code for r in replies] == [550]
     assert pair.messages == []
+
+
+def test_mail_data_sent_with_data_is_refused_and_the_session_closed() -> None:
+    pair = Pair.new()
+    open_transaction(pair)
+    replies = pair.send(b"DATA\r\nSubject: not waiting for 354\r\n\r\nbody\r\n.\r\n")
+    assert [(r.reply.code, r.reply.enhanced_code) for r in replies] == [(554, "5.5.0")]
+    assert pair.server.state is State.CLOSED
+    assert pair.messages == []
+
+
+def test_mail_data_sent_with_data_is_read_when_sync_is_not_enforced() -> None:
+    pair = Pair.new(enforce_data_sync=False)
+    open_transaction(pair)
+    pair.server.receive_data(b"DATA\r\nSubject: early\r\n\r\nbody\r\n.\r\n")
+    assert pair.server.data_to_send().startswith(b"354 ")
+    event = pair.server.next_event()
+    assert isinstance(event, MessageReceived)
+    assert event.content == b"Subject: early\r\n\r\nbody\r\n"
 
 
 def test_bdat_chunks_are_joined_without_unstuffing() -> None:

@@ -13,14 +13,32 @@ from ._pop3 import drop_listing, expect_err, expect_ok, scan_listing
 Login = Callable[[], Pop3Session]
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "STAT (§5) is defined as '+OK', a space, the number of messages, a space and the "
+        "size in octets. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states "
+        "its rules as definitions."
+    ),
+)
 def test_stat_format(pop3_login: Login) -> None:
     """The positive response consists of "+OK" followed by a single space, the number of
     messages in the maildrop, a single space, and the size of the maildrop in octets."""
     drop_listing(pop3_login().stat())
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "STAT (§5) is defined as the number of messages and the size of the maildrop, the"
+        " same maildrop LIST lists. RFC 1939 (May 1996) predates RFC 2119 (March 1997) "
+        "and states its rules as definitions."
+    ),
+)
 def test_stat_matches_the_scan_listing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The positive response consists of "+OK" followed by a single space, the number of
     messages in the maildrop, a single space, and the size of the maildrop in octets."""
@@ -33,7 +51,15 @@ def test_stat_matches_the_scan_listing(pop3_login: Login, pop3_maildrop: SeededM
     )
 
 
-@pytest.mark.rfc(1939, "4", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "4",
+    "MUST",
+    basis=(
+        "§4 defines message-numbers as 1 for the first message, n for the nth. RFC 1939 "
+        "(May 1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_message_numbers_count_from_one(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The first message in the maildrop is assigned a message-number of "1", the second is
     assigned "2", and so on, so that the nth message in a maildrop is assigned a
@@ -44,7 +70,16 @@ def test_message_numbers_count_from_one(pop3_login: Login, pop3_maildrop: Seeded
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST (§5) defines a scan listing as the message-number and the exact size of the"
+        " message in octets. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 @pytest.mark.parametrize("name", ["plain", "dots", "long"])
 def test_list_size_is_retr_octets(
     pop3_login: Login, pop3_maildrop: SeededMaildrop, name: str
@@ -65,7 +100,16 @@ def test_list_size_is_retr_octets(
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST (§5) with an argument is defined to answer with a single line: the scan "
+        "listing of that message. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 def test_list_with_argument_is_one_scan_line(
     pop3_login: Login, pop3_maildrop: SeededMaildrop
 ) -> None:
@@ -81,7 +125,16 @@ def test_list_with_argument_is_one_scan_line(
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST (§5) lists '-ERR no such message' as its response for a message that does "
+        "not exist; +OK would claim a scan listing of it. RFC 1939 (May 1996) predates "
+        "RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_list_of_nonexistent_message(pop3_login: Login) -> None:
     """LIST 3 S: -ERR no such message, only 2 messages in maildrop"""
     session = pop3_login()
@@ -89,7 +142,16 @@ def test_list_of_nonexistent_message(pop3_login: Login) -> None:
     expect_err(session.list(count + 1), f"LIST {count + 1} with {count} messages")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "RETR (§5) lists '-ERR no such message' as its response for a message that does "
+        "not exist. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_retr_of_nonexistent_message(pop3_login: Login) -> None:
     """Possible Responses: +OK message follows -ERR no such message"""
     session = pop3_login()
@@ -97,7 +159,17 @@ def test_retr_of_nonexistent_message(pop3_login: Login) -> None:
     expect_err(session.retr(count + 1), f"RETR {count + 1} with {count} messages")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST's argument 'may NOT refer to a message marked as deleted', and DELE (§5) "
+        "says any later reference to a deleted message-number generates an error. RFC "
+        "1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_dele_then_list_of_it_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """a message-number (optional), which, if present, may NOT refer to a message marked
@@ -108,7 +180,16 @@ def test_dele_then_list_of_it_refused(pop3_login: Login, pop3_maildrop: SeededMa
     expect_err(session.list(number), f"LIST {number} after DELE {number}")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "DELE (§5) says any later reference to the deleted message-number in a command "
+        "generates an error. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_dele_twice_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The POP3 server marks the message as deleted.  Any future reference to the
@@ -119,7 +200,16 @@ def test_dele_twice_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) ->
     expect_err(session.dele(number), f"DELE {number} a second time")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "RETR's argument 'may NOT refer to a message marked as deleted', and DELE (§5) "
+        "says such a reference generates an error. RFC 1939 (May 1996) predates RFC 2119 "
+        "(March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_retr_of_deleted_refused(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """a message-number (required) which may NOT refer to a message marked as deleted"""
@@ -129,7 +219,15 @@ def test_retr_of_deleted_refused(pop3_login: Login, pop3_maildrop: SeededMaildro
     expect_err(session.retr(number), f"RETR {number} after DELE {number}")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST (§5) is defined not to list messages marked as deleted. RFC 1939 (May 1996)"
+        " predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_deleted_not_in_scan_listing(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """Note that messages marked as deleted are not listed."""
@@ -140,7 +238,15 @@ def test_deleted_not_in_scan_listing(pop3_login: Login, pop3_maildrop: SeededMai
     assert number not in listing, f"sent DELE {number} then LIST, got {number} still listed"
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "STAT (§5) is defined not to count messages marked as deleted. RFC 1939 (May "
+        "1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_deleted_not_counted_in_stat(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """Note that messages marked as deleted are not counted in either total."""
@@ -156,7 +262,15 @@ def test_deleted_not_counted_in_stat(pop3_login: Login, pop3_maildrop: SeededMai
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "RSET (§5) is defined to unmark every message marked as deleted. RFC 1939 (May "
+        "1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_rset_unmarks_deleted(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """If any messages have been marked as deleted by the POP3 server, they are unmarked.

@@ -120,10 +120,7 @@ CASES = [
     _case(
         name="size-parameter-ignored",
         factory=broken.SizeParameterIgnored,
-        tests=(
-            f"{SIZE}::test_declared_size_over_maximum_552",
-            f"{SIZE}::test_malformed_size_value_refused",
-        ),
+        tests=(f"{SIZE}::test_declared_size_over_maximum_552",),
     ),
     _case(
         name="size-advertised-not-enforced",

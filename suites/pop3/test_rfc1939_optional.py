@@ -245,10 +245,11 @@ def test_uidl_with_argument_matches_listing(
     "7",
     "MUST",
     basis=(
-        "UIDL defines the unique-id listing as the message-number, a space and the "
-        "unique-id, with nothing after it. For a server that offers the optional command "
-        "(§7), its definition is binding. RFC 1939 (May 1996) predates RFC 2119 (March "
-        "1997) and states its rules as definitions."
+        "UIDL: 'all POP3 servers are required to use a certain format for unique-id "
+        "listings', the message-number, a space and the unique-id, with nothing after it."
+        " For a server that offers the optional command (§7), its definition is binding. "
+        "RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
     ),
 )
 @pytest.mark.requires("UIDL")

@@ -18,9 +18,10 @@ Login = Callable[[], Pop3Session]
     "5",
     "MUST",
     basis=(
-        "STAT (§5) is defined as '+OK', a space, the number of messages, a space and the "
-        "size in octets. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states "
-        "its rules as definitions."
+        "STAT (§5): 'all POP3 servers are required to use a certain format for drop "
+        "listings', '+OK', a space, the number of messages, a space, the size in octets; "
+        "'required' in lower case. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and"
+        " states its rules as definitions."
     ),
 )
 def test_stat_format(pop3_login: Login) -> None:
@@ -75,9 +76,10 @@ def test_message_numbers_count_from_one(pop3_login: Login, pop3_maildrop: Seeded
     "5",
     "MUST",
     basis=(
-        "LIST (§5) defines a scan listing as the message-number and the exact size of the"
-        " message in octets. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
-        "states its rules as definitions."
+        "LIST (§5): 'all POP3 servers are required to use a certain format for scan "
+        "listings', the message-number and the exact size in octets; 'required' in lower "
+        "case. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as"
+        " definitions."
     ),
 )
 @pytest.mark.parametrize("name", ["plain", "dots", "long"])
@@ -105,9 +107,9 @@ def test_list_size_is_retr_octets(
     "5",
     "MUST",
     basis=(
-        "LIST (§5) with an argument is defined to answer with a single line: the scan "
-        "listing of that message. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
-        "states its rules as definitions."
+        "LIST (§5) with an argument is defined to answer with one line, the scan listing "
+        "of that message, whose format 'all POP3 servers are required to use'. RFC 1939 "
+        "(May 1996) predates RFC 2119 (March 1997) and states its rules as definitions."
     ),
 )
 def test_list_with_argument_is_one_scan_line(

@@ -93,7 +93,7 @@ _STRENGTH = {Level.MAY: 0, Level.SHOULD: 1, Level.MUST: 2}
 
 
 def keyword_levels(quote: str) -> frozenset[Level]:
-    """The levels the RFC 2119 keywords of ``quote`` state (upper case only, as RFC 2119 asks)."""
+    """The levels the RFC 2119 keywords of ``quote`` state (upper case only, RFC 8174 §2)."""
     return frozenset(_KEYWORDS[" ".join(word.split())] for word in _KEYWORD.findall(quote))
 
 

@@ -94,6 +94,7 @@ class _Result:
             "rfc": info.get("rfc"),
             "section": info.get("section"),
             "level": info.get("level"),
+            "basis": info.get("basis"),
             "requirement": info.get("requirement", ""),
             "outcome": self.outcome,
             "reason": self.reason,

@@ -6,6 +6,7 @@ results.json in ``_results``.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Generator
 from typing import Any
@@ -18,7 +19,7 @@ from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
 from ._targets import SmtpTarget
 from ._transcript import Transcript
-from ._verdicts import MARKERS, Outcome, apply_verdict, requirement_text, rfc_key
+from ._verdicts import MARKERS, Outcome, RfcKey, apply_verdict, requirement_text, rfc_key
 from ._verdicts import rfc_marker_problem as _rfc_problem
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -79,6 +80,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if _fixtures.TRANSCRIPT_KEY not in item.stash:
         item.stash[_fixtures.TRANSCRIPT_KEY] = Transcript()
+    key = rfc_key(item)
+    if key is not None and key.basis and ("basis", key.basis) not in item.user_properties:
+        item.user_properties.append(("basis", key.basis))  # reaches junit.xml as a property
 
 
 @pytest.hookimpl(wrapper=True)
@@ -86,6 +90,8 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if call.when == "setup":
+        _label_for_allure(item)
     options = options_of(item.config)
     outcome, reason = apply_verdict(item, call, report, strict=options.strict_should)
     transcript = item.stash.get(_fixtures.TRANSCRIPT_KEY, None)
@@ -115,6 +121,7 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
         "rfc": key.number if key else None,
         "section": key.section if key else None,
         "level": key.level.value if key else None,
+        "basis": key.basis if key else None,
         "requirement": requirement_text(item),
         "target": target.url if isinstance(target, SmtpTarget) else None,
         # Who the sessions logged in as, so a reader knows whose view of the server a
@@ -151,6 +158,27 @@ def _attach_to_allure(config: pytest.Config, text: str) -> None:
     import allure
 
     allure.attach(text, name="transcript", attachment_type=allure.attachment_type.TEXT)
+
+
+def _label_for_allure(item: pytest.Item) -> None:
+    """Level, section and basis as Allure labels; the basis also ends the description."""
+    key = rfc_key(item)
+    if key is None or not getattr(item.config.option, "allure_report_dir", None):
+        return
+    import allure
+
+    dynamic: Any = allure.dynamic  # allure's API is untyped
+    dynamic.label("level", key.level.value)
+    dynamic.label("rfc", f"RFC {key.number} §{key.section}")
+    if key.basis:
+        dynamic.label("basis", key.basis)
+        dynamic.description(_described(item, key))
+
+
+def _described(item: pytest.Item, key: RfcKey) -> str:
+    obj = getattr(item, "obj", None)
+    doc = (inspect.getdoc(obj) if obj is not None else None) or ""
+    return f"{doc}\n\nGraded {key.level}, basis: {key.basis}".lstrip()
 
 
 def pytest_report_teststatus(

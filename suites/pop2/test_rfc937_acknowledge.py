@@ -12,7 +12,16 @@ from reference_impl.pop2 import ReplyKind
 from ._rfc937 import expect, read, retrieve
 
 
-@pytest.mark.rfc(937, "Commands: ACKS", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: ACKS",
+    "MUST",
+    basis=(
+        "ACKS is defined to increment the current message indicator and return the length"
+        " of the now current message. RFC 937 (1985) predates RFC 2119: its command "
+        "definitions and decision table are its rules."
+    ),
+)
 def test_acks_moves_to_the_next_message(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -29,7 +38,16 @@ def test_acks_moves_to_the_next_message(
     )
 
 
-@pytest.mark.rfc(937, "Commands: ACKS", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: ACKS",
+    "MUST",
+    basis=(
+        "ACKS is defined to return a count of zero when no message is left to read. RFC "
+        "937 (1985) predates RFC 2119: its command definitions and decision table are its"
+        " rules."
+    ),
+)
 def test_acks_after_the_last_message_gets_zero(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -45,7 +63,16 @@ def test_acks_after_the_last_message_gets_zero(
     )
 
 
-@pytest.mark.rfc(937, "Commands: NACK", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: NACK",
+    "MUST",
+    basis=(
+        "NACK is defined to leave the current message indicator unchanged and return the "
+        "length of the current message. RFC 937 (1985) predates RFC 2119: its command "
+        "definitions and decision table are its rules."
+    ),
+)
 def test_nack_keeps_the_current_message(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -60,7 +87,16 @@ def test_nack_keeps_the_current_message(
     assert again == pop2_mailbox["plain"].content, "sent NACK then RETR: not the same message"
 
 
-@pytest.mark.rfc(937, "Commands: READ", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: READ",
+    "MUST",
+    basis=(
+        "READ is defined to return a count of zero for a message deleted with ACKD. RFC "
+        "937 (1985) predates RFC 2119: its command definitions and decision table are its"
+        " rules."
+    ),
+)
 def test_read_of_a_message_marked_by_ackd_gets_zero(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -76,7 +112,16 @@ def test_read_of_a_message_marked_by_ackd_gets_zero(
     )
 
 
-@pytest.mark.rfc(937, "Commands: ACKD", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: ACKD",
+    "MUST",
+    basis=(
+        "ACKD is defined not to renumber messages until the mailbox is released. RFC 937 "
+        "(1985) predates RFC 2119: its command definitions and decision table are its "
+        "rules."
+    ),
+)
 def test_ackd_does_not_renumber(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -93,7 +138,16 @@ def test_ackd_does_not_renumber(
     )
 
 
-@pytest.mark.rfc(937, "Commands: ACKD", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: ACKD",
+    "MUST",
+    basis=(
+        "ACKD is defined to take effect when the mailbox is released at the end of the "
+        "session. RFC 937 (1985) predates RFC 2119: its command definitions and decision "
+        "table are its rules."
+    ),
+)
 def test_ackd_deletes_when_the_session_ends(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -112,7 +166,15 @@ def test_ackd_deletes_when_the_session_ends(
     )
 
 
-@pytest.mark.rfc(937, "Commands: ACKD", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: ACKD",
+    "MUST",
+    basis=(
+        "ACKD is defined to take effect when FOLD selects another mailbox. RFC 937 (1985)"
+        " predates RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_ackd_deletes_when_fold_selects_a_mailbox(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:

@@ -12,7 +12,16 @@ from reference_impl.pop2 import ReplyKind
 from ._rfc937 import expect, read
 
 
-@pytest.mark.rfc(937, "Commands: FOLD", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: FOLD",
+    "MUST",
+    basis=(
+        "FOLD is defined to report zero messages for an empty or missing mailbox. RFC 937"
+        " (1985) predates RFC 2119: its command definitions and decision table are its "
+        "rules."
+    ),
+)
 def test_fold_of_a_missing_mailbox_gets_zero(pop2_login: Callable[[], Pop2Session]) -> None:
     """If the mailbox is empty or does not exist, the number of messages reported is
     zero."""
@@ -22,7 +31,16 @@ def test_fold_of_a_missing_mailbox_gets_zero(pop2_login: Callable[[], Pop2Sessio
     assert count == 0, f"sent FOLD {name} (no such mailbox), expected #0, got #{count}"
 
 
-@pytest.mark.rfc(937, "The Protocol", "MUST")
+@pytest.mark.rfc(
+    937,
+    "The Protocol",
+    "MUST",
+    basis=(
+        "The Protocol defines the default message of READ: the current message, set to "
+        "one when a new folder is selected. RFC 937 (1985) predates RFC 2119: its command"
+        " definitions and decision table are its rules."
+    ),
+)
 def test_fold_sets_the_current_message_to_one(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -40,7 +58,17 @@ def test_fold_sets_the_current_message_to_one(
     )
 
 
-@pytest.mark.rfc(937, "Commands: FOLD", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: FOLD",
+    "MUST",
+    basis=(
+        "FOLD lists '#nnn' as its only response (zero for a missing mailbox, never '-' "
+        "and close); action 5 of the Server Decision Table stays in MBOX state. RFC 937 "
+        "(1985) predates RFC 2119: its command definitions and decision table are its "
+        "rules."
+    ),
+)
 def test_fold_of_a_missing_mailbox_keeps_the_session(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:

@@ -11,7 +11,16 @@ from conformance import Pop2Mailbox, Pop2Session
 from ._rfc937 import read, retrieve
 
 
-@pytest.mark.rfc(937, "Commands: READ", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: READ",
+    "MUST",
+    basis=(
+        "READ is defined to return the count of characters in the message to be "
+        "transmitted. RFC 937 (1985) predates RFC 2119: its command definitions and "
+        "decision table are its rules."
+    ),
+)
 def test_read_returns_the_message_length(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -26,7 +35,16 @@ def test_read_returns_the_message_length(
     assert length == expected, f"sent READ {number} ({expected} octets), got ={length}"
 
 
-@pytest.mark.rfc(937, "Message Length", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Message Length",
+    "MUST",
+    basis=(
+        "Message Length defines the reply to READ as the count of all characters then "
+        "transmitted; the client reads exactly that many. RFC 937 (1985) predates RFC "
+        "2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_retr_sends_exactly_the_announced_octets(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -45,7 +63,17 @@ def test_retr_sends_exactly_the_announced_octets(
     )
 
 
-@pytest.mark.rfc(937, "Extensions Not Supported", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Extensions Not Supported",
+    "MUST",
+    basis=(
+        "The server does not examine message data and sends exactly the counted "
+        "characters (Message Length), so lines starting with a dot go out unchanged. RFC "
+        "937 (1985) predates RFC 2119: its command definitions and decision table are its"
+        " rules."
+    ),
+)
 def test_retr_sends_dot_lines_unchanged(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -60,7 +88,16 @@ def test_retr_sends_dot_lines_unchanged(
     )
 
 
-@pytest.mark.rfc(937, "Commands: READ", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: READ",
+    "MUST",
+    basis=(
+        "READ is defined to return a count of zero when there is no message to be read. "
+        "RFC 937 (1985) predates RFC 2119: its command definitions and decision table are"
+        " its rules."
+    ),
+)
 def test_read_beyond_the_last_message_gets_zero(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -73,7 +110,16 @@ def test_read_beyond_the_last_message_gets_zero(
     )
 
 
-@pytest.mark.rfc(937, "Commands: RETR", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: RETR",
+    "MUST",
+    basis=(
+        "The server will close the connection when asked to transmit a message of zero "
+        "characters (also action 7 of the Server Decision Table). RFC 937 (1985) predates"
+        " RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_retr_of_a_missing_message_closes(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -85,7 +131,16 @@ def test_retr_of_a_missing_message_closes(
     assert session.expect_closed(), "sent READ past the last message, =0, then RETR: still open"
 
 
-@pytest.mark.rfc(937, "The Protocol", "MUST")
+@pytest.mark.rfc(
+    937,
+    "The Protocol",
+    "MUST",
+    basis=(
+        "The Protocol defines the default message of READ: the current message, which is "
+        "one right after HELO selects the default mailbox. RFC 937 (1985) predates RFC "
+        "2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_read_without_argument_is_message_one_after_helo(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:

@@ -12,7 +12,16 @@ from reference_impl.pop2 import ReplyKind
 from ._rfc937 import expect
 
 
-@pytest.mark.rfc(937, "Replies: Greeting", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Replies: Greeting",
+    "MUST",
+    basis=(
+        "The greeting is defined as '+', 'POP2', the server host name, optional text and "
+        "CRLF. RFC 937 (1985) predates RFC 2119: its command definitions and decision "
+        "table are its rules."
+    ),
+)
 def test_greeting_is_plus_pop2_host(pop2: Pop2Session) -> None:
     """The greeting is a plus sign, followed by the protocol name ("POP2"), followed by
     the server host name, optionally followed by text, and ending with a CRLF."""
@@ -22,7 +31,16 @@ def test_greeting_is_plus_pop2_host(pop2: Pop2Session) -> None:
     )
 
 
-@pytest.mark.rfc(937, "Commands: HELO", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: HELO",
+    "MUST",
+    basis=(
+        "HELO lists '#nnn', the number of messages in the default mailbox, as its "
+        "positive response (action 3a of the Server Decision Table). RFC 937 (1985) "
+        "predates RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_helo_returns_the_message_count(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
@@ -39,7 +57,16 @@ def test_helo_returns_the_message_count(
     )
 
 
-@pytest.mark.rfc(937, "Commands: HELO", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: HELO",
+    "MUST",
+    basis=(
+        "HELO lists '- error report' and closing the connection as its answer to a "
+        "refused user (action 3b of the Server Decision Table). RFC 937 (1985) predates "
+        "RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_helo_with_a_wrong_password_gets_minus_and_close(
     pop2: Pop2Session, pop2_account: Pop2Account
 ) -> None:
@@ -49,14 +76,30 @@ def test_helo_with_a_wrong_password_gets_minus_and_close(
     assert pop2.expect_closed(), "sent HELO with a wrong password, got '-', still open"
 
 
-@pytest.mark.rfc(937, "Commands: QUIT", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: QUIT",
+    "MUST",
+    basis=(
+        "QUIT is defined to send an OK response ('+') before the close. RFC 937 (1985) "
+        "predates RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_quit_gets_plus(pop2_login: Callable[[], Pop2Session]) -> None:
     """The server sends an OK response and then closes the connection."""
     session = pop2_login()
     expect(session.quit(), ReplyKind.OK, "HELO then QUIT")
 
 
-@pytest.mark.rfc(937, "Commands: QUIT", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Commands: QUIT",
+    "MUST",
+    basis=(
+        "QUIT is defined to close the connection after its OK response. RFC 937 (1985) "
+        "predates RFC 2119: its command definitions and decision table are its rules."
+    ),
+)
 def test_quit_closes_the_connection(pop2_login: Callable[[], Pop2Session]) -> None:
     """The server sends an OK response and then closes the connection."""
     session = pop2_login()
@@ -64,7 +107,16 @@ def test_quit_closes_the_connection(pop2_login: Callable[[], Pop2Session]) -> No
     assert session.expect_closed(), f"sent QUIT, got {reply}, the connection stayed open"
 
 
-@pytest.mark.rfc(937, "Server Decision Table", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Server Decision Table",
+    "MUST",
+    basis=(
+        "Action 4 of the Server Decision Table, for QUIT in AUTH state: send '+ Bye' and "
+        "go to DONE. RFC 937 (1985) predates RFC 2119: its command definitions and "
+        "decision table are its rules."
+    ),
+)
 def test_quit_before_helo_gets_plus(pop2: Pop2Session) -> None:
     """4.  Send "+ Bye" and go to DONE state.
 
@@ -73,7 +125,16 @@ def test_quit_before_helo_gets_plus(pop2: Pop2Session) -> None:
     expect(pop2.quit(), ReplyKind.OK, "QUIT right after the greeting")
 
 
-@pytest.mark.rfc(937, "Server Decision Table", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Server Decision Table",
+    "MUST",
+    basis=(
+        "Action 1 of the Server Decision Table, for 'other' input: send '- error' and "
+        "close. RFC 937 (1985) predates RFC 2119: its command definitions and decision "
+        "table are its rules."
+    ),
+)
 def test_unknown_command_gets_minus_and_close(pop2_login: Callable[[], Pop2Session]) -> None:
     """1.  This is garbage.  Send "- error", and Close the connection."""
     session = pop2_login()
@@ -81,7 +142,16 @@ def test_unknown_command_gets_minus_and_close(pop2_login: Callable[[], Pop2Sessi
     assert session.expect_closed(), "sent XYZZY, got '-', the connection stayed open"
 
 
-@pytest.mark.rfc(937, "Server Decision Table", "MUST")
+@pytest.mark.rfc(
+    937,
+    "Server Decision Table",
+    "MUST",
+    basis=(
+        "Action 1 of the Server Decision Table, for RETR in MBOX state: send '- error' "
+        "and close. RFC 937 (1985) predates RFC 2119: its command definitions and "
+        "decision table are its rules."
+    ),
+)
 def test_retr_before_read_gets_minus_and_close(pop2_login: Callable[[], Pop2Session]) -> None:
     """1.  This is garbage.  Send "- error", and Close the connection.
 

@@ -25,7 +25,17 @@ def _second_login(pop3_connect: Connect, account: Pop3Account) -> tuple[Pop3Sess
     return second, response.ok
 
 
-@pytest.mark.rfc(1939, "4", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "4",
+    "MUST",
+    basis=(
+        "§4 says the server acquires an exclusive-access lock as necessary to prevent "
+        "messages from being removed before the UPDATE state; a second session must not "
+        "remove them. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 @pytest.mark.delivers
 def test_concurrent_session_cannot_remove_messages(
     pop3_login: Login,
@@ -58,7 +68,17 @@ def test_concurrent_session_cannot_remove_messages(
     )
 
 
-@pytest.mark.rfc(2449, "8.1.2", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "8.1.2",
+    "MUST",
+    basis=(
+        "§8.1.2 defines [IN-USE] as refusing a login because the maildrop is in use, and "
+        "RFC 1939 §6 has QUIT release the exclusive-access lock before the close; a "
+        "maildrop whose sessions have all ended is not in use, so the right credentials "
+        "get +OK."
+    ),
+)
 def test_in_use_only_for_a_locked_maildrop(
     pop3_login: Login, pop3_connect: Connect, pop3_account: Pop3Account
 ) -> None:
@@ -82,7 +102,16 @@ def test_in_use_only_for_a_locked_maildrop(
     )
 
 
-@pytest.mark.rfc(1939, "4", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "4",
+    "MUST",
+    basis=(
+        "§4 says, in lower case, the server 'must release the lock prior to rejecting the"
+        " command'. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_refused_login_releases_the_lock(pop3_connect: Connect, pop3_account: Pop3Account) -> None:
     """(If a lock was acquired but the POP3 server intends to respond with a negative
     status indicator, the POP3 server must release the lock prior to rejecting the

@@ -24,7 +24,16 @@ def _retrieve(session: Pop3Session, maildrop: SeededMaildrop, name: str) -> byte
     return expect_ok(session.retr(number), f"RETR {number}").body
 
 
-@pytest.mark.rfc(1939, "3", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines byte-stuffing of lines starting with the termination octet as part of"
+        " every multi-line response; a client un-stuffs them. RFC 1939 (May 1996) "
+        "predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_lines_starting_with_period_are_stuffed(
     pop3_login: Login, pop3_maildrop: SeededMaildrop
 ) -> None:
@@ -39,7 +48,16 @@ def test_lines_starting_with_period_are_stuffed(
     )
 
 
-@pytest.mark.rfc(1939, "3", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines the end of a multi-line response as CRLF.CRLF, so a stuffed '..' line"
+        " of the body must not end it. RFC 1939 (May 1996) predates RFC 2119 (March 1997)"
+        " and states its rules as definitions."
+    ),
+)
 def test_lone_period_line_does_not_end_the_response(
     pop3_login: Login, pop3_maildrop: SeededMaildrop
 ) -> None:
@@ -53,7 +71,16 @@ def test_lone_period_line_does_not_end_the_response(
     expect_ok(session.noop(), "NOOP after the RETR (nothing left over from it)")
 
 
-@pytest.mark.rfc(1939, "3", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines byte-stuffing of each line starting with the termination octet, octet"
+        " for octet. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_raw_stuffing_on_the_wire(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """If any line of the multi-line response begins with the termination octet, the line
     is "byte-stuffed" by pre-pending the termination octet to that line of the response."""
@@ -66,7 +93,16 @@ def test_raw_stuffing_on_the_wire(pop3_login: Login, pop3_maildrop: SeededMaildr
         )
 
 
-@pytest.mark.rfc(1939, "3", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines the end of a multi-line response as the five octets CRLF.CRLF. RFC "
+        "1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
+    ),
+)
 def test_response_ends_with_crlf_period_crlf(
     pop3_login: Login, pop3_messages: Pop3Messages
 ) -> None:
@@ -79,7 +115,16 @@ def test_response_ends_with_crlf_period_crlf(
     )
 
 
-@pytest.mark.rfc(1939, "3", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines each line of a multi-line response as terminated by a CRLF pair. RFC "
+        "1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
+    ),
+)
 def test_retr_lines_end_with_crlf(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """After the initial +OK, the POP3 server sends the message corresponding to the given
     message-number, being careful to byte-stuff the termination character (as with all
@@ -96,7 +141,16 @@ def test_retr_lines_end_with_crlf(pop3_login: Login, pop3_messages: Pop3Messages
     assert not bad, f"RETR {number}: expected CRLF line ends only, got {[d.detail for d in bad]}"
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "RETR (§5) is defined to send the message corresponding to the given "
+        "message-number. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states "
+        "its rules as definitions."
+    ),
+)
 def test_retr_returns_the_whole_message(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """After the initial +OK, the POP3 server sends the message corresponding to the given
     message-number, being careful to byte-stuff the termination character (as with all
@@ -110,7 +164,16 @@ def test_retr_returns_the_whole_message(pop3_login: Login, pop3_maildrop: Seeded
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "RETR (§5) is defined to send the message, which includes its long lines "
+        "unchanged. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_long_lines_are_retrieved_intact(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """After the initial +OK, the POP3 server sends the message corresponding to the given
     message-number, being careful to byte-stuff the termination character (as with all
@@ -124,7 +187,16 @@ def test_long_lines_are_retrieved_intact(pop3_login: Login, pop3_maildrop: Seede
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "LIST (§5) is defined as a multi-line response, ended by a line of the "
+        "termination octet and CRLF even when it lists nothing. RFC 1939 (May 1996) "
+        "predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_scan_listing_is_terminated(pop3_login: Login) -> None:
     """If there are no messages in the maildrop, then the POP3 server responds with no scan
     listings--it issues a positive response followed by a line containing a termination

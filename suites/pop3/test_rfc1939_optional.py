@@ -28,7 +28,17 @@ def _header_and_blank(content: bytes) -> bytes:
     return content.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "TOP is defined to send the headers, the blank line, then the requested number of"
+        " body lines. For a server that offers the optional command (§7), its definition "
+        "is binding. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_zero_is_header_and_blank_line(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """After the initial +OK, the POP3 server sends the headers of the message, the blank
@@ -44,7 +54,17 @@ def test_top_zero_is_header_and_blank_line(pop3_login: Login, pop3_messages: Pop
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "TOP is defined to send the headers, the blank line, then exactly the requested "
+        "number of body lines. For a server that offers the optional command (§7), its "
+        "definition is binding. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_sends_n_body_lines(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """After the initial +OK, the POP3 server sends the headers of the message, the blank
@@ -61,7 +81,17 @@ def test_top_sends_n_body_lines(pop3_login: Login, pop3_messages: Pop3Messages) 
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "TOP is defined to send the entire message when more lines are asked for than the"
+        " body has. For a server that offers the optional command (§7), its definition is"
+        " binding. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_beyond_the_body_sends_the_message(
     pop3_login: Login, pop3_messages: Pop3Messages
@@ -79,7 +109,17 @@ def test_top_beyond_the_body_sends_the_message(
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "TOP is defined to byte-stuff the termination character, as every multi-line "
+        "response (§3). For a server that offers the optional command (§7), its "
+        "definition is binding. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_stuffs_periods(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """being careful to byte-stuff the termination character (as with all multi-line
@@ -94,7 +134,17 @@ def test_top_stuffs_periods(pop3_login: Login, pop3_maildrop: SeededMaildrop) ->
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "TOP's argument 'may NOT refer to a message marked as deleted', and DELE (§5) "
+        "says any later reference to a deleted message generates an error. For a server "
+        "that offers the optional command (§7), its definition is binding. RFC 1939 (May "
+        "1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (required) which may NOT refer to to a message marked as deleted"""
@@ -104,7 +154,16 @@ def test_top_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) 
     expect_err(session.top(number, 0), f"TOP {number} 0 after DELE {number}")
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL defines a unique-id as 1 to 70 characters in 0x21-0x7E. For a server that "
+        "offers the optional command (§7), its definition is binding. RFC 1939 (May 1996)"
+        " predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_syntax(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The unique-id of a message is an arbitrary server-determined string, consisting of
@@ -114,7 +173,17 @@ def test_uidl_syntax(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     assert listing, "sent UIDL with messages in the maildrop, got an empty unique-id listing"
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL defines a unique-id as identifying a message uniquely within a maildrop. "
+        "For a server that offers the optional command (§7), its definition is binding. "
+        "RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_unique(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The unique-id of a message is an arbitrary server-determined string, consisting of
@@ -130,7 +199,17 @@ def test_uidl_unique(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     assert len(set(ids.values())) == len(ids), f"sent UIDL, got repeated unique-ids {ids}"
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL says, in lower case, 'this persistence is required even if a session ends "
+        "without entering the UPDATE state'. For a server that offers the optional "
+        "command (§7), its definition is binding. RFC 1939 (May 1996) predates RFC 2119 "
+        "(March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_persists_across_sessions(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """This persistence is required even if a session ends without entering the UPDATE
@@ -143,7 +222,17 @@ def test_uidl_persists_across_sessions(pop3_login: Login, pop3_messages: Pop3Mes
     assert before == after, f"sent UIDL in two sessions, got {before} then {after}"
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL with an argument is defined to answer with the unique-id listing of that "
+        "message. For a server that offers the optional command (§7), its definition is "
+        "binding. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its rules"
+        " as definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_with_argument_matches_listing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """If an argument was given and the POP3 server issues a positive response with a line
@@ -159,7 +248,18 @@ def test_uidl_with_argument_matches_listing(pop3_login: Login, pop3_messages: Po
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL: 'all POP3 servers are required to use a certain format for unique-id "
+        "listings', the message-number, a space and the unique-id, with nothing after it."
+        " For a server that offers the optional command (§7), its definition is binding. "
+        "RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its rules as "
+        "definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_single_line_syntax(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """No information follows the unique-id in the unique-id listing."""
@@ -172,7 +272,17 @@ def test_uidl_single_line_syntax(pop3_login: Login, pop3_messages: Pop3Messages)
     )
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "UIDL's argument 'may NOT refer to a message marked as deleted', and DELE (§5) "
+        "says any later reference to a deleted message generates an error. For a server "
+        "that offers the optional command (§7), its definition is binding. RFC 1939 (May "
+        "1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """a message-number (optional), which, if present, may NOT refer to a message marked
@@ -185,7 +295,17 @@ def test_uidl_of_deleted_refused(pop3_login: Login, pop3_messages: Pop3Messages)
     assert number not in listing, f"sent DELE {number} then UIDL; {number} is still listed"
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "APOP is defined to answer a correct digest with a positive response and enter "
+        "TRANSACTION; a server that implements APOP includes the timestamp in its "
+        "greeting. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_apop_with_right_digest(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """If the digest is correct, the POP3 server issues a positive response, and the POP3
     session enters the TRANSACTION state."""
@@ -195,7 +315,17 @@ def test_apop_with_right_digest(pop3: Pop3Session, pop3_account: Pop3Account) ->
     expect_ok(pop3.stat(), "STAT after APOP")
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "APOP is defined to answer a wrong digest with a negative response and stay in "
+        "AUTHORIZATION; a server that implements APOP includes the timestamp in its "
+        "greeting. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_apop_with_wrong_digest(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """Otherwise, a negative response is issued and the POP3 session remains in the
     AUTHORIZATION state."""

@@ -34,15 +34,26 @@ def test_authorization_command_refused_in_transaction(
     expect_ok(session.stat(), "STAT after it (still in TRANSACTION)")
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(1939, "3", "MUST")
 def test_pass_without_user_refused(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
-    """may only be given in the AUTHORIZATION state immediately after a successful USER
-    command"""
+    """A server MUST respond to a command issued when the session is in an incorrect state
+    by responding with a negative status indicator.  PASS "may only be given in the
+    AUTHORIZATION state immediately after a successful USER command" (§7)."""
     expect_err(pop3.pass_(pop3_account.password), "PASS without USER")
     expect_still_authorization(pop3, "the refused PASS")
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "PASS is defined to decide access from the USER and PASS arguments, with '-ERR "
+        "invalid password' as the response to a wrong one; §4 answers a denied maildrop "
+        "with a negative status. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 def test_wrong_password_refused(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """When the client issues the PASS command, the POP3 server uses the argument pair from
     the USER and PASS commands to determine if the client should be given access to the
@@ -52,7 +63,17 @@ def test_wrong_password_refused(pop3: Pop3Session, pop3_account: Pop3Account) ->
     expect_still_authorization(pop3, "the refused PASS")
 
 
-@pytest.mark.rfc(1939, "4", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "4",
+    "MUST",
+    basis=(
+        "§4 lets the client start a new authentication after a refused one when the "
+        "server keeps the connection: the session is still in AUTHORIZATION, where USER "
+        "and PASS are defined (§7). RFC 1939 (May 1996) predates RFC 2119 (March 1997) "
+        "and states its rules as definitions."
+    ),
+)
 def test_new_login_after_failed_one(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """If the server does not close the connection, the client may either issue a new
     authentication command and start again, or the client may issue the QUIT command."""
@@ -64,7 +85,16 @@ def test_new_login_after_failed_one(pop3: Pop3Session, pop3_account: Pop3Account
     expect_ok(pop3.stat(), "STAT after the second login")
 
 
-@pytest.mark.rfc(1939, "7", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "7",
+    "MUST",
+    basis=(
+        "USER and PASS are defined to log in: +OK to USER lets the client send PASS, and "
+        "+OK to PASS locks the maildrop and enters TRANSACTION (§4). RFC 1939 (May 1996) "
+        "predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_user_pass_enters_transaction(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """If the POP3 server responds with a positive status indicator ("+OK"), then the
     client may issue either the PASS command to complete the authentication, or the QUIT
@@ -74,7 +104,15 @@ def test_user_pass_enters_transaction(pop3: Pop3Session, pop3_account: Pop3Accou
     expect_ok(pop3.stat(), "STAT in the TRANSACTION state")
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "NOOP (§5) is defined to reply with a positive response. RFC 1939 (May 1996) "
+        "predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_noop_in_transaction(pop3_login: Callable[[], Pop3Session]) -> None:
     """The POP3 server does nothing, it merely replies with a positive response."""
     expect_ok(pop3_login().noop(), "NOOP in the TRANSACTION state")

@@ -25,7 +25,17 @@ def _delete(session: Pop3Session, messages: Pop3Messages) -> str:
 
 
 @pytest.mark.delivers
-@pytest.mark.rfc(1939, "6", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "6",
+    "MUST",
+    basis=(
+        "QUIT in TRANSACTION (§6) is defined to remove all messages marked as deleted; "
+        "its +OK reports success ('-ERR some deleted messages not removed' is the "
+        "failure). RFC 1939 (May 1996) predates RFC 2119 (March 1997) and states its "
+        "rules as definitions."
+    ),
+)
 def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """The POP3 server removes all messages marked as deleted from the maildrop and replies
     as to the status of this operation."""
@@ -38,7 +48,16 @@ def test_quit_removes_deleted_messages(pop3_login: Login, pop3_maildrop: SeededM
 
 
 @pytest.mark.delivers
-@pytest.mark.rfc(1939, "6", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "6",
+    "MUST",
+    basis=(
+        "QUIT (§6) says 'In no case may the server remove any messages not marked as "
+        "deleted': a prohibition, in lower case. RFC 1939 (May 1996) predates RFC 2119 "
+        "(March 1997) and states its rules as definitions."
+    ),
+)
 def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededMaildrop) -> None:
     """In no case may the server remove any messages not marked as deleted."""
     first = pop3_login()
@@ -51,7 +70,16 @@ def test_quit_keeps_undeleted_messages(pop3_login: Login, pop3_maildrop: SeededM
     )
 
 
-@pytest.mark.rfc(1939, "5", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "5",
+    "MUST",
+    basis=(
+        "DELE (§5) is defined not to delete the message until the session enters UPDATE, "
+        "which only QUIT does (§6). RFC 1939 (May 1996) predates RFC 2119 (March 1997) "
+        "and states its rules as definitions."
+    ),
+)
 def test_dele_removes_nothing_before_quit(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The POP3 server does not actually delete the message until the POP3 session enters
     the UPDATE state."""
@@ -79,7 +107,16 @@ def test_dropped_connection_deletes_nothing(pop3_login: Login, pop3_messages: Po
     )
 
 
-@pytest.mark.rfc(1939, "6", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "6",
+    "MUST",
+    basis=(
+        "After RSET nothing is marked; QUIT (§6) says 'In no case may the server remove "
+        "any messages not marked as deleted'. RFC 1939 (May 1996) predates RFC 2119 "
+        "(March 1997) and states its rules as definitions."
+    ),
+)
 def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """In no case may the server remove any messages not marked as deleted.
 
@@ -101,7 +138,15 @@ def test_rset_then_quit_deletes_nothing(pop3_login: Login, pop3_messages: Pop3Me
     )
 
 
-@pytest.mark.rfc(1939, "6", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "6",
+    "MUST",
+    basis=(
+        "QUIT (§6) is defined to close the TCP connection after the removal. RFC 1939 "
+        "(May 1996) predates RFC 2119 (March 1997) and states its rules as definitions."
+    ),
+)
 def test_quit_in_transaction_closes(pop3_login: Login) -> None:
     """Whether the removal was successful or not, the server then releases any
     exclusive-access lock on the maildrop and closes the TCP connection."""
@@ -110,7 +155,16 @@ def test_quit_in_transaction_closes(pop3_login: Login) -> None:
     assert session.expect_closed(), "sent QUIT, expected the server to close the connection"
 
 
-@pytest.mark.rfc(1939, "6", "MUST")
+@pytest.mark.rfc(
+    1939,
+    "6",
+    "MUST",
+    basis=(
+        "QUIT (§6) is defined to release the exclusive-access lock on the maildrop, so a "
+        "new session can open it. RFC 1939 (May 1996) predates RFC 2119 (March 1997) and "
+        "states its rules as definitions."
+    ),
+)
 def test_quit_releases_the_maildrop(pop3_login: Login) -> None:
     """Whether the removal was successful or not, the server then releases any
     exclusive-access lock on the maildrop and closes the TCP connection."""

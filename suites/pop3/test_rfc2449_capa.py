@@ -17,30 +17,63 @@ Login = Callable[[], Pop3Session]
 _CAPABILITY = re.compile(rb"[\x21-\x2d\x2f-\x7f]+(?: [\x21-\x7e]+)*")
 
 
-@pytest.mark.rfc(2449, "5", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "5",
+    "MUST",
+    basis=(
+        "§5 defines CAPA as available in both the AUTHORIZATION and TRANSACTION states, "
+        "stated without a keyword; the definition binds a server implementing RFC 2449."
+    ),
+)
 def test_capa_in_authorization(pop3: Pop3Session) -> None:
     """The POP3 CAPA command returns a list of capabilities supported by the POP3 server.
     It is available in both the AUTHORIZATION and TRANSACTION states."""
     expect_ok(pop3.capa(), "CAPA in the AUTHORIZATION state")
 
 
-@pytest.mark.rfc(2449, "5", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "5",
+    "MUST",
+    basis=(
+        "§5 defines CAPA as available in the TRANSACTION state as well as in "
+        "AUTHORIZATION, stated without a keyword; the definition binds a server "
+        "implementing RFC 2449."
+    ),
+)
 def test_capa_in_transaction(pop3_login: Login) -> None:
     """The POP3 CAPA command returns a list of capabilities supported by the POP3 server.
     It is available in both the AUTHORIZATION and TRANSACTION states."""
     expect_ok(pop3_login().capa(), "CAPA in the TRANSACTION state")
 
 
-@pytest.mark.rfc(2449, "5", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "3",
+    "MUST",
+    basis=(
+        "The §3 ABNF is the grammar of the CAPA response (§5 points to it); a line outside"
+        " it is not a capability a client can parse."
+    ),
+)
 def test_capability_lines_syntax(pop3: Pop3Session) -> None:
-    """An +OK response is followed by a list of capabilities, one per line.  Each capability
-    name MAY be followed by a single space and a space-separated list of parameters."""
+    """capa-resp = single-line *capability "." CRLF; capability = capa-tag *(SP param)
+    CRLF; capa-tag = 1*cchar; cchar = %x21-2D / %x2F-7F; param = 1*VCHAR."""
     response = expect_ok(pop3.capa(), "CAPA")
     bad = [line for line in response.lines if not _CAPABILITY.fullmatch(line)]
     assert not bad, f"sent CAPA, expected 'capa-tag *(SP param)' lines, got {bad}"
 
 
-@pytest.mark.rfc(2449, "5", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "5",
+    "MUST",
+    basis=(
+        "§5 defines each capability line as limited to 512 octets including CRLF, and the"
+        " §3 ABNF marks it '512 octets maximum'; a limit clients size buffers by."
+    ),
+)
 def test_capability_lines_fit_in_512_octets(pop3: Pop3Session) -> None:
     """Each capability line is limited to 512 octets (including the CRLF)."""
     response = expect_ok(pop3.capa(), "CAPA")
@@ -65,7 +98,15 @@ def test_authorization_capabilities_announced_in_transaction(
     assert not missing, f"CAPA before login listed {missing}; CAPA after login did not"
 
 
-@pytest.mark.rfc(2449, "6.1", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "6.1",
+    "MUST",
+    basis=(
+        "§6.1 defines the TOP capability as indicating that TOP is available: advertising"
+        " it states that TOP works."
+    ),
+)
 @pytest.mark.requires("TOP")
 def test_top_advertised_and_available(pop3_login: Login, pop3_messages: Pop3Messages) -> None:
     """The TOP capability indicates the optional TOP command is available."""
@@ -74,14 +115,31 @@ def test_top_advertised_and_available(pop3_login: Login, pop3_messages: Pop3Mess
     expect_ok(session.top(number, 0), f"TOP {number} 0 with TOP advertised")
 
 
-@pytest.mark.rfc(2449, "6.8", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "6.8",
+    "MUST",
+    basis=(
+        "§6.8 defines the UIDL capability as indicating that UIDL is supported: "
+        "advertising it states that UIDL works."
+    ),
+)
 @pytest.mark.requires("UIDL")
 def test_uidl_advertised_and_available(pop3_login: Login) -> None:
     """The UIDL capability indicates that the optional UIDL command is supported."""
     expect_ok(pop3_login().uidl(), "UIDL with UIDL advertised")
 
 
-@pytest.mark.rfc(2449, "6.2", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "6.2",
+    "MAY",
+    basis=(
+        "§6.2: USER means USER and PASS are supported, 'although they may not be "
+        "available to all users', so a refusal for this account is allowed; only a "
+        "warning."
+    ),
+)
 @pytest.mark.requires("USER")
 def test_user_advertised_and_available(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """The USER capability indicates that the USER and PASS commands are supported,
@@ -105,7 +163,15 @@ def test_pipelined_commands_answered_in_order(pop3_login: Login) -> None:
     assert statuses[1] == b"+OK", f"pipelined STAT: expected +OK, got {statuses[1]!r}"
 
 
-@pytest.mark.rfc(2449, "6.4", "MUST")
+@pytest.mark.rfc(
+    2449,
+    "6.4",
+    "MUST",
+    basis=(
+        "§6.4 defines that with RESP-CODES every response text starting with '[' is an "
+        "extended response code, whose syntax is the resp-code ABNF of §3."
+    ),
+)
 @pytest.mark.requires("RESP-CODES")
 def test_response_codes_are_well_formed(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """The RESP-CODES capability indicates that any response text issued by this server
@@ -120,7 +186,15 @@ def test_response_codes_are_well_formed(pop3: Pop3Session, pop3_account: Pop3Acc
         )
 
 
-@pytest.mark.rfc(2449, "5", "MAY")
+@pytest.mark.rfc(
+    2449,
+    "5",
+    "MAY",
+    basis=(
+        "RFC 2449 is an extension: §5 lets a server answer CAPA with -ERR (not "
+        "implemented), so CAPA support is optional; its absence is only a warning."
+    ),
+)
 def test_capa_available(pop3_capabilities: Pop3Capabilities) -> None:
     """An -ERR response indicates the capability command is not implemented and the client
     will have to probe for capabilities as before."""

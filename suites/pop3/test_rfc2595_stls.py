@@ -19,7 +19,15 @@ def _plain(pop3: Pop3Session) -> None:
         pytest.skip("the target is implicit TLS (pop3s://): STLS is not offered there")
 
 
-@pytest.mark.rfc(2595, "4", "MUST")
+@pytest.mark.rfc(
+    2595,
+    "4",
+    "MUST",
+    basis=(
+        "STLS (§4) is defined to begin the TLS negotiation right after the CRLF of its "
+        "+OK; advertising STLS states that this works."
+    ),
+)
 @pytest.mark.requires("STLS")
 def test_stls_starts_tls(pop3: Pop3Session) -> None:
     """A TLS negotiation begins immediately after the CRLF at the end of the +OK response
@@ -68,7 +76,15 @@ def test_stls_refused_under_tls(pop3: Pop3Session) -> None:
     expect_err(pop3.command("STLS"), "STLS a second time, under TLS")
 
 
-@pytest.mark.rfc(2595, "4", "MUST")
+@pytest.mark.rfc(
+    2595,
+    "4",
+    "MUST",
+    basis=(
+        "§4 defines the STLS capability as meaning the command is present and permitted "
+        "in the current state: if advertised under TLS, STLS must then be accepted."
+    ),
+)
 @pytest.mark.requires("STLS")
 def test_stls_not_advertised_under_tls(pop3: Pop3Session) -> None:
     """The capability name "STLS" indicates this command is present and permitted in the
@@ -80,7 +96,15 @@ def test_stls_not_advertised_under_tls(pop3: Pop3Session) -> None:
         expect_ok(pop3.command("STLS"), "STLS, advertised under TLS")
 
 
-@pytest.mark.rfc(2595, "4", "MUST")
+@pytest.mark.rfc(
+    2595,
+    "4",
+    "MUST",
+    basis=(
+        "STLS (§4) is 'only permitted in AUTHORIZATION state', a restriction; RFC 1939 §3"
+        " says a server MUST answer a command in an incorrect state with -ERR."
+    ),
+)
 @pytest.mark.requires("STLS")
 def test_stls_refused_in_transaction(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """The STLS command is only permitted in AUTHORIZATION state and the server remains in
@@ -93,7 +117,15 @@ def test_stls_refused_in_transaction(pop3: Pop3Session, pop3_account: Pop3Accoun
     expect_err(pop3.command("STLS"), "STLS in the TRANSACTION state")
 
 
-@pytest.mark.rfc(2595, "4", "MUST")
+@pytest.mark.rfc(
+    2595,
+    "4",
+    "MUST",
+    basis=(
+        "STLS (§4) is defined to leave the server in AUTHORIZATION state; RFC 1939 §3 "
+        "says a server MUST answer a command in an incorrect state (STAT here) with -ERR."
+    ),
+)
 @pytest.mark.requires("STLS")
 def test_stls_stays_in_authorization(pop3: Pop3Session) -> None:
     """The STLS command is only permitted in AUTHORIZATION state and the server remains in
@@ -104,7 +136,15 @@ def test_stls_stays_in_authorization(pop3: Pop3Session) -> None:
     expect_err(pop3.command("STAT"), "STAT right after the TLS handshake")
 
 
-@pytest.mark.rfc(2595, "4", "MUST")
+@pytest.mark.rfc(
+    2595,
+    "4",
+    "MUST",
+    basis=(
+        "STLS (§4) is defined to leave the server in AUTHORIZATION state, where the login"
+        " commands are valid, so USER and PASS must work under TLS."
+    ),
+)
 @pytest.mark.requires("STLS")
 def test_login_after_stls(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """The STLS command is only permitted in AUTHORIZATION state and the server remains in

@@ -23,7 +23,15 @@ def _ready(pop3: Pop3Session) -> None:
         pytest.skip(f"SASL PLAIN not advertised in this session ({pop3.capabilities})")
 
 
-@pytest.mark.rfc(5034, "4", "MUST")
+@pytest.mark.rfc(
+    5034,
+    "4",
+    "MUST",
+    basis=(
+        "AUTH (§4) is defined to answer a completed exchange with +OK and enter "
+        "TRANSACTION; §4 also says servers MUST implement PLAIN."
+    ),
+)
 def test_auth_plain_succeeds(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """Should the client successfully complete the exchange, the server issues a +OK reply.
     Additionally, upon success, the POP3 session enters the TRANSACTION state."""
@@ -75,7 +83,15 @@ def test_bad_base64_refused(pop3: Pop3Session, response: bytes) -> None:
     expect_err(pop3.command(response), f"the response {response!r}")
 
 
-@pytest.mark.rfc(5034, "4", "MUST")
+@pytest.mark.rfc(
+    5034,
+    "4",
+    "MUST",
+    basis=(
+        "AUTH (§4) is defined to reject an unsupported mechanism with -ERR, stated "
+        "without a keyword; +OK would claim a mechanism the server does not have."
+    ),
+)
 def test_unknown_mechanism_refused(pop3: Pop3Session) -> None:
     """If the requested authentication mechanism is not supported, the server rejects the
     AUTH command with an -ERR reply."""

@@ -32,7 +32,15 @@ def _fixed_maximum(smtp: SmtpSession) -> int:
     return int(value)
 
 
-@pytest.mark.rfc(1870, "3", "MUST")
+@pytest.mark.rfc(
+    1870,
+    "3",
+    "MUST",
+    basis=(
+        "§3 defines the SIZE keyword's parameter as size-param ::= [1*DIGIT] in ABNF. RFC"
+        " 1870 (1995) predates RFC 2119 and states its rules as definitions."
+    ),
+)
 def test_ehlo_size_parameter_is_a_number(smtp: SmtpSession) -> None:
     """one optional parameter is allowed with this EHLO keyword value, a decimal number
     indicating the fixed maximum message size in bytes that the server will accept.  The
@@ -45,7 +53,15 @@ def test_ehlo_size_parameter_is_a_number(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(1870, "4", "MUST")
+@pytest.mark.rfc(
+    1870,
+    "4",
+    "MUST",
+    basis=(
+        "§4 says a server supporting SIZE 'will accept the extended version of the MAIL "
+        "command'. RFC 1870 (1995) predates RFC 2119 and states its rules as definitions."
+    ),
+)
 def test_mail_with_size_accepted(smtp: SmtpSession, sender: Mailbox) -> None:
     """A server that supports the Message Size Declaration extension will accept the
     extended version of the MAIL command described below."""
@@ -56,7 +72,16 @@ def test_mail_with_size_accepted(smtp: SmtpSession, sender: Mailbox) -> None:
     )
 
 
-@pytest.mark.rfc(1870, "6.1", "MUST")
+@pytest.mark.rfc(
+    1870,
+    "6.1",
+    "MUST",
+    basis=(
+        "§6.1 defines 552 as the server's response to a declared size above its fixed "
+        "maximum; size-value allows up to 20 digits (§3). RFC 1870 (1995) predates RFC "
+        "2119 and states its rules as definitions."
+    ),
+)
 @pytest.mark.parametrize("excess", ["one-octet-over", "twenty-digits"])
 def test_declared_size_over_maximum_552(smtp: SmtpSession, sender: Mailbox, excess: str) -> None:
     """If the indicated size is larger than the server's fixed maximum message size, the
@@ -103,7 +128,16 @@ def test_size_parameter_does_not_end_data(
         assert_delivered_intact(readback.wait_for(recipient.address, marker), content)
 
 
-@pytest.mark.rfc(1870, "4", "MUST")
+@pytest.mark.rfc(
+    1870,
+    "4",
+    "MUST",
+    basis=(
+        "§4 says a message larger than the advertised limit 'will be rejected with a "
+        "permanent failure (552) reply code'. RFC 1870 (1995) predates RFC 2119 and "
+        "states its rules as definitions."
+    ),
+)
 def test_message_over_maximum_refused_552(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
     """If a numeric parameter follows the SIZE keyword value of the EHLO response, it
     indicates the size of the largest message that the server is willing to accept.  Any

@@ -73,7 +73,15 @@ def _status_of(line: bytes) -> re.Match[bytes] | None:
     return _STATUS.match(line)
 
 
-@pytest.mark.rfc(2034, "3", "MUST")
+@pytest.mark.rfc(
+    2034,
+    "3",
+    "MUST",
+    basis=(
+        "The extension is defined (§3 item 3) with no parameter to ENHANCEDSTATUSCODES. "
+        "RFC 2034 (1996) predates RFC 2119; its 'must' is lower case."
+    ),
+)
 def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
     """no parameter is used with the ENHANCEDSTATUSCODES EHLO keyword;"""
     mail_ready(smtp, "ENHANCEDSTATUSCODES")
@@ -83,7 +91,16 @@ def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(2034, "4", "MUST")
+@pytest.mark.rfc(
+    2034,
+    "4",
+    "MUST",
+    basis=(
+        "§4: the codes 'must appear in all 2xx, 4xx, and 5xx response lines' other than "
+        "the greeting and HELO/EHLO replies. RFC 2034 (1996) predates RFC 2119; its "
+        "'must' is lower case."
+    ),
+)
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_status_code_on_every_line(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
@@ -97,7 +114,15 @@ def test_status_code_on_every_line(
     )
 
 
-@pytest.mark.rfc(2034, "4", "MUST")
+@pytest.mark.rfc(
+    2034,
+    "4",
+    "MUST",
+    basis=(
+        "§4: status codes 'must agree with the primary response code'. RFC 2034 (1996) "
+        "predates RFC 2119; its 'must' is lower case."
+    ),
+)
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_status_class_matches_reply_code(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
@@ -113,7 +138,15 @@ def test_status_class_matches_reply_code(
     assert not wrong, expect(reply, sent=sent, expected=f"status codes of class {reply.severity}")
 
 
-@pytest.mark.rfc(2034, "4", "MUST")
+@pytest.mark.rfc(
+    2034,
+    "4",
+    "MUST",
+    basis=(
+        "§4: the same status code 'must appear' on each line of a continued response. RFC"
+        " 2034 (1996) predates RFC 2119; its 'must' is lower case."
+    ),
+)
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_same_status_code_on_each_line(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, scenario: str
@@ -141,7 +174,15 @@ def test_status_code_without_leading_zeros(
     assert not bad, expect(reply, sent=sent, expected="sub-codes without leading zeros")
 
 
-@pytest.mark.rfc(2034, "4", "MUST")
+@pytest.mark.rfc(
+    2034,
+    "4",
+    "MUST",
+    basis=(
+        "§4: servers 'must attach enhanced status codes' whether or not the client used "
+        "EHLO. RFC 2034 (1996) predates RFC 2119; its 'must' is lower case."
+    ),
+)
 @pytest.mark.parametrize("opening", ["HELO", "no-greeting-command"])
 def test_status_codes_without_ehlo(smtp: SmtpSession, opening: str) -> None:
     """Servers supporting this extension must attach enhanced status codes to their

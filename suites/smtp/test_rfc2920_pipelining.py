@@ -30,7 +30,15 @@ def _group(smtp: SmtpSession, commands: tuple[str, ...], *, timeout: float = 3) 
     return exchange(smtp, data, len(commands), timeout=timeout)
 
 
-@pytest.mark.rfc(2920, "2", "MUST")
+@pytest.mark.rfc(
+    2920,
+    "2",
+    "MUST",
+    basis=(
+        "The extension is defined (§2 item 3) with no parameter to PIPELINING; RFC 2920 "
+        "states its framework items as definitions, without keywords."
+    ),
+)
 def test_ehlo_keyword_has_no_parameter(smtp: SmtpSession) -> None:
     """no parameter is used with the PIPELINING EHLO keyword;"""
     mail_ready(smtp, "PIPELINING")

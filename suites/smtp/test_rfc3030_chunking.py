@@ -77,7 +77,16 @@ def test_each_chunk_answered_250(smtp: SmtpSession, sender: Mailbox, recipient: 
     smtp.rset()
 
 
-@pytest.mark.rfc(3030, "2", "MUST")
+@pytest.mark.rfc(
+    3030,
+    "2",
+    "MUST",
+    basis=(
+        "§2 defines the first BDAT argument as the exact length in octets of the data "
+        "that follows, so those octets are the message data as sent: no dot-stuffing, no "
+        "end-of-data line; a 250 MUST answer each successful chunk."
+    ),
+)
 @pytest.mark.delivers
 def test_chunks_stored_byte_exact(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
@@ -108,7 +117,8 @@ def test_bdat_zero_last_ends_message(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
     """The last BDAT command MAY have a byte-count of zero indicating there is no
-    additional data to be sent.
+    additional data to be sent.  A 250 response MUST be sent to each successful BDAT data
+    block within a mail transaction.
 
     A server must accept that form: BDAT 0 LAST completes the message.
     """
@@ -213,7 +223,15 @@ def test_pipelined_chunks_after_failure_discarded(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(3030, "2", "MUST")
+@pytest.mark.rfc(
+    3030,
+    "2",
+    "MUST",
+    basis=(
+        "§2 defines RSET between chunks as clearing all segments sent, and RFC 5321 "
+        "§4.1.1.5 says on RSET any stored mail data MUST be discarded."
+    ),
+)
 @pytest.mark.delivers
 def test_rset_clears_sent_chunks(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback

@@ -22,7 +22,16 @@ def _plain_ehlo(smtp: SmtpSession, name: str = "conformance.test") -> None:
         pytest.skip("target does not advertise STARTTLS on this connection")
 
 
-@pytest.mark.rfc(3207, "4", "MUST")
+@pytest.mark.rfc(
+    3207,
+    "4",
+    "MUST",
+    basis=(
+        "§4 defines the replies to STARTTLS: 220 to start TLS, 501 for a parameter, 454 "
+        "for a temporary failure (the test skips); a server advertising STARTTLS that "
+        "gets a correct STARTTLS has only 220 left."
+    ),
+)
 def test_starttls_answered_with_220(smtp: SmtpSession) -> None:
     """After the client gives the STARTTLS command, the server responds with one of the
     following reply codes: 220 Ready to start TLS 501 Syntax error (no parameters allowed)
@@ -39,7 +48,15 @@ def test_starttls_answered_with_220(smtp: SmtpSession) -> None:
     assert smtp.tls_active
 
 
-@pytest.mark.rfc(3207, "4", "MUST")
+@pytest.mark.rfc(
+    3207,
+    "4",
+    "MUST",
+    basis=(
+        "§4 defines STARTTLS as taking no parameters and lists '501 Syntax error (no "
+        "parameters allowed)' as the reply for one."
+    ),
+)
 def test_starttls_with_parameter_refused_501(smtp: SmtpSession) -> None:
     """The format for the STARTTLS command is: STARTTLS with no parameters.
 
@@ -111,7 +128,9 @@ def test_mail_transaction_forgotten_after_handshake(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
     """Upon completion of the TLS handshake, the SMTP protocol is reset to the initial
-    state (the state in SMTP after a server issues a 220 service ready greeting).
+    state (the state in SMTP after a server issues a 220 service ready greeting).  The
+    server MUST discard any knowledge obtained from the client, such as the argument to the
+    EHLO command, which was not obtained from the TLS negotiation itself.
 
     A transaction opened before STARTTLS does not survive it: right after the handshake
     RCPT has no MAIL to belong to (nor an EHLO) and must not be accepted.

@@ -64,7 +64,12 @@ def test_plain_offered_over_tls(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(4954, "4", "MUST")
+@pytest.mark.rfc(
+    4954,
+    "4",
+    "MUST",
+    basis="§4 defines 235 as the reply to a successfully completed exchange, without a keyword.",
+)
 def test_auth_plain_success_235(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
     """Should the client successfully complete the exchange, the SMTP server issues a 235
     reply."""
@@ -75,7 +80,12 @@ def test_auth_plain_success_235(smtp: SmtpSession, accounts: tuple[Account, ...]
     )
 
 
-@pytest.mark.rfc(4954, "4", "MUST")
+@pytest.mark.rfc(
+    4954,
+    "4",
+    "MUST",
+    basis="§4 defines an empty server challenge as the line '334 ', a 334 reply with no text part.",
+)
 def test_empty_challenge_is_334_space(smtp: SmtpSession) -> None:
     """In SMTP, a server challenge that contains no data is defined as a 334 reply with
     no text part.  Note that there is still a space following the reply code, so the
@@ -139,7 +149,15 @@ def test_auth_during_transaction_503(smtp: SmtpSession, accounts: tuple[Account,
     )
 
 
-@pytest.mark.rfc(4954, "4", "MUST")
+@pytest.mark.rfc(
+    4954,
+    "4",
+    "MUST",
+    basis=(
+        "§4 defines 504 as the reply rejecting AUTH with an unsupported mechanism, "
+        "without a keyword."
+    ),
+)
 def test_unknown_mechanism_504(smtp: SmtpSession) -> None:
     """If the requested authentication mechanism is invalid (e.g., is not supported or
     requires an encryption layer), the server rejects the AUTH command with a 504 reply."""
@@ -273,7 +291,16 @@ def test_mail_auth_parameter_accepted_unauthenticated(smtp: SmtpSession, sender:
 # -- RFC 4616: PLAIN ----------------------------------------------------------------------
 
 
-@pytest.mark.rfc(4616, "2", "MUST")
+@pytest.mark.rfc(
+    4616,
+    "2",
+    "MUST",
+    basis=(
+        "§2 defines PLAIN authentication as succeeding only if the password verifies; a "
+        "server accepting a wrong one authenticates a client it did not verify. RFC 4954 "
+        "§4's SHOULD concerns only the reply code (535)."
+    ),
+)
 def test_plain_wrong_password_not_authenticated(
     smtp: SmtpSession, accounts: tuple[Account, ...]
 ) -> None:
@@ -311,7 +338,15 @@ def test_plain_accepts_255_octet_password(smtp: SmtpSession, accounts: tuple[Acc
 # -- RFC 2195: CRAM-MD5 ---------------------------------------------------------------------
 
 
-@pytest.mark.rfc(2195, "2", "MUST")
+@pytest.mark.rfc(
+    2195,
+    "2",
+    "MUST",
+    basis=(
+        "§2: the challenge 'must correspond to' an RFC 822 msg-id. RFC 2195 does not use "
+        "RFC 2119 keywords; its 'must' and 'should' are lower case."
+    ),
+)
 def test_cram_md5_challenge_is_msg_id(smtp: SmtpSession) -> None:
     """The syntax of the unencoded form must correspond to that of an RFC 822 'msg-id'
     [RFC822] as described in [POP3]."""
@@ -322,7 +357,16 @@ def test_cram_md5_challenge_is_msg_id(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(2195, "2", "SHOULD")
+@pytest.mark.rfc(
+    2195,
+    "2",
+    "SHOULD",
+    basis=(
+        "§2: with a correct digest the server 'should consider the client authenticated'."
+        " RFC 2195 does not use RFC 2119 keywords; its 'must' and 'should' are lower "
+        "case."
+    ),
+)
 def test_cram_md5_correct_digest_authenticates(
     smtp: SmtpSession, accounts: tuple[Account, ...]
 ) -> None:
@@ -338,7 +382,16 @@ def test_cram_md5_correct_digest_authenticates(
     )
 
 
-@pytest.mark.rfc(2195, "2", "MUST")
+@pytest.mark.rfc(
+    2195,
+    "2",
+    "MUST",
+    basis=(
+        "§2 has the server verify the digest and authenticate the client only if it is "
+        "correct; accepting a wrong digest authenticates a client it did not verify. RFC "
+        "2195 does not use RFC 2119 keywords; its 'must' and 'should' are lower case."
+    ),
+)
 def test_cram_md5_wrong_digest_refused(smtp: SmtpSession, accounts: tuple[Account, ...]) -> None:
     """When the server receives this client response, it verifies the digest provided."""
     authentication_ready(smtp, "CRAM-MD5")

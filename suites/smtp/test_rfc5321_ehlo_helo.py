@@ -64,7 +64,16 @@ def test_helo_reply_is_not_extended(
     )
 
 
-@pytest.mark.rfc(5321, "2.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "2.4",
+    "MUST",
+    basis=(
+        "EHLO is a verb: §2.4 defines verbs and argument values as not case sensitive and"
+        " calls servers that require upper-case verbs 'in violation of this "
+        "specification' (and of RFC 821)."
+    ),
+)
 def test_ehlo_verb_is_case_insensitive(smtp: SmtpSession) -> None:
     """Verbs and argument values (e.g., "TO:" or "to:" in the RCPT command and extension
     name keywords) are not case sensitive, with the sole exception in this specification
@@ -74,9 +83,12 @@ def test_ehlo_verb_is_case_insensitive(smtp: SmtpSession) -> None:
     assert reply.code == 250, f"sent 'eHlO conformance.test', expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.1.1", "MUST")
+@pytest.mark.rfc(5321, "4.1.4", "MUST")
 def test_ehlo_with_address_literal_is_accepted(smtp: SmtpSession) -> None:
-    """ehlo = "EHLO" SP ( Domain / address-literal ) CRLF
+    """ehlo = "EHLO" SP ( Domain / address-literal ) CRLF (§4.1.1.1).  An SMTP server MAY
+    verify that the domain name argument in the EHLO command actually corresponds to the
+    IP address of the client.  However, if the verification fails, the server MUST NOT
+    refuse to accept a message on that basis (§4.1.4).
 
     A client without a meaningful name sends an address literal (§4.1.4); the literal
     used is the loopback address the harness normally connects from.
@@ -85,7 +97,16 @@ def test_ehlo_with_address_literal_is_accepted(smtp: SmtpSession) -> None:
     assert reply.code == 250, f"sent 'EHLO [127.0.0.1]', expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.1.1", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.1",
+    "MUST",
+    basis=(
+        "The ehlo-ok-rsp ABNF is the syntax of a positive EHLO reply, and §4.1.1.1 says "
+        "the server identifies itself in it; RFC 5321 states reply syntax as ABNF, "
+        "without keywords."
+    ),
+)
 def test_ehlo_reply_starts_with_server_domain(smtp: SmtpSession) -> None:
     """ehlo-ok-rsp = ( "250" SP Domain [ SP ehlo-greet ] CRLF ) / ( "250-" Domain [ SP
     ehlo-greet ] CRLF *( "250-" ehlo-line CRLF ) "250" SP ehlo-line CRLF )"""
@@ -97,7 +118,15 @@ def test_ehlo_reply_starts_with_server_domain(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(5321, "4.1.1.1", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.1",
+    "MUST",
+    basis=(
+        "§4.1.1.1 defines each line after the first as ehlo-line = ehlo-keyword *( SP "
+        "ehlo-param ) in ABNF, without a keyword; a client parses extensions by it."
+    ),
+)
 def test_ehlo_reply_lines_are_keywords(smtp: SmtpSession) -> None:
     """Each line of the response contains a keyword and, optionally, one or more
     parameters.

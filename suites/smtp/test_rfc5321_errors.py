@@ -23,10 +23,11 @@ def test_unrecognized_command_gets_500(smtp: SmtpSession) -> None:
     assert reply.code == 500, f"sent 'FOOBAR', expected 500, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.5", "SHOULD")
+@pytest.mark.rfc(5321, "4.2.4", "SHOULD")
 def test_unrecognized_private_command_gets_500(smtp: SmtpSession) -> None:
     """An SMTP server that does not recognize such a command is expected to reply with "500
-    Command not recognized"."""
+    Command not recognized" (§4.1.5).  If the command is not recognized, code 500 SHOULD be
+    returned (§4.2.4)."""
     ready(smtp)
     reply = smtp.command("XCONFORMANCETEST")
     assert reply.code == 500, f"sent 'XCONFORMANCETEST', expected 500, got {reply}"

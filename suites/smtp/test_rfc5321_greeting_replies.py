@@ -36,7 +36,16 @@ def test_greeting_is_220_or_554(smtp: SmtpSession) -> None:
     )
 
 
-@pytest.mark.rfc(5321, "4.3.1", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.3.1",
+    "MUST",
+    basis=(
+        "The §4.2 Greeting ABNF puts the server's Domain or address-literal right after "
+        "'220 ', and §4.3.1 restates it for every greeting; syntax stated as ABNF, "
+        "without a keyword."
+    ),
+)
 def test_greeting_names_the_server(smtp: SmtpSession) -> None:
     """Note: all the greeting-type replies have the official name (the fully-qualified
     primary domain name) of the server host as the first word following the reply code.
@@ -98,8 +107,9 @@ def test_every_command_generates_exactly_one_reply(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(5321, "4.5.3.1.5", "SHOULD")
 def test_reply_lines_at_most_512_octets(smtp: SmtpSession) -> None:
-    """The maximum total length of a reply line including the reply code and the <CRLF>
-    is 512 octets."""
+    """Objects larger than these sizes SHOULD be avoided when possible (§4.5.3.1).  The
+    maximum total length of a reply line including the reply code and the <CRLF> is 512
+    octets (§4.5.3.1.5)."""
     for sent, reply in _sample_replies(smtp):
         bad = _defects(reply, ReplyDefectKind.LINE_TOO_LONG)
         assert not bad, f"sent {sent!r}, expected reply lines of at most 512 octets, got {bad}"

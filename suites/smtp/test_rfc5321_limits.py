@@ -32,8 +32,9 @@ RECIPIENT_PROBE = 1100
 
 @pytest.mark.rfc(5321, "4.5.3.1.4", "MUST")
 def test_512_octet_command_line_is_accepted(smtp: SmtpSession) -> None:
-    """Similarly, producing a "command too long" message for a command line shorter than
-    512 characters would violate the provisions of Section 4.5.3.1.4.
+    """Every implementation MUST be able to receive objects of at least these sizes
+    (§4.5.3.1).  Similarly, producing a "command too long" message for a command line
+    shorter than 512 characters would violate the provisions of Section 4.5.3.1.4.
 
     §4.5.3.1.4: "The maximum total length of a command line including the command word and
     the <CRLF> is 512 octets."  NOOP takes (and ignores) a parameter string, so a 512-octet
@@ -161,8 +162,9 @@ def test_100_recipients_are_buffered(
 def test_message_with_100_recipients_is_accepted(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
-    """Rejection of messages (for excessive recipients) with fewer than 100 RCPT commands
-    is a violation of this specification."""
+    """The minimum total number of recipients that MUST be buffered is 100 recipients.
+    Rejection of messages (for excessive recipients) with fewer than 100 RCPT commands is a
+    violation of this specification."""
     marker = new_marker()
     message = make_message(accounts[0], accounts[1], marker)
     recipients_ready(smtp, accounts[0], *_hundred_recipients(accounts))

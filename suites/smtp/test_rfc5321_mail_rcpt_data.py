@@ -17,7 +17,15 @@ from ._rfc5321 import (
 )
 
 
-@pytest.mark.rfc(5321, "3.3", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "3.3",
+    "MUST",
+    basis=(
+        "§3.3 defines '250 OK' as the reply to an accepted MAIL and §4.3.2 lists 250 as "
+        "its only success reply; the sender is a profile account the target accepts."
+    ),
+)
 def test_mail_is_accepted_with_250(smtp: SmtpSession, sender: Mailbox) -> None:
     """If accepted, the SMTP server returns a "250 OK" reply."""
     ready(smtp)
@@ -25,7 +33,16 @@ def test_mail_is_accepted_with_250(smtp: SmtpSession, sender: Mailbox) -> None:
     assert reply.code == 250, f"sent 'MAIL FROM:<{sender.address}>', expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.1.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.2",
+    "MUST",
+    basis=(
+        "The MAIL syntax (§4.1.2: Reverse-path = Path / '<>') allows a null reverse-path,"
+        " and §3.6.3 and §6.1 say notifications MUST be sent with one: a server refusing "
+        "MAIL FROM:<> cannot receive the notifications the RFC requires."
+    ),
+)
 def test_null_reverse_path_is_accepted(smtp: SmtpSession) -> None:
     """In some types of reporting messages for which a reply is likely to cause a mail loop
     (for example, mail delivery and non-delivery notifications), the reverse-path may be
@@ -38,7 +55,16 @@ def test_null_reverse_path_is_accepted(smtp: SmtpSession) -> None:
     assert reply.code == 250, f"sent 'MAIL FROM:<>', expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "2.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "2.4",
+    "MUST",
+    basis=(
+        "'mail from:' is a verb and an argument value: §2.4 defines verbs and argument "
+        "values as not case sensitive and calls servers that require upper-case verbs 'in"
+        " violation of this specification' (and of RFC 821)."
+    ),
+)
 def test_mail_verb_and_from_are_case_insensitive(smtp: SmtpSession, sender: Mailbox) -> None:
     """Verbs and argument values (e.g., "TO:" or "to:" in the RCPT command and extension
     name keywords) are not case sensitive, with the sole exception in this specification
@@ -50,7 +76,16 @@ def test_mail_verb_and_from_are_case_insensitive(smtp: SmtpSession, sender: Mail
     assert reply.code == 250, f"sent {line!r}, expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "2.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "2.4",
+    "MUST",
+    basis=(
+        "'Rcpt To:' is a verb and an argument value: §2.4 defines verbs and argument "
+        "values as not case sensitive and calls servers that require upper-case verbs 'in"
+        " violation of this specification' (and of RFC 821)."
+    ),
+)
 def test_rcpt_verb_and_to_are_case_insensitive(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
@@ -64,7 +99,16 @@ def test_rcpt_verb_and_to_are_case_insensitive(
     assert reply.code in (250, 251), f"sent {line!r}, expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "3.3", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "3.3",
+    "MUST",
+    basis=(
+        "§3.3 defines '250 OK' as the reply to an accepted RCPT, and §4.3.2 lists 250 and"
+        " 251 as its success replies; the recipient is a profile account the target "
+        "accepts."
+    ),
+)
 def test_rcpt_is_accepted_with_250(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """If accepted, the SMTP server returns a "250 OK" reply and stores the forward-path.
 
@@ -101,7 +145,15 @@ def test_postmaster_is_case_insensitive(
     assert reply.code in (250, 251), f"sent {line!r}, expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "3.3", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "3.3",
+    "MUST",
+    basis=(
+        "§3.3 defines 354 as the reply to an accepted DATA, and §4.3.2 lists it as the "
+        "only intermediate reply to DATA; message data MUST NOT be sent without it."
+    ),
+)
 def test_data_gets_354(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """If accepted, the SMTP server returns a 354 Intermediate reply and considers all
     succeeding lines up to but not including the end of mail data indicator to be the
@@ -134,7 +186,16 @@ def test_accepted_message_is_delivered_unchanged(
 
 
 @pytest.mark.delivers
-@pytest.mark.rfc(5321, "3.3", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "3.3",
+    "MUST",
+    basis=(
+        "§3.3 lets a transaction name several recipients; after 250 to the data the "
+        "server has accepted responsibility for delivering to each (§4.2.5), and §6.1 "
+        "says it MUST NOT lose the message for frivolous reasons."
+    ),
+)
 def test_message_reaches_every_recipient(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -154,7 +215,15 @@ def test_message_reaches_every_recipient(
 
 
 @pytest.mark.delivers
-@pytest.mark.rfc(5321, "4.1.1.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.4",
+    "MUST",
+    basis=(
+        "§4.1.1.4 defines the end of DATA as clearing the reverse-path, forward-path and "
+        "mail data buffers; a recipient left over would receive the next message."
+    ),
+)
 def test_buffers_cleared_after_a_transaction(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -179,7 +248,15 @@ def test_buffers_cleared_after_a_transaction(
 
 
 @pytest.mark.delivers
-@pytest.mark.rfc(5321, "4.1.1.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.4",
+    "MUST",
+    basis=(
+        "§4.1.1.4 defines the end of mail data as requiring the server to process the "
+        "stored transaction, and §4.1.4 allows zero or more transactions in a session."
+    ),
+)
 def test_two_messages_in_one_session(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:

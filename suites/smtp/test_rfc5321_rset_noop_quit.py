@@ -73,7 +73,15 @@ def test_rset_does_not_close(smtp: SmtpSession) -> None:
     assert reply.code == 250, f"sent RSET then NOOP, expected 250 to NOOP, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.1.9", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.9",
+    "MUST",
+    basis=(
+        "§4.1.1.9 defines NOOP as specifying no action other than a '250 OK' reply, and "
+        "§4.3.2 lists 250 as its only reply."
+    ),
+)
 def test_noop_gets_250(smtp: SmtpSession) -> None:
     """It specifies no action other than that the receiver send a "250 OK" reply."""
     ready(smtp)
@@ -89,7 +97,15 @@ def test_noop_parameter_is_ignored(smtp: SmtpSession) -> None:
     assert reply.code == 250, f"sent 'NOOP some parameter string', expected 250, got {reply}"
 
 
-@pytest.mark.rfc(5321, "4.1.1.9", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.9",
+    "MUST",
+    basis=(
+        "§4.1.1.9 defines NOOP as having no effect on the reverse-path, forward-path or "
+        "mail data buffer, and allows it at any time."
+    ),
+)
 def test_noop_keeps_the_transaction(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
     """This command has no effect on the reverse-path buffer, the forward-path buffer, or
     the mail data buffer, and it may be issued at any time."""
@@ -126,7 +142,8 @@ def test_quit_closes_the_connection(smtp: SmtpSession) -> None:
 
 @pytest.mark.rfc(5321, "4.1.1.10", "MUST")
 def test_quit_before_ehlo_gets_221(smtp: SmtpSession) -> None:
-    """The QUIT command may be issued at any time."""
+    """This command specifies that the receiver MUST send a "221 OK" reply, and then close
+    the transmission channel.  The QUIT command may be issued at any time."""
     reply = smtp.quit()
     assert reply.code == 221, f"sent 'QUIT' right after the greeting, expected 221, got {reply}"
 
@@ -135,8 +152,9 @@ def test_quit_before_ehlo_gets_221(smtp: SmtpSession) -> None:
 def test_quit_in_a_transaction_gets_221(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox
 ) -> None:
-    """The QUIT command may be issued at any time.  Any current uncompleted mail
-    transaction will be aborted."""
+    """This command specifies that the receiver MUST send a "221 OK" reply, and then close
+    the transmission channel.  The QUIT command may be issued at any time.  Any current
+    uncompleted mail transaction will be aborted."""
     recipients_ready(smtp, sender, recipient)
     reply = smtp.quit()
     assert reply.code == 221, f"sent MAIL, RCPT then 'QUIT', expected 221, got {reply}"

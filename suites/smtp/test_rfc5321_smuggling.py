@@ -68,10 +68,16 @@ def test_stray_cr_around_period_does_not_end_data(
 @pytest.mark.parametrize(
     "fake_end", [b"\r\n\x00.\r\n", b"\r\n.\x00\r\n"], ids=["NUL-before-period", "NUL-after-period"]
 )
-# basis: MUST. The sentence defines the end of mail data as exactly <CRLF>.<CRLF>; a
-# server that ignores a NUL beside the period ends the data early and runs the rest as
-# commands, the same smuggling the MUST NOTs of §2.3.8 and §4.1.1.4 forbid for CR and LF.
-@pytest.mark.rfc(5321, "4.1.1.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.4",
+    "MUST",
+    basis=(
+        "The sentence defines the end of mail data as exactly <CRLF>.<CRLF>; a server that "
+        "ignores a NUL beside the period ends the data early and runs the rest as commands, "
+        "the smuggling that the MUST NOTs of §2.3.8 and §4.1.1.4 forbid for CR and LF."
+    ),
+)
 def test_nul_beside_period_does_not_end_data(
     smtp: SmtpSession, mail_route: MailRoute, fake_end: bytes
 ) -> None:

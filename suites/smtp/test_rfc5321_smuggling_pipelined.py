@@ -57,12 +57,17 @@ def test_bare_lf_header_lines_do_not_make_lf_end_data_before_bdat(
     assert_one_message(run_probe(smtp, mail_route, probe), mail_route)
 
 
-# basis: MAY, hardening practice. No RFC sentence asks a server to refuse mail data sent
-# before its 354: RFC 2920 §3.1 only binds the client, and §3.2 (9) even forbids a
-# pipelining server to lose its input. Postfix (smtpd_forbid_unauth_pipelining) and Exim
-# (smtp_enforce_sync) refuse it because it carries smuggled transactions; a target that
-# reads it is warned, never failed.
-@pytest.mark.rfc(2920, "3.1", "MAY")
+@pytest.mark.rfc(
+    2920,
+    "3.1",
+    "MAY",
+    basis=(
+        "Hardening practice, graded as a warning only: no RFC sentence asks a server to "
+        "refuse mail data sent before its 354 (§3.1 binds the client, and §3.2 forbids a "
+        "pipelining server to lose its input). Postfix (smtpd_forbid_unauth_pipelining) and "
+        "Exim (smtp_enforce_sync) refuse it because it carries smuggled transactions."
+    ),
+)
 def test_mail_data_before_354_not_accepted(smtp: SmtpSession, mail_route: MailRoute) -> None:
     """The EHLO, DATA, VRFY, EXPN, TURN, QUIT, and NOOP commands can only appear as the
     last command in a group since their success or failure produces a change of state

@@ -131,7 +131,10 @@ def test_received_from_names_ehlo_host_and_address(
 def test_received_has_by_clause(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
-    """Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
+    """When an SMTP server receives a message for delivery or further processing, it MUST
+    insert trace ("time stamp" or "Received") information at the beginning of the message
+    content.  The time stamp line and the return path line are formally defined as
+    follows: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback)
     field = _server_received(prefix)
     assert re.search(r"(?i)\sby\s+\S", field.split(";")[0]), (
@@ -143,7 +146,10 @@ def test_received_has_by_clause(
 def test_received_ends_with_date_time(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
-    """Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
+    """When an SMTP server receives a message for delivery or further processing, it MUST
+    insert trace ("time stamp" or "Received") information at the beginning of the message
+    content.  The time stamp line and the return path line are formally defined as
+    follows: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback)
     field = _server_received(prefix)
     when = field.rpartition(";")[2].strip()

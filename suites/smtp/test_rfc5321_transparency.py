@@ -47,7 +47,17 @@ def _send_stuffed(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "A stuffed line loses its first period by the server's un-stuffing procedure, "
+        "which §4.5.2 states as the procedure used, without a keyword (as RFC 821 did); "
+        "the client stuffs by the same procedure, so any other reading changes the "
+        "message."
+    ),
+)
 def test_leading_period_is_removed(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -62,7 +72,17 @@ def test_leading_period_is_removed(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "Only the first period of a line is deleted by the server's un-stuffing "
+        "procedure, which §4.5.2 states as the procedure used, without a keyword (as RFC "
+        "821 did); the client stuffs by the same procedure, so any other reading changes "
+        "the message."
+    ),
+)
 def test_only_the_first_period_is_removed(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -77,7 +97,17 @@ def test_only_the_first_period_is_removed(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "A stuffed '..' line is content, not the end of data, by the server's un-stuffing"
+        " procedure, which §4.5.2 states as the procedure used, without a keyword (as RFC"
+        " 821 did); the client stuffs by the same procedure, so any other reading changes"
+        " the message."
+    ),
+)
 def test_stuffed_lone_period_is_content(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -96,7 +126,17 @@ def test_stuffed_lone_period_is_content(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "Periods not at the start of a line are kept by the server's un-stuffing "
+        "procedure, which §4.5.2 states as the procedure used, without a keyword (as RFC "
+        "821 did); the client stuffs by the same procedure, so any other reading changes "
+        "the message."
+    ),
+)
 def test_periods_elsewhere_are_kept(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -109,7 +149,18 @@ def test_periods_elsewhere_are_kept(
     _send_stuffed(smtp, accounts, readback, wire_body=[body + b".\r\n"], content_body=body)
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "TCP segments carry no meaning in SMTP (lines end only at CRLF, §2.3.8), so a "
+        "line split across segments is un-stuffed by the server's un-stuffing procedure, "
+        "which §4.5.2 states as the procedure used, without a keyword (as RFC 821 did); "
+        "the client stuffs by the same procedure, so any other reading changes the "
+        "message."
+    ),
+)
 def test_stuffing_split_across_segments(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -128,7 +179,15 @@ def test_stuffing_split_across_segments(
     )
 
 
-@pytest.mark.rfc(5321, "4.1.1.4", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.4",
+    "MUST",
+    basis=(
+        "§4.1.1.4 defines the end of mail data as the octets CRLF.CRLF; TCP segments "
+        "carry no meaning in SMTP (§2.3.8), so a split terminator is still the end."
+    ),
+)
 def test_terminator_split_across_segments(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -152,7 +211,8 @@ def test_terminator_adds_no_empty_line(
     line of the data (message text) or, if there was no mail data, ends the DATA command
     itself (the "no mail data" case does not conform to this specification since it would
     require that neither the trace header fields required by this specification nor the
-    message header section required by RFC 5322 [4] be transmitted)."""
+    message header section required by RFC 5322 [4] be transmitted).  An extra <CRLF> MUST
+    NOT be added, as that would cause an empty line to be added to the message."""
     sender, recipient = accounts[0], accounts[1]
     marker = new_marker()
     message = make_message(sender, recipient, marker, body=b"the last line\r\n")
@@ -167,7 +227,17 @@ def test_terminator_adds_no_empty_line(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "The first data line is un-stuffed like every other line by the server's "
+        "un-stuffing procedure, which §4.5.2 states as the procedure used, without a "
+        "keyword (as RFC 821 did); the client stuffs by the same procedure, so any other "
+        "reading changes the message."
+    ),
+)
 def test_first_data_line_with_period(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -196,7 +266,16 @@ def test_first_data_line_with_period(
     )
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "§4.5.2 says 'All characters are to be delivered', an obligation without a "
+        "keyword kept from RFC 821, and requires (MUST) any transformation in storage to "
+        "be reversible."
+    ),
+)
 def test_control_characters_are_delivered(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
@@ -211,7 +290,16 @@ def test_control_characters_are_delivered(
     _send_stuffed(smtp, accounts, readback, wire_body=[body + b".\r\n"], content_body=body)
 
 
-@pytest.mark.rfc(5321, "4.5.2", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.5.2",
+    "MUST",
+    basis=(
+        "Spaces and tabs are named in §4.5.2 'All characters are to be delivered', an "
+        "obligation without a keyword kept from RFC 821; §4.5.2 requires (MUST) any "
+        "storage transformation to be reversible."
+    ),
+)
 def test_spaces_and_tabs_are_delivered(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:

@@ -194,7 +194,15 @@ def test_expn_250_gives_mailboxes(smtp: SmtpSession) -> None:
 
 
 @pytest.mark.parametrize("command", ["VRFY postmaster", "EXPN postmaster", "HELP"])
-@pytest.mark.rfc(5321, "4.1.1.6", "MUST")
+@pytest.mark.rfc(
+    5321,
+    "4.1.1.6",
+    "MUST",
+    basis=(
+        "§4.1.1.6, §4.1.1.7 and §4.1.1.8 define VRFY, EXPN and HELP as having no effect "
+        "on the reverse-path, forward-path or mail data buffer."
+    ),
+)
 def test_command_keeps_the_transaction(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, command: str
 ) -> None:

@@ -138,7 +138,16 @@ def test_utf8_forward_path_not_a_syntax_error(
     )
 
 
-@pytest.mark.rfc(6531, "3.5", "MUST")
+@pytest.mark.rfc(
+    6531,
+    "3.5",
+    "MUST",
+    basis=(
+        "§3.5 assigns 553 to a RCPT refused because it needs an ASCII address, stated "
+        "without a keyword; a server announcing SMTPUTF8 MUST be fully compliant (§3.1 "
+        "item 3)."
+    ),
+)
 def test_utf8_recipient_without_smtputf8_553(
     smtp: SmtpSession, sender: Mailbox, mail_domain: str
 ) -> None:
@@ -165,7 +174,17 @@ def test_utf8_recipient_without_smtputf8_553(
     )
 
 
-@pytest.mark.rfc(6531, "3.5", "MUST")
+@pytest.mark.rfc(
+    6531,
+    "3.5",
+    "MAY",
+    basis=(
+        "§3.5 names the code for a MAIL refused because it needs an ASCII address but no "
+        "sentence requires the refusal, and §3.2 has a server announcing SMTPUTF8 accept "
+        "UTF-8 wherever a mailbox appears: refusing is allowed, accepting is only a "
+        "warning."
+    ),
+)
 def test_utf8_sender_without_smtputf8_refused(smtp: SmtpSession) -> None:
     """When messages are rejected because the MAIL command requires an ASCII address, the
     reply-code 550 is returned with the meaning "mailbox unavailable".
@@ -193,7 +212,9 @@ def test_utf8_sender_without_smtputf8_refused(smtp: SmtpSession) -> None:
 def test_utf8_message_delivered_intact(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
 ) -> None:
-    """The mail message body is extended as specified in RFC 6532 [RFC6532].
+    """If an SMTP server includes SMTPUTF8 in its EHLO response, it MUST be fully compliant
+    with this version of this specification.  The mail message body is extended as
+    specified in RFC 6532 [RFC6532].
 
     A message with UTF-8 header fields (RFC 6532 §3) sent with SMTPUTF8 is stored octet
     for octet.
@@ -214,7 +235,16 @@ def test_utf8_message_delivered_intact(
     assert_delivered_intact(_read_back(readback, sender, recipient, marker), content)
 
 
-@pytest.mark.rfc(6531, "3.7.3", "MUST")
+@pytest.mark.rfc(
+    6531,
+    "3.7.3",
+    "MUST",
+    basis=(
+        "§3.7.3 defines the WITH protocol value of a message sent with SMTPUTF8 as one of"
+        " the §4.3 values, stated without a keyword; a server announcing SMTPUTF8 MUST be"
+        " fully compliant (§3.1 item 3)."
+    ),
+)
 @pytest.mark.delivers
 def test_trace_with_clause_is_utf8smtp(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback

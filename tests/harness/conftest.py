@@ -15,6 +15,13 @@ from dataclasses import dataclass
 
 import pytest
 
+# The embedded servers make their certificates with trustme, which holds cryptography's
+# x509 classes.  pytester's in-process runs drop the modules a run imported, so if the
+# first import of cryptography happened inside such a run, the next run would build
+# certificates with a fresh x509 module that trustme's classes no longer match
+# ("No SubjectKeyIdentifier extension was found").  Importing it here keeps one copy.
+import trustme  # noqa: F401
+
 
 @dataclass(frozen=True, kw_only=True)
 class Script:

@@ -47,6 +47,19 @@ def test_needs_extension(smtp):
     """Needs an extension."""
 '''
 
+BASIS = "RFC 1939 predates RFC 2119; §5 defines +OK as the positive response"
+WITH_BASIS = f'''
+import pytest
+
+@pytest.mark.rfc(1939, "5", "MUST", basis="{BASIS}")
+def test_with_basis():
+    """The positive response is +OK."""
+
+@pytest.mark.rfc(1939, "5", "MUST")
+def test_without_basis():
+    """The server MUST answer."""
+'''
+
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest("-p", "no:cacheprovider", "--strict-markers", *args)
@@ -195,6 +208,8 @@ def test_a_fault_in_the_test_code_is_an_error_not_a_failure(
         ('rfc("5321", "4.1.1.1", "MUST")', "rfc number must be a positive int"),
         ('rfc(5321, "", "MUST")', "rfc section must be a non-empty string"),
         ("rfc(5321)", "rfc marker missing section, level"),
+        ('rfc(5321, "4", "MUST", basis="")', "rfc basis must be a non-empty string"),
+        ('rfc(5321, "4", "MUST", why="x")', "rfc marker unexpected or repeated argument 'why'"),
         ("requires()", "requires marker takes one capability name"),
     ],
 )
@@ -223,6 +238,25 @@ def test_invalid_markers_are_collection_errors(
             ]
         )
         assert "INTERNALERROR" not in result.stdout.str()
+
+
+def test_basis_reaches_results_json_junit_and_allure(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_suite=WITH_BASIS)
+    result = _run(
+        pytester, "--report-dir", "out", "--junitxml", "junit.xml", "--alluredir", "allure"
+    )
+    assert _outcomes(result) == {"passed": 2}
+    results = _by_name(_results(pytester.path / "out"))
+    assert results["test_with_basis"]["basis"] == BASIS
+    assert results["test_with_basis"]["level"] == "MUST"
+    assert results["test_without_basis"]["basis"] is None
+    xml = (pytester.path / "junit.xml").read_text()
+    assert xml.count(f'<property name="basis" value="{BASIS}"') == 1
+    allure = [json.loads(p.read_text()) for p in (pytester.path / "allure").glob("*-result.json")]
+    (with_basis,) = [r for r in allure if r["name"] == "test_with_basis"]
+    assert {"name": "basis", "value": BASIS} in with_basis["labels"]
+    assert {"name": "level", "value": "MUST"} in with_basis["labels"]
+    assert with_basis["description"].endswith(f"Graded MUST, basis: {BASIS}")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,128 @@
+"""A scriptable misbehaving server: a conforming core whose wire is rewritten by rules.
+
+A ``Script`` is a table of ``Rule``s: "when the client sends a line matching COMMAND,
+the core sees SEND instead and the client gets REPLY (or the core's reply rewritten)".
+``Script.core(ServerConnection)`` makes a core class that applies the table around the
+reference core's public interface only (``receive_data`` / ``data_to_send``), so renaming
+anything inside the core cannot silently undo the breakage.  Every rule counts the times
+it changed something (``Script.hits``): a variant whose rules never fired breaks nothing
+and is reported as such (see ``variant_runner``).
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["GREETING", "Rule", "Script"]
+
+# The command key of the server's first words, sent before the client says anything.
+GREETING = "<greeting>"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """On a client line matching ``command`` (a regular expression, case-insensitive,
+    matched at the start of the line; ``GREETING`` for the opening words):
+
+    ``send``: what the core receives instead of the line (b"" swallows it);
+    ``reply``: what the client receives instead of the core's answer to the line;
+    ``rewrite``: (pattern, replacement) regular-expression substitutions of that answer.
+    """
+
+    command: str
+    send: bytes | None = None
+    reply: bytes | None = None
+    rewrite: tuple[tuple[bytes, bytes], ...] = ()
+
+    def matches(self, line: bytes | None) -> bool:
+        if line is None:
+            return self.command == GREETING
+        return re.match(self.command.encode(), line, re.IGNORECASE) is not None
+
+    def answer(self, out: bytes) -> bytes:
+        if self.reply is not None:
+            return self.reply
+        for pattern, replacement in self.rewrite:
+            out = re.sub(pattern, replacement, out)
+        return out
+
+
+@dataclass
+class Script:
+    """The rules of one misbehaving server and how often each fired."""
+
+    rules: tuple[Rule, ...]
+    hits: collections.Counter[int] = field(default_factory=collections.Counter)
+
+    def unfired(self) -> list[Rule]:
+        return [rule for index, rule in enumerate(self.rules) if not self.hits[index]]
+
+    def _rule_for(self, line: bytes | None) -> tuple[int, Rule] | None:
+        return next(((i, r) for i, r in enumerate(self.rules) if r.matches(line)), None)
+
+    def core(self, base: type[Any]) -> type[Any]:
+        """A subclass of the sans-IO server core ``base`` with this script on its wire."""
+        script = self
+
+        class Scripted(base):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                self.script_line: bytes | None = None  # the line being answered
+                self.script_partial = b""
+                self.script_out = b""
+                self.script_in_data = False
+                super().__init__(*args, **kwargs)
+
+            def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+                # Feed one line at a time, so each answer is known to belong to its line.
+                for piece in re.split(rb"(?<=\n)", bytes(data)):
+                    if piece:
+                        self._script_feed(piece)
+
+            def _script_feed(self, piece: bytes) -> None:
+                self.script_partial += piece
+                line = self.script_partial
+                if not line.endswith(b"\n"):
+                    super().receive_data(piece)  # a chunk (BDAT) or a line still arriving
+                    return
+                self.script_partial = b""
+                if self.script_in_data and line not in (b".\r\n", b".\n"):
+                    super().receive_data(piece)
+                    return
+                self.script_in_data = False
+                self.script_out += self._script_answer(super().data_to_send())
+                self.script_line = line
+                found = script._rule_for(line)
+                # A line that came in pieces already reached the core: only whole lines
+                # can be replaced (an unfired rule is reported, never silently skipped).
+                if found is not None and found[1].send is not None and piece == line:
+                    script.hits[found[0]] += 1
+                    super().receive_data(found[1].send)
+                    if found[1].reply is not None and not found[1].send:
+                        self.script_out += found[1].reply  # the core never saw the line
+                else:
+                    super().receive_data(piece)
+                self.script_out += self._script_answer(super().data_to_send())
+
+            def data_to_send(self) -> bytes:
+                out = self.script_out + self._script_answer(super().data_to_send())
+                self.script_out = b""
+                return out
+
+            def _script_answer(self, out: bytes) -> bytes:
+                if out.startswith(b"354"):
+                    self.script_in_data = True
+                if not out:
+                    return out
+                found = script._rule_for(self.script_line)
+                if found is None or (found[1].reply is None and not found[1].rewrite):
+                    return out
+                answer = found[1].answer(out)
+                if answer != out:
+                    script.hits[found[0]] += 1
+                return answer
+
+        Scripted.__name__ = Scripted.__qualname__ = f"Scripted{base.__name__}"
+        return Scripted

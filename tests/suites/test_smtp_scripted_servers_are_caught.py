@@ -5,11 +5,11 @@ pass against the unbroken reference (see ``variant_runner``)."""
 from __future__ import annotations
 
 import pytest
-from scripted_smtp import SCRIPTS
+from scripted_smtp import BASELINES, SCRIPTS
 from variant_runner import Variant, VariantRuns, runs_fixture, scripted
 from wire_script import Rule, Script
 
-VARIANTS = scripted(SCRIPTS, suite="smtp")
+VARIANTS = scripted(SCRIPTS, suite="smtp", baselines=BASELINES)
 
 # Rules that never match anything the suites send: a variant that breaks nothing.
 INERT = Variant(

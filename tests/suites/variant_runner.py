@@ -57,7 +57,12 @@ RUN_TIMEOUT = 900
 class Variant:
     """``tests`` ("file.py::test", below suites/<suite>/) run against a server that
     misbehaves as ``script`` says, or ``EmbeddedServers(**servers)``; each must end
-    ``expected`` (a conforming variant expects "passed")."""
+    ``expected`` (a conforming variant expects "passed").
+
+    The same tests must pass against the unbroken reference, or, where the reference
+    does not take the path a test checks (it never answers VRFY with 250, say), against
+    ``baseline``: a script that makes the reference take it, conforming.
+    """
 
     name: str
     suite: str
@@ -65,6 +70,18 @@ class Variant:
     servers: Mapping[str, Any] = field(default_factory=dict)
     script: Script | None = None
     expected: str = FAILED
+    baseline: Script | None = None
+
+    def conforming_baseline(self) -> Variant | None:
+        if self.baseline is None:
+            return None
+        return Variant(
+            name=f"{self.name} baseline",
+            suite=self.suite,
+            tests=self.tests,
+            script=self.baseline,
+            expected=PASSED,
+        )
 
 
 def variants_of(
@@ -87,18 +104,33 @@ def variants_of(
     ]
 
 
-def scripted(scripts: Mapping[str, tuple[Script, tuple[str, ...]]], *, suite: str) -> list[Variant]:
-    """One variant per named ``Script`` and the tests that must fail against it."""
+def scripted(
+    scripts: Mapping[str, tuple[Script, tuple[str, ...]]],
+    *,
+    suite: str,
+    baselines: Mapping[str, Script] | None = None,
+) -> list[Variant]:
+    """One variant per named ``Script`` and the tests that must fail against it (with
+    its conforming baseline from ``baselines``, if any)."""
     return [
-        Variant(name=name, suite=suite, tests=tests, script=script)
+        Variant(
+            name=name,
+            suite=suite,
+            tests=tests,
+            script=script,
+            baseline=(baselines or {}).get(name),
+        )
         for name, (script, tests) in scripts.items()
     ]
 
 
 def reference_of(variants: Iterable[Variant]) -> Variant:
-    """Every test of ``variants`` against the unbroken reference servers."""
+    """Every test of ``variants`` (but those with a baseline) against the unbroken
+    reference servers."""
     listed = list(variants)
-    tests = tuple(dict.fromkeys(test for variant in listed for test in variant.tests))
+    tests = tuple(
+        dict.fromkeys(test for variant in listed if not variant.baseline for test in variant.tests)
+    )
     return Variant(name=REFERENCE, suite=listed[0].suite, tests=tests, expected=PASSED)
 
 
@@ -141,13 +173,15 @@ def _listen(servers: EmbeddedServers, variant: Variant) -> str:
 def run_variants(variants: list[Variant], workdir: Path) -> dict[str, dict[str, str]]:
     """Outcome ("passed", "failed", "warned", "skipped", "error") of each test run
     ("file.py::test[params]") per variant name, and of all tests under "reference"."""
+    reference_tests = list(reference_of(variants).tests)
+    variants = variants + [b for v in variants if (b := v.conforming_baseline())]
     suite = variants[0].suite
     assert all(v.suite == suite for v in variants), "one suite per run: one reference"
     with EmbeddedServers() as servers:
         reference = _reference_targets(servers)
         urls = {REFERENCE: reference[suite]}
         urls.update((variant.name, _listen(servers, variant)) for variant in variants)
-        wanted = {urls[REFERENCE]: list(reference_of(variants).tests)}
+        wanted = {urls[REFERENCE]: reference_tests}
         wanted.update((urls[variant.name], list(variant.tests)) for variant in variants)
         run = _pytest_run(servers, [*reference.values(), *wanted], wanted, workdir)
     results_file = workdir / "report" / "results.json"
@@ -208,6 +242,9 @@ class VariantRuns:
     def expect(self, variant: Variant, expected: str | None = None) -> None:
         """Every test of ``variant`` ran, each of its runs (parameters too) ended
         ``expected`` (default: the variant's own), and every rule of its script fired."""
+        baseline = variant.conforming_baseline()
+        if baseline is not None:
+            self.expect(baseline)
         expected = expected or variant.expected
         outcomes = self.outcomes(variant)
         problems = []
@@ -219,7 +256,7 @@ class VariantRuns:
             elif other:
                 problems.append(f"expected {test} to be {expected}, got {other}")
         if variant.script is not None and variant.script.unfired():
-            problems.append(f"rules never fired (they break nothing): {variant.script.unfired()}")
+            problems.append(f"rules never fired (they change nothing): {variant.script.unfired()}")
         assert not problems, f"{variant.name} {dict(variant.servers) or ''}:\n  " + "\n  ".join(
             problems
         )

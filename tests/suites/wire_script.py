@@ -29,13 +29,15 @@ class Rule:
 
     ``send``: what the core receives instead of the line (b"" swallows it);
     ``reply``: what the client receives instead of the core's answer to the line;
-    ``rewrite``: (pattern, replacement) regular-expression substitutions of that answer.
+    ``rewrite``: (pattern, replacement) regular-expression substitutions of that answer;
+    ``skip``: leave the first ``skip`` matching lines of each connection alone.
     """
 
     command: str
     send: bytes | None = None
     reply: bytes | None = None
     rewrite: tuple[tuple[bytes, bytes], ...] = ()
+    skip: int = 0
 
     def matches(self, line: bytes | None) -> bool:
         if line is None:
@@ -60,8 +62,9 @@ class Script:
     def unfired(self) -> list[Rule]:
         return [rule for index, rule in enumerate(self.rules) if not self.hits[index]]
 
-    def _rule_for(self, line: bytes | None) -> tuple[int, Rule] | None:
-        return next(((i, r) for i, r in enumerate(self.rules) if r.matches(line)), None)
+    def first_match(self, line: bytes | None) -> int | None:
+        """The index of the first rule for ``line`` (None: the greeting)."""
+        return next((i for i, rule in enumerate(self.rules) if rule.matches(line)), None)
 
     def core(self, base: type[Any]) -> type[Any]:
         """A subclass of the sans-IO server core ``base`` with this script on its wire."""
@@ -73,7 +76,9 @@ class Script:
                 self.script_partial = b""
                 self.script_out = b""
                 self.script_in_data = False
+                self.script_seen: dict[int, int] = {}  # matching lines per rule
                 super().__init__(*args, **kwargs)
+                self.script_rule = self._script_rule_for(None)  # the rule for script_line
 
             def receive_data(self, data: bytes | bytearray | memoryview) -> None:
                 # Feed one line at a time, so each answer is known to belong to its line.
@@ -94,7 +99,7 @@ class Script:
                 self.script_in_data = False
                 self.script_out += self._script_answer(super().data_to_send())
                 self.script_line = line
-                found = script._rule_for(line)
+                self.script_rule = found = self._script_rule_for(line)
                 # A line that came in pieces already reached the core: only whole lines
                 # can be replaced (an unfired rule is reported, never silently skipped).
                 if found is not None and found[1].send is not None and piece == line:
@@ -106,6 +111,14 @@ class Script:
                     super().receive_data(piece)
                 self.script_out += self._script_answer(super().data_to_send())
 
+            def _script_rule_for(self, line: bytes | None) -> tuple[int, Rule] | None:
+                index = script.first_match(line)
+                if index is None:
+                    return None
+                self.script_seen[index] = self.script_seen.get(index, 0) + 1
+                rule = script.rules[index]
+                return (index, rule) if self.script_seen[index] > rule.skip else None
+
             def data_to_send(self) -> bytes:
                 out = self.script_out + self._script_answer(super().data_to_send())
                 self.script_out = b""
@@ -116,7 +129,7 @@ class Script:
                     self.script_in_data = True
                 if not out:
                     return out
-                found = script._rule_for(self.script_line)
+                found = self.script_rule
                 if found is None or (found[1].reply is None and not found[1].rewrite):
                     return out
                 answer = found[1].answer(out)

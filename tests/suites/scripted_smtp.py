@@ -3,7 +3,13 @@ RFC 5321 rule, and names the suite tests (below suites/smtp/) that must fail on 
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from typing import Any
+
 from wire_script import GREETING, Rule, Script
+
+from reference_impl.smtp import MessageReceived
 
 __all__ = ["BASELINES", "SCRIPTS"]
 
@@ -13,6 +19,10 @@ ERRORS = "test_rfc5321_errors.py"
 EHLO_HELO = "test_rfc5321_ehlo_helo.py"
 ORDER = "test_rfc5321_command_order.py"
 VRFY = "test_rfc5321_vrfy_expn_help.py"
+MAIL_RCPT_DATA = "test_rfc5321_mail_rcpt_data.py"
+TRACE = "test_rfc5321_trace.py"
+TRANSPARENCY = "test_rfc5321_transparency.py"
+LIMITS = "test_rfc5321_limits.py"
 
 
 def _one(
@@ -24,6 +34,22 @@ def _one(
     skip: int = 0,
 ) -> Script:
     return Script((Rule(command, send=send, reply=reply, rewrite=rewrite, skip=skip),))
+
+
+def _in_data(command: str, *edit: tuple[bytes, bytes]) -> Script:
+    """Lines of mail data matching ``command`` reach the core edited (so are stored so)."""
+    return Script((Rule(command, in_data=True, edit=edit),))
+
+
+def _trace(pattern: bytes, replacement: bytes) -> Script:
+    """The Received: field the core prepends is stored with ``pattern`` replaced."""
+
+    def edit_trace(event: Any) -> Any:
+        if not isinstance(event, MessageReceived):
+            return event
+        return dataclasses.replace(event, trace=re.sub(pattern, replacement, event.trace))
+
+    return Script(events=edit_trace)
 
 
 def _refuse(command: str, reply: bytes = b"502 5.5.1 not implemented\r\n") -> Script:
@@ -202,11 +228,128 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         ),
         (f"{EHLO_HELO}::test_advertised_commands_are_implemented",),
     ),
+    "mail-refused": (
+        _refuse(r"MAIL FROM:<\S", b"550 5.7.1 not from you\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_mail_is_accepted_with_250",),
+    ),
+    "null-sender-refused": (
+        _refuse(r"MAIL FROM:<>", b"550 5.7.1 no bounces here\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_null_reverse_path_is_accepted",),
+    ),
+    "mail-verb-case-sensitive": (
+        _refuse(r"(?-i:mail from)", b"500 5.5.2 unrecognized\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_mail_verb_and_from_are_case_insensitive",),
+    ),
+    "rcpt-verb-case-sensitive": (
+        _refuse(r"(?-i:Rcpt To)", b"500 5.5.2 unrecognized\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_rcpt_verb_and_to_are_case_insensitive",),
+    ),
+    "rcpt-refused": (
+        _refuse(r"RCPT", b"550 5.1.1 no such user\r\n"),
+        (
+            f"{MAIL_RCPT_DATA}::test_rcpt_is_accepted_with_250",
+            f"{LIMITS}::test_100_recipients_are_buffered",
+        ),
+    ),
+    "postmaster-refused": (
+        _refuse(r"RCPT TO:<Postmaster>", b"550 5.1.1 no such user\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_postmaster_without_domain_is_accepted",),
+    ),
+    "postmaster-case-sensitive": (
+        _refuse(r"RCPT TO:<(?-i:pOsTmAsTeR)", b"550 5.1.1 no such user\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_postmaster_is_case_insensitive",),
+    ),
+    "data-answered-350": (
+        _one(r"DATA\r?\n", rewrite=((rb"\A354", b"350"),)),
+        (f"{MAIL_RCPT_DATA}::test_data_gets_354",),
+    ),
+    "subject-edited": (
+        _in_data(r"Subject:", (rb"\r\n", b" (edited)\r\n")),
+        (
+            f"{MAIL_RCPT_DATA}::test_accepted_message_is_delivered_unchanged",
+            f"{MAIL_RCPT_DATA}::test_message_reaches_every_recipient",
+            f"{MAIL_RCPT_DATA}::test_two_messages_in_one_session",
+        ),
+    ),
+    "second-data-accepted-without-rcpt": (
+        _one(r"DATA", skip=1, send=b"", reply=b"354 go ahead\r\n"),
+        (f"{MAIL_RCPT_DATA}::test_buffers_cleared_after_a_transaction",),
+    ),
+    "earlier-received-fields-dropped": (
+        _in_data(r"(Received: from (relay2|client)|\tby relay)", (rb".*\r\n", b"")),
+        (f"{TRACE}::test_existing_received_fields_are_kept",),
+    ),
+    "received-without-by": (
+        _trace(rb"\tby \S+ ", b"\t"),
+        (f"{TRACE}::test_received_has_by_clause",),
+    ),
+    "received-two-digit-year": (
+        _trace(rb" \d\d(\d\d \d\d:)", rb" \1"),
+        (f"{TRACE}::test_received_date_has_four_digit_year",),
+    ),
+    "received-zone-name": (
+        _trace(rb"\+0000", b"GMT"),
+        (f"{TRACE}::test_received_date_uses_numeric_offset",),
+    ),
+    "received-from-without-address": (
+        _trace(rb" \(\[[^]]*\]\)", b""),
+        (f"{TRACE}::test_received_from_names_ehlo_host_and_address",),
+    ),
+    "received-for-two-paths": (
+        _trace(rb";\r\n", b"\r\n\tfor <alice@example.test> <bob@example.test>;\r\n"),
+        (f"{TRACE}::test_received_for_clause_has_one_path",),
+    ),
+    "periods-inside-lines-dropped": (
+        _in_data(r"a\.b", (rb"\.", b"")),
+        (f"{TRANSPARENCY}::test_periods_elsewhere_are_kept",),
+    ),
+    "control-characters-dropped": (
+        _in_data(
+            r".*[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", (rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", b"")
+        ),
+        (f"{TRANSPARENCY}::test_control_characters_are_delivered",),
+    ),
+    "spaces-and-tabs-collapsed": (
+        _in_data(r".*(\t|  )", (rb"[ \t]+", b" ")),
+        (f"{TRANSPARENCY}::test_spaces_and_tabs_are_delivered",),
+    ),
+    "terminator-adds-empty-line": (
+        _one(r"\.\r\n", send=b"\r\n.\r\n"),
+        (f"{TRANSPARENCY}::test_terminator_adds_no_empty_line",),
+    ),
+    "long-command-line-refused": (
+        _refuse(r".{500}", b"500 5.5.2 line too long\r\n"),
+        (f"{LIMITS}::test_512_octet_command_line_is_accepted",),
+    ),
+    "long-local-part-refused": (
+        _refuse(r"MAIL FROM:<l{64}@", b"501 5.1.7 local-part too long\r\n"),
+        (f"{LIMITS}::test_64_octet_local_part_is_accepted",),
+    ),
+    "long-path-refused": (
+        _refuse(r"MAIL FROM:<.{250}", b"501 5.1.7 path too long\r\n"),
+        (f"{LIMITS}::test_256_octet_path_is_accepted",),
+    ),
+    "long-text-line-cut": (
+        _in_data(r".{990}", (rb"(.{900}).*\r\n", rb"\1\r\n")),
+        (
+            f"{LIMITS}::test_1000_octet_text_line_is_accepted",
+            f"{LIMITS}::test_1000_octet_line_with_stuffed_period_is_accepted",
+        ),
+    ),
+    "fifty-recipients-at-most": (
+        _one(r"RCPT", skip=50, send=b"", reply=b"452 4.5.3 too many recipients\r\n"),
+        (f"{LIMITS}::test_message_with_100_recipients_is_accepted",),
+    ),
+    "long-message-lines-edited": (
+        _in_data(r"0123456789", (rb"0123456789", b"")),
+        (f"{LIMITS}::test_64k_message_is_accepted",),
+    ),
 }
 
 # Conforming scripts for the tests that the reference never takes down the path they check
 # (it answers VRFY with 252, does not implement EXPN, advertises none of VRFY, EXPN, HELP).
 BASELINES: dict[str, Script] = {
+    "received-for-two-paths": _trace(rb";\r\n", b"\r\n\tfor <bob@example.test>;\r\n"),
     "vrfy-250-without-mailbox": Script(
         (
             Rule(r"VRFY no-such", send=b"", reply=b"550 5.1.1 no such user\r\n"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,8 @@ __all__ = ["GREETING", "Rule", "Script"]
 
 # The command key of the server's first words, sent before the client says anything.
 GREETING = "<greeting>"
+# The key of ``Script.events`` in ``Script.hits``.
+EVENTS = -1
 
 
 @dataclass(frozen=True)
@@ -28,9 +31,11 @@ class Rule:
     matched at the start of the line; ``GREETING`` for the opening words):
 
     ``send``: what the core receives instead of the line (b"" swallows it);
+    ``edit``: (pattern, replacement) substitutions of the line before the core gets it;
     ``reply``: what the client receives instead of the core's answer to the line;
     ``rewrite``: (pattern, replacement) regular-expression substitutions of that answer;
-    ``skip``: leave the first ``skip`` matching lines of each connection alone.
+    ``skip``: leave the first ``skip`` matching lines of each connection alone;
+    ``in_data``: the rule is for lines of mail data (after a 354), not for commands.
     """
 
     command: str
@@ -38,11 +43,20 @@ class Rule:
     reply: bytes | None = None
     rewrite: tuple[tuple[bytes, bytes], ...] = ()
     skip: int = 0
+    edit: tuple[tuple[bytes, bytes], ...] = ()
+    in_data: bool = False
 
     def matches(self, line: bytes | None) -> bool:
         if line is None:
             return self.command == GREETING
         return re.match(self.command.encode(), line, re.IGNORECASE) is not None
+
+    def line_for_core(self, line: bytes) -> bytes:
+        if self.send is not None:
+            return self.send
+        for pattern, replacement in self.edit:
+            line = re.sub(pattern, replacement, line)
+        return line
 
     def answer(self, out: bytes) -> bytes:
         if self.reply is not None:
@@ -54,17 +68,30 @@ class Rule:
 
 @dataclass
 class Script:
-    """The rules of one misbehaving server and how often each fired."""
+    """The rules of one misbehaving server and how often each fired; ``events``, where
+    the misbehaviour is in what the server does rather than says (what it stores), maps
+    each event of the core to the one the server acts on."""
 
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...] = ()
+    events: Callable[[Any], Any] | None = None
     hits: collections.Counter[int] = field(default_factory=collections.Counter)
 
-    def unfired(self) -> list[Rule]:
-        return [rule for index, rule in enumerate(self.rules) if not self.hits[index]]
+    def unfired(self) -> list[Rule | str]:
+        unfired: list[Rule | str] = [r for i, r in enumerate(self.rules) if not self.hits[i]]
+        if self.events is not None and not self.hits[EVENTS]:
+            unfired.append(f"events {self.events.__name__}")
+        return unfired
 
-    def first_match(self, line: bytes | None) -> int | None:
+    def first_match(self, line: bytes | None, *, in_data: bool = False) -> int | None:
         """The index of the first rule for ``line`` (None: the greeting)."""
-        return next((i for i, rule in enumerate(self.rules) if rule.matches(line)), None)
+        return next(
+            (
+                index
+                for index, rule in enumerate(self.rules)
+                if rule.in_data == in_data and rule.matches(line)
+            ),
+            None,
+        )
 
     def core(self, base: type[Any]) -> type[Any]:
         """A subclass of the sans-IO server core ``base`` with this script on its wire."""
@@ -94,7 +121,7 @@ class Script:
                     return
                 self.script_partial = b""
                 if self.script_in_data and line not in (b".\r\n", b".\n"):
-                    super().receive_data(piece)
+                    self._script_feed_data(piece)
                     return
                 self.script_in_data = False
                 self.script_out += self._script_answer(super().data_to_send())
@@ -102,14 +129,29 @@ class Script:
                 self.script_rule = found = self._script_rule_for(line)
                 # A line that came in pieces already reached the core: only whole lines
                 # can be replaced (an unfired rule is reported, never silently skipped).
-                if found is not None and found[1].send is not None and piece == line:
-                    script.hits[found[0]] += 1
-                    super().receive_data(found[1].send)
-                    if found[1].reply is not None and not found[1].send:
-                        self.script_out += found[1].reply  # the core never saw the line
-                else:
-                    super().receive_data(piece)
+                for_core = found[1].line_for_core(line) if found and piece == line else piece
+                if for_core != piece:
+                    script.hits[found[0]] += 1  # type: ignore[index]
+                super().receive_data(for_core)
+                if found is not None and found[1].reply is not None and not for_core:
+                    self.script_out += found[1].reply  # the core never saw the line
                 self.script_out += self._script_answer(super().data_to_send())
+
+            def _script_feed_data(self, line: bytes) -> None:
+                index = script.first_match(line, in_data=True)
+                for_core = line if index is None else script.rules[index].line_for_core(line)
+                if for_core != line:
+                    script.hits[index] += 1  # type: ignore[index]
+                super().receive_data(for_core)
+
+            def next_event(self) -> Any:
+                event = super().next_event()
+                if script.events is None or event is None:
+                    return event
+                changed = script.events(event)
+                if changed != event:
+                    script.hits[EVENTS] += 1
+                return changed
 
             def _script_rule_for(self, line: bytes | None) -> tuple[int, Rule] | None:
                 index = script.first_match(line)

@@ -52,18 +52,20 @@ class Rule:
         return re.match(self.command.encode(), line, re.IGNORECASE) is not None
 
     def line_for_core(self, line: bytes) -> bytes:
-        if self.send is not None:
-            return self.send
-        for pattern, replacement in self.edit:
-            line = re.sub(pattern, replacement, line)
-        return line
+        return _substituted(line, self.send, self.edit)
 
     def answer(self, out: bytes) -> bytes:
-        if self.reply is not None:
-            return self.reply
-        for pattern, replacement in self.rewrite:
-            out = re.sub(pattern, replacement, out)
-        return out
+        return _substituted(out, self.reply, self.rewrite)
+
+
+def _substituted(
+    octets: bytes, instead: bytes | None, substitutions: tuple[tuple[bytes, bytes], ...]
+) -> bytes:
+    if instead is not None:
+        return instead
+    for pattern, replacement in substitutions:
+        octets = re.sub(pattern, replacement, octets)
+    return octets
 
 
 @dataclass

@@ -7,7 +7,7 @@ import dataclasses
 import re
 from typing import Any
 
-from wire_script import GREETING, Rule, Script
+from wire_script import GREETING, Rule, Script, one_rule, refused
 
 from reference_impl.smtp import MessageReceived
 
@@ -25,20 +25,9 @@ TRANSPARENCY = "test_rfc5321_transparency.py"
 LIMITS = "test_rfc5321_limits.py"
 
 
-def _one(
-    command: str,
-    *,
-    send: bytes | None = None,
-    reply: bytes | None = None,
-    rewrite: tuple[tuple[bytes, bytes], ...] = (),
-    skip: int = 0,
-) -> Script:
-    return Script((Rule(command, send=send, reply=reply, rewrite=rewrite, skip=skip),))
-
-
 def _in_data(command: str, *edit: tuple[bytes, bytes]) -> Script:
     """Lines of mail data matching ``command`` reach the core edited (so are stored so)."""
-    return Script((Rule(command, in_data=True, edit=edit),))
+    return one_rule(command, in_data=True, edit=edit)
 
 
 def _trace(pattern: bytes, replacement: bytes) -> Script:
@@ -53,8 +42,7 @@ def _trace(pattern: bytes, replacement: bytes) -> Script:
 
 
 def _refuse(command: str, reply: bytes = b"502 5.5.1 not implemented\r\n") -> Script:
-    """``command`` never reaches the core: the client gets ``reply``."""
-    return Script((Rule(command, send=b"", reply=reply),))
+    return refused(command, reply)
 
 
 SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
@@ -91,23 +79,23 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{RSET_NOOP_QUIT}::test_no_close_after_an_error",),
     ),
     "greeting-421": (
-        _one(GREETING, reply=b"421 4.3.2 mx.example.test busy\r\n"),
+        one_rule(GREETING, reply=b"421 4.3.2 mx.example.test busy\r\n"),
         (f"{GREETING_REPLIES}::test_greeting_is_220_or_554",),
     ),
     "greeting-without-domain": (
-        _one(GREETING, rewrite=((rb"\A220 \S+", b"220 *"),)),
+        one_rule(GREETING, rewrite=((rb"\A220 \S+", b"220 *"),)),
         (f"{GREETING_REPLIES}::test_greeting_names_the_server",),
     ),
     "noop-reply-bare-lf": (
-        _one(r"NOOP\r?\n", reply=b"250 2.0.0 OK\n"),
+        one_rule(r"NOOP\r?\n", reply=b"250 2.0.0 OK\n"),
         (f"{GREETING_REPLIES}::test_replies_end_lines_with_crlf",),
     ),
     "noop-reply-code-650": (
-        _one(r"NOOP\r?\n", reply=b"650 2.0.0 OK\r\n"),
+        one_rule(r"NOOP\r?\n", reply=b"650 2.0.0 OK\r\n"),
         (f"{GREETING_REPLIES}::test_reply_codes_are_three_digits_2_to_5",),
     ),
     "help-reply-line-600-octets": (
-        _one(r"HELP", reply=b"214 " + b"x" * 600 + b"\r\n"),
+        one_rule(r"HELP", reply=b"214 " + b"x" * 600 + b"\r\n"),
         (f"{GREETING_REPLIES}::test_reply_lines_at_most_512_octets",),
     ),
     "unknown-command-502": (
@@ -129,7 +117,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{ERRORS}::test_argument_to_argumentless_command_gets_501",),
     ),
     "argument-to-data-ignored": (
-        _one(r"DATA now", send=b"DATA\r\n"),
+        one_rule(r"DATA now", send=b"DATA\r\n"),
         (f"{ERRORS}::test_argument_to_data_gets_501",),
     ),
     "mail-without-path-accepted": (
@@ -137,7 +125,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{ERRORS}::test_mail_without_path_gets_501",),
     ),
     "bare-lf-ends-command": (
-        _one(r"NOOP\n", send=b"NOOP\r\n"),
+        one_rule(r"NOOP\n", send=b"NOOP\r\n"),
         (f"{ERRORS}::test_bare_lf_does_not_end_a_command",),
     ),
     "ehlo-refused": (_refuse(r"EHLO conformance"), (f"{EHLO_HELO}::test_ehlo_is_supported",)),
@@ -161,15 +149,15 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         ),
     ),
     "ehlo-reply-without-domain": (
-        _one(r"EHLO", rewrite=((rb"\A250-\S+", b"250-*"),)),
+        one_rule(r"EHLO", rewrite=((rb"\A250-\S+", b"250-*"),)),
         (f"{EHLO_HELO}::test_ehlo_reply_starts_with_server_domain",),
     ),
     "ehlo-line-not-a-keyword": (
-        _one(r"EHLO", rewrite=((rb"\A(250-[^\r\n]*\r\n)", rb"\g<1>250-_NOT A KEYWORD\r\n"),)),
+        one_rule(r"EHLO", rewrite=((rb"\A(250-[^\r\n]*\r\n)", rb"\g<1>250-_NOT A KEYWORD\r\n"),)),
         (f"{EHLO_HELO}::test_ehlo_reply_lines_are_keywords",),
     ),
     "second-ehlo-keeps-transaction": (
-        _one(r"EHLO", skip=1, send=b"NOOP\r\n", reply=b"250 mx.example.test\r\n"),
+        one_rule(r"EHLO", skip=1, send=b"NOOP\r\n", reply=b"250 mx.example.test\r\n"),
         (f"{EHLO_HELO}::test_second_ehlo_resets_the_transaction",),
     ),
     "ehlo-without-domain-accepted": (
@@ -177,18 +165,18 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{EHLO_HELO}::test_unacceptable_ehlo_gets_failure_reply",),
     ),
     "ehlo-without-domain-resets": (
-        _one(r"EHLO\r?\n", send=b"RSET\r\n", reply=b"501 5.5.4 domain required\r\n"),
+        one_rule(r"EHLO\r?\n", send=b"RSET\r\n", reply=b"501 5.5.4 domain required\r\n"),
         (f"{EHLO_HELO}::test_unacceptable_ehlo_keeps_the_state",),
     ),
     "data-without-recipient-354": (
-        _one(r"DATA", rewrite=((rb"\A(503|554)[^\r\n]*", b"354 go ahead"),)),
+        one_rule(r"DATA", rewrite=((rb"\A(503|554)[^\r\n]*", b"354 go ahead"),)),
         (
             f"{ORDER}::test_data_without_rcpt_is_refused",
             f"{ORDER}::test_data_after_all_rcpt_rejected_is_refused",
         ),
     ),
     "refused-data-resets": (
-        _one(r"DATA", send=b"RSET\r\n", reply=b"503 5.5.1 need RCPT first\r\n"),
+        one_rule(r"DATA", send=b"RSET\r\n", reply=b"503 5.5.1 need RCPT first\r\n"),
         (f"{ORDER}::test_refused_data_keeps_the_transaction",),
     ),
     "commands-before-ehlo-503": (
@@ -200,7 +188,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{VRFY}::test_help_without_argument",),
     ),
     "vrfy-expn-help-reset": (
-        _one(r"(VRFY|EXPN|HELP)", send=b"RSET\r\n", reply=b"252 2.5.2 cannot verify\r\n"),
+        one_rule(r"(VRFY|EXPN|HELP)", send=b"RSET\r\n", reply=b"252 2.5.2 cannot verify\r\n"),
         (f"{VRFY}::test_command_keeps_the_transaction",),
     ),
     "vrfy-250-without-mailbox": (
@@ -260,7 +248,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{MAIL_RCPT_DATA}::test_postmaster_is_case_insensitive",),
     ),
     "data-answered-350": (
-        _one(r"DATA\r?\n", rewrite=((rb"\A354", b"350"),)),
+        one_rule(r"DATA\r?\n", rewrite=((rb"\A354", b"350"),)),
         (f"{MAIL_RCPT_DATA}::test_data_gets_354",),
     ),
     "subject-edited": (
@@ -272,7 +260,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         ),
     ),
     "second-data-accepted-without-rcpt": (
-        _one(r"DATA", skip=1, send=b"", reply=b"354 go ahead\r\n"),
+        one_rule(r"DATA", skip=1, send=b"", reply=b"354 go ahead\r\n"),
         (f"{MAIL_RCPT_DATA}::test_buffers_cleared_after_a_transaction",),
     ),
     "earlier-received-fields-dropped": (
@@ -314,7 +302,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{TRANSPARENCY}::test_spaces_and_tabs_are_delivered",),
     ),
     "terminator-adds-empty-line": (
-        _one(r"\.\r\n", send=b"\r\n.\r\n"),
+        one_rule(r"\.\r\n", send=b"\r\n.\r\n"),
         (f"{TRANSPARENCY}::test_terminator_adds_no_empty_line",),
     ),
     "long-command-line-refused": (
@@ -337,7 +325,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         ),
     ),
     "fifty-recipients-at-most": (
-        _one(r"RCPT", skip=50, send=b"", reply=b"452 4.5.3 too many recipients\r\n"),
+        one_rule(r"RCPT", skip=50, send=b"", reply=b"452 4.5.3 too many recipients\r\n"),
         (f"{LIMITS}::test_message_with_100_recipients_is_accepted",),
     ),
     "long-message-lines-edited": (

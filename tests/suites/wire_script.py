@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["GREETING", "Rule", "Script"]
+__all__ = ["GREETING", "Rule", "Script", "one_rule", "refused"]
 
 # The command key of the server's first words, sent before the client says anything.
 GREETING = "<greeting>"
@@ -183,3 +183,13 @@ class Script:
 
         Scripted.__name__ = Scripted.__qualname__ = f"Scripted{base.__name__}"
         return Scripted
+
+
+def one_rule(command: str, **change: Any) -> Script:
+    """A script of one ``Rule(command, **change)``."""
+    return Script((Rule(command, **change),))
+
+
+def refused(command: str, reply: bytes) -> Script:
+    """``command`` never reaches the core: the client gets ``reply``."""
+    return one_rule(command, send=b"", reply=reply)

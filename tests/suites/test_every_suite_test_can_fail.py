@@ -20,7 +20,7 @@ from test_suite_markers import ALL
 from variant_runner import FAILED, ROOT, Variant
 
 # Raise it when coverage grows; never lower it to let a change through.
-FLOOR = 0.81
+FLOOR = 0.90
 
 # Suite tests that no misbehaving server can make fail, and why (keep it short).
 CANNOT_FAIL: dict[str, str] = {}

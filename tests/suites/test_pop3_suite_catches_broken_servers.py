@@ -16,6 +16,8 @@ CONFORMING = variants_of(
     CONFORMING_CORES, suite="pop3", factory_keyword="pop3_connection_factory", expected=PASSED
 )
 runs = runs_fixture([*VARIANTS, *CONFORMING])
+# One suite run serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_pop3_suite_catches_broken_servers")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)

@@ -13,6 +13,8 @@ from variant_runner import Variant, VariantRuns, runs_fixture, variants_of
 
 VARIANTS = variants_of(BROKEN_CORES, suite="smtp", factory_keyword="connection_factory")
 runs = runs_fixture(VARIANTS)
+# One suite run serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_smtp_core_catches_broken_servers")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)

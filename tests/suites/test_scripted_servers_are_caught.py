@@ -1,12 +1,12 @@
-"""The suites can fail: each misbehaving server of ``scripted_smtp``,
-``scripted_smtp_extensions`` and ``scripted_pop3`` (wire rules around the reference
-core) is caught by the suite tests named for it, and those tests pass against the
-unbroken reference (see ``variant_runner``).  Each group is one suite run, on one xdist
-worker."""
+"""The suites can fail: each misbehaving server of the ``scripted_*`` modules (wire
+rules around the reference core) is caught by the suite tests named for it, and those
+tests pass against the unbroken reference (see ``variant_runner``).  Each group is one
+suite run, on one xdist worker."""
 
 from __future__ import annotations
 
 import pytest
+import scripted_pop2
 import scripted_pop3
 import scripted_smtp
 import scripted_smtp_extensions
@@ -23,7 +23,8 @@ INERT = Variant(
 SMTP = scripted(scripted_smtp.SCRIPTS, suite="smtp", baselines=scripted_smtp.BASELINES)
 SMTP_EXTENSIONS = scripted(scripted_smtp_extensions.SCRIPTS, suite="smtp")
 POP3 = scripted(scripted_pop3.SCRIPTS, suite="pop3")
-GROUPS = {"smtp": [*SMTP, INERT], "smtp-extensions": SMTP_EXTENSIONS, "pop3": POP3}
+POP2 = scripted(scripted_pop2.SCRIPTS, suite="pop2")
+GROUPS = {"smtp": [*SMTP, INERT], "smtp-extensions": SMTP_EXTENSIONS, "pop3": POP3, "pop2": POP2}
 
 
 def _in_group(group: str, *values: object, id: str) -> object:

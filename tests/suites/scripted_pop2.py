@@ -20,6 +20,18 @@ def _reply_changed(command: str, pattern: bytes, replacement: bytes, skip: int =
 
 
 SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
+    "ackd-keeps-messages": (
+        one_rule(r"ACKD", send=b"ACKS\r\n"),
+        (
+            f"{ACKNOWLEDGE}::test_read_of_a_message_marked_by_ackd_gets_zero",
+            f"{ACKNOWLEDGE}::test_ackd_deletes_when_the_session_ends",
+            f"{ACKNOWLEDGE}::test_ackd_deletes_when_fold_selects_a_mailbox",
+        ),
+    ),
+    "nack-advances": (
+        one_rule(r"NACK", send=b"ACKS\r\n"),
+        (f"{ACKNOWLEDGE}::test_nack_keeps_the_current_message",),
+    ),
     "acks-keeps-the-message": (
         one_rule(r"ACKS", send=b"NACK\r\n"),
         (f"{ACKNOWLEDGE}::test_acks_moves_to_the_next_message",),

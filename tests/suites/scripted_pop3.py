@@ -148,7 +148,47 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     ),
     "rset-unmarks-nothing": (
         one_rule(r"RSET", send=b"NOOP\r\n", reply=b"+OK\r\n"),
-        (f"{UPDATE}::test_rset_then_quit_deletes_nothing",),
+        (
+            f"{UPDATE}::test_rset_then_quit_deletes_nothing",
+            f"{TRANSACTION}::test_rset_unmarks_deleted",
+        ),
+    ),
+    "no-byte-stuffing": (
+        one_rule(r"(RETR|TOP)", rewrite=((rb"\r\n\.\.", b"\r\n."),)),
+        (
+            f"{MULTILINE}::test_lines_starting_with_period_are_stuffed",
+            f"{MULTILINE}::test_lone_period_line_does_not_end_the_response",
+            f"{MULTILINE}::test_raw_stuffing_on_the_wire",
+        ),
+    ),
+    "transaction-commands-accepted-before-login": (
+        _err_to_ok(r"(STAT|LIST|RETR|DELE|NOOP|RSET|TOP|UIDL)\b"),
+        (f"{STATES}::test_transaction_command_refused_in_authorization",),
+    ),
+    "lower-case-status": (
+        Script(
+            tuple(
+                Rule(command, rewrite=((rb"\A\+OK", b"+ok"), (rb"\A-ERR", b"-err")))
+                for command in (GREETING, r"")
+            )
+        ),
+        (
+            f"{GREET}::test_greeting_status_is_upper_case",
+            f"{GREET}::test_error_status_is_upper_case",
+        ),
+    ),
+    "top-sends-the-whole-message": (
+        one_rule(r"TOP \d+ \d+", edit=((rb"\A(TOP \d+) \d+", rb"\1 999999"),)),
+        (
+            f"{OPTIONAL}::test_top_zero_is_header_and_blank_line",
+            f"{OPTIONAL}::test_top_sends_n_body_lines",
+            f"{OPTIONAL}::test_top_stuffs_periods",
+        ),
+    ),
+    "rfc1939-command-lines-only": (
+        # RFC 1939's 40-octet arguments make a line of at most 47 octets with its CRLF.
+        _refuse(r"[^\r\n]{46}", b"-ERR line too long\r\n"),
+        (f"{CAPA}::test_command_of_255_octets_supported",),
     ),
     "retr-bare-lf-line": (
         one_rule(r"RETR", rewrite=((rb"\A(\+OK[^\r\n]*\r\n)", rb"\1X-Bare: lf\n"),)),

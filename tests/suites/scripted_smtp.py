@@ -46,6 +46,61 @@ def _refuse(command: str, reply: bytes = b"502 5.5.1 not implemented\r\n") -> Sc
 
 
 SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
+    "no-dot-unstuffing": (
+        # Each leading period doubled again: what the core unstuffs is still stuffed.
+        _in_data(r"\.", (rb"\A\.", b"..")),
+        (
+            f"{TRANSPARENCY}::test_leading_period_is_removed",
+            f"{TRANSPARENCY}::test_only_the_first_period_is_removed",
+            f"{TRANSPARENCY}::test_stuffed_lone_period_is_content",
+            f"{TRANSPARENCY}::test_stuffing_split_across_segments",
+            f"{TRANSPARENCY}::test_first_data_line_with_period",
+        ),
+    ),
+    "mixed-multiline-codes": (
+        one_rule(r"EHLO", rewrite=((rb"\A(250-[^\r\n]*\r\n)250-", rb"\g<1>251-"),)),
+        (f"{GREETING_REPLIES}::test_multiline_reply_uses_one_code",),
+    ),
+    "rcpt-before-mail-accepted": (
+        one_rule(r"RCPT", rewrite=((rb"\A503[^\r\n]*", b"250 2.1.5 OK"),)),
+        (
+            f"{ORDER}::test_rcpt_without_mail_gets_503",
+            f"{ORDER}::test_refused_mail_keeps_the_state",
+            f"{ORDER}::test_refused_rcpt_keeps_the_session",
+            f"{RSET_NOOP_QUIT}::test_rset_discards_the_sender",
+        ),
+    ),
+    "no-503-for-bad-sequence": (
+        one_rule(r"", rewrite=((rb"\A503 [^\r\n]*", b"250 2.0.0 OK"),)),
+        (
+            f"{ORDER}::test_rcpt_without_mail_gets_503",
+            f"{ORDER}::test_data_without_mail_is_refused",
+            f"{RSET_NOOP_QUIT}::test_rset_discards_the_sender",
+        ),
+    ),
+    "no-received-field": (
+        trace_edited(rb"(?s).+", b""),
+        (
+            f"{TRACE}::test_received_field_is_prepended",
+            f"{TRACE}::test_received_has_from_clause",
+            f"{TRACE}::test_received_ends_with_date_time",
+        ),
+    ),
+    "rset-keeps-transaction": (
+        refused(r"RSET", b"250 2.0.0 OK\r\n"),
+        (
+            f"{RSET_NOOP_QUIT}::test_rset_discards_the_sender",
+            f"{RSET_NOOP_QUIT}::test_rset_discards_the_recipients",
+        ),
+    ),
+    "quit-keeps-connection": (
+        refused(r"QUIT", b"221 2.0.0 Bye\r\n"),
+        (f"{RSET_NOOP_QUIT}::test_quit_closes_the_connection",),
+    ),
+    "helo-answered-like-ehlo": (
+        one_rule(r"HELO", edit=((rb"\AHELO", b"EHLO"),)),
+        (f"{EHLO_HELO}::test_helo_reply_is_not_extended",),
+    ),
     "rset-refused": (
         _refuse(r"RSET\r?\n"),
         (

@@ -5,6 +5,10 @@ The variants are read as data (no run here) from every test module of tests/ tha
 suite tests named by at least one of them must stay at or above ``FLOOR``; the tests no
 variant names are printed, so the next one to cover is easy to find.  ``CANNOT_FAIL``
 lists, with a one-line reason each, the tests no server variant can show failing.
+
+To cover a new suite test, add a misbehaving server that breaks its rule: a script of
+wire rules in tests/suites/scripted_<protocol>.py, or, where rules cannot say it, a
+broken core in tests/suites/broken_*.py with its catch module.
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class EmbeddedServers:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
+        self._context: ssl.SSLContext | None = None
         self.smtp_port = self.submission_port = self.smtps_port = 0
         self.pop3_port = self.pop3s_port = 0
         self.pop2_port = 0
@@ -95,7 +96,7 @@ class EmbeddedServers:
         self.stop()
 
     def start(self) -> None:
-        context = self._tls_context()
+        self._context = context = self._tls_context()
         mx = ServerConfig(accounts=self.accounts, tls_available=True)
         mx = dataclasses.replace(mx, **self._config_changes)
         pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts)
@@ -116,6 +117,38 @@ class EmbeddedServers:
         self.pop3_port = self._serve(services["pop3"])
         self.pop3s_port = self._serve(services["pop3s"])
         self.pop2_port = self._serve(services["pop2"])
+
+    def serve_another(
+        self,
+        protocol: str,
+        factory: Callable[..., Any],
+        *,
+        service: str | None = None,
+        **config_changes: Any,
+    ) -> int:
+        """Start one more listener of ``protocol`` ("smtp", "pop3" or "pop2") on the same
+        store, accounts and certificate, with another core ``factory`` (and for SMTP
+        another MX configuration); its port.  ``service`` picks another listener of the
+        protocol ("smtps", "submission", "pop3s").  Many variants of a server then share
+        one store, so one client run with one profile can test them all."""
+        context = self._context
+        assert context is not None, "start() first"
+        services: dict[str, Service]
+        if protocol == "smtp":
+            mx = ServerConfig(accounts=self.accounts, tls_available=True)
+            mx = dataclasses.replace(mx, **{**self._config_changes, **config_changes})
+            services = smtp_services(
+                mx, store=self.store, tls_context=context, connection_factory=factory
+            )
+        elif protocol == "pop3":
+            pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts)
+            services = pop3_services(
+                pop3, store=self.store, tls_context=context, connection_factory=factory
+            )
+        else:
+            pop2 = Pop2Config(hostname=SERVER_NAME, accounts=self.accounts)
+            services = pop2_services(pop2, store=self.store, connection_factory=factory)
+        return self._serve(services[service or protocol])
 
     def _serve(self, service: Service) -> int:
         server = self._run(start_service(service, host=self.host, port=0))

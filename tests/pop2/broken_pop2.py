@@ -1,29 +1,15 @@
 """Deliberately broken POP2 server cores: each breaks one RFC 937 rule.
 
 Each subclass of the reference ``ServerConnection`` overrides the smallest piece, so
-only the suite tests for that rule should notice.
+only the suite tests for that rule should notice.  Only what a wire rule cannot say is
+here; the other misbehaving POP2 servers are scripts of tests/suites/scripted_pop2.py.
 """
 
 from __future__ import annotations
 
 from reference_impl.pop2 import ReplyKind, ServerConnection
-from reference_impl.pop2._syntax import CommandLine
 
-__all__ = ["BROKEN_CORES", "AckdKeepsMessages", "GarbageKeepsConnection", "NackAdvances"]
-
-
-class AckdKeepsMessages(ServerConnection):
-    """ACKD (page 9) behaves like ACKS: nothing is marked, nothing is deleted."""
-
-    def _ackd(self, command: CommandLine) -> None:
-        self._acks(command)
-
-
-class NackAdvances(ServerConnection):
-    """NACK (page 9) moves on like ACKS instead of keeping the current message."""
-
-    def _nack(self, command: CommandLine) -> None:
-        self._acks(command)
+__all__ = ["BROKEN_CORES", "GarbageKeepsConnection"]
 
 
 class GarbageKeepsConnection(ServerConnection):
@@ -38,12 +24,6 @@ class GarbageKeepsConnection(ServerConnection):
 
 # Each core and the suite tests (file::name under suites/pop2) that must fail against it.
 BROKEN_CORES: dict[type[ServerConnection], tuple[str, ...]] = {
-    AckdKeepsMessages: (
-        "test_rfc937_acknowledge.py::test_read_of_a_message_marked_by_ackd_gets_zero",
-        "test_rfc937_acknowledge.py::test_ackd_deletes_when_the_session_ends",
-        "test_rfc937_acknowledge.py::test_ackd_deletes_when_fold_selects_a_mailbox",
-    ),
-    NackAdvances: ("test_rfc937_acknowledge.py::test_nack_keeps_the_current_message",),
     GarbageKeepsConnection: (
         "test_rfc937_session.py::test_unknown_command_gets_minus_and_close",
         "test_rfc937_session.py::test_retr_before_read_gets_minus_and_close",

@@ -18,6 +18,8 @@ from variant_runner import Variant, VariantRuns, runs_fixture, variants_of
 
 VARIANTS = variants_of(BROKEN_CORES, suite="pop2", factory_keyword="pop2_connection_factory")
 runs = runs_fixture(VARIANTS)
+# One suite run serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_pop2_suite_catches_broken_servers")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from reference_impl.auth import SaslAuthenticated, SaslOutcome, SaslRefused
 from reference_impl.smtp import ServerConnection, ServerReply, State, dot_unstuff
 from reference_impl.smtp import _codes as c
 from reference_impl.smtp._syntax import CommandLine
@@ -145,13 +146,17 @@ class AuthEqualsIgnored(ServerConnection):
 class AuthBase64Lenient(ServerConnection):
     """Answers undecodable BASE64 with 535 instead of 501."""
 
-    def _auth_step(self, outcome: ServerReply | str) -> None:
-        super()._auth_step(c.S535_AUTH_FAILED if outcome == c.S501_BAD_BASE64 else outcome)
+    def _auth_step(self, outcome: SaslOutcome[ServerReply]) -> None:
+        if outcome == SaslRefused(reply=c.S501_BAD_BASE64):
+            outcome = SaslRefused(reply=c.S535_AUTH_FAILED)
+        super()._auth_step(outcome)
 
 
 class AuthWrongPasswordAccepted(ServerConnection):
-    def _auth_step(self, outcome: ServerReply | str) -> None:
-        super()._auth_step("intruder" if outcome == c.S535_AUTH_FAILED else outcome)
+    def _auth_step(self, outcome: SaslOutcome[ServerReply]) -> None:
+        if outcome == SaslRefused(reply=c.S535_AUTH_FAILED):
+            outcome = SaslAuthenticated(user="intruder")
+        super()._auth_step(outcome)
 
 
 class AuthParameterRefused(ServerConnection):

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from late_release import LateRelease
-from variant_runner import ROOT, _profile, run_suite
+from variant_runner import ROOT, run_suite, suite_profile
 
 from reference_impl._embedded import EmbeddedServers
 
@@ -51,7 +51,7 @@ def test_outcomes_repeat_when_the_lock_is_released_late(
 ) -> None:
     runs = []
     with LateRelease((servers.host, servers.pop3_port), delay=0.3) as relay:
-        profile = _profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
+        profile = suite_profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
         for run in range(REPEATS):
             results = run_suite(profile, [str(SUITE)], tmp_path / f"run{run}", ["-n", "2"])
             runs.append(results)
@@ -74,7 +74,7 @@ def test_seeded_messages_are_removed_after_each_test(
 ) -> None:
     user = servers.users[0][0]
     before = _stored(servers, user)
-    results = run_suite(_profile(servers, tmp_path / "profile.toml"), SEEDED, tmp_path, [])
+    results = run_suite(suite_profile(servers, tmp_path / "profile.toml"), SEEDED, tmp_path, [])
     assert set(_outcomes(results).values()) == {"passed"}, _outcomes(results)
     assert _stored(servers, user) == before, (
         f"{_stored(servers, user) - before} seeded messages left in the maildrop of {user}"
@@ -87,7 +87,7 @@ def test_a_cleanup_that_cannot_happen_errors_the_test(
     # A dropped session here holds its lock until the relay closes: the cleanup's login
     # waits out its bound and must then say so.
     with LateRelease((servers.host, servers.pop3_port), delay=None) as relay:
-        profile = _profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
+        profile = suite_profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
         (result,) = run_suite(profile, SEEDED[:1], tmp_path, ["--conformance-timeout", "1"])
     assert result["outcome"] == "error", result
     assert "cannot remove the seeded test messages" in result["reason"], result["reason"]

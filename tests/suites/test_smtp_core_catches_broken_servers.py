@@ -17,6 +17,8 @@ VARIANTS = variants_of(
     {**BROKEN_CORES, **BROKEN_LIMITS_CORES}, suite="smtp", factory_keyword="connection_factory"
 )
 runs = runs_fixture(VARIANTS)
+# One suite run serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_smtp_core_catches_broken_servers")
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda variant: variant.name)

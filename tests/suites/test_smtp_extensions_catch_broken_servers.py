@@ -223,6 +223,8 @@ CASES = [
 
 
 runs = runs_fixture(CASES)
+# One suite run serves every test here: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("test_smtp_extensions_catch_broken_servers")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)

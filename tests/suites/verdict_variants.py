@@ -89,14 +89,13 @@ class SilentAfterMessage(ServerConnection):
     """§4.1.1.10: after its reply to the first message (accepted or refused) it ignores
     every command, QUIT too: no reply, and the connection stays open."""
 
-    _in_data = False
     _silent = False
 
-    def data_to_send(self) -> bytes:
-        data = super().data_to_send()
-        self._silent = self._silent or (self._in_data and bool(data))
-        self._in_data = self._in_data or data.startswith(b"354")
-        return data
+    def _end_transaction(self, reply: c.ServerReply) -> None:
+        # Silent from the reply to the message on, also for commands that came in the
+        # same segment as the message (a probe sends QUIT right after it).
+        super()._end_transaction(reply)
+        self._silent = True
 
     def _command(self, line: bytes) -> None:
         if not self._silent:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pytest
 
 from ._errors import HarnessError
+from ._guard import TargetGuard
 from ._options import options_of
 from ._pop3_maildrop import account_lock
 from ._profile import Profile, parse_readback
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["deliver", "delivery_address", "locked_account", "recorded_sessions"]
 
 _Account = TypeVar("_Account")
-_Session = TypeVar("_Session", bound=WireSession)
-_Session_co = TypeVar("_Session_co", bound=WireSession, covariant=True)
+_Session = TypeVar("_Session", bound=WireSession[Any])
+_Session_co = TypeVar("_Session_co", bound=WireSession[Any], covariant=True)
 # How long a test waits for another worker's test on the same account.
 _LOCK_TIMEOUT = 300.0
 
@@ -45,6 +46,7 @@ class _Connect(Protocol[_Session_co]):
         transcript: Transcript | None = ...,
         timeout: float = ...,
         read_greeting: bool = ...,
+        guard: TargetGuard | None = ...,
     ) -> _Session_co: ...
 
 
@@ -85,6 +87,7 @@ def recorded_sessions(
     target: SmtpTarget,
     transcript: Transcript,
     default_timeout: float,
+    guard: TargetGuard | None = None,
 ) -> Iterator[Callable[..., _Session]]:
     """A factory ``connect(read_greeting=True, timeout=None)`` for sessions recorded in
     ``transcript``; every session it opened is closed on exit."""
@@ -96,6 +99,7 @@ def recorded_sessions(
             transcript=transcript,
             timeout=default_timeout if timeout is None else timeout,
             read_greeting=read_greeting,
+            guard=guard,
         )
         sessions.append(session)
         return session

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import argparse
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from ._errors import ConfigurationError
+from ._guard import TargetGuard, WireLimits
 from ._profile import Profile, load_profile
 from ._targets import SmtpTarget, parse_target
 
-__all__ = ["EMBEDDED_SERVICES", "OPTIONS_KEY", "Options", "add_options", "options_of"]
+__all__ = [
+    "EMBEDDED_SERVICES",
+    "OPTIONS_KEY",
+    "Options",
+    "add_options",
+    "options_of",
+    "target_guard",
+]
 
 EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
 
@@ -43,6 +51,16 @@ def positive_seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"{text!r}: the timeout must be a number above 0")
+    return value
+
+
+def positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be above 0")
     return value
 
 
@@ -105,6 +123,34 @@ def add_options(parser: pytest.Parser) -> None:
         help="how long to wait for each reply or delivery (default: 10).",
     )
 
+    limits = WireLimits()
+    for name, default, help_text in (
+        (
+            "--max-reply-octets",
+            limits.max_reply_octets,
+            "give up on a reply (or a reply line) longer than N octets: the test errors "
+            "with 'reply exceeds N octets' and the run goes on",
+        ),
+        (
+            "--max-multiline-octets",
+            limits.max_multiline_octets,
+            "the same bound for a multi-line body (POP3 RETR, CAPA, LIST; POP2 message data)",
+        ),
+        (
+            "--max-timeouts",
+            limits.max_timeouts,
+            "after N replies in a row timed out on one target, the remaining tests on it "
+            "error at once with 'stopped answering' (counted per process)",
+        ),
+    ):
+        group.addoption(
+            name,
+            type=positive_count,
+            default=default,
+            metavar="N",
+            help=f"{help_text} (default: {default}).",
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class Options:
@@ -115,6 +161,7 @@ class Options:
     report_dir: Path | None
     timeout: float
     embedded: str = "smtp"
+    limits: WireLimits = field(default_factory=WireLimits)
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -148,6 +195,22 @@ def options_of(config: pytest.Config) -> Options:
         report_dir=report_dir,
         timeout=config.getoption("conformance_timeout"),
         embedded=config.getoption("embedded"),
+        limits=WireLimits(
+            max_reply_octets=config.getoption("max_reply_octets"),
+            max_multiline_octets=config.getoption("max_multiline_octets"),
+            max_timeouts=config.getoption("max_timeouts"),
+        ),
     )
     config.stash[OPTIONS_KEY] = options
     return options
+
+
+_GUARDS_KEY = pytest.StashKey[dict[str, TargetGuard]]()
+
+
+def target_guard(config: pytest.Config, target: SmtpTarget) -> TargetGuard:
+    """What this process has learnt about ``target`` (timeouts, a broken greeting)."""
+    guards = config.stash.setdefault(_GUARDS_KEY, {})
+    if target.url not in guards:
+        guards[target.url] = TargetGuard(url=target.url, limits=options_of(config).limits)
+    return guards[target.url]

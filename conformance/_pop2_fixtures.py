@@ -19,7 +19,7 @@ import pytest
 
 from ._errors import HarnessError
 from ._mailbox_fixtures import deliver, delivery_address, locked_account, recorded_sessions
-from ._options import options_of
+from ._options import options_of, target_guard
 from ._pop2_session import Pop2Session
 from ._profile import Profile
 from ._targets import Pop2Target, parse_target
@@ -130,7 +130,11 @@ def pop2_connect(
     recorded in the test's transcript and closed after the test."""
     timeout = options_of(request.config).timeout
     with recorded_sessions(
-        Pop2Session.connect, pop2_target, conformance_transcript, timeout
+        Pop2Session.connect,
+        pop2_target,
+        conformance_transcript,
+        timeout,
+        target_guard(request.config, pop2_target),
     ) as connect:
         yield connect
 

@@ -123,6 +123,9 @@ class Pop2Session(WireSession[Reply]):
         if not self._receive(end):
             self._closed_by_target(what, bytes(self._buffer))
 
+    def _forget_received(self) -> None:
+        self._buffer.clear()
+
     def _feed(self, data: bytes) -> None:
         self._buffer += data
 

@@ -157,6 +157,10 @@ class Pop3Session(WireSession[Pop3Response]):
             self._unusable = message
             raise TargetFramingError(message)
 
+    def _forget_received(self) -> None:
+        # In place: the reader's frames in a kept traceback still reference it.
+        self._reader.discard()
+
     def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
 

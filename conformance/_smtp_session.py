@@ -114,6 +114,10 @@ class SmtpSession(WireSession[Reply]):
         except ReplyTooLarge as exc:
             self._abandon(TargetReplyTooLarge(str(exc)))
 
+    def _forget_received(self) -> None:
+        # In place: the reader's frames in a kept traceback still reference it.
+        self._reader.discard()
+
     def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
 

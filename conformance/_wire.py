@@ -46,6 +46,7 @@ __all__ = ["DEFAULT_TIMEOUT", "WireSession", "quoted", "tls_context"]
 DEFAULT_TIMEOUT = 10.0
 _RECV_SIZE = 65536
 _EVIDENCE = 200  # octets of a target's reply quoted in a message
+_PARTIAL_KEPT = 64 * 1024  # octets of a cut-off reply an exception carries as evidence
 
 # Handshake failures where our own client refused what the target chose (an old protocol
 # version, weak keys): a limit of the harness's TLS library, not a broken promise of the
@@ -281,6 +282,10 @@ class WireSession(Generic[_Greeting]):
         """Hand received octets to the protocol's parser."""
         raise NotImplementedError
 
+    def _forget_received(self) -> None:
+        """Drop the octets received and not yet taken (the transcript keeps the evidence)."""
+        raise NotImplementedError
+
     def _unasked(self) -> bytes:
         """Octets received after the last reply that make up (part of) a reply nobody asked
         for; empty when there are none (or they may be legitimate)."""
@@ -353,7 +358,7 @@ class WireSession(Generic[_Greeting]):
             raise TargetTimeout(
                 f"incomplete reply from {self.target.url} within {limit} s after "
                 f"{self._last_command}: {quoted(partial)}",
-                partial=partial,
+                partial=partial[:_PARTIAL_KEPT],
             )
         self.transcript.note(self.label, f"no complete reply within {limit} s")
         raise TargetTimeout(
@@ -367,6 +372,7 @@ class WireSession(Generic[_Greeting]):
         self._unusable = f"session abandoned: {message}"
         self._sock.close()
         self.closed = True
+        self._forget_received()  # the session may outlive the test in a traceback
         raise type(exc)(message) from None
 
     def _mark_closed(self, how: str) -> None:
@@ -377,10 +383,11 @@ class WireSession(Generic[_Greeting]):
     def _closed_by_target(self, what: str, partial: bytes = b"") -> NoReturn:
         """The target closed: never a reply, whatever had arrived of one."""
         self._mark_closed(what)
+        self._forget_received()
         message = f"{self.target.url} closed the connection {what}"
         if partial:
             message += f", in the middle of a reply: {quoted(partial)}"
-        raise TargetClosedConnection(message, partial=partial)
+        raise TargetClosedConnection(message, partial=partial[:_PARTIAL_KEPT])
 
     # -- TLS ----------------------------------------------------------------------------------
 

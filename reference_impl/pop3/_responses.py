@@ -218,6 +218,11 @@ class Pop3ResponseReader:
     def feed(self, data: bytes) -> None:
         self._buffer += data
 
+    def discard(self) -> None:
+        """Forget every octet not yet returned (a peer given up on)."""
+        self._buffer.clear()
+        self._scanned = self._line_count = 0
+
     def next_response(self, *, multiline: bool = False) -> Pop3Response | None:
         """The next response, or None when more octets are needed.
 

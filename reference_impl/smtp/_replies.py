@@ -167,6 +167,12 @@ class ReplyReader:
     def feed(self, data: bytes) -> None:
         self._buffer += data
 
+    def discard(self) -> None:
+        """Forget every octet not yet returned (a peer given up on)."""
+        self._buffer.clear()
+        self._lines.clear()
+        self._raw_start = self._scan = 0
+
     def next_reply(self) -> Reply | None:
         """Return the next complete reply, or None when more bytes are needed."""
         while True:

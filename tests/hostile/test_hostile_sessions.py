@@ -7,7 +7,9 @@ fault is noticed where it happens, every read is bounded, a silent target is giv
 
 from __future__ import annotations
 
+import gc
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -221,6 +223,27 @@ def test_endless_pop3_multiline_errors_at_the_bound(serve: Serve) -> None:
     pop3 = _pop3(where, guard=TargetGuard(url=f"pop3://{where}", limits=limits))
     with pytest.raises(TargetReplyTooLarge, match="reply exceeds 300000 octets"):
         pop3.capa()
+
+
+def test_abandoned_replies_do_not_stay_in_memory(serve: Serve) -> None:
+    """A failed test's traceback lives on (pytest keeps the last one, caches keep theirs):
+    it must not hold the megabytes of the reply that was given up on."""
+    where = serve(BEHAVIOURS["pop3_endless_multiline"])
+    limits = WireLimits(max_multiline_octets=2_000_000)
+    kept: list[BaseException] = []
+    tracemalloc.start()
+    try:
+        for _ in range(5):
+            guard = TargetGuard(url=f"pop3://{where}", limits=limits)
+            pop3 = _pop3(where, guard=guard, transcript=Transcript(keep_received=10_000))
+            with pytest.raises(TargetReplyTooLarge) as raised:
+                pop3.capa()
+            kept.append(raised.value)
+        gc.collect()
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 2_000_000  # not one of the five 2 MB bodies
 
 
 def test_pop3_multiline_line_count_is_bounded() -> None:

@@ -75,8 +75,13 @@ class TargetFramingError(AssertionError):
     never ends its line, a multi-line response without its terminator.  A verdict."""
 
 
-class TargetTlsFailure(AssertionError):
-    """The target said it was ready for TLS, then failed the handshake on its side."""
+class TargetTlsFailure(TargetClosedConnection):
+    """The target said it was ready for TLS, then failed the handshake on its side.
+
+    The connection is over either way, so it is also a ``TargetClosedConnection``: a
+    test that allows the target to drop the connection (say after an injection probe)
+    allows this too.
+    """
 
 
 class ConfigurationError(ValueError):

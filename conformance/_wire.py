@@ -206,8 +206,12 @@ class WireSession(Generic[_Greeting]):
                     f"the greeting from {self.target.url} did not end its line within "
                     f"{self.timeout} s: {quoted(exc.partial)} ({self.line_rule})"
                 )
-            except TargetReplyTooLarge as exc:
-                problem = f"the greeting from {exc} did not end its line ({self.line_rule})"
+            except TargetReplyTooLarge:
+                limit = self.guard.limits.max_reply_octets
+                problem = (
+                    f"the greeting from {self.target.url} did not end within {limit} octets "
+                    f"({self.line_rule})"
+                )
             if problem is None:
                 self._in_step = True
                 return

@@ -190,6 +190,17 @@ def test_greeting_without_line_end_fails_the_greeting_and_stops_the_rest(serve: 
         _ = second.greeting
 
 
+def test_endless_greeting_fails_the_greeting(serve: Serve) -> None:
+    def endless(peer: Peer) -> None:
+        peer.stream(b"220 " + b"g" * 1000)
+
+    where = serve(endless)
+    guard = TargetGuard(url=where, limits=WireLimits(max_reply_octets=10_000))
+    smtp = _smtp(where, guard=guard)
+    with pytest.raises(TargetFramingError, match="did not end within 10000 octets"):
+        _ = smtp.greeting
+
+
 def test_greeting_that_is_no_reply_fails_the_greeting(serve: Serve) -> None:
     smtp = _smtp(serve(_replies(b"hello there\r\n")))
     with pytest.raises(TargetFramingError, match="not a reply"):

@@ -13,8 +13,13 @@ __all__ = [
     "ConfigurationError",
     "HarnessError",
     "ProfileError",
+    "SessionUnusable",
     "TargetClosedConnection",
+    "TargetFramingError",
+    "TargetReplyTooLarge",
+    "TargetStoppedAnswering",
     "TargetTimeout",
+    "TargetTlsFailure",
     "TargetUnreachable",
     "TargetUrlError",
 ]
@@ -41,10 +46,41 @@ class TargetTimeout(HarnessError):
         self.partial = partial
 
 
+class TargetReplyTooLarge(HarnessError):
+    """A reply grew past the configured bound without ending; the session is abandoned."""
+
+
+class TargetStoppedAnswering(HarnessError):
+    """Several replies in a row timed out: the remaining tests on the target error at once."""
+
+
+class SessionUnusable(HarnessError):
+    """The session cannot carry a test: its greeting was broken, or it was abandoned."""
+
+
 class TargetClosedConnection(AssertionError):
     """The target closed or reset the connection where the test expected a reply.
 
     An ``AssertionError``: closing early is the target's behaviour, so it is a verdict.
+    ``partial`` holds the octets of a reply cut off by the close (evidence, never a reply).
+    """
+
+    def __init__(self, message: str, *, partial: bytes = b"") -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+class TargetFramingError(AssertionError):
+    """The target broke the framing of replies: a reply nobody asked for, a greeting that
+    never ends its line, a multi-line response without its terminator.  A verdict."""
+
+
+class TargetTlsFailure(TargetClosedConnection):
+    """The target said it was ready for TLS, then failed the handshake on its side.
+
+    The connection is over either way, so it is also a ``TargetClosedConnection``: a
+    test that allows the target to drop the connection (say after an injection probe)
+    allows this too.
     """
 
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ._errors import HarnessError
+from ._errors import HarnessError, TargetTlsFailure
+from ._guard import TargetGuard
 from ._left_out import NEEDS_DELIVERY, NEEDS_READBACK, needs_accounts
-from ._options import options_of
+from ._options import options_of, target_guard
 from ._pop3_fixtures import pop3_requirement_unmet, uses_pop3
 from ._profile import Account, DeliverySettings, Profile, parse_readback
 from ._readback import MaildirReadback, Readback, StoreReadback, mailbox_lookup
@@ -170,6 +171,7 @@ def smtp_connect(
     """
     sessions: list[SmtpSession] = []
     default_timeout = options_of(request.config).timeout
+    guard = target_guard(request.config, smtp_target)
 
     def connect(*, read_greeting: bool = True, timeout: float | None = None) -> SmtpSession:
         session = SmtpSession.connect(
@@ -177,6 +179,7 @@ def smtp_connect(
             transcript=conformance_transcript,
             timeout=default_timeout if timeout is None else timeout,
             read_greeting=read_greeting,
+            guard=guard,
         )
         sessions.append(session)
         return session
@@ -214,22 +217,27 @@ def capabilities(config: pytest.Config, target: SmtpTarget) -> set[str]:
     """EHLO keywords the target advertises, before or after STARTTLS; cached per run."""
     cache = config.stash.setdefault(_CAPABILITIES_KEY, {})
     if target.url not in cache:
-        cache[target.url] = _probe_capabilities(target, options_of(config).timeout)
+        guard = target_guard(config, target)
+        cache[target.url] = _probe_capabilities(target, options_of(config).timeout, guard)
     found = cache[target.url]
     if isinstance(found, HarnessError):
         raise found
     return found
 
 
-def _probe_capabilities(target: SmtpTarget, timeout: float) -> set[str] | HarnessError:
+def _probe_capabilities(
+    target: SmtpTarget, timeout: float, guard: TargetGuard
+) -> set[str] | HarnessError:
     try:
-        with SmtpSession.connect(target, label="capabilities", timeout=timeout) as session:
+        with SmtpSession.connect(
+            target, label="capabilities", timeout=timeout, guard=guard
+        ) as session:
             # EHLO before TLS too (not establish()): a STARTTLS-required target
             # advertises STARTTLS there and only there (RFC 3207 §4.2).
             session.ehlo()
             keywords = set(session.extensions)
             offered = "STARTTLS" in keywords and not session.tls_active
-            if offered and session.starttls().code == 220:
+            if offered and _tls_started(session):
                 session.ehlo()
                 keywords |= set(session.extensions)
             with contextlib.suppress(HarnessError, AssertionError, OSError):
@@ -239,6 +247,15 @@ def _probe_capabilities(target: SmtpTarget, timeout: float) -> set[str] | Harnes
         return exc
     except (AssertionError, OSError) as exc:
         return HarnessError(f"cannot read the EHLO capabilities of {target.url}: {exc}")
+
+
+def _tls_started(session: SmtpSession) -> bool:
+    """STARTTLS for the probe; a handshake the target fails leaves the keywords seen
+    before it, and the STARTTLS tests fail on it themselves (RFC 3207 §4)."""
+    try:
+        return session.starttls().code == 220
+    except TargetTlsFailure:
+        return False
 
 
 @pytest.fixture(autouse=True)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import pytest
 
 from ._errors import HarnessError
+from ._guard import TargetGuard
 from ._options import options_of
 from ._pop3_maildrop import account_lock
 from ._profile import Profile, parse_readback
@@ -40,8 +41,8 @@ __all__ = [
 ]
 
 _Account = TypeVar("_Account")
-_Session = TypeVar("_Session", bound=WireSession)
-_Session_co = TypeVar("_Session_co", bound=WireSession, covariant=True)
+_Session = TypeVar("_Session", bound=WireSession[Any])
+_Session_co = TypeVar("_Session_co", bound=WireSession[Any], covariant=True)
 # How long a test waits for another worker's test on the same account.
 _LOCK_TIMEOUT = 300.0
 _REFUSALS_KEY = pytest.StashKey[dict[tuple[str, str, str], "str | None"]]()
@@ -57,6 +58,7 @@ class _Connect(Protocol[_Session_co]):
         transcript: Transcript | None = ...,
         timeout: float = ...,
         read_greeting: bool = ...,
+        guard: TargetGuard | None = ...,
     ) -> _Session_co: ...
 
 
@@ -114,11 +116,13 @@ class RecordedSessions(Generic[_Session]):
         target: SmtpTarget,
         transcript: Transcript,
         default_timeout: float,
+        guard: TargetGuard | None = None,
     ) -> None:
         self._connect = connect
         self._target = target
         self._transcript = transcript
         self._default_timeout = default_timeout
+        self._guard = guard
         self._sessions: list[_Session] = []
 
     def __call__(self, *, read_greeting: bool = True, timeout: float | None = None) -> _Session:
@@ -127,6 +131,7 @@ class RecordedSessions(Generic[_Session]):
             transcript=self._transcript,
             timeout=self._default_timeout if timeout is None else timeout,
             read_greeting=read_greeting,
+            guard=self._guard,
         )
         self._sessions.append(session)
         return session
@@ -142,9 +147,10 @@ def recorded_sessions(
     target: SmtpTarget,
     transcript: Transcript,
     default_timeout: float,
+    guard: TargetGuard | None = None,
 ) -> Iterator[RecordedSessions[_Session]]:
     """A ``RecordedSessions`` factory; every session it opened is closed on exit."""
-    sessions = RecordedSessions(connect, target, transcript, default_timeout)
+    sessions = RecordedSessions(connect, target, transcript, default_timeout, guard)
     yield sessions
     sessions.close_all()
 

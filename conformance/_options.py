@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from ._errors import ConfigurationError
+from ._guard import TargetGuard, WireLimits
 from ._profile import Profile, load_profile
 from ._targets import SmtpTarget, parse_target
 
@@ -25,6 +26,7 @@ __all__ = [
     "add_options",
     "mail_domain_name",
     "options_of",
+    "target_guard",
 ]
 
 EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
@@ -78,6 +80,14 @@ def mailbox_address(text: str) -> str:
     return text
 
 
+def positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the value must be above 0")
+    return value
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "mail protocol conformance (RFC-keyed suites)")
     group.addoption(
@@ -157,6 +167,34 @@ def add_options(parser: pytest.Parser) -> None:
         help="how long to wait for each reply or delivery (default: 10).",
     )
 
+    limits = WireLimits()
+    for name, default, help_text in (
+        (
+            "--max-reply-octets",
+            limits.max_reply_octets,
+            "give up on a reply (or a reply line) longer than N octets: the test errors "
+            "with 'reply exceeds N octets' and the run goes on",
+        ),
+        (
+            "--max-multiline-octets",
+            limits.max_multiline_octets,
+            "the same bound for a multi-line body (POP3 RETR, CAPA, LIST; POP2 message data)",
+        ),
+        (
+            "--max-timeouts",
+            limits.max_timeouts,
+            "after N replies in a row timed out on one target, the remaining tests on it "
+            "error at once with 'stopped answering' (counted per process)",
+        ),
+    ):
+        group.addoption(
+            name,
+            type=positive_count,
+            default=default,
+            metavar="N",
+            help=f"{help_text} (default: {default}).",
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class Options:
@@ -169,6 +207,7 @@ class Options:
     embedded: str = "smtp"
     domain: str | None = None
     deliver_to: str | None = None
+    limits: WireLimits = field(default_factory=WireLimits)
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -204,6 +243,22 @@ def options_of(config: pytest.Config) -> Options:
         embedded=config.getoption("embedded"),
         domain=config.getoption("domain"),
         deliver_to=config.getoption("deliver_to"),
+        limits=WireLimits(
+            max_reply_octets=config.getoption("max_reply_octets"),
+            max_multiline_octets=config.getoption("max_multiline_octets"),
+            max_timeouts=config.getoption("max_timeouts"),
+        ),
     )
     config.stash[OPTIONS_KEY] = options
     return options
+
+
+_GUARDS_KEY = pytest.StashKey[dict[str, TargetGuard]]()
+
+
+def target_guard(config: pytest.Config, target: SmtpTarget) -> TargetGuard:
+    """What this process has learnt about ``target`` (timeouts, a broken greeting)."""
+    guards = config.stash.setdefault(_GUARDS_KEY, {})
+    if target.url not in guards:
+        guards[target.url] = TargetGuard(url=target.url, limits=options_of(config).limits)
+    return guards[target.url]

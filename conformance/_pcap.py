@@ -94,6 +94,9 @@ def _streams(transcript: Transcript) -> Iterator[_Stream]:
         last = info.opened
         for event in events:
             if event.session == info.label and event.direction is not Direction.NOTE:
+                # Octets the transcript did not keep leave a gap in the sequence numbers,
+                # which Wireshark shows as "previous segment not captured".
+                stream.seq[event.direction] += event.omitted
                 stream.data(event.direction, event.timestamp, event.data)
                 last = event.timestamp
         stream.close(last)

@@ -26,7 +26,7 @@ from ._mailbox_fixtures import (
     locked_account,
     recorded_sessions,
 )
-from ._options import options_of
+from ._options import options_of, target_guard
 from ._pop2_session import Pop2Session
 from ._profile import Profile
 from ._targets import Pop2Target, parse_target
@@ -157,7 +157,11 @@ def pop2_connect(
     recorded in the test's transcript and closed after the test."""
     timeout = options_of(request.config).timeout
     with recorded_sessions(
-        Pop2Session.connect, pop2_target, conformance_transcript, timeout
+        Pop2Session.connect,
+        pop2_target,
+        conformance_transcript,
+        timeout,
+        target_guard(request.config, pop2_target),
     ) as connect:
         yield connect
 

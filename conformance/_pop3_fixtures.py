@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ._errors import HarnessError
+from ._errors import HarnessError, TargetTlsFailure
+from ._guard import TargetGuard
 from ._mailbox_fixtures import (
     RecordedSessions,
     deliver,
@@ -29,7 +30,7 @@ from ._mailbox_fixtures import (
     locked_account,
     recorded_sessions,
 )
-from ._options import options_of
+from ._options import options_of, target_guard
 from ._pop3_access import login_refusal, login_waiting, wait_until_free
 from ._pop3_maildrop import (
     Pop3Account,
@@ -144,7 +145,11 @@ def pop3_connect(
     """
     timeout = options_of(request.config).timeout
     with recorded_sessions(
-        Pop3Session.connect, pop3_target, conformance_transcript, timeout
+        Pop3Session.connect,
+        pop3_target,
+        conformance_transcript,
+        timeout,
+        target_guard(request.config, pop3_target),
     ) as connect:
         yield connect
 
@@ -241,19 +246,23 @@ def pop3_capabilities(request: pytest.FixtureRequest, pop3_target: Pop3Target) -
 def _capabilities(config: pytest.Config, target: Pop3Target) -> Pop3Capabilities:
     cache = config.stash.setdefault(_CAPABILITIES_KEY, {})
     if target.url not in cache:
-        cache[target.url] = _probe(target, options_of(config).timeout)
+        cache[target.url] = _probe(target, options_of(config).timeout, target_guard(config, target))
     found = cache[target.url]
     if isinstance(found, HarnessError):
         raise found
     return found
 
 
-def _probe(target: Pop3Target, timeout: float) -> Pop3Capabilities | HarnessError:
+def _probe(
+    target: Pop3Target, timeout: float, guard: TargetGuard
+) -> Pop3Capabilities | HarnessError:
     try:
-        with Pop3Session.connect(target, label="capabilities", timeout=timeout) as session:
+        with Pop3Session.connect(
+            target, label="capabilities", timeout=timeout, guard=guard
+        ) as session:
             before = parse_capabilities(session.capa())
             after = None
-            if "STLS" in before and not session.tls_active and session.stls().ok:
+            if "STLS" in before and not session.tls_active and _tls_started(session):
                 after = parse_capabilities(session.capa())
             with contextlib.suppress(HarnessError, AssertionError, OSError):
                 session.quit()
@@ -262,6 +271,15 @@ def _probe(target: Pop3Target, timeout: float) -> Pop3Capabilities | HarnessErro
         return exc
     except (AssertionError, OSError) as exc:
         return HarnessError(f"cannot read the CAPA capabilities of {target.url}: {exc}")
+
+
+def _tls_started(session: Pop3Session) -> bool:
+    """STLS for the probe; a handshake the target fails leaves the capabilities seen
+    before it, and the STLS tests fail on it themselves (RFC 2595 §4)."""
+    try:
+        return session.stls().ok
+    except TargetTlsFailure:
+        return False
 
 
 def pop3_requirement_unmet(request: pytest.FixtureRequest, capability: str) -> str | None:

@@ -9,6 +9,7 @@ from reference_impl.pop3._responses import (
     Pop3DefectKind,
     Pop3Response,
     Pop3ResponseReader,
+    ResponseTooLarge,
     parse_response,
     parse_status_line,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "Pop3DefectKind",
     "Pop3Response",
     "Pop3ResponseReader",
+    "ResponseTooLarge",
     "parse_response",
     "parse_status_line",
 ]

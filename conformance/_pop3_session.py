@@ -14,17 +14,19 @@ import time
 
 from reference_impl.auth import encode_sasl_base64, plain_response
 
-from ._errors import TargetTimeout
-from ._pop3_responses import Pop3Response, Pop3ResponseReader
+from ._errors import TargetFramingError, TargetReplyTooLarge
+from ._guard import TargetGuard
+from ._pop3_responses import Pop3DefectKind, Pop3Response, Pop3ResponseReader, ResponseTooLarge
 from ._targets import Pop3Target
 from ._transcript import Transcript
-from ._wire import DEFAULT_TIMEOUT, WireSession
+from ._wire import DEFAULT_TIMEOUT, WireSession, quoted
 
 __all__ = ["Pop3Session", "apop_digest", "greeting_timestamp", "parse_capabilities"]
 
 # RFC 1939 §7 APOP: the greeting carries a timestamp "<process-ID.clock@hostname>";
 # RFC 2449 §3: timestamp = "<" *VCHAR ">".
 _TIMESTAMP = re.compile(rb"<[\x21-\x7e]*?>")
+_EVIDENCE_TAIL = 80
 
 
 def greeting_timestamp(greeting: Pop3Response | None) -> bytes | None:
@@ -52,10 +54,12 @@ def parse_capabilities(response: Pop3Response) -> dict[str, str]:
     return found
 
 
-class Pop3Session(WireSession):
+class Pop3Session(WireSession[Pop3Response]):
     """One POP3 connection.  Create with ``Pop3Session.connect`` (reads the greeting)."""
 
     protocol = "pop3"
+    line_rule = "RFC 1939 §3: all responses are terminated by a CRLF pair"
+    reply_rule = "RFC 1939 §3: the server sends a response to each command"
 
     def __init__(
         self,
@@ -65,12 +69,22 @@ class Pop3Session(WireSession):
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
+        guard: TargetGuard | None = None,
     ) -> None:
-        super().__init__(sock, target=target, transcript=transcript, label=label, timeout=timeout)
-        self.greeting: Pop3Response | None = None
+        super().__init__(
+            sock, target=target, transcript=transcript, label=label, timeout=timeout, guard=guard
+        )
         self.capabilities: dict[str, str] = {}
         self.plaintext_after_stls = b""
-        self._reader = Pop3ResponseReader()
+        self._reader = self._new_reader()
+
+    def _new_reader(self) -> Pop3ResponseReader:
+        limits = self.guard.limits
+        return Pop3ResponseReader(
+            max_line=limits.max_reply_octets,
+            max_multiline=limits.max_multiline_octets,
+            max_lines=limits.max_lines,
+        )
 
     @classmethod
     def connect(
@@ -81,12 +95,23 @@ class Pop3Session(WireSession):
         label: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         read_greeting: bool = True,
+        guard: TargetGuard | None = None,
     ) -> Pop3Session:
         """Open a TCP (for ``pop3s://`` TLS) connection and, by default, read the greeting."""
-        session = cls._open(target, transcript=transcript, label=label, timeout=timeout)
+        session = cls._open(
+            target, transcript=transcript, label=label, timeout=timeout, guard=guard
+        )
         if read_greeting:
-            session.greeting = session.read_response()
+            session._read_greeting(session.read_response)
         return session
+
+    def _malformed_greeting(self, greeting: Pop3Response) -> str | None:
+        if any(defect.kind is Pop3DefectKind.BAD_STATUS for defect in greeting.defects):
+            return (
+                f"the greeting from {self.target.url} is not a response: "
+                f"{quoted(greeting.raw)} (RFC 1939 §3: a status indicator, +OK or -ERR)"
+            )
+        return None
 
     @property
     def timestamp(self) -> bytes | None:
@@ -101,38 +126,67 @@ class Pop3Session(WireSession):
         """Read one response (multi-line after ``+OK`` when asked), bounded by ``timeout``."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        while True:
-            response = self._reader.next_response(multiline=multiline)
-            if response is not None:
-                return response
+        while (response := self._next_response(multiline)) is None:
             if time.monotonic() >= deadline:
-                self.transcript.note(self.label, f"no complete response within {limit} s")
-                raise TargetTimeout(
-                    f"no response from {self.target.url} within {limit} s "
-                    f"after {self._last_command}"
-                )
+                self._no_terminator(multiline)
+                self._timed_out(limit, self._reader.pending)
             if not self._receive(deadline):
-                pending = self._reader.close()
-                if pending is not None:
-                    return pending
-                self._closed_by_target(f"without responding to {self._last_command}")
+                what = f"without responding to {self._last_command}"
+                self._closed_by_target(what, self._reader.pending)
+        self._answered()
+        return response
+
+    def _next_response(self, multiline: bool) -> Pop3Response | None:
+        try:
+            return self._reader.next_response(multiline=multiline)
+        except ResponseTooLarge as exc:
+            self._abandon(TargetReplyTooLarge(str(exc)))
+
+    def _no_terminator(self, multiline: bool) -> None:
+        """A multi-line response that ended with "." after a bare LF never ends: the
+        target's fault, whatever it meant (RFC 1939 §3: terminated by "CRLF.CRLF")."""
+        if multiline and self._reader.ends_with_bare_lf_terminator():
+            pending = self._reader.pending
+            message = (
+                f"{self.target.url} ended the multi-line response to {self._last_command} "
+                f"with a '.' line after a bare LF: {quoted(pending[-_EVIDENCE_TAIL:])} "
+                "(RFC 1939 §3: a multi-line response is terminated with the five octets "
+                '"CRLF.CRLF")'
+            )
+            self.transcript.note(self.label, "multi-line response without CRLF.CRLF")
+            self._unusable = message
+            raise TargetFramingError(message)
+
+    def _forget_received(self) -> None:
+        # In place: the reader's frames in a kept traceback still reference it.
+        self._reader.discard()
 
     def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
+
+    def _unasked(self) -> bytes:
+        # RFC 1939 §3 has no unsolicited responses (an idle server closes silently).
+        pending = self._reader.pending
+        return pending if b"\n" in pending else b""
 
     # -- commands ---------------------------------------------------------------------------
 
     def command(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
         """Send one command line (CRLF appended) and read a single-line response."""
+        return self._exchange(line, multiline=False, timeout=timeout)
+
+    def _exchange(
+        self, line: str | bytes, *, multiline: bool, timeout: float | None
+    ) -> Pop3Response:
         raw = line.encode("utf-8") if isinstance(line, str) else line
-        self.send(raw + b"\r\n")
-        return self.read_response(timeout=timeout)
+        self._send_command(raw + b"\r\n")
+        response = self.read_response(multiline=multiline, timeout=timeout)
+        self._check_unasked(f"with the response to {self._last_command}")
+        return response
 
     def multiline(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
         """Send a command whose ``+OK`` is multi-line (RFC 1939 §3); read it to ".CRLF"."""
-        raw = line.encode("utf-8") if isinstance(line, str) else line
-        self.send(raw + b"\r\n")
-        return self.read_response(multiline=True, timeout=timeout)
+        return self._exchange(line, multiline=True, timeout=timeout)
 
     def user(self, name: str) -> Pop3Response:
         return self.command(f"USER {name}")
@@ -198,12 +252,15 @@ class Pop3Session(WireSession):
         On +OK the handshake is performed; octets the server sent after the +OK and before
         the handshake are kept in ``plaintext_after_stls``, and capabilities are forgotten.
         """
-        self.send(b"STLS\r\n" + trailing)
+        if trailing:
+            self.send(b"STLS\r\n" + trailing)
+        else:
+            self._send_command(b"STLS\r\n")
         response = self.read_response()
         if response.ok:
             self.plaintext_after_stls = self._reader.pending
-            self._reader = Pop3ResponseReader()
-            self._wrap_tls()
+            self._reader = self._new_reader()
+            self._wrap_tls(after="+OK to STLS (RFC 2595 §4: +OK - begin TLS negotiation)")
             # RFC 2595 §4: the client MUST discard cached capability information.
             self.capabilities = {}
         return response

@@ -16,13 +16,15 @@ from reference_impl.auth import (
     login_responses,
     plain_response,
 )
-from reference_impl.smtp import Reply, ReplyReader
+from reference_impl.smtp import Reply, ReplyDefectKind, ReplyReader
 from reference_impl.smtp._client import refuse_number_literal
+from reference_impl.smtp._replies import ReplyTooLarge
 
-from ._errors import TargetTimeout
+from ._errors import TargetReplyTooLarge
+from ._guard import TargetGuard
 from ._targets import Security, SmtpTarget
 from ._transcript import Transcript
-from ._wire import DEFAULT_TIMEOUT, WireSession, tls_context
+from ._wire import DEFAULT_TIMEOUT, WireSession, quoted, tls_context
 
 __all__ = ["DEFAULT_TIMEOUT", "SmtpSession", "dot_stuff", "tls_context"]
 
@@ -33,10 +35,16 @@ def dot_stuff(body: bytes) -> bytes:
     return b"." + stuffed if stuffed.startswith(b".") else stuffed
 
 
-class SmtpSession(WireSession):
+# RFC 5321 §4.2: a reply that does not even start with a code is no reply.
+_NOT_A_REPLY = (ReplyDefectKind.BAD_CODE, ReplyDefectKind.BAD_SEPARATOR)
+
+
+class SmtpSession(WireSession[Reply]):
     """One SMTP connection.  Create with ``SmtpSession.connect`` (reads the greeting)."""
 
     protocol = "smtp"
+    line_rule = "RFC 5321 §4.2: every reply line ends with CRLF"
+    reply_rule = "RFC 5321 §4.2: every command MUST generate exactly one reply"
 
     def __init__(
         self,
@@ -46,13 +54,18 @@ class SmtpSession(WireSession):
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
+        guard: TargetGuard | None = None,
     ) -> None:
-        super().__init__(sock, target=target, transcript=transcript, label=label, timeout=timeout)
+        super().__init__(
+            sock, target=target, transcript=transcript, label=label, timeout=timeout, guard=guard
+        )
         self.extensions: dict[str, str] = {}
-        self.greeting: Reply | None = None
         self.plaintext_after_starttls = b""
         self.authenticated = False
-        self._reader = ReplyReader()
+        self._reader = self._new_reader()
+
+    def _new_reader(self) -> ReplyReader:
+        return ReplyReader(max_octets=self.guard.limits.max_reply_octets)
 
     @classmethod
     def connect(
@@ -63,12 +76,23 @@ class SmtpSession(WireSession):
         label: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         read_greeting: bool = True,
+        guard: TargetGuard | None = None,
     ) -> SmtpSession:
         """Open a TCP (for ``smtps://`` TLS) connection and, by default, read the greeting."""
-        session = cls._open(target, transcript=transcript, label=label, timeout=timeout)
+        session = cls._open(
+            target, transcript=transcript, label=label, timeout=timeout, guard=guard
+        )
         if read_greeting:
-            session.greeting = session.read_reply()
+            session._read_greeting(session.read_reply)
         return session
+
+    def _malformed_greeting(self, greeting: Reply) -> str | None:
+        if any(defect.kind in _NOT_A_REPLY for defect in greeting.defects):
+            return (
+                f"the greeting from {self.target.url} is not a reply: {quoted(greeting.raw)} "
+                '(RFC 5321 §4.2: Greeting = "220 " Domain ... CRLF)'
+            )
+        return None
 
     # -- reading replies ----------------------------------------------------------------------
 
@@ -76,46 +100,44 @@ class SmtpSession(WireSession):
         """Read one complete reply, waiting at most ``timeout`` (default: the session's)."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        while True:
-            reply = self._reader.next_reply()
-            if reply is not None:
-                return reply
+        while (reply := self._next_reply()) is None:
+            if time.monotonic() >= deadline:
+                self._timed_out(limit, self._reader.pending)
             if not self._receive(deadline):
-                pending = self._reader.close()
-                if pending is not None:
-                    return pending
-                self._closed_by_target(f"without replying to {self._last_command}")
-            if time.monotonic() >= deadline and self._reader.next_reply() is None:
-                self._timed_out(limit)
+                what = f"without replying to {self._last_command}"
+                self._closed_by_target(what, self._reader.pending)
+        self._answered()
+        return reply
+
+    def _next_reply(self) -> Reply | None:
+        try:
+            return self._reader.next_reply()
+        except ReplyTooLarge as exc:
+            self._abandon(TargetReplyTooLarge(str(exc)))
+
+    def _forget_received(self) -> None:
+        # In place: the reader's frames in a kept traceback still reference it.
+        self._reader.discard()
 
     def _feed(self, data: bytes) -> None:
         self._reader.feed(data)
 
-    def _timed_out(self, limit: float) -> None:
-        partial = self._reader.pending
-        if partial:
-            # The start of a reply (say two lines of a multi-line one) stays in the
-            # exception and the transcript so a test can still judge it.
-            self.transcript.note(
-                self.label, f"no complete reply within {limit} s; {len(partial)} octets pending"
-            )
-            raise TargetTimeout(
-                f"incomplete reply from {self.target.url} within {limit} s after "
-                f"{self._last_command}: {partial[:200]!r}",
-                partial=partial,
-            )
-        self.transcript.note(self.label, f"no complete reply within {limit} s")
-        raise TargetTimeout(
-            f"no reply from {self.target.url} within {limit} s after {self._last_command}"
-        )
+    def _unasked(self) -> bytes:
+        pending = self._reader.pending
+        # RFC 5321 §3.8: a server shutting down may send 421 at any time, then close.
+        if b"\n" not in pending or pending.startswith(b"421"):
+            return b""
+        return pending
 
     # -- commands ---------------------------------------------------------------------------
 
     def command(self, line: str | bytes, *, timeout: float | None = None) -> Reply:
         """Send one command line (CRLF appended) and read one reply."""
         raw = line.encode("utf-8") if isinstance(line, str) else line
-        self.send(raw + b"\r\n")
-        return self.read_reply(timeout)
+        self._send_command(raw + b"\r\n")
+        reply = self.read_reply(timeout)
+        self._check_unasked(f"with the reply to {self._last_command}")
+        return reply
 
     def _typed_command(self, line: str) -> Reply:
         """A command built by a helper below: never a #-literal (RFC 5321 Appendix F.4);
@@ -198,9 +220,11 @@ class SmtpSession(WireSession):
         body = dot_stuff(message)
         if body and not body.endswith(b"\r\n"):
             body += b"\r\n"
-        self.send(body + b".\r\n")
+        self._transmit(body + b".\r\n")
         self._last_command = f"the end of data ({len(message)} octets)"
-        return self.read_reply()
+        reply = self.read_reply()
+        self._check_unasked(f"with the reply to {self._last_command}")
+        return reply
 
     def send_raw_data(self, payload: bytes) -> Reply:
         """DATA; on 354 send ``payload`` verbatim (no stuffing, no terminator added)."""
@@ -229,12 +253,15 @@ class SmtpSession(WireSession):
         sent after the 220 and before the handshake are kept in ``plaintext_after_starttls``
         (they must not be read as protected replies).
         """
-        self.send(b"STARTTLS\r\n" + trailing)
+        if trailing:
+            self.send(b"STARTTLS\r\n" + trailing)
+        else:
+            self._send_command(b"STARTTLS\r\n")
         reply = self.read_reply()
         if reply.code == 220:
             self.plaintext_after_starttls = self._reader.pending
-            self._reader = ReplyReader()
-            self._wrap_tls()
+            self._reader = self._new_reader()
+            self._wrap_tls(after="220 to STARTTLS (RFC 3207 §4: 220 Ready to start TLS)")
             # RFC 3207 §4.2: the client MUST discard knowledge obtained before TLS.
             self.extensions = {}
             self.authenticated = False

@@ -2,8 +2,9 @@
 must read first in CI (failures, errors, warnings), one line each.
 
 Everything here is rendered from results.json, so ``conformance run`` and any later reader of a
-stored run print the same text.  Reasons may quote what a target sent: they are escaped again
-here, so no control octet from a target reaches a terminal whatever wrote the file.
+stored run print the same text.  Reasons may quote what a target sent: their control
+characters are escaped again here (the plugin escaped them already), so none reaches a
+terminal whatever wrote the file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from ._transcript import escape_bytes
+from ._sanitize import escape_controls
 
 __all__ = ["OUTCOMES", "summary_text"]
 
@@ -52,7 +53,7 @@ def _reason(reason: object) -> str:
     text = " ".join(str(reason or "").split())
     if len(text) > _REASON_WIDTH:
         text = text[: _REASON_WIDTH - 3] + "..."
-    return escape_bytes(text.encode("utf-8", "backslashreplace")) or "(no reason given)"
+    return escape_controls(text) or "(no reason given)"
 
 
 def _table(results: list[dict[str, Any]]) -> str:

@@ -5,17 +5,20 @@
 ``C: MAIL FROM:<a@b>\\r\\n`` is exactly what went on the wire and a bare LF is visible
 as a line ending in ``\\n`` alone.  Long runs are shortened for display only (a
 32 MiB oversize message shows its first and last lines and the octet count); ``payload()``
-and the pcap keep every octet.
+and the pcap keep every octet the harness sent.  What a target sends is bounded here too: past
+``keep_received`` octets in one session only the last ``_KEPT_TAIL`` octets of each run are
+kept, with the count of those left out, so an endless reply cannot fill memory.
 """
 
 from __future__ import annotations
 
 import enum
-import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from reference_impl._escape import escape_octets
 
 __all__ = ["Direction", "SessionInfo", "Transcript", "TranscriptEvent", "escape_bytes"]
 
@@ -35,6 +38,7 @@ class TranscriptEvent:
     direction: Direction
     timestamp: float  # time.monotonic()
     data: bytes
+    omitted: int = 0  # octets received before ``data`` in this run and not kept
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,26 +52,24 @@ class SessionInfo:
     opened: float  # time.monotonic()
 
 
-_ESCAPES = {0x0D: "\\r", 0x0A: "\\n", 0x09: "\\t", 0x5C: "\\\\"}
-_TABLE = [_ESCAPES.get(b, chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}") for b in range(256)]
-_PLAIN = re.compile(rb"[\x20-\x5b\x5d-\x7e]*")
 LONG_RUN = 64 * 1024  # octets; a longer run shows only its head and tail
+KEEP_RECEIVED = 1024 * 1024  # octets of one session's received data kept whole
+_KEPT_TAIL = 64 * 1024  # past that, the last octets of each received run
 _HEAD, _TAIL = 4096, 1024
 
 
-def escape_bytes(data: bytes) -> str:
-    """Render octets as unambiguous printable text."""
-    if _PLAIN.fullmatch(data):
-        return data.decode("ascii")
-    return "".join(_TABLE[b] for b in data)
+escape_bytes = escape_octets
 
 
 class Transcript:
     """Thread-safe append-only log of sessions; one per test."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_received: int = KEEP_RECEIVED) -> None:
+        self.keep_received = keep_received
         self._lock = threading.Lock()
         self._events: list[TranscriptEvent] = []
+        self._received: dict[str, int] = {}  # octets received per session, kept or not
+        self._overflow: dict[str, int] = {}  # index of a session's growing tail event
         self._sessions: dict[str, SessionInfo] = {}
         self.wall_start = time.time()
         self.mono_start = time.monotonic()
@@ -92,17 +94,44 @@ class Transcript:
         self._add(session, Direction.SENT, data)
 
     def received(self, session: str, data: bytes) -> None:
-        self._add(session, Direction.RECEIVED, data)
+        with self._lock:
+            before = self._received.get(session, 0)
+            self._received[session] = before + len(data)
+            room = max(0, self.keep_received - before)
+            if room:
+                self._append(session, Direction.RECEIVED, data[:room])
+            if len(data) > room:
+                self._keep_tail(session, data[room:])
+
+    def _keep_tail(self, session: str, data: bytes) -> None:
+        """Past the bound: extend this run's tail event, or start one."""
+        index = self._overflow.get(session)
+        if index is not None and index == len(self._events) - 1:
+            last = self._events[index]
+            data, omitted = last.data + data, last.omitted
+        else:
+            index, omitted = len(self._events), 0
+            self._events.append(self._event(session, Direction.RECEIVED, b""))
+        tail = data[-_KEPT_TAIL:]
+        event = self._event(session, Direction.RECEIVED, tail)
+        self._events[index] = replace(event, omitted=omitted + len(data) - len(tail))
+        self._overflow[session] = index
 
     def note(self, session: str, text: str) -> None:
         self._add(session, Direction.NOTE, text.encode("utf-8"))
 
     def _add(self, session: str, direction: Direction, data: bytes) -> None:
-        event = TranscriptEvent(
+        with self._lock:
+            self._append(session, direction, data)
+
+    def _append(self, session: str, direction: Direction, data: bytes) -> None:
+        self._events.append(self._event(session, direction, data))
+
+    @staticmethod
+    def _event(session: str, direction: Direction, data: bytes) -> TranscriptEvent:
+        return TranscriptEvent(
             session=session, direction=direction, timestamp=time.monotonic(), data=data
         )
-        with self._lock:
-            self._events.append(event)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -130,7 +159,7 @@ class Transcript:
         """C:/S: lines with escapes; runs longer than ``max_lines`` are cut in the middle."""
         out: list[str] = []
         current = None
-        for session, direction, start, data in self._runs():
+        for session, direction, start, data, omitted in self._runs():
             if session != current:
                 out.append(f"--- {session}")
                 current = session
@@ -138,6 +167,8 @@ class Transcript:
             if direction is Direction.NOTE:
                 out.append(f"{stamp} == {data.decode('utf-8', 'replace')}")
                 continue
+            if omitted:
+                out.append(f"{'':8} [... {omitted} octets from the target not kept ...]")
             for line in _display_lines(data, max_lines):
                 if isinstance(line, str):  # an omission marker, deliberately without "C:"
                     out.append(f"{'':8} {line}")
@@ -145,14 +176,16 @@ class Transcript:
                     out.append(f"{stamp} {direction.value}: {escape_bytes(line)}")
         return "\n".join(out) + "\n" if out else ""
 
-    def _runs(self) -> Iterator[tuple[str, Direction, float, bytes]]:
-        """Merge consecutive events of the same session and direction; notes stay alone."""
+    def _runs(self) -> Iterator[tuple[str, Direction, float, bytes, int]]:
+        """Merge consecutive events of the same session and direction; notes stay alone,
+        and so does a tail kept past the bound."""
         run: list[TranscriptEvent] = []
         for event in self.events:
             if run and (
                 event.session != run[0].session
                 or event.direction is not run[0].direction
                 or event.direction is Direction.NOTE
+                or event.omitted
             ):
                 yield _merge(run)
                 run = []
@@ -161,9 +194,10 @@ class Transcript:
             yield _merge(run)
 
 
-def _merge(run: list[TranscriptEvent]) -> tuple[str, Direction, float, bytes]:
+def _merge(run: list[TranscriptEvent]) -> tuple[str, Direction, float, bytes, int]:
     first = run[0]
-    return first.session, first.direction, first.timestamp, b"".join(e.data for e in run)
+    data = b"".join(e.data for e in run)
+    return first.session, first.direction, first.timestamp, data, first.omitted
 
 
 def _display_lines(data: bytes, max_lines: int) -> list[bytes | str]:

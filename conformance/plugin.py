@@ -17,6 +17,7 @@ from . import _delivery_fixtures, _envelope, _fixtures, _pop2_fixtures, _pop3_fi
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
+from ._sanitize import sanitize_report
 from ._targets import SmtpTarget
 from ._transcript import Transcript
 from ._verdicts import MARKERS, Outcome, RfcKey, apply_verdict, requirement_text, rfc_key
@@ -107,6 +108,10 @@ def pytest_runtest_makereport(
         if options.pcap and options.report_dir is not None and transcript.sessions:
             write_pcap(transcript, options.report_dir / "pcap" / f"{_safe(item.nodeid)}.pcap")
     report.conformance = info  # type: ignore[attr-defined]
+    sanitize_report(report)
+    if call.when == "teardown" and _fixtures.TRANSCRIPT_KEY in item.stash:
+        # Reports carry the rendered text; the raw octets need not live as long as the run.
+        del item.stash[_fixtures.TRANSCRIPT_KEY]
     return report
 
 

@@ -19,12 +19,18 @@ import enum
 import re
 from dataclasses import dataclass
 
+from reference_impl._escape import escape_octets
+
 __all__ = [
+    "DEFAULT_MAX_LINE",
+    "DEFAULT_MAX_LINES",
+    "DEFAULT_MAX_MULTILINE",
     "MAX_RESPONSE_LINE",
     "Pop3Defect",
     "Pop3DefectKind",
     "Pop3Response",
     "Pop3ResponseReader",
+    "ResponseTooLarge",
     "parse_response",
     "parse_status_line",
 ]
@@ -34,27 +40,28 @@ __all__ = [
 # terminating CRLF)."
 MAX_RESPONSE_LINE = 512
 
-# Past this many octets without a line end the peer is not speaking POP3: the
-# partial line is returned as a defective response so the reader stays bounded.
-_RUNAWAY_LINE = 64 * 1024
+# Bounds no real server reaches: a first line of 1 MiB (RFC 2449 §4 allows 512 octets),
+# a multi-line response of 32 MiB or a million lines (a RETR of a large message).  Past
+# them the peer is not speaking POP3 and the reader stops rather than grow without
+# bound; cutting the response short would hand the rest to the next command instead.
+DEFAULT_MAX_LINE = 1024 * 1024
+DEFAULT_MAX_MULTILINE = 32 * 1024 * 1024
+DEFAULT_MAX_LINES = 1_000_000
+_MAX_DEFECTS = 100
 
 # RFC 2449 §3: resp-code = "[" resp-level *("/" resp-level) "]", rchar = %x21-2E / %x30-5C / %x5E-7F
 _RCHARS = rb"[\x21-\x2e\x30-\x5c\x5e-\x7f]+"
 _RESP_CODE = re.compile(rb"\[(" + _RCHARS + rb"(?:/" + _RCHARS + rb")*)\]")
-_TERMINATORS = (b"\n.\r\n", b"\n.\n")  # the second one is a BARE_LF defect
+# RFC 1939 §3: the multi-line response ends with the line "." CRLF after a CRLF; a bare
+# LF ends no line (its line is recorded with a BARE_LF defect and the reading goes on).
+_TERMINATOR = b"\r\n.\r\n"
 _STATUS = re.compile(rb"(\+OK|-ERR|\+)(?=[ \r\n]|$)", re.IGNORECASE)
 # RFC 1939 §7 APOP: the greeting's timestamp looks like "<process-ID.clock@hostname>".
 _TIMESTAMP = re.compile(rb"<[^<>]*@[^<>]*>")
 
-# Defect details and ``str()`` show octets unambiguously: CR, LF, TAB and backslash
-# as escapes, anything outside printable ASCII as \xNN.
-_ESCAPES = {0x0D: "\\r", 0x0A: "\\n", 0x09: "\\t", 0x5C: "\\\\"}
-_TABLE = [_ESCAPES.get(b, chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}") for b in range(256)]
-
-
-def _escape(data: bytes) -> str:
-    """Render octets as unambiguous printable text."""
-    return "".join(_TABLE[b] for b in data)
+# Defect details and ``str()`` show octets unambiguously (CR, LF as escapes, anything
+# outside printable ASCII as \xNN).
+_escape = escape_octets
 
 
 class Pop3DefectKind(enum.Enum):
@@ -157,24 +164,51 @@ def _defect(kind: Pop3DefectKind, line: int, data: bytes) -> Pop3Defect:
     return Pop3Defect(kind=kind, line=line, detail=_escape(data[:80]))
 
 
-def _split_line(raw: bytes, number: int, defects: list[Pop3Defect]) -> bytes:
-    """``raw`` ends with LF; the content without its line end, defects recorded."""
-    if raw.endswith(b"\r\n"):
-        content = raw[:-2]
-    else:
-        content = raw[:-1]
-        defects.append(_defect(Pop3DefectKind.BARE_LF, number, raw))
+def _split_line(part: bytes, number: int, defects: list[Pop3Defect]) -> bytes:
+    """``part`` is a line whose LF was split off; its content, defects recorded.
+
+    At most ``_MAX_DEFECTS`` are recorded per response: a body of a million bare-LF
+    lines needs one line of evidence, not a million.
+    """
+    crlf = part.endswith(b"\r")
+    content = part[:-1] if crlf else part
+    if len(defects) >= _MAX_DEFECTS:
+        return content
+    if not crlf:
+        defects.append(_defect(Pop3DefectKind.BARE_LF, number, part[-79:] + b"\n"))
     if b"\r" in content:
-        defects.append(_defect(Pop3DefectKind.BARE_CR, number, raw))
+        defects.append(_defect(Pop3DefectKind.BARE_CR, number, part))
     return content
 
 
-class Pop3ResponseReader:
-    """Incremental parser: ``feed`` octets, then ``next_response(multiline=...)``."""
+class ResponseTooLarge(Exception):
+    """The response being received grew past the reader's bound without ending."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int, unit: str = "octets") -> None:
+        super().__init__(f"reply exceeds {limit} {unit}")
+        self.limit = limit
+
+
+class Pop3ResponseReader:
+    """Incremental parser: ``feed`` octets, then ``next_response(multiline=...)``.
+
+    A first line longer than ``max_line`` octets, or a multi-line response longer than
+    ``max_multiline`` octets or ``max_lines`` lines, raises ``ResponseTooLarge``.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_line: int = DEFAULT_MAX_LINE,
+        max_multiline: int = DEFAULT_MAX_MULTILINE,
+        max_lines: int = DEFAULT_MAX_LINES,
+    ) -> None:
+        self.max_line = max_line
+        self.max_multiline = max_multiline
+        self.max_lines = max_lines
         self._buffer = bytearray()
         self._scanned = 0  # where the search for the terminator resumes
+        self._line_count = 0  # LFs seen before ``_scanned``
 
     @property
     def pending(self) -> bytes:
@@ -184,6 +218,11 @@ class Pop3ResponseReader:
     def feed(self, data: bytes) -> None:
         self._buffer += data
 
+    def discard(self) -> None:
+        """Forget every octet not yet returned (a peer given up on)."""
+        self._buffer.clear()
+        self._scanned = self._line_count = 0
+
     def next_response(self, *, multiline: bool = False) -> Pop3Response | None:
         """The next response, or None when more octets are needed.
 
@@ -192,8 +231,8 @@ class Pop3ResponseReader:
         """
         end = self._buffer.find(b"\n")
         if end < 0:
-            if len(self._buffer) > _RUNAWAY_LINE:
-                return self._take(len(self._buffer), multiline=False, incomplete=True)
+            if len(self._buffer) > self.max_line:
+                raise ResponseTooLarge(self.max_line)
             return None
         status, _, _ = parse_status_line(bytes(self._buffer[:end]).rstrip(b"\r"))
         if not (multiline and status.upper() == b"+OK"):
@@ -201,19 +240,31 @@ class Pop3ResponseReader:
         stop = self._terminator_end(end)
         return None if stop is None else self._take(stop, multiline=True)
 
+    def ends_with_bare_lf_terminator(self) -> bool:
+        """Whether the octets so far end with "." on a line ended by LF alone: a server
+        using LF for CRLF, which never ends a multi-line response (RFC 1939 §3)."""
+        ends = self._buffer.endswith((b"\n.\n", b"\n.\r\n"))
+        return ends and not self._buffer.endswith(_TERMINATOR)
+
     def _terminator_end(self, first_end: int) -> int | None:
-        """The index just past the ".CRLF" line (or ".LF"), or None if not yet here."""
-        start = max(first_end, self._scanned)
-        hits = [
-            (index, index + len(pattern))
-            for pattern in _TERMINATORS
-            if (index := self._buffer.find(pattern, start)) >= 0
-        ]
-        if not hits:
-            self._scanned = max(first_end, len(self._buffer) - 3)
-            return None
-        self._scanned = 0
-        return min(hits)[1]
+        """The index just past the "CRLF.CRLF" ending the response, or None if not yet here.
+
+        The CRLF ending the first line is the terminator's first half when the body is
+        empty, so the search starts at that CR.
+        """
+        start = max(first_end - 1, 0, self._scanned)
+        index = self._buffer.find(_TERMINATOR, start)
+        if index >= 0:
+            self._scanned = self._line_count = 0
+            return index + len(_TERMINATOR)
+        resume = max(start, len(self._buffer) - len(_TERMINATOR) + 1)
+        self._line_count += self._buffer.count(b"\n", start, resume)
+        self._scanned = resume
+        if len(self._buffer) > self.max_multiline:
+            raise ResponseTooLarge(self.max_multiline)
+        if self._line_count > self.max_lines:
+            raise ResponseTooLarge(self.max_lines, "lines")
+        return None
 
     def close(self) -> Pop3Response | None:
         """The connection closed: what is left, as an incomplete response, or None."""
@@ -224,36 +275,31 @@ class Pop3ResponseReader:
     def _take(self, size: int, *, multiline: bool, incomplete: bool = False) -> Pop3Response:
         raw = bytes(self._buffer[:size])
         del self._buffer[:size]
-        self._scanned = 0
+        self._scanned = self._line_count = 0
         return parse_response(raw, multiline=multiline, incomplete=incomplete)
-
-
-def _lines(raw: bytes) -> list[bytes]:
-    """Split after each LF only (a bare CR is content, reported as a defect)."""
-    parts = raw.split(b"\n")
-    pieces = [part + b"\n" for part in parts[:-1]]
-    return [*pieces, parts[-1]] if parts[-1] else pieces
 
 
 def parse_response(raw: bytes, *, multiline: bool, incomplete: bool = False) -> Pop3Response:
     """Parse one complete response (its raw octets, line ends included)."""
-    pieces = _lines(raw)
+    # Split once, without copying each line: a response may be megabytes of lines.
+    parts = raw.split(b"\n")
+    ended = len(parts) > 1  # the first line has its LF
+    count = len(parts) - 1 if ended and not parts[-1] else len(parts)  # lines, LF or not
     defects: list[Pop3Defect] = []
-    first_raw = pieces[0] if pieces else b""
-    first = _split_line(first_raw, 1, defects) if first_raw.endswith(b"\n") else first_raw
-    if len(first_raw) > MAX_RESPONSE_LINE:
-        defects.append(_defect(Pop3DefectKind.LINE_TOO_LONG, 1, first_raw))
+    first = _split_line(parts[0], 1, defects) if ended else parts[0]
+    first_size = len(parts[0]) + ended
+    if first_size > MAX_RESPONSE_LINE:
+        defects.append(_defect(Pop3DefectKind.LINE_TOO_LONG, 1, parts[0]))
     status, text, status_defects = parse_status_line(first)
     defects[:0] = status_defects
     if incomplete:
-        defects.append(_defect(Pop3DefectKind.INCOMPLETE, max(len(pieces), 1), raw[-80:]))
+        defects.append(_defect(Pop3DefectKind.INCOMPLETE, max(count, 1), raw[-80:]))
     lines: list[bytes] = []
-    if multiline:
-        for number, piece in enumerate(pieces[1:-1], start=2):
-            content = _split_line(piece, number, defects)
+    if multiline and count > 1:
+        for number in range(2, count):
+            content = _split_line(parts[number - 1], number, defects)
             lines.append(content[1:] if content.startswith(b".") else content)
-        if len(pieces) > 1:
-            _split_line(pieces[-1], len(pieces), defects)  # the terminator's own line end
+        _split_line(parts[count - 1], count, defects)  # the terminator's own line end
     return Pop3Response(
         status=status,
         text=text,

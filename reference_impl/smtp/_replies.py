@@ -17,16 +17,27 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_REPLY_LINE", "Reply", "ReplyDefect", "ReplyDefectKind", "ReplyReader"]
+from reference_impl._escape import escape_octets
+
+__all__ = [
+    "DEFAULT_MAX_REPLY",
+    "MAX_REPLY_LINE",
+    "Reply",
+    "ReplyDefect",
+    "ReplyDefectKind",
+    "ReplyReader",
+    "ReplyTooLarge",
+]
 
 # RFC 5321 §4.5.3.1.5: "The maximum total length of a reply line including the
 # reply code and the <CRLF> is 512 octets."
 MAX_REPLY_LINE = 512
 
-# Past this many octets without any line end the peer is not speaking SMTP;
-# the partial line is returned as a defective reply so the reader never grows
-# without bound.
-_RUNAWAY_LINE = 64 * 1024
+# No real server sends a reply this large (lines are at most 512 octets, a long EHLO
+# or HELP reply a few KiB); past it the peer is not speaking SMTP and the reader stops
+# rather than grow without bound.  Cutting the reply short instead would leave the rest
+# to be read as the next reply and shift every later verdict.
+DEFAULT_MAX_REPLY = 1024 * 1024
 
 _CODE = re.compile(rb"[2-5][0-5][0-9]")
 _ANY_DIGITS = re.compile(rb"[0-9]{3}")
@@ -47,6 +58,14 @@ class ReplyDefectKind(enum.Enum):
     BAD_TEXT = "reply text has octets outside HT and printable US-ASCII (RFC 5321 §4.2)"
     NO_TEXT = "bare reply code without text (RFC 5321 §4.2: senders SHOULD NOT send it)"
     INCOMPLETE = "connection closed in the middle of a reply"
+
+
+class ReplyTooLarge(Exception):
+    """The reply being received grew past the reader's bound without ending."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"reply exceeds {limit} octets")
+        self.limit = limit
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,10 +106,11 @@ class Reply:
         return match.group(0) if match else None
 
     def __str__(self) -> str:
-        return self.raw.decode("utf-8", "replace").rstrip("\r\n")
+        """The raw reply with escapes, so no octet of the peer reaches a terminal raw."""
+        return escape_octets(self.raw.removesuffix(b"\r\n"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     code: int
     separator: bytes  # b"-", b" " or b"" (bare code)
@@ -128,10 +148,12 @@ class ReplyReader:
     """Incremental reply parser: feed bytes, take complete replies.
 
     Lines are found with ``bytes.find`` over the whole buffer; there is no
-    per-octet Python loop.
+    per-octet Python loop.  A reply that grows past ``max_octets`` without ending
+    raises ``ReplyTooLarge``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_octets: int = DEFAULT_MAX_REPLY) -> None:
+        self.max_octets = max_octets
         self._buffer = bytearray()
         self._lines: list[_Line] = []
         self._raw_start = 0  # where the reply being assembled starts
@@ -145,11 +167,19 @@ class ReplyReader:
     def feed(self, data: bytes) -> None:
         self._buffer += data
 
+    def discard(self) -> None:
+        """Forget every octet not yet returned (a peer given up on)."""
+        self._buffer.clear()
+        self._lines.clear()
+        self._raw_start = self._scan = 0
+
     def next_reply(self) -> Reply | None:
         """Return the next complete reply, or None when more bytes are needed."""
         while True:
             line = self._next_line()
             if line is None:
+                if len(self._buffer) - self._raw_start > self.max_octets:
+                    raise ReplyTooLarge(self.max_octets)
                 return None
             self._lines.append(line)
             if line.separator != b"-":
@@ -174,9 +204,7 @@ class ReplyReader:
     def _next_line(self) -> _Line | None:
         end = self._buffer.find(b"\n", self._scan)
         if end < 0:
-            if len(self._buffer) - self._scan <= _RUNAWAY_LINE:
-                return None
-            end = len(self._buffer) - 1  # treat the runaway as one (defective) line
+            return None
         number = len(self._lines) + 1
         raw = bytes(self._buffer[self._scan : end + 1])
         self._scan = end + 1

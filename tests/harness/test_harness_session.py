@@ -153,14 +153,14 @@ def test_close_without_reply_is_a_target_failure(scripted_server: Start) -> None
     assert "== connection closed by the target" in transcript.render()
 
 
-def test_partial_reply_then_close_returns_the_defective_reply(scripted_server: Start) -> None:
+def test_partial_reply_then_close_is_a_close_not_a_reply(scripted_server: Start) -> None:
     script = Script(reply=lambda line: b"250-first\r\n250 no end", close_after_reply=True)
     server = scripted_server(script)
     target = parse_target(f"smtp://127.0.0.1:{server.port}")
     with SmtpSession.connect(target, timeout=2) as smtp:
-        reply = smtp.noop()
-        assert reply.code == 250 and reply.lines == (b"first", b"no end")
-        assert reply.defects[-1].kind.name == "INCOMPLETE"
+        with pytest.raises(TargetClosedConnection) as raised:
+            smtp.noop()
+        assert raised.value.partial == b"250-first\r\n250 no end"
 
 
 def test_expect_closed_is_false_while_the_peer_stays(scripted_server: Start) -> None:

@@ -6,6 +6,7 @@ domains are ``reference_impl.auth.Accounts``.
 """
 
 from ._changes import ChangeKind, MailboxChange, Watch
+from ._locks import LOCKS, MaildropLocks
 from ._schema import SCHEMA_VERSION, SchemaError
 from ._store import (
     DELIMITER,
@@ -23,6 +24,7 @@ from ._store import (
 __all__ = [
     "DELIMITER",
     "INBOX",
+    "LOCKS",
     "SCHEMA_VERSION",
     "ChangeKind",
     "FlagUpdate",
@@ -31,6 +33,7 @@ __all__ = [
     "MailboxChange",
     "MailboxError",
     "MailboxInfo",
+    "MaildropLocks",
     "NoSuchMessage",
     "SchemaError",
     "StoreError",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import logging
 import signal
 import sys
@@ -175,7 +176,6 @@ def serve(args: argparse.Namespace) -> int:
     try:
         from reference_impl import _listeners
         from reference_impl.auth import Accounts, AccountsError
-        from reference_impl.store import MailStore
     except ImportError as exc:
         print(f"conformance: the reference servers are not available ({exc})", file=sys.stderr)
         return 2
@@ -188,6 +188,22 @@ def serve(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
     store_dir: Path = args.store or Path(tempfile.mkdtemp(prefix="conformance-store-"))
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with _ServeLock(store_dir) as held:
+        if not held:
+            print(
+                f"conformance: {store_dir} is already served by another 'conformance serve' "
+                "(its ca.pem and listeners belong to that one); stop it, or give --store "
+                "another directory",
+                file=sys.stderr,
+            )
+            return 2
+        return _serve_store(args, accounts, store_dir)
+
+
+def _serve_store(args: argparse.Namespace, accounts: Accounts, store_dir: Path) -> int:
+    from reference_impl.store import MailStore
+
     with MailStore(store_dir) as store:
         ca_file = None if args.no_tls else store_dir / "ca.pem"
         services = _services(args, accounts, store, ca_file)
@@ -197,6 +213,26 @@ def serve(args: argparse.Namespace) -> int:
             print(f"conformance: cannot listen on {args.host}: {exc.strerror}", file=sys.stderr)
             return 2
     return 0
+
+
+class _ServeLock:
+    """One ``conformance serve`` per store: a second one would write a new ca.pem over
+    the first one's, and the first one's clients would then fail to verify it."""
+
+    def __init__(self, store_dir: Path) -> None:
+        self._path = store_dir / "serve.lock"
+        self._file: Any = None
+
+    def __enter__(self) -> bool:
+        self._file = self._path.open("a")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._file.close()  # closing releases the lock
 
 
 def _services(

@@ -155,7 +155,10 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
         peer = transport.get_extra_info("peername") or ("?", 0)
-        self._peer = f"{peer[0]}:{peer[1]}"
+        local = transport.get_extra_info("sockname") or ("?", 0)
+        # The listener's port first: one process may serve several (smtp, submission,
+        # smtps, pop3 ...), and its banner named each by its port.
+        self._peer = f"[:{local[1]}] {peer[0]}:{peer[1]}"
         if self._limits is not None:
             if not self._limits.admit(str(peer[0])):
                 self._log.info("%s refused: too many connections", self._peer)

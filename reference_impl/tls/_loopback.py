@@ -1,7 +1,9 @@
 """A throwaway CA and a server certificate for loopback listeners.
 
 trustme issues a certificate valid for ``localhost`` and ``127.0.0.1``
-(subjectAltName DNS and IP), so clients can verify it by either name.
+(subjectAltName DNS and IP), so clients can verify it by either name; its subject
+common name is the first name too, for clients that still match the CN only
+(fetchmail's ``sslcommonname``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ class LoopbackTLS:
 
     def __init__(self, ca_file: Path, *, names: tuple[str, ...] = ("localhost", "127.0.0.1")):
         self._ca = trustme.CA()
-        self._cert = self._ca.issue_cert(*names)
+        self._cert = self._ca.issue_cert(*names, common_name=names[0])
         self.ca_file = ca_file
         self._ca.cert_pem.write_to_path(str(ca_file))
 

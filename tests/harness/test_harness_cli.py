@@ -435,3 +435,60 @@ def test_pop3_target_seeded_through_the_profile_smtp_target(tmp_path: Path) -> N
             cwd=tmp_path,
         )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_second_serve_on_one_store_is_refused_and_the_first_ca_stays(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with _serving("smtp", "--port", "0", "--store", str(store)) as (mx,):
+        first_ca = (store / "ca.pem").read_bytes()
+        second = subprocess.run(
+            [*CONFORMANCE, "serve", "smtp", "--port", "0", "--store", str(store)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2
+        assert "already served by another 'conformance serve'" in second.stderr
+        assert (store / "ca.pem").read_bytes() == first_ca
+        # The first one's clients still verify it, by the name in its subject too.
+        with socket.create_connection(("127.0.0.1", mx.port), timeout=10) as sock:
+            sock.recv(512)
+            sock.sendall(b"EHLO t\r\n")
+            while b"250 " not in sock.recv(4096):
+                pass
+            sock.sendall(b"STARTTLS\r\n")
+            assert sock.recv(512).startswith(b"220")
+            context = _verifying(mx.ca_file)
+            context.check_hostname = False  # the subject's CN, checked by hand below
+            with context.wrap_socket(sock) as tls:
+                subject = dict(item[0] for item in tls.getpeercert()["subject"])
+    assert subject["commonName"] == "localhost"
+
+
+def test_serve_log_lines_name_the_listener(tmp_path: Path) -> None:
+    server = subprocess.Popen(
+        [*CONFORMANCE, "serve", "all", "--port", "0", "--no-tls", "--store", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        ports = []
+        while (line := server.stderr.readline()) and "Ctrl-C" not in line:
+            match = _BANNER.match(line.rstrip("\n"))
+            assert match, line
+            ports.append(int(match["port"]))
+        for port in ports:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.recv(512)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0
+        log = server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+    for port in ports:
+        assert f"[:{port}] 127.0.0.1:" in log and "connected" in log, (port, log[-2000:])

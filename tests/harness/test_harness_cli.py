@@ -259,8 +259,9 @@ class Listening:
 
 
 @contextlib.contextmanager
-def _serving(*args: str) -> Iterator[list[Listening]]:
-    """``conformance serve ARGS`` as a subprocess; its listeners; SIGTERM must stop it with 0."""
+def _serving(*args: str, log: list[str] | None = None) -> Iterator[list[Listening]]:
+    """``conformance serve ARGS`` as a subprocess; its listeners; SIGTERM must stop it with 0.
+    What it logged after its banners is appended to ``log``."""
     server = subprocess.Popen(
         [*CONFORMANCE, "serve", *args],
         stdin=subprocess.DEVNULL,
@@ -286,7 +287,10 @@ def _serving(*args: str) -> Iterator[list[Listening]]:
         yield listening
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=10) == 0
-        assert "conformance: stopped" in server.stderr.read()
+        rest = server.stderr.read()
+        assert "conformance: stopped" in rest
+        if log is not None:
+            log.append(rest)
     finally:
         if server.poll() is None:
             server.kill()
@@ -466,29 +470,10 @@ def test_a_second_serve_on_one_store_is_refused_and_the_first_ca_stays(tmp_path:
 
 
 def test_serve_log_lines_name_the_listener(tmp_path: Path) -> None:
-    server = subprocess.Popen(
-        [*CONFORMANCE, "serve", "all", "--port", "0", "--no-tls", "--store", str(tmp_path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stderr is not None
-        ports = []
-        while (line := server.stderr.readline()) and "Ctrl-C" not in line:
-            match = _BANNER.match(line.rstrip("\n"))
-            assert match, line
-            ports.append(int(match["port"]))
-        for port in ports:
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    log: list[str] = []
+    with _serving("all", "--port", "0", "--no-tls", "--store", str(tmp_path), log=log) as all_:
+        for listener in all_:
+            with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as sock:
                 sock.recv(512)
-        server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=10) == 0
-        log = server.stderr.read()
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(timeout=10)
-    for port in ports:
-        assert f"[:{port}] 127.0.0.1:" in log and "connected" in log, (port, log[-2000:])
+    for listener in all_:
+        assert f"[:{listener.port}] 127.0.0.1:" in log[0], (listener, log[0][-2000:])

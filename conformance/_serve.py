@@ -88,6 +88,13 @@ def add_serve(commands: Any) -> None:
 
 def _add_limits(serve_parser: argparse.ArgumentParser) -> None:
     serve_parser.add_argument(
+        "--log-sessions",
+        type=Path,
+        metavar="DIR",
+        help="write each connection's transcript (C:/S: lines, octets escaped) to a file "
+        "in DIR; at most 1 MiB per connection",
+    )
+    serve_parser.add_argument(
         "--max-connections",
         type=_count,
         default=1000,
@@ -246,6 +253,7 @@ def _services(
     from reference_impl.tls import LoopbackTLS
 
     limits = ConnectionLimits(total=args.max_connections, per_address=args.max_per_address)
+    shell: dict[str, Any] = {"limits": limits, "session_log_dir": args.log_sessions}
     names = ("localhost", args.host)
     context = None if ca_file is None else LoopbackTLS(ca_file, names=names).server_context()
     hostname = _listeners.SERVER_NAME
@@ -253,9 +261,9 @@ def _services(
     pop3 = Pop3Config(hostname=hostname, accounts=accounts)
     pop2 = Pop2Config(hostname=hostname, accounts=accounts)
     return {
-        **_listeners.smtp_services(smtp, store=store, tls_context=context, limits=limits),
-        **_listeners.pop3_services(pop3, store=store, tls_context=context, limits=limits),
-        **_listeners.pop2_services(pop2, store=store, limits=limits),
+        **_listeners.smtp_services(smtp, store=store, tls_context=context, **shell),
+        **_listeners.pop3_services(pop3, store=store, tls_context=context, **shell),
+        **_listeners.pop2_services(pop2, store=store, **shell),
     }
 
 

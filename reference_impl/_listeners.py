@@ -13,6 +13,7 @@ import dataclasses
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reference_impl._shell import ConnectionLimits
 from reference_impl.auth import Accounts
@@ -80,6 +81,7 @@ def smtp_services(
     tls_context: ssl.SSLContext | None,
     connection_factory: Callable[..., SmtpConnection] = SmtpConnection,
     limits: ConnectionLimits | None = None,
+    session_log_dir: Path | None = None,
 ) -> dict[str, Service]:
     """``smtp`` as ``config`` says; with TLS also ``submission`` (RFC 6409 §4.3 and
     RFC 8314 §3.3: STARTTLS, then AUTH, before any mail) and ``smtps`` (RFC 8314 §3)."""
@@ -89,6 +91,7 @@ def smtp_services(
         tls_context=tls_context,
         connection_factory=connection_factory,
         limits=limits or ConnectionLimits(),
+        session_log_dir=session_log_dir,
     )
     tls = tls_context is not None and config.tls_available
     services = {
@@ -124,6 +127,7 @@ def pop3_services(
     tls_context: ssl.SSLContext | None,
     connection_factory: Callable[..., Pop3Connection] = Pop3Connection,
     limits: ConnectionLimits | None = None,
+    session_log_dir: Path | None = None,
 ) -> dict[str, Service]:
     """``pop3`` (STLS offered with TLS, RFC 2595 §4) and with TLS ``pop3s`` (RFC 8314 §3)."""
     plain = Pop3Listener(
@@ -132,6 +136,7 @@ def pop3_services(
         tls_context=tls_context,
         connection_factory=connection_factory,
         limits=limits or ConnectionLimits(),
+        session_log_dir=session_log_dir,
     )
     tls = tls_context is not None
     services = {
@@ -156,6 +161,7 @@ def pop2_services(
     store: MailStore,
     connection_factory: Callable[..., Pop2Connection] = Pop2Connection,
     limits: ConnectionLimits | None = None,
+    session_log_dir: Path | None = None,
 ) -> dict[str, Service]:
     """``pop2``: RFC 937 over plain TCP (POP2 defines no TLS)."""
     listener = Pop2Listener(
@@ -163,6 +169,7 @@ def pop2_services(
         store=store,
         connection_factory=connection_factory,
         limits=limits or ConnectionLimits(),
+        session_log_dir=session_log_dir,
     )
     return {"pop2": Service(name="pop2", protocol="POP2", security="no TLS", listener=listener)}
 

@@ -32,7 +32,10 @@ import ssl
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
+
+from reference_impl._session_log import SessionLog
 
 __all__ = ["ConnectionLimits", "CoreProtocol", "SansIOCore"]
 
@@ -117,6 +120,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         log: logging.Logger,
         limits: ConnectionLimits | None = None,
         busy_reply: bytes = b"",
+        session_log_dir: Path | None = None,
     ) -> None:
         self._buffer_size = buffer_size
         self._idle_timeout = idle_timeout
@@ -124,6 +128,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._limits = limits
         self._busy_reply = busy_reply
         self._admitted: str | None = None  # the address counted against the limits
+        self._session_log_dir = session_log_dir
+        self._session_log: SessionLog | None = None
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._peer = "?"
@@ -168,6 +174,11 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
                 return
             self._admitted = str(peer[0])
         transport.set_write_buffer_limits(high=_WRITE_HIGH_WATER)
+        if self._session_log_dir is not None:
+            self._session_log = SessionLog(
+                self._session_log_dir, listener_port=int(local[1]), peer=f"{peer[0]}:{peer[1]}"
+            )
+            self._session_log.note(f"connected from {peer[0]}:{peer[1]} to port {local[1]}")
         self._conn = self._make_core(str(peer[0]))
         self._log.info("%s connected", self._peer)
         self._flush()
@@ -178,6 +189,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def buffer_updated(self, nbytes: int) -> None:
         data = _read_buffer(self._buffer_size)[:nbytes]
+        if self._session_log is not None:
+            self._session_log.received(bytes(data))
         if self._early is not None:
             self._early += data
             return
@@ -194,6 +207,9 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         if self._admitted is not None and self._limits is not None:
             self._limits.release(self._admitted)
             self._admitted = None
+        if self._session_log is not None:
+            self._session_log.note(f"connection closed{f' ({exc})' if exc else ''}")
+            self._session_log.close()
         self._log.info("%s disconnected%s", self._peer, f" ({exc})" if exc else "")
 
     def pause_writing(self) -> None:
@@ -242,6 +258,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         data = self._conn.data_to_send()
         if data and not self._transport.is_closing():
             self._restart_timer()
+            if self._session_log is not None:
+                self._session_log.sent(data)
             self._transport.write(data)
 
     def _close(self) -> None:
@@ -315,6 +333,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             transport = await loop.start_tls(self._transport, self, context, server_side=True)
         except (OSError, ssl.SSLError, ConnectionError) as exc:
             self._log.info("%s TLS handshake failed: %s", self._peer, exc)
+            if self._session_log is not None:
+                self._session_log.note(f"TLS handshake failed: {exc}")
             self._transport.close()
             return
         if transport is None:
@@ -323,6 +343,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._paused.discard("tls")  # start_tls resumed reading on the new transport
         established()
         self._log.info("%s TLS established", self._peer)
+        if self._session_log is not None:
+            self._session_log.note("TLS started")
         early, self._early = self._early, None
         self._feed(bytes(early or b""))
         self._pump()

@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.pop2._config import ServerConfig
@@ -40,6 +41,7 @@ class Listener:
     # T2 (page 11): "a long timeout waiting for the next command".
     idle_timeout: float = 600.0
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_log_dir: Path | None = None  # one transcript file per connection there
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -54,6 +56,7 @@ class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
             idle_timeout=listener.idle_timeout,
             log=log,
             limits=listener.limits,
+            session_log_dir=listener.session_log_dir,
             busy_reply=b"- too many connections, try later\r\n",  # RFC 937: "-" is an error
         )
         self._listener = listener

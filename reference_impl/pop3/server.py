@@ -13,6 +13,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.pop3._config import ServerConfig
@@ -47,6 +48,7 @@ class Listener:
     autologout: float = 600.0
     locks: MaildropLocks = field(default=LOCKS)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_log_dir: Path | None = None  # one transcript file per connection there
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -57,6 +59,7 @@ class _Pop3Protocol(CoreProtocol[ServerConnection, Event]):
             idle_timeout=listener.autologout,
             log=log,
             limits=listener.limits,
+            session_log_dir=listener.session_log_dir,
             busy_reply=b"-ERR [SYS/TEMP] too many connections, try later\r\n",  # RFC 3206
         )
         self._listener = listener

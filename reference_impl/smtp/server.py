@@ -13,6 +13,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.smtp._config import ServerConfig
@@ -37,6 +38,7 @@ class Listener:
     implicit_tls: bool = False  # smtps (RFC 8314 §3): TLS from the first octet
     idle_timeout: float = 300.0  # §4.5.3.2.7: at least 5 minutes
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_log_dir: Path | None = None  # one transcript file per connection there
     # Builds the core for each connection; tests substitute deliberately
     # broken cores here to prove the suites catch them.
     connection_factory: Callable[..., ServerConnection] = ServerConnection
@@ -51,6 +53,7 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
             idle_timeout=listener.idle_timeout,
             log=log,
             limits=listener.limits,
+            session_log_dir=listener.session_log_dir,
             busy_reply=busy.encode("ascii", "replace"),
         )
         self._listener = listener

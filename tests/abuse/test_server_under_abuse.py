@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ServedProcess
+from served_process import ServedProcess
+from served_process import served as _served  # noqa: F401 (registers the fixture)
 
 from reference_impl._shell import ConnectionLimits
 from reference_impl.auth import Accounts

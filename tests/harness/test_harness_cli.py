@@ -477,3 +477,24 @@ def test_serve_log_lines_name_the_listener(tmp_path: Path) -> None:
                 sock.recv(512)
     for listener in all_:
         assert f"[:{listener.port}] 127.0.0.1:" in log[0], (listener, log[0][-2000:])
+
+
+def test_serve_writes_a_transcript_per_session(tmp_path: Path) -> None:
+    logs = tmp_path / "sessions"
+    args = ("smtp", "--port", "0", "--no-tls", "--store", str(tmp_path / "s"))
+    with (
+        _serving(*args, "--log-sessions", str(logs)) as (mx,),
+        socket.create_connection(("127.0.0.1", mx.port), timeout=10) as sock,
+    ):
+        sock.recv(512)
+        # A bare LF and an ESC: "NOOP...QUIT" is one (refused) line, the second QUIT ends.
+        sock.sendall(b"EHLO client.example\r\nNOOP\x1b[31m\nQUIT\r\nQUIT\r\n")
+        while sock.recv(4096):
+            pass
+    (log,) = logs.iterdir()
+    text = log.read_text(encoding="ascii")
+    assert f"port{mx.port}" in log.name
+    assert "C: EHLO client.example\\r\\n" in text
+    assert "C: NOOP\\x1b[31m\\n" in text  # escaped, the bare LF visible
+    assert "S: 250-" in text and "S: 500 " in text and "S: 221 " in text
+    assert "== connection closed" in text

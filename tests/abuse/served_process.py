@@ -1,4 +1,7 @@
-"""A reference server in its own process, for tests that measure what a client costs it."""
+"""A reference server in its own process, for tests that measure what a client costs it.
+
+A module, not a conftest: test modules of other folders import their own ``conftest``.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ def _serve(protocol: str, store: Path) -> ServedProcess:
     return ServedProcess(process=process, port=int(match.group(1)), store=store)
 
 
-@pytest.fixture
+@pytest.fixture(name="served")
 def served(tmp_path: Path) -> Iterator[Callable[..., ServedProcess]]:
     started: list[ServedProcess] = []
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import ConfigurationError
+from ._options import positive_count
 
 if TYPE_CHECKING:
     from reference_impl._listeners import Service
@@ -96,7 +97,7 @@ def _add_limits(serve_parser: argparse.ArgumentParser) -> None:
     )
     serve_parser.add_argument(
         "--max-connections",
-        type=_count,
+        type=positive_count,
         default=1000,
         metavar="N",
         help="connections served at once by all listeners together; past it a client "
@@ -104,17 +105,11 @@ def _add_limits(serve_parser: argparse.ArgumentParser) -> None:
     )
     serve_parser.add_argument(
         "--max-per-address",
-        type=_count,
+        type=positive_count,
         default=100,
         metavar="N",
         help="connections served at once from one client address (100)",
     )
-
-
-def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
 
 
 def _add_tls_ports(serve_parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ from reference_impl.auth import (
     login_responses,
     plain_response,
 )
-from reference_impl.smtp import Reply, ReplyDefectKind, ReplyReader
+from reference_impl.smtp import Reply, ReplyDefectKind, ReplyReader, dot_stuff
 from reference_impl.smtp._client import refuse_number_literal
 from reference_impl.smtp._replies import ReplyTooLarge
 
@@ -27,12 +27,6 @@ from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted, tls_context
 
 __all__ = ["DEFAULT_TIMEOUT", "SmtpSession", "dot_stuff", "tls_context"]
-
-
-def dot_stuff(body: bytes) -> bytes:
-    """Transparency (RFC 5321 §4.5.2): a line starting with "." gets one more "."."""
-    stuffed = body.replace(b"\r\n.", b"\r\n..")
-    return b"." + stuffed if stuffed.startswith(b".") else stuffed
 
 
 # RFC 5321 §4.2: a reply that does not even start with a code is no reply.
@@ -217,10 +211,9 @@ class SmtpSession(WireSession[Reply]):
         reply = self.command("DATA")
         if reply.code != 354:
             return reply
-        body = dot_stuff(message)
-        if body and not body.endswith(b"\r\n"):
-            body += b"\r\n"
-        self._transmit(body + b".\r\n")
+        # The reference clients' transparency (RFC 5321 §4.5.2): one rule for both; it
+        # ends a non-empty body with CRLF so the terminator can follow.
+        self._transmit(dot_stuff(message) + b".\r\n")
         self._last_command = f"the end of data ({len(message)} octets)"
         reply = self.read_reply()
         self._check_unasked(f"with the reply to {self._last_command}")

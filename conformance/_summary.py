@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._sanitize import escape_controls
+from ._verdicts import Outcome
 
 __all__ = ["OUTCOMES", "summary_text"]
 
-OUTCOMES = ("passed", "failed", "warned", "skipped", "error")
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
 
 # What a person reads first, in this order; passed and skipped results are only counted.
 _LISTED = (

@@ -30,7 +30,7 @@ from ._pop2_fixtures import Pop2Account, Pop2Mailbox, Pop2Message
 from ._pop2_session import Pop2Session
 from ._pop3_fixtures import Pop3Capabilities
 from ._pop3_maildrop import LONG_LINE, Pop3Account, Pop3Messages, SeededMaildrop, SeededMessage
-from ._pop3_responses import Pop3Defect, Pop3DefectKind, Pop3Response
+from ._pop3_responses import Pop3DefectKind, Pop3Response
 from ._pop3_session import Pop3Session, apop_digest
 from ._profile import Account, DeliverySettings, Mailbox, Profile, load_profile
 from ._readback import Readback
@@ -57,7 +57,6 @@ __all__ = [
     "Pop2Target",
     "Pop3Account",
     "Pop3Capabilities",
-    "Pop3Defect",
     "Pop3DefectKind",
     "Pop3Messages",
     "Pop3Response",

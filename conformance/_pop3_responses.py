@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from reference_impl.pop3._responses import (
     MAX_RESPONSE_LINE,
-    Pop3Defect,
     Pop3DefectKind,
     Pop3Response,
     Pop3ResponseReader,
@@ -16,7 +15,6 @@ from reference_impl.pop3._responses import (
 
 __all__ = [
     "MAX_RESPONSE_LINE",
-    "Pop3Defect",
     "Pop3DefectKind",
     "Pop3Response",
     "Pop3ResponseReader",

@@ -22,7 +22,6 @@ from reference_impl.pop3._events import (
 from reference_impl.pop3._multiline import dot_stuff, dot_unstuff, multiline, top_of_message
 from reference_impl.pop3._responses import (
     MAX_RESPONSE_LINE,
-    Pop3Defect,
     Pop3DefectKind,
     Pop3Response,
     Pop3ResponseReader,
@@ -44,7 +43,6 @@ __all__ = [
     "Maildrop",
     "MaildropRequested",
     "MessageRequested",
-    "Pop3Defect",
     "Pop3DefectKind",
     "Pop3Response",
     "Pop3ResponseReader",

@@ -19,6 +19,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "DEFAULT_MAX_LINES",
     "DEFAULT_MAX_MULTILINE",
     "MAX_RESPONSE_LINE",
-    "Pop3Defect",
     "Pop3DefectKind",
     "Pop3Response",
     "Pop3ResponseReader",
@@ -76,19 +76,6 @@ class Pop3DefectKind(enum.Enum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Pop3Defect:
-    """One deviation found in a response; ``line`` counts from 1 within the response."""
-
-    kind: Pop3DefectKind
-    line: int
-    detail: str
-
-    @property
-    def rule(self) -> str:
-        return self.kind.value
-
-
-@dataclass(frozen=True, kw_only=True)
 class Pop3Response:
     """A complete response: status, first-line text, un-stuffed body lines, raw octets.
 
@@ -102,7 +89,7 @@ class Pop3Response:
     lines: tuple[bytes, ...] = ()
     multiline: bool = False
     raw: bytes
-    defects: tuple[Pop3Defect, ...] = ()
+    defects: tuple[Defect, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -146,9 +133,9 @@ class Pop3Response:
         return repr(shown) if self.raw else "(nothing)"
 
 
-def parse_status_line(line: bytes, number: int = 1) -> tuple[bytes, bytes, list[Pop3Defect]]:
+def parse_status_line(line: bytes, number: int = 1) -> tuple[bytes, bytes, list[Defect]]:
     """Split a first line (without its line end) into status and text, with defects."""
-    defects: list[Pop3Defect] = []
+    defects: list[Defect] = []
     match = _STATUS.match(line)
     if match is None:
         defects.append(_defect(Pop3DefectKind.BAD_STATUS, number, line))
@@ -160,11 +147,11 @@ def parse_status_line(line: bytes, number: int = 1) -> tuple[bytes, bytes, list[
     return status, line[match.end() :].removeprefix(b" "), defects
 
 
-def _defect(kind: Pop3DefectKind, line: int, data: bytes) -> Pop3Defect:
-    return Pop3Defect(kind=kind, line=line, detail=_escape(data[:80]))
+def _defect(kind: Pop3DefectKind, line: int, data: bytes) -> Defect:
+    return Defect(kind=kind, line=line, detail=_escape(data[:80]))
 
 
-def _split_line(part: bytes, number: int, defects: list[Pop3Defect]) -> bytes:
+def _split_line(part: bytes, number: int, defects: list[Defect]) -> bytes:
     """``part`` is a line whose LF was split off; its content, defects recorded.
 
     At most ``_MAX_DEFECTS`` are recorded per response: a body of a million bare-LF
@@ -285,7 +272,7 @@ def parse_response(raw: bytes, *, multiline: bool, incomplete: bool = False) -> 
     parts = raw.split(b"\n")
     ended = len(parts) > 1  # the first line has its LF
     count = len(parts) - 1 if ended and not parts[-1] else len(parts)  # lines, LF or not
-    defects: list[Pop3Defect] = []
+    defects: list[Defect] = []
     first = _split_line(parts[0], 1, defects) if ended else parts[0]
     first_size = len(parts[0]) + ended
     if first_size > MAX_RESPONSE_LINE:

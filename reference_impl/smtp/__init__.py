@@ -8,7 +8,6 @@ from reference_impl.smtp._events import ConnectionClosed, Envelope, MessageRecei
 from reference_impl.smtp._replies import (
     MAX_REPLY_LINE,
     Reply,
-    ReplyDefect,
     ReplyDefectKind,
     ReplyReader,
 )
@@ -22,7 +21,6 @@ __all__ = [
     "Envelope",
     "MessageReceived",
     "Reply",
-    "ReplyDefect",
     "ReplyDefectKind",
     "ReplyReader",
     "ServerConfig",

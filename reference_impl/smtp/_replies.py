@@ -17,13 +17,13 @@ import enum
 import re
 from dataclasses import dataclass
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
 __all__ = [
     "DEFAULT_MAX_REPLY",
     "MAX_REPLY_LINE",
     "Reply",
-    "ReplyDefect",
     "ReplyDefectKind",
     "ReplyReader",
     "ReplyTooLarge",
@@ -69,26 +69,13 @@ class ReplyTooLarge(Exception):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReplyDefect:
-    """One deviation found in a reply; ``line`` counts from 1 within the reply."""
-
-    kind: ReplyDefectKind
-    line: int
-    detail: str
-
-    @property
-    def rule(self) -> str:
-        return self.kind.value
-
-
-@dataclass(frozen=True, kw_only=True)
 class Reply:
     """A complete reply: its code, the text of each line, the raw octets."""
 
     code: int
     lines: tuple[bytes, ...]
     raw: bytes
-    defects: tuple[ReplyDefect, ...] = ()
+    defects: tuple[Defect, ...] = ()
 
     @property
     def text(self) -> str:
@@ -115,12 +102,12 @@ class _Line:
     code: int
     separator: bytes  # b"-", b" " or b"" (bare code)
     text: bytes
-    defects: list[ReplyDefect]
+    defects: list[Defect]
 
 
 def _split_line(raw: bytes, number: int) -> _Line:
     """Parse one reply line (without its line end) into code, separator, text."""
-    defects: list[ReplyDefect] = []
+    defects: list[Defect] = []
     head = raw[:3]
     if _CODE.fullmatch(head):
         code = int(head)
@@ -140,8 +127,8 @@ def _split_line(raw: bytes, number: int) -> _Line:
     return _Line(code=code, separator=separator, text=text, defects=defects)
 
 
-def _defect(kind: ReplyDefectKind, line: int, evidence: bytes) -> ReplyDefect:
-    return ReplyDefect(kind=kind, line=line, detail=repr(evidence))
+def _defect(kind: ReplyDefectKind, line: int, evidence: bytes) -> Defect:
+    return Defect(kind=kind, line=line, detail=repr(evidence))
 
 
 class ReplyReader:
@@ -194,7 +181,7 @@ class ReplyReader:
             line = _split_line(tail, len(self._lines) + 1)
             self._lines.append(line)
         reply = self._finish()
-        incomplete = ReplyDefect(
+        incomplete = Defect(
             kind=ReplyDefectKind.INCOMPLETE, line=len(reply.lines), detail=repr(reply.raw[-40:])
         )
         return Reply(
@@ -209,16 +196,14 @@ class ReplyReader:
         raw = bytes(self._buffer[self._scan : end + 1])
         self._scan = end + 1
         body = raw[:-1]
-        defects: list[ReplyDefect] = []
+        defects: list[Defect] = []
         if raw.endswith(b"\r\n"):
             body = raw[:-2]
         else:
             defects.append(_defect(ReplyDefectKind.BARE_LF, number, raw[-20:]))
         if len(raw) > MAX_REPLY_LINE:
             defects.append(
-                ReplyDefect(
-                    kind=ReplyDefectKind.LINE_TOO_LONG, line=number, detail=f"{len(raw)} octets"
-                )
+                Defect(kind=ReplyDefectKind.LINE_TOO_LONG, line=number, detail=f"{len(raw)} octets")
             )
         line = _split_line(body, number)
         line.defects[:0] = defects
@@ -233,9 +218,7 @@ class ReplyReader:
         code = lines[-1].code
         if any(line.code != code for line in lines):
             codes = ", ".join(str(line.code) for line in lines)
-            defects.append(
-                ReplyDefect(kind=ReplyDefectKind.MIXED_CODES, line=len(lines), detail=codes)
-            )
+            defects.append(Defect(kind=ReplyDefectKind.MIXED_CODES, line=len(lines), detail=codes))
         return Reply(
             code=code,
             lines=tuple(line.text for line in lines),

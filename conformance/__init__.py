@@ -35,7 +35,7 @@ from ._pop3_session import Pop3Session, apop_digest
 from ._profile import Account, DeliverySettings, Mailbox, Profile, load_profile
 from ._readback import Readback
 from ._smtp_session import SmtpSession, dot_stuff
-from ._targets import Pop2Target, Pop3Target, Security, SmtpTarget, TlsSettings, parse_target
+from ._targets import Security, Target, TlsSettings, parse_target
 from ._transcript import Direction, Transcript, TranscriptEvent, escape_bytes
 from ._verdicts import Level, Outcome, RfcKey
 
@@ -54,14 +54,12 @@ __all__ = [
     "Pop2Mailbox",
     "Pop2Message",
     "Pop2Session",
-    "Pop2Target",
     "Pop3Account",
     "Pop3Capabilities",
     "Pop3DefectKind",
     "Pop3Messages",
     "Pop3Response",
     "Pop3Session",
-    "Pop3Target",
     "Profile",
     "ProfileError",
     "Readback",
@@ -71,7 +69,7 @@ __all__ = [
     "SeededMessage",
     "SessionUnusable",
     "SmtpSession",
-    "SmtpTarget",
+    "Target",
     "TargetClosedConnection",
     "TargetFramingError",
     "TargetReplyTooLarge",

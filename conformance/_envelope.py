@@ -32,7 +32,7 @@ from ._left_out import NEEDS_DOMAIN
 from ._options import mail_domain_name, options_of
 from ._profile import Mailbox, Profile
 from ._smtp_session import SmtpSession
-from ._targets import SmtpTarget
+from ._targets import Target
 
 __all__ = ["NULL_REVERSE_PATH", "mail_domain", "recipient", "sender", "unknown_recipient"]
 
@@ -72,7 +72,7 @@ def _known_domain(request: pytest.FixtureRequest, profile: Profile) -> str | Non
     given = options.domain or profile.delivery.local_domain
     if profile.accounts:
         return given or profile.accounts[0].address.rpartition("@")[2] or None
-    target: SmtpTarget = request.getfixturevalue("smtp_target")
+    target: Target = request.getfixturevalue("smtp_target")
     probed = request.config.stash.setdefault(_PROBED_KEY, {})
     if target.url not in probed:
         probed[target.url] = _probe_postmaster(target, given, options.timeout)
@@ -83,7 +83,7 @@ def _known_domain(request: pytest.FixtureRequest, profile: Profile) -> str | Non
 
 
 def _probe_postmaster(
-    target: SmtpTarget, given: str | None, timeout: float
+    target: Target, given: str | None, timeout: float
 ) -> str | HarnessError | None:
     """The domain to send to postmaster at: ``given`` once the target accepts postmaster
     there (else an error: every test would fail for a mistyped --domain), or the name in

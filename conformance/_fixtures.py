@@ -23,7 +23,7 @@ from ._pop3_fixtures import pop3_requirement_unmet, uses_pop3
 from ._profile import Account, DeliverySettings, Profile, parse_readback
 from ._readback import MaildirReadback, Readback, StoreReadback, mailbox_lookup
 from ._smtp_session import SmtpSession
-from ._targets import SmtpTarget, TlsSettings, parse_target
+from ._targets import Target, TlsSettings, parse_target
 from ._transcript import Transcript
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class _Environment:
     """Where the tests of this process go: a profile, or the embedded servers."""
 
     profile: Profile
-    smtp_targets: tuple[SmtpTarget, ...]
+    smtp_targets: tuple[Target, ...]
     readback: Callable[[float], Readback | None]
 
 
@@ -104,7 +104,7 @@ def _embedded_environment(servers: EmbeddedServers, service: str = "smtp") -> _E
     return _Environment(profile=profile, smtp_targets=(target,), readback=readback)
 
 
-def _profile_environment(profile: Profile, targets: tuple[SmtpTarget, ...]) -> _Environment:
+def _profile_environment(profile: Profile, targets: tuple[Target, ...]) -> _Environment:
     kind, where = parse_readback(profile.delivery.readback)
     mailbox_of = mailbox_lookup({a.address: a.user for a in profile.accounts})
 
@@ -139,10 +139,10 @@ def conformance_profile(_conformance_environment: _Environment) -> Profile:
 @pytest.fixture(scope="session")
 def smtp_target(
     request: pytest.FixtureRequest, _conformance_environment: _Environment
-) -> SmtpTarget:
+) -> Target:
     """The SMTP server under test (parametrized when several --target URLs are given)."""
     param = getattr(request, "param", None)
-    if isinstance(param, SmtpTarget):
+    if isinstance(param, Target):
         return param
     targets = _conformance_environment.smtp_targets
     if not targets:
@@ -162,7 +162,7 @@ def conformance_transcript(request: pytest.FixtureRequest) -> Transcript:
 @pytest.fixture
 def smtp_connect(
     request: pytest.FixtureRequest,
-    smtp_target: SmtpTarget,
+    smtp_target: Target,
     conformance_transcript: Transcript,
 ) -> Iterator[SmtpConnect]:
     """Factory: ``smtp_connect(read_greeting=True, timeout=None)`` -> a new SmtpSession.
@@ -213,7 +213,7 @@ def readback(request: pytest.FixtureRequest, _conformance_environment: _Environm
     return found
 
 
-def capabilities(config: pytest.Config, target: SmtpTarget) -> set[str]:
+def capabilities(config: pytest.Config, target: Target) -> set[str]:
     """EHLO keywords the target advertises, before or after STARTTLS; cached per run."""
     cache = config.stash.setdefault(_CAPABILITIES_KEY, {})
     if target.url not in cache:
@@ -226,7 +226,7 @@ def capabilities(config: pytest.Config, target: SmtpTarget) -> set[str]:
 
 
 def _probe_capabilities(
-    target: SmtpTarget, timeout: float, guard: TargetGuard
+    target: Target, timeout: float, guard: TargetGuard
 ) -> set[str] | HarnessError:
     try:
         with SmtpSession.connect(
@@ -272,6 +272,6 @@ def _conformance_markers(request: pytest.FixtureRequest) -> None:
             if (unmet := pop3_requirement_unmet(request, capability)) is not None:
                 pytest.skip(unmet)
             continue
-        target: SmtpTarget = request.getfixturevalue("smtp_target")
+        target: Target = request.getfixturevalue("smtp_target")
         if capability not in capabilities(request.config, target):
             pytest.skip(f"target does not advertise {capability}")

@@ -24,7 +24,7 @@ from ._pop3_maildrop import account_lock
 from ._profile import Profile, parse_readback
 from ._readback import mailbox_lookup
 from ._smtp_session import SmtpSession
-from ._targets import SmtpTarget
+from ._targets import Target
 from ._transcript import Transcript
 from ._wire import WireSession
 
@@ -47,13 +47,13 @@ _Session_co = TypeVar("_Session_co", bound=WireSession[Any], covariant=True)
 _LOCK_TIMEOUT = 300.0
 _REFUSALS_KEY = pytest.StashKey[dict[tuple[str, str, str], "str | None"]]()
 # Why the target refuses (target, user, password, timeout), as one line; None: it logs in.
-Refusal = Callable[[SmtpTarget, str, str, float], "str | None"]
+Refusal = Callable[[Target, str, str, float], "str | None"]
 
 
 class _Connect(Protocol[_Session_co]):
     def __call__(
         self,
-        target: SmtpTarget,
+        target: Target,
         *,
         transcript: Transcript | None = ...,
         timeout: float = ...,
@@ -65,7 +65,7 @@ class _Connect(Protocol[_Session_co]):
 @contextlib.contextmanager
 def locked_account(
     request: pytest.FixtureRequest,
-    target: SmtpTarget,
+    target: Target,
     profile: Profile,
     make: Callable[..., _Account],
     refusal: Refusal,
@@ -95,7 +95,7 @@ def locked_account(
         yield make(user=user, password=password, address=address)
 
 
-def credentials_of(target: SmtpTarget, profile: Profile) -> tuple[str, str, str | None] | None:
+def credentials_of(target: Target, profile: Profile) -> tuple[str, str, str | None] | None:
     """The target URL's user (and that user's address, if an account), else the first account."""
     if target.user is not None and target.password is not None:
         addresses = {account.user: account.address for account in profile.accounts}
@@ -113,7 +113,7 @@ class RecordedSessions(Generic[_Session]):
     def __init__(
         self,
         connect: _Connect[_Session],
-        target: SmtpTarget,
+        target: Target,
         transcript: Transcript,
         default_timeout: float,
         guard: TargetGuard | None = None,
@@ -144,7 +144,7 @@ class RecordedSessions(Generic[_Session]):
 @contextlib.contextmanager
 def recorded_sessions(
     connect: _Connect[_Session],
-    target: SmtpTarget,
+    target: Target,
     transcript: Transcript,
     default_timeout: float,
     guard: TargetGuard | None = None,

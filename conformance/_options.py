@@ -17,7 +17,7 @@ import pytest
 from ._errors import ConfigurationError
 from ._guard import TargetGuard, WireLimits
 from ._profile import Profile, load_profile
-from ._targets import SmtpTarget, parse_target
+from ._targets import Target, parse_target
 
 __all__ = [
     "EMBEDDED_SERVICES",
@@ -32,7 +32,7 @@ __all__ = [
 EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
 
 
-def target_url(text: str) -> SmtpTarget:
+def target_url(text: str) -> Target:
     try:
         return parse_target(text)
     except ConfigurationError as exc:
@@ -198,7 +198,7 @@ def add_options(parser: pytest.Parser) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class Options:
-    targets: tuple[SmtpTarget, ...]
+    targets: tuple[Target, ...]
     profile: Profile | None
     strict_should: bool
     pcap: bool
@@ -218,7 +218,7 @@ def options_of(config: pytest.Config) -> Options:
     if OPTIONS_KEY in config.stash:
         return config.stash[OPTIONS_KEY]
     profile: Profile | None = config.getoption("profile")
-    targets: list[SmtpTarget] = list(config.getoption("target"))
+    targets: list[Target] = list(config.getoption("target"))
     if profile is not None:
         if not targets:
             targets = list(profile.smtp_targets)
@@ -256,7 +256,7 @@ def options_of(config: pytest.Config) -> Options:
 _GUARDS_KEY = pytest.StashKey[dict[str, TargetGuard]]()
 
 
-def target_guard(config: pytest.Config, target: SmtpTarget) -> TargetGuard:
+def target_guard(config: pytest.Config, target: Target) -> TargetGuard:
     """What this process has learnt about ``target`` (timeouts, a broken greeting)."""
     guards = config.stash.setdefault(_GUARDS_KEY, {})
     if target.url not in guards:

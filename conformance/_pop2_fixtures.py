@@ -29,7 +29,7 @@ from ._mailbox_fixtures import (
 from ._options import options_of, target_guard
 from ._pop2_session import Pop2Session
 from ._profile import Profile
-from ._targets import Pop2Target, parse_target
+from ._targets import Target, parse_target
 from ._transcript import Transcript
 
 if TYPE_CHECKING:
@@ -107,10 +107,10 @@ def _seed(address: str) -> tuple[Pop2Message, ...]:
 @pytest.fixture(scope="session")
 def pop2_target(
     request: pytest.FixtureRequest, _conformance_environment: _Environment
-) -> Pop2Target:
+) -> Target:
     """The POP2 server under test (parametrized when several pop2:// targets are given)."""
     param = getattr(request, "param", None)
-    if isinstance(param, Pop2Target):
+    if isinstance(param, Target):
         return param
     chosen = [t for t in options_of(request.config).targets if t.protocol == "pop2"]
     if chosen:
@@ -123,7 +123,7 @@ def pop2_target(
 
 @pytest.fixture
 def pop2_account(
-    request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_profile: Profile
+    request: pytest.FixtureRequest, pop2_target: Target, conformance_profile: Profile
 ) -> Iterator[Pop2Account]:
     """Who to log in as; the account's lock is held for the whole test."""
     with locked_account(
@@ -132,7 +132,7 @@ def pop2_account(
         yield account
 
 
-def login_refusal(target: Pop2Target, user: str, password: str, timeout: float) -> str | None:
+def login_refusal(target: Target, user: str, password: str, timeout: float) -> str | None:
     """Why ``target`` refuses HELO as ``user``, as one line; None when it logs in."""
     try:
         with Pop2Session.connect(target, label="credentials", timeout=timeout) as session:
@@ -151,7 +151,7 @@ def login_refusal(target: Pop2Target, user: str, password: str, timeout: float) 
 
 @pytest.fixture
 def pop2_connect(
-    request: pytest.FixtureRequest, pop2_target: Pop2Target, conformance_transcript: Transcript
+    request: pytest.FixtureRequest, pop2_target: Target, conformance_transcript: Transcript
 ) -> Iterator[Pop2Connect]:
     """Factory: ``pop2_connect(read_greeting=True, timeout=None)`` -> a new Pop2Session,
     recorded in the test's transcript and closed after the test."""

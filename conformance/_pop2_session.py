@@ -16,7 +16,7 @@ from reference_impl.pop2 import Reply, ReplyKind, parse_reply, quote
 
 from ._errors import TargetReplyTooLarge
 from ._guard import TargetGuard
-from ._targets import Pop2Target
+from ._targets import Target
 from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted
 
@@ -34,7 +34,7 @@ class Pop2Session(WireSession[Reply]):
         self,
         sock: socket.socket,
         *,
-        target: Pop2Target,
+        target: Target,
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
@@ -50,7 +50,7 @@ class Pop2Session(WireSession[Reply]):
     @classmethod
     def connect(
         cls,
-        target: Pop2Target,
+        target: Target,
         *,
         transcript: Transcript | None = None,
         label: str | None = None,

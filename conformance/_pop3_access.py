@@ -22,7 +22,7 @@ from collections.abc import Callable
 from ._errors import HarnessError
 from ._pop3_responses import Pop3Response
 from ._pop3_session import Pop3Session
-from ._targets import Pop3Target
+from ._targets import Target
 
 __all__ = ["end_politely", "login_refusal", "login_waiting", "wait_until_free"]
 
@@ -101,7 +101,7 @@ def wait_until_free(
         )
 
 
-def login_refusal(target: Pop3Target, user: str, password: str, timeout: float) -> str | None:
+def login_refusal(target: Target, user: str, password: str, timeout: float) -> str | None:
     """Why ``target`` refuses USER/PASS as ``user``, as one line; None when it logs in."""
     try:
         session, response = login_waiting(

@@ -43,7 +43,7 @@ from ._pop3_maildrop import (
 )
 from ._pop3_session import Pop3Session, parse_capabilities
 from ._profile import Profile
-from ._targets import Pop3Target
+from ._targets import Target
 from ._transcript import Transcript
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class Pop3Capabilities:
         return None
 
 
-def pop3_targets(config: pytest.Config, profile: Profile) -> tuple[Pop3Target, ...]:
+def pop3_targets(config: pytest.Config, profile: Profile) -> tuple[Target, ...]:
     """``--target`` URLs with a POP3 scheme, else the profile's (or embedded) pop3 target."""
     given = tuple(t for t in options_of(config).targets if t.protocol == "pop3")
     if given:
@@ -99,10 +99,10 @@ def pop3_targets(config: pytest.Config, profile: Profile) -> tuple[Pop3Target, .
 @pytest.fixture(scope="session")
 def pop3_target(
     request: pytest.FixtureRequest, _conformance_environment: _Environment
-) -> Pop3Target:
+) -> Target:
     """The POP3 server under test (parametrized when several POP3 --target URLs are given)."""
     param = getattr(request, "param", None)
-    if isinstance(param, Pop3Target) and param.protocol == "pop3":
+    if isinstance(param, Target) and param.protocol == "pop3":
         return param
     targets = pop3_targets(request.config, _conformance_environment.profile)
     if not targets:
@@ -113,7 +113,7 @@ def pop3_target(
 @pytest.fixture
 def pop3_account(
     request: pytest.FixtureRequest,
-    pop3_target: Pop3Target,
+    pop3_target: Target,
     conformance_profile: Profile,
     conformance_transcript: Transcript,
 ) -> Iterator[Pop3Account]:
@@ -136,7 +136,7 @@ def pop3_account(
 
 @pytest.fixture
 def pop3_connect(
-    request: pytest.FixtureRequest, pop3_target: Pop3Target, conformance_transcript: Transcript
+    request: pytest.FixtureRequest, pop3_target: Target, conformance_transcript: Transcript
 ) -> Iterator[RecordedSessions[Pop3Session]]:
     """Factory: ``pop3_connect(read_greeting=True, timeout=None)`` -> a new Pop3Session.
 
@@ -238,12 +238,12 @@ def _environment_delivers(environment: _Environment, account: Pop3Account) -> bo
 
 
 @pytest.fixture
-def pop3_capabilities(request: pytest.FixtureRequest, pop3_target: Pop3Target) -> Pop3Capabilities:
+def pop3_capabilities(request: pytest.FixtureRequest, pop3_target: Target) -> Pop3Capabilities:
     """CAPA of the target before and after STLS; probed once per run (per process)."""
     return _capabilities(request.config, pop3_target)
 
 
-def _capabilities(config: pytest.Config, target: Pop3Target) -> Pop3Capabilities:
+def _capabilities(config: pytest.Config, target: Target) -> Pop3Capabilities:
     cache = config.stash.setdefault(_CAPABILITIES_KEY, {})
     if target.url not in cache:
         cache[target.url] = _probe(target, options_of(config).timeout, target_guard(config, target))
@@ -254,7 +254,7 @@ def _capabilities(config: pytest.Config, target: Pop3Target) -> Pop3Capabilities
 
 
 def _probe(
-    target: Pop3Target, timeout: float, guard: TargetGuard
+    target: Target, timeout: float, guard: TargetGuard
 ) -> Pop3Capabilities | HarnessError:
     try:
         with Pop3Session.connect(
@@ -287,7 +287,7 @@ def pop3_requirement_unmet(request: pytest.FixtureRequest, capability: str) -> s
 
     ``capability`` is a CAPA tag ("TOP", "STLS"), or "SASL <MECHANISM>".
     """
-    target: Pop3Target = request.getfixturevalue("pop3_target")
+    target: Target = request.getfixturevalue("pop3_target")
     found = _capabilities(request.config, target)
     keyword, _, mechanism = capability.partition(" ")
     params = found.get(keyword)

@@ -34,7 +34,7 @@ from pathlib import Path
 from ._errors import HarnessError
 from ._pop3_access import end_politely
 from ._pop3_session import Pop3Session
-from ._targets import Pop3Target
+from ._targets import Target
 
 __all__ = [
     "LONG_LINE",
@@ -277,7 +277,7 @@ def remove_seeded(maildrop: SeededMaildrop, login: Login) -> None:
 
 
 @contextlib.contextmanager
-def account_lock(target: Pop3Target, user: str, timeout: float) -> Iterator[None]:
+def account_lock(target: Target, user: str, timeout: float) -> Iterator[None]:
     """Hold the machine-wide lock of (target, user) for one test; see the module doc."""
     directory = Path(tempfile.gettempdir()) / "mail-conformance-pop3-locks"
     directory.mkdir(mode=0o1777, exist_ok=True)

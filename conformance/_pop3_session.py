@@ -17,7 +17,7 @@ from reference_impl.auth import encode_sasl_base64, plain_response
 from ._errors import TargetFramingError, TargetReplyTooLarge
 from ._guard import TargetGuard
 from ._pop3_responses import Pop3DefectKind, Pop3Response, Pop3ResponseReader, ResponseTooLarge
-from ._targets import Pop3Target
+from ._targets import Target
 from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted
 
@@ -65,7 +65,7 @@ class Pop3Session(WireSession[Pop3Response]):
         self,
         sock: socket.socket,
         *,
-        target: Pop3Target,
+        target: Target,
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
@@ -89,7 +89,7 @@ class Pop3Session(WireSession[Pop3Response]):
     @classmethod
     def connect(
         cls,
-        target: Pop3Target,
+        target: Target,
         *,
         transcript: Transcript | None = None,
         label: str | None = None,

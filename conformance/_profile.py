@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError, ProfileError
-from ._targets import SmtpTarget, TlsSettings, parse_target
+from ._targets import Target, TlsSettings, parse_target
 
 __all__ = ["Account", "DeliverySettings", "Mailbox", "Profile", "load_profile", "parse_readback"]
 
@@ -79,12 +79,12 @@ class Profile:
     accounts: tuple[Account, ...] = ()
 
     @property
-    def smtp(self) -> SmtpTarget | None:
+    def smtp(self) -> Target | None:
         url = self.targets.get("smtp")
         return parse_target(url, tls=self.tls) if url else None
 
     @property
-    def smtp_targets(self) -> tuple[SmtpTarget, ...]:
+    def smtp_targets(self) -> tuple[Target, ...]:
         """The ``smtp``, ``submission`` and ``smtps`` targets given, credentials filled in."""
         return tuple(
             self.with_credentials(parse_target(self.targets[key], tls=self.tls))
@@ -93,18 +93,18 @@ class Profile:
         )
 
     @property
-    def pop3(self) -> SmtpTarget | None:
+    def pop3(self) -> Target | None:
         """The ``pop3`` target (``pop3://`` or ``pop3s://``), or None."""
         url = self.targets.get("pop3")
         return parse_target(url, tls=self.tls) if url else None
 
     @property
-    def pop2(self) -> SmtpTarget | None:
+    def pop2(self) -> Target | None:
         """The ``pop2`` target (``pop2://``, RFC 937), or None."""
         url = self.targets.get("pop2")
         return parse_target(url, tls=self.tls) if url else None
 
-    def with_credentials(self, target: SmtpTarget) -> SmtpTarget:
+    def with_credentials(self, target: Target) -> Target:
         """A submission or smtps target without ``user:pass@`` logs in as the first account."""
         if target.logs_in and not target.has_credentials and self.accounts:
             first = self.accounts[0]

@@ -22,7 +22,7 @@ from reference_impl.smtp._replies import ReplyTooLarge
 
 from ._errors import TargetReplyTooLarge
 from ._guard import TargetGuard
-from ._targets import Security, SmtpTarget
+from ._targets import Security, Target
 from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted, tls_context
 
@@ -44,7 +44,7 @@ class SmtpSession(WireSession[Reply]):
         self,
         sock: socket.socket,
         *,
-        target: SmtpTarget,
+        target: Target,
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
@@ -64,7 +64,7 @@ class SmtpSession(WireSession[Reply]):
     @classmethod
     def connect(
         cls,
-        target: SmtpTarget,
+        target: Target,
         *,
         transcript: Transcript | None = None,
         label: str | None = None,

@@ -1,16 +1,7 @@
 """Target URLs: which server to test, how to reach it, and how to secure the connection.
 
-``smtp://host[:port]``            plain SMTP, STARTTLS used only when a test asks for it
-``smtp+starttls://host[:port]``   STARTTLS required before mail transactions (RFC 3207)
-``smtps://[user:pass@]host[:port]``  implicit TLS from the first byte (RFC 8314 §3.3); like
-                                  submission, AUTH PLAIN with the credentials (or the
-                                  profile's first account) before any mail transaction
-``submission://user:pass@host[:port]``  message submission (RFC 6409): STARTTLS required,
-                                  then AUTH PLAIN with the credentials (or the profile's
-                                  first account) before any mail transaction
-``pop3://[user:pass@]host[:port]``   POP3 (RFC 1939); STLS (RFC 2595 §4) only when a test asks
-``pop3s://[user:pass@]host[:port]``  POP3 over implicit TLS (RFC 8314 §3.3)
-``pop2://[user:pass@]host[:port]``   POP2 (RFC 937, historic; plain TCP, port 109)
+A target is ``scheme://[user:pass@]host[:port]``; the schemes, their default ports and
+how each is secured are those of the protocol registry (``_protocols.SCHEMES``).
 
 Credentials go in the URL as ``user:password@`` and are percent-decoded, so a password
 containing ``@`` or ``:`` is written ``%40`` / ``%3A``.
@@ -18,34 +9,21 @@ containing ``@`` or ``:`` is written ``%40`` / ``%3A``.
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ._errors import TargetUrlError
+from ._protocols import SCHEMES, Security, protocol_of_scheme
 
 __all__ = [
     "SCHEMES",
-    "Pop2Target",
-    "Pop3Target",
     "Security",
-    "SmtpTarget",
+    "Target",
     "TlsSettings",
     "parse_target",
 ]
-
-
-class Security(enum.StrEnum):
-    """How the connection is protected; compares equal to its string value."""
-
-    PLAIN = "plain"
-    """No TLS unless a test issues STARTTLS itself."""
-    STARTTLS = "starttls"
-    """STARTTLS (RFC 3207) is required before anything else."""
-    IMPLICIT = "implicit"
-    """TLS starts with the TCP connection (RFC 8314 §3.3)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,34 +36,8 @@ class TlsSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Scheme:
-    protocol: str
-    default_port: int
-    security: Security
-
-
-# Default ports: RFC 5321 §4.5.4.2 (25), RFC 8314 §7.3 (465), RFC 6409 §3.1 (587).
-SCHEMES: dict[str, _Scheme] = {
-    "smtp": _Scheme(protocol="smtp", default_port=25, security=Security.PLAIN),
-    "smtp+starttls": _Scheme(protocol="smtp", default_port=25, security=Security.STARTTLS),
-    "smtps": _Scheme(protocol="smtp", default_port=465, security=Security.IMPLICIT),
-    # RFC 8314 §3.3 / RFC 6409 §4.3: submission is protected and authenticated.
-    "submission": _Scheme(protocol="smtp", default_port=587, security=Security.STARTTLS),
-    # RFC 1939 §3 (110) and RFC 8314 §7.4 (995).
-    "pop3": _Scheme(protocol="pop3", default_port=110, security=Security.PLAIN),
-    "pop3s": _Scheme(protocol="pop3", default_port=995, security=Security.IMPLICIT),
-    # RFC 937 page 1: "the POP2 server listens on port 109".
-    "pop2": _Scheme(protocol="pop2", default_port=109, security=Security.PLAIN),
-}
-
-
-# RFC 8314 §3.3: port 465 is message submission over implicit TLS, so it logs in like 587.
-_SUBMISSION_SCHEMES = ("submission", "smtps")
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmtpTarget:
-    """A server under test; ``protocol`` says which ("smtp" or "pop3": ``Pop3Target``)."""
+class Target:
+    """A server under test, of any protocol: ``protocol`` names its ``ProtocolSpec``."""
 
     scheme: str
     host: str
@@ -97,7 +49,7 @@ class SmtpTarget:
 
     @property
     def protocol(self) -> str:
-        return SCHEMES[self.scheme].protocol
+        return protocol_of_scheme(self.scheme).name
 
     @property
     def url(self) -> str:
@@ -111,36 +63,32 @@ class SmtpTarget:
 
     @property
     def logs_in(self) -> bool:
-        """Submission on 587 or over implicit TLS on 465 (RFC 8314 §3.3): the harness
-        logs in with the target's credentials, or the profile's first account."""
-        return self.scheme in _SUBMISSION_SCHEMES
+        """The harness logs in with the target's credentials, or the profile's first
+        account, before anything else (see ``Scheme.logs_in``)."""
+        return SCHEMES[self.scheme].logs_in
 
     @property
     def requires_auth(self) -> bool:
-        """Mail transactions start only after AUTH: always on submission (RFC 6409 §4.3);
-        on smtps when it has credentials (a 465 service may require AUTH, RFC 8314 §3.3,
-        but may also be used without it, so credentials are not demanded)."""
-        return self.scheme == "submission" or (self.logs_in and self.has_credentials)
+        """Nothing works before the login: always where the scheme demands credentials,
+        else where it logs in and credentials were given (see ``Scheme``)."""
+        scheme = SCHEMES[self.scheme]
+        return scheme.demands_credentials or (scheme.logs_in and self.has_credentials)
 
-    def with_credentials(self, user: str, password: str) -> SmtpTarget:
+    def with_credentials(self, user: str, password: str) -> Target:
         return replace(self, user=user, password=password)
 
     @property
     def server_name(self) -> str:
         return self.tls.server_name or self.host
 
-    def with_tls(self, tls: TlsSettings) -> SmtpTarget:
+    def with_tls(self, tls: TlsSettings) -> Target:
         return replace(self, tls=tls)
 
     def __str__(self) -> str:
         return self.url
 
 
-Pop3Target = SmtpTarget  # the same class, with a pop3:// or pop3s:// scheme
-Pop2Target = SmtpTarget  # the same class, with a pop2:// scheme
-
-
-def parse_target(url: str, *, tls: TlsSettings | None = None) -> SmtpTarget:
+def parse_target(url: str, *, tls: TlsSettings | None = None) -> Target:
     """Parse a target URL; raise ``TargetUrlError`` with a message a user can act on."""
     text = url.strip()
     if "://" not in text:
@@ -157,7 +105,7 @@ def parse_target(url: str, *, tls: TlsSettings | None = None) -> SmtpTarget:
         raise TargetUrlError(f"target {url!r} has no host")
     _check_host(url, host)
     info = SCHEMES[scheme]
-    return SmtpTarget(
+    return Target(
         scheme=scheme,
         host=host,
         port=_port(url, parts.netloc, info.default_port),

@@ -38,7 +38,7 @@ from ._errors import (
     TargetUnreachable,
 )
 from ._guard import TargetGuard
-from ._targets import Security, SmtpTarget
+from ._targets import Security, Target
 from ._transcript import Transcript
 
 __all__ = ["DEFAULT_TIMEOUT", "WireSession", "quoted", "tls_context"]
@@ -66,7 +66,7 @@ _OUR_REFUSALS = frozenset(
 _Greeting = TypeVar("_Greeting")
 
 
-def tls_context(target: SmtpTarget) -> ssl.SSLContext:
+def tls_context(target: Target) -> ssl.SSLContext:
     """A client context from the target's TLS settings; no verification unless asked."""
     if target.tls.verify:
         cafile = str(target.tls.ca_file) if target.tls.ca_file else None
@@ -110,7 +110,7 @@ class WireSession(Generic[_Greeting]):
         self,
         sock: socket.socket,
         *,
-        target: SmtpTarget,
+        target: Target,
         transcript: Transcript,
         label: str,
         timeout: float = DEFAULT_TIMEOUT,
@@ -135,7 +135,7 @@ class WireSession(Generic[_Greeting]):
     @classmethod
     def _open(
         cls,
-        target: SmtpTarget,
+        target: Target,
         *,
         transcript: Transcript | None,
         label: str | None,

@@ -32,7 +32,7 @@ from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
 from ._serve import add_serve, serve
 from ._summary import summary_text
-from ._targets import Security, SmtpTarget
+from ._targets import Security, Target
 from ._wire import _reason
 
 __all__ = ["main"]
@@ -197,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- run -------------------------------------------------------------------------------------
 
 
-def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
-    targets: list[SmtpTarget] = list(args.targets)
+def _targets_of(args: argparse.Namespace) -> list[Target]:
+    targets: list[Target] = list(args.targets)
     profile: Profile | None = args.profile
     if not targets and profile is not None:
         targets = list(profile.smtp_targets)
@@ -206,7 +206,7 @@ def _targets_of(args: argparse.Namespace) -> list[SmtpTarget]:
     return targets
 
 
-def _unreachable(targets: list[SmtpTarget], timeout: float, greeting: float) -> str | None:
+def _unreachable(targets: list[Target], timeout: float, greeting: float) -> str | None:
     """The first target that refuses a connection or never greets, as one line.
 
     Every protocol here greets first, so a silent target would otherwise make
@@ -231,7 +231,7 @@ def _unreachable(targets: list[SmtpTarget], timeout: float, greeting: float) -> 
     return None
 
 
-def _silence(sock: socket.socket, target: SmtpTarget, timeout: float) -> str | None:
+def _silence(sock: socket.socket, target: Target, timeout: float) -> str | None:
     """Why the server said nothing first (no handshake, no greeting), or None."""
     sock.settimeout(timeout)
     if target.security == Security.IMPLICIT:
@@ -250,7 +250,7 @@ def _silence(sock: socket.socket, target: SmtpTarget, timeout: float) -> str | N
 
 
 def _refused_login(
-    targets: list[SmtpTarget], profile: Profile | None, timeout: float
+    targets: list[Target], profile: Profile | None, timeout: float
 ) -> str | None:
     """The first POP3/POP2 target that refuses the tests' credentials, as one line.
 
@@ -268,7 +268,7 @@ def _refused_login(
     return None
 
 
-def _run_name(args: argparse.Namespace, targets: list[SmtpTarget]) -> str:
+def _run_name(args: argparse.Namespace, targets: list[Target]) -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
     if not targets and args.embedded != "smtp":
@@ -332,7 +332,7 @@ def _rootdir(args: argparse.Namespace) -> Path:
     return Path(spec.origin).parent.parent
 
 
-def _url_with_credentials(target: SmtpTarget) -> str:
+def _url_with_credentials(target: Target) -> str:
     from urllib.parse import quote
 
     if target.user is None:

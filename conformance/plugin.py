@@ -18,7 +18,7 @@ from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
 from ._sanitize import sanitize_report
-from ._targets import SmtpTarget
+from ._targets import Target
 from ._transcript import Transcript
 from ._verdicts import MARKERS, Outcome, RfcKey, apply_verdict, requirement_text, rfc_key
 from ._verdicts import rfc_marker_problem as _rfc_problem
@@ -128,7 +128,7 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
         "level": key.level.value if key else None,
         "basis": key.basis if key else None,
         "requirement": requirement_text(item),
-        "target": target.url if isinstance(target, SmtpTarget) else None,
+        "target": target.url if isinstance(target, Target) else None,
         # Who the sessions logged in as, so a reader knows whose view of the server a
         # verdict is (RFC 6409 §4.3: a submission server may answer per user).
         "user": _login_of(target, funcargs),
@@ -138,7 +138,7 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
 def _login_of(target: object, funcargs: dict[str, Any]) -> str | None:
     """The user name a test's sessions logged in as: the target's (SMTP, or a POP URL
     with credentials), else the POP account the test logged in with."""
-    user = target.user if isinstance(target, SmtpTarget) else None
+    user = target.user if isinstance(target, Target) else None
     account = funcargs.get("pop3_account") or funcargs.get("pop2_account")
     name = getattr(account, "user", None)
     return user or (name if isinstance(name, str) else None)

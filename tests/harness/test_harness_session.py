@@ -14,7 +14,7 @@ from conftest import Script, ScriptedServer
 from conformance import (
     Direction,
     SmtpSession,
-    SmtpTarget,
+    Target,
     TargetClosedConnection,
     TargetTimeout,
     TargetUnreachable,
@@ -33,7 +33,7 @@ def servers() -> Iterator[EmbeddedServers]:
         yield running
 
 
-def _target(servers: EmbeddedServers, scheme: str = "smtp", port: int | None = None) -> SmtpTarget:
+def _target(servers: EmbeddedServers, scheme: str = "smtp", port: int | None = None) -> Target:
     tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
     return parse_target(f"{scheme}://{servers.host}:{port or servers.smtp_port}", tls=tls)
 

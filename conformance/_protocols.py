@@ -1,0 +1,192 @@
+"""The one registry of protocols: one ``ProtocolSpec`` per protocol the harness tests.
+
+Every list of protocols in the harness is read from ``PROTOCOLS``: the URL schemes and
+their default ports, the ``[targets]`` keys of a profile, the fixture modules the plugin
+registers, the suite each protocol runs, and the reference services the embedded servers
+start for it (built by ``reference_impl._listeners``, its own registry).  Adding a
+protocol is its own modules (session, fixtures, suite, reference package) plus one entry
+here.
+
+This module is the bottom of the harness's import graph: it imports nothing of the
+harness.  A protocol's behaviour (its session class, capability probe and the rule for
+``requires``) lives in its first fixtures module as ``PROTOCOL_HOOKS`` and is loaded,
+when first needed, through ``_hooks.hooks_of``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "PROTOCOLS",
+    "SCHEMES",
+    "ProtocolSpec",
+    "Scheme",
+    "Security",
+    "embedded_services",
+    "protocol_named",
+    "protocol_of_scheme",
+    "protocol_of_test",
+]
+
+
+class Security(enum.StrEnum):
+    """How the connection is protected; compares equal to its string value."""
+
+    PLAIN = "plain"
+    """No TLS unless a test issues STARTTLS itself."""
+    STARTTLS = "starttls"
+    """STARTTLS (RFC 3207) is required before anything else."""
+    IMPLICIT = "implicit"
+    """TLS starts with the TCP connection (RFC 8314 §3.3)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scheme:
+    """A URL scheme: ``name://host:default_port``, protected as ``security`` says.
+
+    ``profile_key`` is the ``[targets]`` key of a profile a URL of this scheme goes
+    under (``pop3s://`` under ``pop3``, ``smtps://`` under its own key).  ``logs_in``:
+    the harness logs in with the URL's credentials (or the profile's first account)
+    before anything else; ``demands_credentials``: a URL without them is a usage error.
+    """
+
+    name: str
+    default_port: int
+    security: Security
+    profile_key: str
+    logs_in: bool = False
+    demands_credentials: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProtocolSpec:
+    """Everything the harness needs to know to list a protocol.
+
+    ``name`` is the protocol's identifier: the prefix of its fixtures
+    (``<name>_target``), its suite's package name and its results.json ``protocol``.
+    ``services`` are the reference listeners the embedded servers start for it, by
+    name; the first is the one its suite runs against by default, the others can be
+    chosen with ``--embedded``.  ``capability_word`` names what a ``requires`` marker
+    checks, for help texts ("EHLO keyword").
+    """
+
+    name: str
+    title: str
+    schemes: tuple[Scheme, ...]
+    fixtures: tuple[str, ...]
+    suite: str
+    services: tuple[str, ...]
+    capability_word: str
+
+    @property
+    def target_fixture(self) -> str:
+        return f"{self.name}_target"
+
+    @property
+    def profile_keys(self) -> tuple[str, ...]:
+        """The ``[targets]`` keys naming this protocol's targets, in the order they run."""
+        return tuple(dict.fromkeys(scheme.profile_key for scheme in self.schemes))
+
+    def owns_fixture(self, fixture: str) -> bool:
+        """Whether ``fixture`` is one of this protocol's (``pop3``, ``pop3_login``)."""
+        return fixture == self.name or fixture.startswith(f"{self.name}_")
+
+
+def _scheme(
+    name: str, port: int, security: Security, key: str | None = None, **login: bool
+) -> Scheme:
+    return Scheme(
+        name=name, default_port=port, security=security, profile_key=key or name, **login
+    )
+
+
+_PLAIN, _STARTTLS, _IMPLICIT = Security.PLAIN, Security.STARTTLS, Security.IMPLICIT
+
+PROTOCOLS: dict[str, ProtocolSpec] = {
+    spec.name: spec
+    for spec in (
+        ProtocolSpec(
+            name="smtp",
+            title="SMTP",
+            # Ports: RFC 5321 §4.5.4.2 (25), RFC 8314 §7.3 (465), RFC 6409 §3.1 (587).
+            # smtp: STARTTLS used only when a test asks for it; smtp+starttls: required
+            # before mail transactions (RFC 3207).  RFC 6409 §4.3: submission is
+            # protected (STARTTLS) and authenticated (AUTH PLAIN) before any mail.
+            # RFC 8314 §3.3: 465 is submission over implicit TLS, so it logs in like
+            # 587; it may also be used without AUTH, so credentials are not demanded.
+            schemes=(
+                _scheme("smtp", 25, _PLAIN),
+                _scheme("smtp+starttls", 25, _STARTTLS, "smtp"),
+                _scheme("submission", 587, _STARTTLS, logs_in=True, demands_credentials=True),
+                _scheme("smtps", 465, _IMPLICIT, logs_in=True),
+            ),
+            fixtures=(
+                "conformance._smtp_fixtures",
+                "conformance._envelope",
+                "conformance._delivery_fixtures",
+            ),
+            suite="suites.smtp",
+            services=("smtp", "submission", "smtps"),
+            capability_word="EHLO keyword",
+        ),
+        ProtocolSpec(
+            name="pop3",
+            title="POP3",
+            # RFC 1939 §3 (110) and RFC 8314 §7.4 (995); STLS (RFC 2595 §4) only when
+            # a test asks.  The tests log in as the URL's credentials or the profile's
+            # first account (see _pop3_fixtures).
+            schemes=(_scheme("pop3", 110, _PLAIN), _scheme("pop3s", 995, _IMPLICIT, "pop3")),
+            fixtures=("conformance._pop3_fixtures",),
+            suite="suites.pop3",
+            services=("pop3", "pop3s"),
+            capability_word="CAPA tag",
+        ),
+        ProtocolSpec(
+            name="pop2",
+            title="POP2",
+            # RFC 937 page 1: "the POP2 server listens on port 109"; historic, plain
+            # TCP only.
+            schemes=(_scheme("pop2", 109, _PLAIN),),
+            fixtures=("conformance._pop2_fixtures",),
+            suite="suites.pop2",
+            services=("pop2",),
+            capability_word="capability (POP2 advertises none)",
+        ),
+    )
+}
+
+SCHEMES: dict[str, Scheme] = {
+    scheme.name: scheme for spec in PROTOCOLS.values() for scheme in spec.schemes
+}
+_PROTOCOL_OF_SCHEME = {
+    scheme.name: spec for spec in PROTOCOLS.values() for scheme in spec.schemes
+}
+
+
+def protocol_of_scheme(scheme: str) -> ProtocolSpec:
+    """The protocol a URL scheme belongs to (``KeyError`` for an unknown scheme)."""
+    return _PROTOCOL_OF_SCHEME[scheme]
+
+
+def protocol_named(name: str) -> ProtocolSpec:
+    """The protocol called ``name`` (``KeyError`` for an unknown one)."""
+    return PROTOCOLS[name]
+
+
+def embedded_services() -> tuple[str, ...]:
+    """Every reference listener, by name, in registry order (``--embedded`` choices)."""
+    return tuple(service for spec in PROTOCOLS.values() for service in spec.services)
+
+
+def protocol_of_test(fixtures: Iterable[str], suite: str | None) -> ProtocolSpec | None:
+    """The protocol a test exercises: that of the suite it sits in, else the first (in
+    registry order) whose fixtures it uses, else None."""
+    if suite in PROTOCOLS:
+        return PROTOCOLS[suite]
+    names = tuple(fixtures)
+    return next(
+        (spec for spec in PROTOCOLS.values() if any(spec.owns_fixture(n) for n in names)), None
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from ._fixtures import _Environment
+from ._environment import Environment
 from ._options import options_of
 from ._readback import Readback
 
@@ -39,7 +39,7 @@ class MailRoute:
 
 
 @pytest.fixture
-def mail_route(request: pytest.FixtureRequest, _conformance_environment: _Environment) -> MailRoute:
+def mail_route(request: pytest.FixtureRequest, _conformance_environment: Environment) -> MailRoute:
     """The addresses to deliver to (``--deliver-to`` first, then the profile); skips the
     test, saying what would enable it, when delivery is not allowed."""
     options = options_of(request.config)

@@ -4,7 +4,7 @@ A mail-access test logs in as the credentials of its target URL, else as the pro
 first account, and holds that account's lock for the whole test (see ``_pop3_maildrop``).
 Those credentials are tried once per process: when the server refuses them, every test
 that logs in errors with that one reason instead of failing as if the server were wrong.
-Test messages reach the account as any mail does, through the profile's SMTP target, or
+Test messages reach the account as any mail does (``_smtp_fixtures.send_messages``), or
 straight into the reference store when the profile reads mail back from one.
 """
 
@@ -13,26 +13,26 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import pytest
 
+from ._environment import Environment
 from ._errors import HarnessError
 from ._guard import TargetGuard
+from ._hooks import Refusal
 from ._options import options_of
 from ._pop3_maildrop import account_lock
 from ._profile import Profile, parse_readback
 from ._readback import mailbox_lookup
-from ._smtp_session import SmtpSession
+from ._smtp_fixtures import send_messages
 from ._targets import Target
 from ._transcript import Transcript
 from ._wire import WireSession
 
-if TYPE_CHECKING:
-    from ._fixtures import _Environment
-
 __all__ = [
     "RecordedSessions",
+    "Refusal",
     "credentials_of",
     "deliver",
     "delivery_address",
@@ -46,8 +46,6 @@ _Session_co = TypeVar("_Session_co", bound=WireSession[Any], covariant=True)
 # How long a test waits for another worker's test on the same account.
 _LOCK_TIMEOUT = 300.0
 _REFUSALS_KEY = pytest.StashKey[dict[tuple[str, str, str], "str | None"]]()
-# Why the target refuses (target, user, password, timeout), as one line; None: it logs in.
-Refusal = Callable[[Target, str, str, float], "str | None"]
 
 
 class _Connect(Protocol[_Session_co]):
@@ -155,7 +153,7 @@ def recorded_sessions(
     sessions.close_all()
 
 
-def delivery_address(environment: _Environment, user: str, address: str | None) -> str:
+def delivery_address(environment: Environment, user: str, address: str | None) -> str:
     """Where test messages for ``user`` go; skips when the profile forbids delivering or
     the user is none of its accounts."""
     if not environment.profile.delivery.allowed:
@@ -172,7 +170,7 @@ def delivery_address(environment: _Environment, user: str, address: str | None) 
 
 
 def deliver(
-    environment: _Environment,
+    environment: Environment,
     address: str,
     contents: Iterable[bytes],
     *,
@@ -186,17 +184,7 @@ def deliver(
         mailbox = mailbox_lookup({a.address: a.user for a in environment.profile.accounts})
         _deliver_to_store(Path(where), mailbox(address) or address, contents)
         return
-    targets = environment.smtp_targets or environment.profile.smtp_targets
-    if not targets:
-        pytest.skip(f"no SMTP target to deliver the {what} through")
-    with SmtpSession.connect(targets[0], label=label, timeout=timeout) as smtp:
-        smtp.establish()
-        for content in contents:
-            replies = [smtp.mail(address), smtp.rcpt(address), smtp.data(content)]
-            if any(reply.code not in (250, 251) for reply in replies):
-                raise HarnessError(f"cannot deliver the {what} through SMTP: {replies}")
-        with contextlib.suppress(AssertionError, HarnessError, OSError):
-            smtp.quit()
+    send_messages(environment, address, contents, what=what, label=label, timeout=timeout)
 
 
 def _deliver_to_store(root: Path, mailbox: str, contents: Iterable[bytes]) -> None:

@@ -17,10 +17,10 @@ import pytest
 from ._errors import ConfigurationError
 from ._guard import TargetGuard, WireLimits
 from ._profile import Profile, load_profile
+from ._protocols import PROTOCOLS, embedded_services
 from ._targets import Target, parse_target
 
 __all__ = [
-    "EMBEDDED_SERVICES",
     "OPTIONS_KEY",
     "Options",
     "add_options",
@@ -28,8 +28,6 @@ __all__ = [
     "options_of",
     "target_guard",
 ]
-
-EMBEDDED_SERVICES = ("smtp", "submission", "smtps", "pop3s")
 
 
 def target_url(text: str) -> Target:
@@ -88,6 +86,17 @@ def positive_count(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: the value must be above 0")
     return value
+
+
+def _listeners_help() -> str:
+    """ "smtp (default), submission or smtps for SMTP; ...": each protocol's listeners."""
+    return "; ".join(
+        " or ".join(spec.services) + f" for {spec.title}"
+        for spec in PROTOCOLS.values()
+        if spec.services
+    )
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "mail protocol conformance (RFC-keyed suites)")
     group.addoption(
@@ -103,13 +112,12 @@ def add_options(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--embedded",
-        choices=EMBEDDED_SERVICES,
-        default="smtp",
+        choices=embedded_services(),
+        default=embedded_services()[0],
         metavar="SERVICE",
-        help="without --target or --profile: which embedded reference listener to test: "
-        "smtp (the MX, default), submission (STARTTLS + AUTH as the first account), "
-        "smtps (implicit TLS), or pop3s (POP3 over implicit TLS instead of pop3 with STLS; "
-        "SMTP tests use the MX).",
+        help="without --target or --profile: which embedded reference listener to test "
+        "instead of its protocol's first one (the tests of the other protocols keep "
+        f"theirs): {_listeners_help()}.",
     )
     group.addoption(
         "--profile",
@@ -204,7 +212,7 @@ class Options:
     pcap: bool
     report_dir: Path | None
     timeout: float
-    embedded: str = "smtp"
+    embedded: str = field(default_factory=lambda: embedded_services()[0])
     domain: str | None = None
     deliver_to: str | None = None
     limits: WireLimits = field(default_factory=WireLimits)
@@ -221,7 +229,7 @@ def options_of(config: pytest.Config) -> Options:
     targets: list[Target] = list(config.getoption("target"))
     if profile is not None:
         if not targets:
-            targets = list(profile.smtp_targets)
+            targets = list(profile.all_targets)
         targets = [profile.with_credentials(target.with_tls(profile.tls)) for target in targets]
     for target in targets:
         if target.requires_auth and not target.has_credentials:

@@ -14,11 +14,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pytest
 
+from ._environment import Environment, chosen_target
 from ._errors import HarnessError
+from ._hooks import ProtocolHooks
 from ._mailbox_fixtures import (
     RecordedSessions,
     deliver,
@@ -29,13 +30,12 @@ from ._mailbox_fixtures import (
 from ._options import options_of, target_guard
 from ._pop2_session import Pop2Session
 from ._profile import Profile
-from ._targets import Target, parse_target
+from ._protocols import protocol_named
+from ._targets import Target
 from ._transcript import Transcript
 
-if TYPE_CHECKING:
-    from ._fixtures import _Environment
-
 __all__ = [
+    "PROTOCOL_HOOKS",
     "Pop2Account",
     "Pop2Connect",
     "Pop2Mailbox",
@@ -48,6 +48,7 @@ __all__ = [
     "pop2_target",
 ]
 
+POP2 = protocol_named("pop2")
 Pop2Connect = Callable[..., Pop2Session]
 _POLL = 0.1
 
@@ -105,20 +106,9 @@ def _seed(address: str) -> tuple[Pop2Message, ...]:
 
 
 @pytest.fixture(scope="session")
-def pop2_target(
-    request: pytest.FixtureRequest, _conformance_environment: _Environment
-) -> Target:
+def pop2_target(request: pytest.FixtureRequest, _conformance_environment: Environment) -> Target:
     """The POP2 server under test (parametrized when several pop2:// targets are given)."""
-    param = getattr(request, "param", None)
-    if isinstance(param, Target):
-        return param
-    chosen = [t for t in options_of(request.config).targets if t.protocol == "pop2"]
-    if chosen:
-        return chosen[0]
-    url = _conformance_environment.profile.targets.get("pop2")
-    if not url:
-        pytest.skip("no POP2 target: give --target pop2://USER:PASS@host or [targets] pop2")
-    return parse_target(url)
+    return chosen_target(request, _conformance_environment, POP2)
 
 
 @pytest.fixture
@@ -191,7 +181,7 @@ def pop2_login(pop2_connect: Pop2Connect, pop2_account: Pop2Account) -> Callable
 @pytest.fixture
 def pop2_mailbox(
     request: pytest.FixtureRequest,
-    _conformance_environment: _Environment,
+    _conformance_environment: Environment,
     pop2_account: Pop2Account,
     pop2_connect: RecordedSessions[Pop2Session],
     pop2_login: Callable[[], Pop2Session],
@@ -265,3 +255,8 @@ def _remove(messages: tuple[Pop2Message, ...], login: Callable[[], Pop2Session])
         reply = session.quit()
         if reply.raw[:1] != b"+":
             raise AssertionError(f"QUIT after ACKD got {reply}, expected +")
+
+
+# RFC 937 defines no way to advertise capabilities: a ``requires`` mark on a POP2 test
+# is an error of the test (see ``_hooks.requirement_unmet``).
+PROTOCOL_HOOKS = ProtocolHooks(session=Pop2Session, capabilities=None, login_refusal=login_refusal)

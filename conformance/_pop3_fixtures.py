@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pytest
 
+from ._environment import Environment, chosen_target
 from ._errors import HarnessError, TargetTlsFailure
 from ._guard import TargetGuard
+from ._hooks import ProtocolHooks
 from ._mailbox_fixtures import (
     RecordedSessions,
     deliver,
@@ -43,13 +44,12 @@ from ._pop3_maildrop import (
 )
 from ._pop3_session import Pop3Session, parse_capabilities
 from ._profile import Profile
+from ._protocols import protocol_named
 from ._targets import Target
 from ._transcript import Transcript
 
-if TYPE_CHECKING:
-    from ._fixtures import _Environment
-
 __all__ = [
+    "PROTOCOL_HOOKS",
     "Pop3Capabilities",
     "Pop3Connect",
     "pop3",
@@ -61,8 +61,9 @@ __all__ = [
     "pop3_messages",
     "pop3_requirement_unmet",
     "pop3_target",
-    "pop3_targets",
 ]
+
+POP3 = protocol_named("pop3")
 
 Pop3Connect = Callable[..., Pop3Session]
 _CAPABILITIES_KEY = pytest.StashKey[dict[str, "Pop3Capabilities | HarnessError"]]()
@@ -87,27 +88,10 @@ class Pop3Capabilities:
         return None
 
 
-def pop3_targets(config: pytest.Config, profile: Profile) -> tuple[Target, ...]:
-    """``--target`` URLs with a POP3 scheme, else the profile's (or embedded) pop3 target."""
-    given = tuple(t for t in options_of(config).targets if t.protocol == "pop3")
-    if given:
-        return given
-    found = profile.pop3
-    return (found,) if found is not None else ()
-
-
 @pytest.fixture(scope="session")
-def pop3_target(
-    request: pytest.FixtureRequest, _conformance_environment: _Environment
-) -> Target:
+def pop3_target(request: pytest.FixtureRequest, _conformance_environment: Environment) -> Target:
     """The POP3 server under test (parametrized when several POP3 --target URLs are given)."""
-    param = getattr(request, "param", None)
-    if isinstance(param, Target) and param.protocol == "pop3":
-        return param
-    targets = pop3_targets(request.config, _conformance_environment.profile)
-    if not targets:
-        pytest.skip("no POP3 target: give --target pop3://... or [targets] pop3 in the profile")
-    return targets[0]
+    return chosen_target(request, _conformance_environment, POP3)
 
 
 @pytest.fixture
@@ -184,7 +168,7 @@ def pop3_login(
 @pytest.fixture
 def pop3_maildrop(
     request: pytest.FixtureRequest,
-    _conformance_environment: _Environment,
+    _conformance_environment: Environment,
     pop3_account: Pop3Account,
     pop3_connect: RecordedSessions[Pop3Session],
     pop3_login: Callable[[], Pop3Session],
@@ -214,7 +198,7 @@ def pop3_maildrop(
 @pytest.fixture
 def pop3_messages(
     request: pytest.FixtureRequest,
-    _conformance_environment: _Environment,
+    _conformance_environment: Environment,
     pop3_account: Pop3Account,
     pop3_login: Callable[[], Pop3Session],
 ) -> Pop3Messages:
@@ -233,7 +217,7 @@ def pop3_messages(
     return found
 
 
-def _environment_delivers(environment: _Environment, account: Pop3Account) -> bool:
+def _environment_delivers(environment: Environment, account: Pop3Account) -> bool:
     return environment.profile.delivery.allowed and account.address is not None
 
 
@@ -253,9 +237,7 @@ def _capabilities(config: pytest.Config, target: Target) -> Pop3Capabilities:
     return found
 
 
-def _probe(
-    target: Target, timeout: float, guard: TargetGuard
-) -> Pop3Capabilities | HarnessError:
+def _probe(target: Target, timeout: float, guard: TargetGuard) -> Pop3Capabilities | HarnessError:
     try:
         with Pop3Session.connect(
             target, label="capabilities", timeout=timeout, guard=guard
@@ -282,13 +264,12 @@ def _tls_started(session: Pop3Session) -> bool:
         return False
 
 
-def pop3_requirement_unmet(request: pytest.FixtureRequest, capability: str) -> str | None:
-    """For a test using POP3 fixtures: why ``requires(capability)`` skips it, or None.
+def pop3_requirement_unmet(config: pytest.Config, target: Target, capability: str) -> str | None:
+    """Why ``requires(capability)`` skips a POP3 test, or None.
 
     ``capability`` is a CAPA tag ("TOP", "STLS"), or "SASL <MECHANISM>".
     """
-    target: Target = request.getfixturevalue("pop3_target")
-    found = _capabilities(request.config, target)
+    found = _capabilities(config, target)
     keyword, _, mechanism = capability.partition(" ")
     params = found.get(keyword)
     if params is None:
@@ -298,6 +279,14 @@ def pop3_requirement_unmet(request: pytest.FixtureRequest, capability: str) -> s
     return None
 
 
-def uses_pop3(request: pytest.FixtureRequest) -> bool:
-    """Whether the test uses the POP3 fixtures (its ``requires`` marks are CAPA tags)."""
-    return any(name.startswith("pop3") for name in request.fixturenames)
+def _advertised(config: pytest.Config, target: Target) -> set[str]:
+    return _capabilities(config, target).keywords
+
+
+# RFC 2449 §5: CAPA lists the capabilities; ``requires`` names a tag (or "SASL <MECH>").
+PROTOCOL_HOOKS = ProtocolHooks(
+    session=Pop3Session,
+    capabilities=_advertised,
+    requirement_unmet=pop3_requirement_unmet,
+    login_refusal=login_refusal,
+)

@@ -30,14 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ConfigurationError, ProfileError
+from ._protocols import PROTOCOLS, RESERVED_PROFILE_KEYS
 from ._targets import Target, TlsSettings, parse_target
 
 __all__ = ["Account", "DeliverySettings", "Mailbox", "Profile", "load_profile", "parse_readback"]
 
 _SECTIONS = {"targets", "tls", "delivery", "accounts"}
-# The SMTP services of one system; each one given runs the SMTP suite, in this order.
-SMTP_SERVICES = ("smtp", "submission", "smtps")
-_PROTOCOLS = {*SMTP_SERVICES, "pop3", "pop2", "imap"}
+# Each protocol's keys (one per service of a system: each given runs the protocol's
+# suite, in this order), and keys of protocols still to come.
+_PROTOCOL_OF_KEY = {key: spec for spec in PROTOCOLS.values() for key in spec.profile_keys}
 _READBACK_KINDS = ("maildir:", "store:")
 
 
@@ -78,31 +79,19 @@ class Profile:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     accounts: tuple[Account, ...] = ()
 
-    @property
-    def smtp(self) -> Target | None:
-        url = self.targets.get("smtp")
-        return parse_target(url, tls=self.tls) if url else None
-
-    @property
-    def smtp_targets(self) -> tuple[Target, ...]:
-        """The ``smtp``, ``submission`` and ``smtps`` targets given, credentials filled in."""
+    def targets_of(self, protocol: str) -> tuple[Target, ...]:
+        """The targets given for ``protocol`` (under each of its keys, in registry
+        order), with the profile's TLS settings and credentials filled in."""
         return tuple(
             self.with_credentials(parse_target(self.targets[key], tls=self.tls))
-            for key in SMTP_SERVICES
+            for key in PROTOCOLS[protocol].profile_keys
             if self.targets.get(key)
         )
 
     @property
-    def pop3(self) -> Target | None:
-        """The ``pop3`` target (``pop3://`` or ``pop3s://``), or None."""
-        url = self.targets.get("pop3")
-        return parse_target(url, tls=self.tls) if url else None
-
-    @property
-    def pop2(self) -> Target | None:
-        """The ``pop2`` target (``pop2://``, RFC 937), or None."""
-        url = self.targets.get("pop2")
-        return parse_target(url, tls=self.tls) if url else None
+    def all_targets(self) -> tuple[Target, ...]:
+        """Every protocol's targets, in registry order."""
+        return tuple(target for name in PROTOCOLS for target in self.targets_of(name))
 
     def with_credentials(self, target: Target) -> Target:
         """A submission or smtps target without ``user:pass@`` logs in as the first account."""
@@ -170,14 +159,14 @@ def _check_keys(table: dict[str, Any], section: str, allowed: set[str]) -> None:
 
 
 def _targets(table: dict[str, Any], tls: TlsSettings) -> dict[str, str]:
-    _check_keys(table, "targets", _PROTOCOLS)
+    _check_keys(table, "targets", {*_PROTOCOL_OF_KEY, *RESERVED_PROFILE_KEYS})
     targets = {key: _string(table, "targets", key) or "" for key in table}
-    for key in SMTP_SERVICES:
-        if key in targets:
-            parse_target(targets[key], tls=tls)  # validate now, with a clear message
-    for key, schemes in (("pop3", "a pop3:// or pop3s://"), ("pop2", "a pop2://")):
-        if key in targets and parse_target(targets[key], tls=tls).protocol != key:
-            raise ProfileError(f"[targets] {key} = {targets[key]!r} must be {schemes} URL")
+    for key, url in targets.items():
+        spec = _PROTOCOL_OF_KEY.get(key)
+        # Validate now, with a clear message: a URL of the key's protocol.
+        if spec is not None and parse_target(url, tls=tls).protocol != spec.name:
+            schemes = " or ".join(f"{scheme.name}://" for scheme in spec.schemes)
+            raise ProfileError(f"[targets] {key} = {url!r} must be a {schemes} URL")
     return targets
 
 

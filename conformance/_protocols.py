@@ -16,11 +16,15 @@ when first needed, through ``_hooks.hooks_of``.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reference_impl._listeners import PROTOCOLS as REFERENCE_PROTOCOLS
+
 __all__ = [
     "PROTOCOLS",
+    "RESERVED_PROFILE_KEYS",
     "SCHEMES",
     "ProtocolSpec",
     "Scheme",
@@ -29,6 +33,7 @@ __all__ = [
     "protocol_named",
     "protocol_of_scheme",
     "protocol_of_test",
+    "suite_of_test",
 ]
 
 
@@ -67,9 +72,7 @@ class ProtocolSpec:
 
     ``name`` is the protocol's identifier: the prefix of its fixtures
     (``<name>_target``), its suite's package name and its results.json ``protocol``.
-    ``services`` are the reference listeners the embedded servers start for it, by
-    name; the first is the one its suite runs against by default, the others can be
-    chosen with ``--embedded``.  ``capability_word`` names what a ``requires`` marker
+    ``capability_word`` names what a ``requires`` marker
     checks, for help texts ("EHLO keyword").
     """
 
@@ -78,8 +81,15 @@ class ProtocolSpec:
     schemes: tuple[Scheme, ...]
     fixtures: tuple[str, ...]
     suite: str
-    services: tuple[str, ...]
     capability_word: str
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The embedded reference listeners of this protocol (``reference_impl._listeners``),
+        by name; the first is the one its suite runs against by default, the others can
+        be chosen with ``--embedded``.  Empty when there is no reference server."""
+        reference = REFERENCE_PROTOCOLS.get(self.name)
+        return reference.services if reference is not None else ()
 
     @property
     def target_fixture(self) -> str:
@@ -98,9 +108,7 @@ class ProtocolSpec:
 def _scheme(
     name: str, port: int, security: Security, key: str | None = None, **login: bool
 ) -> Scheme:
-    return Scheme(
-        name=name, default_port=port, security=security, profile_key=key or name, **login
-    )
+    return Scheme(name=name, default_port=port, security=security, profile_key=key or name, **login)
 
 
 _PLAIN, _STARTTLS, _IMPLICIT = Security.PLAIN, Security.STARTTLS, Security.IMPLICIT
@@ -129,7 +137,6 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
                 "conformance._delivery_fixtures",
             ),
             suite="suites.smtp",
-            services=("smtp", "submission", "smtps"),
             capability_word="EHLO keyword",
         ),
         ProtocolSpec(
@@ -141,7 +148,6 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             schemes=(_scheme("pop3", 110, _PLAIN), _scheme("pop3s", 995, _IMPLICIT, "pop3")),
             fixtures=("conformance._pop3_fixtures",),
             suite="suites.pop3",
-            services=("pop3", "pop3s"),
             capability_word="CAPA tag",
         ),
         ProtocolSpec(
@@ -152,18 +158,19 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             schemes=(_scheme("pop2", 109, _PLAIN),),
             fixtures=("conformance._pop2_fixtures",),
             suite="suites.pop2",
-            services=("pop2",),
             capability_word="capability (POP2 advertises none)",
         ),
     )
 }
 
+# [targets] keys a profile may already name for protocols not registered yet; their URLs
+# are kept as text (``Profile.targets``) and nothing runs against them.
+RESERVED_PROFILE_KEYS = ("imap",)
+
 SCHEMES: dict[str, Scheme] = {
     scheme.name: scheme for spec in PROTOCOLS.values() for scheme in spec.schemes
 }
-_PROTOCOL_OF_SCHEME = {
-    scheme.name: spec for spec in PROTOCOLS.values() for scheme in spec.schemes
-}
+_PROTOCOL_OF_SCHEME = {scheme.name: spec for spec in PROTOCOLS.values() for scheme in spec.schemes}
 
 
 def protocol_of_scheme(scheme: str) -> ProtocolSpec:
@@ -181,12 +188,23 @@ def embedded_services() -> tuple[str, ...]:
     return tuple(service for spec in PROTOCOLS.values() for service in spec.services)
 
 
-def protocol_of_test(fixtures: Iterable[str], suite: str | None) -> ProtocolSpec | None:
-    """The protocol a test exercises: that of the suite it sits in, else the first (in
-    registry order) whose fixtures it uses, else None."""
-    if suite in PROTOCOLS:
-        return PROTOCOLS[suite]
+def protocol_of_test(fixtures: Iterable[str], nodeid: str) -> ProtocolSpec | None:
+    """The protocol a test exercises: that of the suite it sits in
+    (``suites/<name>/...``), else the first (in registry order) whose fixtures it uses,
+    else None."""
+    suite = _SUITE_IN_NODEID.search(nodeid)
+    if suite is not None and suite.group(1) in PROTOCOLS:
+        return PROTOCOLS[suite.group(1)]
     names = tuple(fixtures)
     return next(
         (spec for spec in PROTOCOLS.values() if any(spec.owns_fixture(n) for n in names)), None
     )
+
+
+def suite_of_test(nodeid: str) -> str | None:
+    """The suite package a test id names (``suites/<name>/...``), registered or not."""
+    suite = _SUITE_IN_NODEID.search(nodeid)
+    return suite.group(1) if suite is not None else None
+
+
+_SUITE_IN_NODEID = re.compile(r"suites[/.](\w+)")

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reference_impl._listeners import PROTOCOLS, ReferenceProtocol
+
 from ._errors import ConfigurationError
 from ._options import positive_count
 
@@ -26,9 +28,8 @@ from reference_impl.store import MailStore
 
 __all__ = ["add_serve", "serve"]
 
-_PROTOCOLS = ("smtp", "pop3", "pop2", "all")
-# Unprivileged stand-ins for 25, 110 and 109; "all" uses --port and the next two.
-_DEFAULT_PORTS = {"smtp": 2525, "pop3": 1110, "pop2": 1109, "all": 2525}
+_ALL = "all"
+_FIRST = next(iter(PROTOCOLS.values()))
 
 _SERVE_EPILOG = """\
 examples:
@@ -49,7 +50,7 @@ def add_serve(commands: Any) -> None:
     serve_parser = commands.add_parser(
         "serve",
         help="run reference servers in the foreground",
-        description="Run the reference SMTP, POP3 or POP2 server (or all three, sharing one "
+        description=f"Run the reference {_titles('or')} server (or all of them, sharing one "
         "store) on HOST until Ctrl-C or SIGTERM, logging each connection.  Mail is stored "
         "in --store (a temporary directory by default).  Without --config two demo users "
         "exist: alice / alice-password and bob / bob-password, at alice@example.test and "
@@ -58,7 +59,9 @@ def add_serve(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve_parser.add_argument(
-        "protocol", choices=_PROTOCOLS, help="which server: smtp, pop3, pop2 or all"
+        "protocol",
+        choices=(*PROTOCOLS, _ALL),
+        help=f"which server: {', '.join(PROTOCOLS)} or {_ALL}",
     )
     serve_parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (127.0.0.1)"
@@ -67,8 +70,7 @@ def add_serve(commands: Any) -> None:
         "--port",
         type=_port,
         metavar="P",
-        help="port to listen on; 0 lets the OS choose (smtp 2525, pop3 1110, pop2 1109; "
-        "all: smtp on P, pop3 on P+1, pop2 on P+2, default 2525)",
+        help=f"port to listen on; 0 lets the OS choose ({_port_help()})",
     )
     _add_tls_ports(serve_parser)
     serve_parser.add_argument(
@@ -118,14 +120,45 @@ def _add_tls_ports(serve_parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="offer no STARTTLS/STLS and write no CA (default: TLS with a throwaway CA)",
     )
-    for option, what in (
-        ("--submission-port", "smtp: also a submission listener (RFC 6409: STARTTLS + AUTH)"),
-        ("--smtps-port", "smtp: also an implicit-TLS listener (RFC 8314)"),
-        ("--pop3s-port", "pop3: also an implicit-TLS listener (RFC 8314)"),
-    ):
+    for protocol, service, what in _extra_services():
         serve_parser.add_argument(
-            option, type=_port, metavar="P", help=f"{what}; 0 lets the OS choose; off by default"
+            _option(service),
+            type=_port,
+            metavar="P",
+            help=f"{protocol.name}: also {what}; 0 lets the OS choose; off by default",
         )
+
+
+def _titles(conjunction: str) -> str:
+    titles = [protocol.title for protocol in PROTOCOLS.values()]
+    return ", ".join(titles[:-1]) + f" {conjunction} {titles[-1]}" if len(titles) > 1 else titles[0]
+
+
+def _port_help() -> str:
+    """ "smtp 2525, ...; all: smtp on P, ... on P+1, default 2525": the ports of ``_ports``."""
+    defaults = ", ".join(f"{name} {protocol.serve_port}" for name, protocol in PROTOCOLS.items())
+    spread = ", ".join(
+        f"{name} on P" + (f"+{number}" if number else "") for number, name in enumerate(PROTOCOLS)
+    )
+    return f"{defaults}; {_ALL}: {spread}, default {_FIRST.serve_port}"
+
+
+def _extra_services() -> list[tuple[ReferenceProtocol, str, str]]:
+    """(protocol, service, description) of each service that has its own --port option."""
+    return [
+        (protocol, service, what)
+        for protocol in PROTOCOLS.values()
+        for service, what in protocol.extra.items()
+    ]
+
+
+def _option(service: str) -> str:
+    return f"--{service}-port"
+
+
+def _extra_port(args: argparse.Namespace, service: str) -> int | None:
+    port: int | None = getattr(args, f"{service}_port")
+    return port
 
 
 def _port(text: str) -> int:
@@ -135,36 +168,33 @@ def _port(text: str) -> int:
 
 
 def _ports(args: argparse.Namespace) -> dict[str, int]:
-    """The port of each service to start, by service name."""
-    base = _DEFAULT_PORTS[args.protocol] if args.port is None else args.port
+    """The port of each service to start, by service name: each protocol's first
+    service, and the extra ones asked for."""
+    default = PROTOCOLS[args.protocol].serve_port if args.protocol != _ALL else _FIRST.serve_port
+    base = default if args.port is None else args.port
     step = 1 if base else 0  # port 0: every listener gets its own OS-chosen port
-    if args.protocol == "all":
-        ports = {"smtp": base, "pop3": base + step, "pop2": base + 2 * step}
-    else:
-        ports = {args.protocol: base}
-    extra = {
-        "submission": args.submission_port,
-        "smtps": args.smtps_port,
-        "pop3s": args.pop3s_port,
+    served = _served(args)
+    ports = {
+        PROTOCOLS[name].services[0]: base + number * step for number, name in enumerate(served)
     }
-    owner = {"submission": "smtp", "smtps": "smtp", "pop3s": "pop3"}
-    for name, port in extra.items():
-        if port is not None and owner[name] in ports:
-            ports[name] = port
+    for protocol, service, _ in _extra_services():
+        port = _extra_port(args, service)
+        if port is not None and protocol.name in served:
+            ports[service] = port
     return ports
 
 
+def _served(args: argparse.Namespace) -> tuple[str, ...]:
+    return tuple(PROTOCOLS) if args.protocol == _ALL else (args.protocol,)
+
+
 def _usage_problem(args: argparse.Namespace) -> str | None:
-    serves = {"smtp", "pop3"} if args.protocol == "all" else {args.protocol}
-    for option, owner, port in (
-        ("--submission-port", "smtp", args.submission_port),
-        ("--smtps-port", "smtp", args.smtps_port),
-        ("--pop3s-port", "pop3", args.pop3s_port),
-    ):
-        if port is None:
+    for protocol, service, _ in _extra_services():
+        if _extra_port(args, service) is None:
             continue
-        if owner not in serves:
-            return f"{option} needs the {owner} server (conformance serve {owner} or all)"
+        option, owner = _option(service), protocol.name
+        if owner not in _served(args):
+            return f"{option} needs the {owner} server (conformance serve {owner} or {_ALL})"
         if args.no_tls:
             return f"{option} needs TLS; drop --no-tls"
     return None
@@ -242,24 +272,22 @@ def _services(
 ) -> dict[str, Service]:
     from reference_impl import _listeners
     from reference_impl._shell import ConnectionLimits
-    from reference_impl.pop2 import ServerConfig as Pop2Config
-    from reference_impl.pop3 import ServerConfig as Pop3Config
-    from reference_impl.smtp._config import ServerConfig as SmtpConfig
     from reference_impl.tls import LoopbackTLS
 
-    limits = ConnectionLimits(total=args.max_connections, per_address=args.max_per_address)
-    shell: dict[str, Any] = {"limits": limits, "session_log_dir": args.log_sessions}
     names = ("localhost", args.host)
     context = None if ca_file is None else LoopbackTLS(ca_file, names=names).server_context()
-    hostname = _listeners.SERVER_NAME
-    smtp = SmtpConfig(accounts=accounts, tls_available=context is not None)
-    pop3 = Pop3Config(hostname=hostname, accounts=accounts)
-    pop2 = Pop2Config(hostname=hostname, accounts=accounts)
-    return {
-        **_listeners.smtp_services(smtp, store=store, tls_context=context, **shell),
-        **_listeners.pop3_services(pop3, store=store, tls_context=context, **shell),
-        **_listeners.pop2_services(pop2, store=store, **shell),
-    }
+    settings = _listeners.ServiceSettings(
+        accounts=accounts,
+        store=store,
+        tls_context=context,
+        hostname=_listeners.SERVER_NAME,
+        limits=ConnectionLimits(total=args.max_connections, per_address=args.max_per_address),
+        session_log_dir=args.log_sessions,
+    )
+    services: dict[str, Service] = {}
+    for name in PROTOCOLS:
+        services.update(_listeners.build_services(name, settings))
+    return services
 
 
 async def _serve_until_stopped(

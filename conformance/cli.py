@@ -17,19 +17,18 @@ from typing import Any
 
 import pytest
 
+from ._hooks import hooks_of
 from ._left_out import left_out_text
-from ._mailbox_fixtures import Refusal, credentials_of
+from ._mailbox_fixtures import credentials_of
 from ._options import (
-    EMBEDDED_SERVICES,
     mail_domain_name,
     mailbox_address,
     positive_seconds,
     profile_file,
     target_url,
 )
-from ._pop2_fixtures import login_refusal as pop2_login_refusal
-from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
+from ._protocols import PROTOCOLS, embedded_services
 from ._serve import add_serve, serve
 from ._summary import summary_text
 from ._targets import Security, Target
@@ -37,10 +36,8 @@ from ._wire import _reason
 
 __all__ = ["main"]
 
-_SUITES = ("smtp", "pop3", "pop2")
-_DEFAULT_SUITES = ("smtp", "pop3", "pop2")
-# How the tests of a mailbox protocol log in; tried once before the run.
-_LOGIN_REFUSALS: dict[str, Refusal] = {"pop3": pop3_login_refusal, "pop2": pop2_login_refusal}
+# Each registered protocol's suite, by protocol name (a suite name for --suite).
+_SUITES = {name: spec.suite for name, spec in PROTOCOLS.items()}
 
 _RUN_EPILOG = """\
 targets:
@@ -85,8 +82,9 @@ unreachable target or refused POP3/POP2 login, 4/5 pytest usage error / no tests
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conformance",
-        description="RFC conformance tests for mail servers (SMTP, POP3 and POP2 now; IMAP to "
-        "come), and the reference servers they are built on.",
+        description="RFC conformance tests for mail servers ("
+        + ", ".join(spec.title for spec in PROTOCOLS.values())
+        + "), and the reference servers they are built on.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
@@ -125,8 +123,8 @@ def _add_run(commands: Any) -> None:
     )
     run.add_argument(
         "--embedded",
-        choices=EMBEDDED_SERVICES,
-        default="smtp",
+        choices=embedded_services(),
+        default=embedded_services()[0],
         metavar="SERVICE",
         help="without a target: test the reference server's smtp (default), submission "
         "(STARTTLS + AUTH) or smtps (implicit TLS) listener, or pop3s (POP3 over implicit "
@@ -143,10 +141,10 @@ def _add_run(commands: Any) -> None:
     run.add_argument(
         "--suite",
         action="append",
-        choices=_SUITES,
+        choices=tuple(_SUITES),
         metavar="NAME",
-        help="suite to run: smtp, pop3 or pop2; repeatable "
-        "(default: the suites of the targets' protocols; without targets smtp, pop3 and pop2)",
+        help=f"suite to run: {', '.join(_SUITES)}; repeatable "
+        "(default: the suites of the targets' protocols; without targets all of them)",
     )
     run.add_argument(
         "--tests",
@@ -201,8 +199,7 @@ def _targets_of(args: argparse.Namespace) -> list[Target]:
     targets: list[Target] = list(args.targets)
     profile: Profile | None = args.profile
     if not targets and profile is not None:
-        targets = list(profile.smtp_targets)
-        targets += [t for t in (profile.pop3, profile.pop2) if t is not None]
+        targets = list(profile.all_targets)
     return targets
 
 
@@ -249,15 +246,12 @@ def _silence(sock: socket.socket, target: Target, timeout: float) -> str | None:
         return "sent no greeting"
 
 
-def _refused_login(
-    targets: list[Target], profile: Profile | None, timeout: float
-) -> str | None:
-    """The first POP3/POP2 target that refuses the tests' credentials, as one line.
-
-    Every test that logs in would otherwise fail, each blamed on the server.
+def _refused_login(targets: list[Target], profile: Profile | None, timeout: float) -> str | None:
+    """The first target whose tests log in that refuses the tests' credentials, as one
+    line.  Every test that logs in would otherwise fail, each blamed on the server.
     """
     for target in targets:
-        refusal = _LOGIN_REFUSALS.get(target.protocol)
+        refusal = hooks_of(PROTOCOLS[target.protocol]).login_refusal
         credentials = credentials_of(target, profile or Profile())
         if refusal is None or credentials is None:
             continue
@@ -271,7 +265,7 @@ def _refused_login(
 def _run_name(args: argparse.Namespace, targets: list[Target]) -> str:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
-    if not targets and args.embedded != "smtp":
+    if not targets and args.embedded != embedded_services()[0]:
         kind += f"-{args.embedded}"
     return f"{stamp}-{kind}"
 
@@ -286,7 +280,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     pytest_args += ["--junitxml", str(report_dir / "junit.xml")]
     pytest_args += ["--alluredir", str(report_dir / "allure-results")]
     pytest_args += ["--conformance-timeout", str(args.timeout)]
-    if args.embedded != "smtp":
+    if args.embedded != embedded_services()[0]:
         pytest_args += ["--embedded", args.embedded]
     if args.domain:
         pytest_args += ["--domain", args.domain]
@@ -305,7 +299,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
-    suites = [f"suites.{name}" for name in args.suite or _suites_for(args)]
+    suites = [_SUITES[name] for name in args.suite or _suites_for(args)]
     return [*pytest_args, *extra, "--pyargs", *suites]
 
 
@@ -313,11 +307,8 @@ def _suites_for(args: argparse.Namespace) -> tuple[str, ...]:
     """Without --suite: the suites of the protocols named on the command line,
     else of those the profile names, else every suite (the reference servers
     speak them all)."""
-    named = [target.protocol for target in args.targets]
-    if not named and args.profile is not None:
-        profile = args.profile
-        named = [t.protocol for t in (*profile.smtp_targets, profile.pop3, profile.pop2) if t]
-    return tuple(name for name in _DEFAULT_SUITES if name in named) or _DEFAULT_SUITES
+    named = [target.protocol for target in _targets_of(args)]
+    return tuple(name for name in _SUITES if name in named) or tuple(_SUITES)
 
 
 def _rootdir(args: argparse.Namespace) -> Path:
@@ -344,7 +335,7 @@ def _url_with_credentials(target: Target) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     for name in args.suite or []:
-        if importlib.util.find_spec(f"suites.{name}") is None:
+        if importlib.util.find_spec(_SUITES[name]) is None:
             print(f"conformance: the {name} suite is not installed yet", file=sys.stderr)
             return 2
     targets = _targets_of(args)

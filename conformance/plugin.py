@@ -1,11 +1,13 @@
 """The pytest plugin (entry point ``pytest11: conformance``): hooks only.
 
-Options live in ``_options``, fixtures in ``_fixtures``, verdict rules in ``_verdicts``,
+Options live in ``_options``, shared fixtures in ``_fixtures`` (each protocol's in the modules
+its registry entry names), verdict rules in ``_verdicts``,
 results.json in ``_results``.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 from collections.abc import Generator
@@ -13,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from . import _delivery_fixtures, _envelope, _fixtures, _pop2_fixtures, _pop3_fixtures
+from . import _fixtures
 from ._options import add_options, options_of
 from ._pcap import write_pcap
+from ._protocols import PROTOCOLS, protocol_of_test, suite_of_test
 from ._results import ResultsCollector, report_info
 from ._sanitize import sanitize_report
 from ._targets import Target
@@ -34,10 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     config.pluginmanager.register(_fixtures, "conformance-fixtures")
-    config.pluginmanager.register(_envelope, "conformance-envelope-fixtures")
-    config.pluginmanager.register(_delivery_fixtures, "conformance-delivery-fixtures")
-    config.pluginmanager.register(_pop3_fixtures, "conformance-pop3-fixtures")
-    config.pluginmanager.register(_pop2_fixtures, "conformance-pop2-fixtures")
+    for spec in PROTOCOLS.values():
+        for name in spec.fixtures:
+            module = importlib.import_module(name)
+            config.pluginmanager.register(module, f"conformance-{name.rpartition('.')[2]}")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")
 
 
@@ -69,9 +72,9 @@ def _marker_problem(item: pytest.Item) -> str | None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     targets = options_of(metafunc.config).targets
-    for protocol in ("smtp", "pop3", "pop2"):
-        chosen = [target for target in targets if target.protocol == protocol]
-        name = f"{protocol}_target"
+    for spec in PROTOCOLS.values():
+        chosen = [target for target in targets if target.protocol == spec.name]
+        name = spec.target_fixture
         if name in metafunc.fixturenames and len(chosen) > 1:
             ids = [target.url for target in chosen]
             metafunc.parametrize(name, chosen, ids=ids, indirect=True, scope="session")
@@ -118,8 +121,9 @@ def pytest_runtest_makereport(
 def _static_info(item: pytest.Item) -> dict[str, Any]:
     key = rfc_key(item)
     funcargs: dict[str, Any] = getattr(item, "funcargs", {})
-    target = (
-        funcargs.get("smtp_target") or funcargs.get("pop3_target") or funcargs.get("pop2_target")
+    target = next(
+        (found for spec in PROTOCOLS.values() if (found := funcargs.get(spec.target_fixture))),
+        None,
     )
     return {
         "protocol": _protocol(item),
@@ -136,21 +140,21 @@ def _static_info(item: pytest.Item) -> dict[str, Any]:
 
 
 def _login_of(target: object, funcargs: dict[str, Any]) -> str | None:
-    """The user name a test's sessions logged in as: the target's (SMTP, or a POP URL
-    with credentials), else the POP account the test logged in with."""
+    """The user name a test's sessions logged in as: the target's (credentials in its
+    URL), else that of the account the test logged in with (``<protocol>_account``)."""
     user = target.user if isinstance(target, Target) else None
-    account = funcargs.get("pop3_account") or funcargs.get("pop2_account")
+    account = next(
+        (found for spec in PROTOCOLS.values() if (found := funcargs.get(f"{spec.name}_account"))),
+        None,
+    )
     name = getattr(account, "user", None)
     return user or (name if isinstance(name, str) else None)
 
 
 def _protocol(item: pytest.Item) -> str | None:
-    names = getattr(item, "fixturenames", ())
-    for protocol in ("smtp", "pop3"):
-        if any(name.startswith(protocol) for name in names):
-            return protocol
-    match = re.search(r"suites[/.](\w+)", item.nodeid)
-    return match.group(1) if match else None
+    """The protocol of the test's suite or fixtures; else the suite it sits in, if any."""
+    spec = protocol_of_test(getattr(item, "fixturenames", ()), item.nodeid)
+    return spec.name if spec is not None else suite_of_test(item.nodeid)
 
 
 def _safe(nodeid: str) -> str:

@@ -8,12 +8,11 @@ servers over loopback sockets like to any other target.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import shutil
 import ssl
 import tempfile
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -21,20 +20,14 @@ from typing import Any, TypeVar
 from reference_impl._listeners import (
     DEMO_USERS,
     LOCAL_DOMAIN,
+    PROTOCOLS,
     SERVER_NAME,
     Service,
+    ServiceSettings,
+    build_services,
     demo_accounts,
-    pop2_services,
-    pop3_services,
-    smtp_services,
     start_service,
 )
-from reference_impl.pop2 import ServerConfig as Pop2Config
-from reference_impl.pop2 import ServerConnection as Pop2Connection
-from reference_impl.pop3 import ServerConfig as Pop3Config
-from reference_impl.pop3 import ServerConnection as Pop3Connection
-from reference_impl.smtp._config import ServerConfig
-from reference_impl.smtp._server import ServerConnection
 from reference_impl.store import MailStore
 from reference_impl.tls import LoopbackTLS
 
@@ -44,15 +37,14 @@ _T = TypeVar("_T")
 
 
 class EmbeddedServers:
-    """Reference SMTP and POP3 listeners on 127.0.0.1, OS-chosen ports.
+    """Every reference service of ``reference_impl._listeners.PROTOCOLS`` on 127.0.0.1,
+    on OS-chosen ports, all serving one store with one certificate.
 
-    ``smtp_port``: an MX (STARTTLS offered, AUTH after TLS);
-    ``submission_port``: RFC 6409 submission (STARTTLS then AUTH required);
-    ``smtps_port``: implicit TLS (RFC 8314); ``pop3_port`` (STLS offered) and
-    ``pop3s_port`` (implicit TLS) serve the same store, and so does ``pop2_port``
-    (RFC 937, plain TCP).  ``config_changes`` adjusts the
-    MX's :class:`ServerConfig` (tests use it to build deliberately broken or
-    differently configured variants).
+    ``ports`` maps each service name ("smtp", "submission", "pop3s", ...) to its port,
+    and ``url(service)`` is its target URL (the service name is its URL scheme).
+    ``cores`` puts another server core behind a protocol's listeners and ``configs``
+    changes its ``ServerConfig`` (tests use them to build deliberately broken or
+    differently configured variants), both keyed by protocol name.
     """
 
     host = "127.0.0.1"
@@ -64,27 +56,30 @@ class EmbeddedServers:
         self,
         *,
         root: Path | None = None,
-        connection_factory: Callable[..., ServerConnection] = ServerConnection,
-        pop3_connection_factory: Callable[..., Pop3Connection] = Pop3Connection,
-        pop2_connection_factory: Callable[..., Pop2Connection] = Pop2Connection,
-        **config_changes: Any,
+        cores: Mapping[str, Callable[..., Any]] | None = None,
+        configs: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        unknown = sorted({*(cores or {}), *(configs or {})} - set(PROTOCOLS))
+        if unknown:
+            raise ValueError(
+                f"no reference protocol {', '.join(unknown)}; known: {list(PROTOCOLS)}"
+            )
         self._own_root = root is None
         self.root = Path(tempfile.mkdtemp(prefix="mail-conformance-")) if root is None else root
         self.accounts = demo_accounts()
         self.store = MailStore(self.root / "store")
         self.ca_file = self.root / "ca.pem"
-        self._config_changes = config_changes
-        self._factory = connection_factory
-        self._pop3_factory = pop3_connection_factory
-        self._pop2_factory = pop2_connection_factory
+        self._cores = dict(cores or {})
+        self._configs = {name: dict(changes) for name, changes in (configs or {}).items()}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
         self._context: ssl.SSLContext | None = None
-        self.smtp_port = self.submission_port = self.smtps_port = 0
-        self.pop3_port = self.pop3s_port = 0
-        self.pop2_port = 0
+        self.ports: dict[str, int] = {}
+
+    def url(self, service: str) -> str:
+        """``service://127.0.0.1:port`` of a running service."""
+        return f"{service}://{self.host}:{self.ports[service]}"
 
     def __enter__(self) -> EmbeddedServers:
         self.start()
@@ -96,27 +91,12 @@ class EmbeddedServers:
         self.stop()
 
     def start(self) -> None:
-        self._context = context = self._tls_context()
-        mx = ServerConfig(accounts=self.accounts, tls_available=True)
-        mx = dataclasses.replace(mx, **self._config_changes)
-        pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts)
-        pop2 = Pop2Config(hostname=SERVER_NAME, accounts=self.accounts)
+        self._context = self._tls_context()
         self._thread.start()
-        services = {
-            **smtp_services(
-                mx, store=self.store, tls_context=context, connection_factory=self._factory
-            ),
-            **pop3_services(
-                pop3, store=self.store, tls_context=context, connection_factory=self._pop3_factory
-            ),
-            **pop2_services(pop2, store=self.store, connection_factory=self._pop2_factory),
-        }
-        self.smtp_port = self._serve(services["smtp"])
-        self.submission_port = self._serve(services["submission"])
-        self.smtps_port = self._serve(services["smtps"])
-        self.pop3_port = self._serve(services["pop3"])
-        self.pop3s_port = self._serve(services["pop3s"])
-        self.pop2_port = self._serve(services["pop2"])
+        for name in PROTOCOLS:
+            built = self._services(name, self._cores.get(name), self._configs.get(name, {}))
+            for service_name, service in built.items():
+                self.ports[service_name] = self._serve(service)
 
     def serve_another(
         self,
@@ -126,29 +106,27 @@ class EmbeddedServers:
         service: str | None = None,
         **config_changes: Any,
     ) -> int:
-        """Start one more listener of ``protocol`` ("smtp", "pop3" or "pop2") on the same
-        store, accounts and certificate, with another core ``factory`` (and for SMTP
-        another MX configuration); its port.  ``service`` picks another listener of the
-        protocol ("smtps", "submission", "pop3s").  Many variants of a server then share
-        one store, so one client run with one profile can test them all."""
-        context = self._context
-        assert context is not None, "start() first"
-        services: dict[str, Service]
-        if protocol == "smtp":
-            mx = ServerConfig(accounts=self.accounts, tls_available=True)
-            mx = dataclasses.replace(mx, **{**self._config_changes, **config_changes})
-            services = smtp_services(
-                mx, store=self.store, tls_context=context, connection_factory=factory
-            )
-        elif protocol == "pop3":
-            pop3 = Pop3Config(hostname=SERVER_NAME, accounts=self.accounts)
-            services = pop3_services(
-                pop3, store=self.store, tls_context=context, connection_factory=factory
-            )
-        else:
-            pop2 = Pop2Config(hostname=SERVER_NAME, accounts=self.accounts)
-            services = pop2_services(pop2, store=self.store, connection_factory=factory)
-        return self._serve(services[service or protocol])
+        """Start one more listener of ``protocol`` (a name in the reference registry) on
+        the same store, accounts and certificate, with another core ``factory`` and
+        further ``config_changes``; its port.  ``service`` picks another listener of
+        the protocol ("smtps", "pop3s").  Many variants of a server then share one
+        store, so one client run with one profile can test them all."""
+        assert self._context is not None, "start() first"
+        changes = {**self._configs.get(protocol, {}), **config_changes}
+        return self._serve(self._services(protocol, factory, changes)[service or protocol])
+
+    def _services(
+        self, protocol: str, factory: Callable[..., Any] | None, changes: Mapping[str, Any]
+    ) -> dict[str, Service]:
+        settings = ServiceSettings(
+            accounts=self.accounts,
+            store=self.store,
+            tls_context=self._context,
+            hostname=SERVER_NAME,
+            connection_factory=factory,
+            config_changes=changes,
+        )
+        return build_services(protocol, settings)
 
     def _serve(self, service: Service) -> int:
         server = self._run(start_service(service, host=self.host, port=0))

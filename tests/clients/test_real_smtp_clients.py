@@ -65,7 +65,7 @@ def need(tool: str) -> str:
 @pytest.mark.parametrize("mode", ["plain", "starttls", "starttls+auth"])
 def test_smtplib(servers: EmbeddedServers, mode: str) -> None:
     tag = f"smtplib-{mode}-{uuid.uuid4()}"
-    with smtplib.SMTP(servers.host, servers.smtp_port, timeout=10) as client:
+    with smtplib.SMTP(servers.host, servers.ports["smtp"], timeout=10) as client:
         if mode != "plain":
             client.starttls(context=ssl.create_default_context(cafile=str(servers.ca_file)))
         if mode == "starttls+auth":
@@ -82,7 +82,7 @@ def test_swaks(servers: EmbeddedServers, mode: str, tmp_path: Path) -> None:
     args = [
         need("swaks"),
         "--server",
-        f"{servers.host}:{servers.smtp_port}",
+        f"{servers.host}:{servers.ports['smtp']}",
         "--from",
         "alice@example.test",
         "--to",
@@ -119,7 +119,7 @@ def test_curl(servers: EmbeddedServers, mode: str, tmp_path: Path) -> None:
         "--show-error",
         "--max-time",
         "20",
-        f"smtp://{servers.host}:{servers.smtp_port}",
+        f"smtp://{servers.host}:{servers.ports['smtp']}",
         "--mail-from",
         "alice@example.test",
         "--mail-rcpt",
@@ -143,7 +143,7 @@ def test_swaks_cram_md5_on_submission(servers: EmbeddedServers, tmp_path: Path) 
         [
             need("swaks"),
             "--server",
-            f"{servers.host}:{servers.submission_port}",
+            f"{servers.host}:{servers.ports['submission']}",
             "--from",
             "alice@example.test",
             "--to",
@@ -174,7 +174,7 @@ def test_msmtp(servers: EmbeddedServers, mode: str) -> None:
     args = [
         need("msmtp"),
         "--host=127.0.0.1",
-        f"--port={servers.smtp_port}",
+        f"--port={servers.ports['smtp']}",
         "--from=alice@example.test",
         "--domain=msmtp.example.test",
     ]

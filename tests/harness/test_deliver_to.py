@@ -38,7 +38,7 @@ def _smuggling_results(
 ) -> dict[str, dict[str, str]]:
     """``conformance run smtp://HOST:PORT OPTIONS -- -k smuggl``: results by test name."""
     report_dir = tmp_path / "r"
-    url = f"smtp://{servers.host}:{servers.smtp_port}"
+    url = f"smtp://{servers.host}:{servers.ports['smtp']}"
     done = subprocess.run(
         [*CONFORMANCE, "run", url, *options, "--report-dir", str(report_dir), "--", "-k", "smuggl"],
         capture_output=True,
@@ -84,7 +84,9 @@ def _mailbox(servers: EmbeddedServers, mailbox: str) -> list[bytes]:
 
 
 def test_deliver_to_catches_a_vulnerable_server_by_its_replies(tmp_path: Path) -> None:
-    with EmbeddedServers(connection_factory=BareLfEndsData, enforce_data_sync=False) as servers:
+    with EmbeddedServers(
+        cores={"smtp": BareLfEndsData}, configs={"smtp": {"enforce_data_sync": False}}
+    ) as servers:
         results = _smuggling_results(tmp_path, servers, "--deliver-to", ADDRESS)
     caught = results["test_bare_lf_period_lf_does_not_end_data"]
     assert caught["outcome"] == "failed"

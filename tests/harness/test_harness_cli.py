@@ -417,15 +417,15 @@ def test_pop3_target_seeded_through_the_profile_smtp_target(tmp_path: Path) -> N
         )
         profile = tmp_path / "profile.toml"
         profile.write_text(
-            f'[targets]\nsmtp = "smtp://{servers.host}:{servers.smtp_port}"\n'
-            f'pop2 = "pop2://{servers.host}:{servers.pop2_port}"\n'
+            f'[targets]\nsmtp = "{servers.url("smtp")}"\n'
+            f'pop2 = "{servers.url("pop2")}"\n'
             f'[delivery]\nallowed = true\nreadback = "none"\n{accounts}'
         )
         done = subprocess.run(
             [
                 *CONFORMANCE,
                 "run",
-                f"pop3://{servers.host}:{servers.pop3_port}",
+                f"pop3://{servers.host}:{servers.ports['pop3']}",
                 "--profile",
                 str(profile),
                 "--tests",

@@ -32,7 +32,7 @@ def servers() -> Iterator[EmbeddedServers]:
 
 
 def _wrong_url(servers: EmbeddedServers, scheme: str) -> str:
-    port = servers.pop3_port if scheme == "pop3" else servers.pop2_port
+    port = servers.ports["pop3"] if scheme == "pop3" else servers.ports["pop2"]
     return f"{scheme}://{servers.users[0][0]}:not-the-password@{servers.host}:{port}"
 
 

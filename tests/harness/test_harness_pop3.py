@@ -83,7 +83,7 @@ def servers() -> Iterator[EmbeddedServers]:
 
 
 def test_session_against_the_reference(servers: EmbeddedServers) -> None:
-    target = parse_target(f"pop3://{servers.host}:{servers.pop3_port}")
+    target = parse_target(f"pop3://{servers.host}:{servers.ports['pop3']}")
     with Pop3Session.connect(target) as session:
         assert session.greeting is not None and session.greeting.ok
         assert session.timestamp is not None

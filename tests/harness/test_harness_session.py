@@ -35,7 +35,7 @@ def servers() -> Iterator[EmbeddedServers]:
 
 def _target(servers: EmbeddedServers, scheme: str = "smtp", port: int | None = None) -> Target:
     tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
-    return parse_target(f"{scheme}://{servers.host}:{port or servers.smtp_port}", tls=tls)
+    return parse_target(f"{scheme}://{servers.host}:{port or servers.ports['smtp']}", tls=tls)
 
 
 def test_dot_stuffing() -> None:
@@ -105,7 +105,7 @@ def test_establish_and_implicit_tls(servers: EmbeddedServers) -> None:
     with SmtpSession.connect(target) as smtp:
         assert smtp.establish().code == 250
         assert smtp.tls_active
-    with SmtpSession.connect(_target(servers, "smtps", servers.smtps_port)) as smtp:
+    with SmtpSession.connect(_target(servers, "smtps", servers.ports["smtps"])) as smtp:
         assert smtp.tls_active and smtp.ehlo().code == 250
 
 
@@ -197,7 +197,7 @@ def test_pcap_is_dissected_as_smtp(servers: EmbeddedServers, tmp_path: Path) -> 
         assert smtp.data(big * 100).code == 250  # 8800 octets: several segments
         smtp.quit()
     path = write_pcap(transcript, tmp_path / "t.pcap")
-    port = servers.smtp_port
+    port = servers.ports["smtp"]
     fields = ["-T", "fields", "-e", "smtp.req.command", "-e", "smtp.response.code"]
     output = subprocess.run(
         ["tshark", "-r", str(path), "-d", f"tcp.port=={port},smtp", "-Y", "smtp", *fields],
@@ -243,7 +243,7 @@ def test_establish_on_a_submission_target_starts_tls_and_authenticates(
     servers: EmbeddedServers,
 ) -> None:
     tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
-    url = f"submission://alice:alice-password@{servers.host}:{servers.submission_port}"
+    url = f"submission://alice:alice-password@{servers.host}:{servers.ports['submission']}"
     with SmtpSession.connect(parse_target(url, tls=tls)) as smtp:
         assert smtp.establish().code == 250
         assert smtp.tls_active and smtp.authenticated

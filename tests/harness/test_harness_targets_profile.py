@@ -98,9 +98,9 @@ def test_profile_loads(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text(GOOD_PROFILE)
     profile = load_profile(path)
-    assert profile.smtp is not None
-    assert profile.smtp.security is Security.STARTTLS
-    assert profile.smtp.tls.ca_file == tmp_path / "ca.pem"  # relative to the profile
+    (smtp,) = profile.targets_of("smtp")
+    assert smtp.security is Security.STARTTLS
+    assert smtp.tls.ca_file == tmp_path / "ca.pem"  # relative to the profile
     assert profile.tls.server_name == "localhost"
     assert profile.delivery.allowed
     assert profile.delivery.readback == "maildir:/srv/mail/{user}/Maildir"
@@ -146,7 +146,7 @@ def test_profile_accepts_submission_and_smtps_targets(tmp_path: Path) -> None:
         'smtps = "smtps://127.0.0.1:2465"\n'
         '[[accounts]]\nuser = "alice"\npassword = "pw"\naddress = "alice@example.test"\n'
     )
-    targets = load_profile(path).smtp_targets
+    targets = load_profile(path).targets_of("smtp")
     assert [t.url for t in targets] == [
         "smtp://127.0.0.1:2525",
         "submission://127.0.0.1:2587",

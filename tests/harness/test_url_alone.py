@@ -39,7 +39,7 @@ def test_url_alone_grades_150_smtp_tests_and_delivers_nothing(tmp_path: Path) ->
     with EmbeddedServers() as servers:
         store = Path(servers.store.root)
         before = _stored_files(store)
-        url = f"smtp://{servers.host}:{servers.smtp_port}"
+        url = f"smtp://{servers.host}:{servers.ports['smtp']}"
         stdout, document = _run_url_alone(url, tmp_path / "reports", "-n", "2")
         after = _stored_files(store)
     results = document["results"]
@@ -62,7 +62,7 @@ def test_url_alone_grades_150_smtp_tests_and_delivers_nothing(tmp_path: Path) ->
 
 def test_url_alone_uses_the_null_sender_and_postmaster(tmp_path: Path) -> None:
     with EmbeddedServers() as servers:
-        url = f"smtp://{servers.host}:{servers.smtp_port}"
+        url = f"smtp://{servers.host}:{servers.ports['smtp']}"
         _, document = _run_url_alone(
             url, tmp_path / "reports", "--domain", "example.test", "--", "-k", "rcpt_is_accepted"
         )
@@ -75,14 +75,14 @@ def test_url_alone_uses_the_null_sender_and_postmaster(tmp_path: Path) -> None:
 
 
 def _transcript_and_outcomes(servers: EmbeddedServers, tmp_path: Path) -> dict[str, Any]:
-    url = f"smtp://{servers.host}:{servers.smtp_port}"
+    url = f"smtp://{servers.host}:{servers.ports['smtp']}"
     selection = "rcpt_is_accepted_with_250 or 64_octet_local_part"
     _, document = _run_url_alone(url, tmp_path / "reports", "--", "-k", selection)
     return {r["id"].rpartition("::")[2]: r for r in document["results"]}
 
 
 def test_greeting_name_is_the_domain_once_postmaster_is_accepted_there(tmp_path: Path) -> None:
-    with EmbeddedServers(hostname="example.test") as servers:
+    with EmbeddedServers(configs={"smtp": {"hostname": "example.test"}}) as servers:
         results = _transcript_and_outcomes(servers, tmp_path)
     rcpt = results["test_rcpt_is_accepted_with_250"]
     assert "C: RCPT TO:<postmaster@example.test>\\r\\n" in rcpt["transcript"]
@@ -106,7 +106,7 @@ def test_domain_the_target_refuses_postmaster_at_is_an_error_not_failures(
     tmp_path: Path,
 ) -> None:
     with EmbeddedServers() as servers:
-        url = f"smtp://{servers.host}:{servers.smtp_port}"
+        url = f"smtp://{servers.host}:{servers.ports['smtp']}"
         selection = "rcpt_is_accepted_with_250 or 64_octet_local_part"
         args = ("--domain", "elsewhere.example", "--", "-k", selection)
         _, document = _run_url_alone(url, tmp_path / "reports", *args)

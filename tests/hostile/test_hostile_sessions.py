@@ -163,7 +163,7 @@ def test_pop3_surplus_response_is_noticed(serve: Serve) -> None:
 
 def test_pipelined_replies_are_not_taken_for_unasked_ones() -> None:
     with EmbeddedServers() as servers:
-        target = parse_target(f"smtp://{servers.host}:{servers.smtp_port}")
+        target = parse_target(f"smtp://{servers.host}:{servers.ports['smtp']}")
         with SmtpSession.connect(target) as smtp:
             smtp.ehlo()
             smtp.send(b"RSET\r\nNOOP\r\nNOOP\r\n")
@@ -335,7 +335,7 @@ def test_stls_then_close_is_the_targets_failure(serve: Serve) -> None:
 def test_untrusted_certificate_is_a_harness_error_not_a_verdict() -> None:
     with EmbeddedServers() as servers:
         # Verification asked for, but without the servers' CA: our side refuses.
-        target = parse_target(f"smtp+starttls://{servers.host}:{servers.smtp_port}")
+        target = parse_target(f"smtp+starttls://{servers.host}:{servers.ports['smtp']}")
         target = target.with_tls(target.tls.__class__(verify=True))
         with SmtpSession.connect(target) as smtp:
             smtp.ehlo()

@@ -25,7 +25,7 @@ def _alice(servers: EmbeddedServers) -> tuple[str, str]:
 
 class Pop2:
     def __init__(self, servers: EmbeddedServers) -> None:
-        self.sock = socket.create_connection((servers.host, servers.pop2_port), timeout=10)
+        self.sock = socket.create_connection((servers.host, servers.ports["pop2"]), timeout=10)
         self.reader = self.sock.makefile("rb")
         assert self.reader.readline().startswith(b"+ POP2")
 

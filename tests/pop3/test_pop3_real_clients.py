@@ -70,9 +70,9 @@ def retrieved(lines: list[bytes]) -> bytes:
 def poplib_session(servers: EmbeddedServers, *, mode: str = "plain") -> poplib.POP3:
     if mode == "pop3s":
         return poplib.POP3_SSL(
-            servers.host, servers.pop3s_port, context=tls_context(servers), timeout=10
+            servers.host, servers.ports["pop3s"], context=tls_context(servers), timeout=10
         )
-    client = poplib.POP3(servers.host, servers.pop3_port, timeout=10)
+    client = poplib.POP3(servers.host, servers.ports["pop3"], timeout=10)
     if mode == "stls":
         client.stls(tls_context(servers))
     return client
@@ -187,7 +187,7 @@ def test_wrong_password_has_auth_code(servers: EmbeddedServers) -> None:
 
 
 def test_stls_discards_pipelined_commands(servers: EmbeddedServers) -> None:
-    with socket.create_connection((servers.host, servers.pop3_port), timeout=10) as raw:
+    with socket.create_connection((servers.host, servers.ports["pop3"]), timeout=10) as raw:
         reader = raw.makefile("rb")
         assert reader.readline().startswith(b"+OK")
         raw.sendall(b"STLS\r\nUSER alice\r\n")
@@ -208,7 +208,7 @@ def curl(*args: str) -> bytes:
 
 def test_curl_retr_and_list(servers: EmbeddedServers) -> None:
     first, second = deliver(servers, "curl-1", "curl-2")
-    base = f"pop3://{servers.host}:{servers.pop3_port}/"
+    base = f"pop3://{servers.host}:{servers.ports['pop3']}/"
     assert curl(base + "2", "-u", f"{ALICE}:{ALICE_PW}") == second
     assert curl(base, "-u", f"{ALICE}:{ALICE_PW}") == (
         f"1 {len(first)}\r\n2 {len(second)}\r\n".encode()
@@ -218,9 +218,9 @@ def test_curl_retr_and_list(servers: EmbeddedServers) -> None:
 def test_curl_stls_and_pop3s(servers: EmbeddedServers) -> None:
     (content,) = deliver(servers, "curl-tls")
     tls = ["--cacert", str(servers.ca_file), "-u", f"{ALICE}:{ALICE_PW}"]
-    stls_url = f"pop3://{servers.server_name}:{servers.pop3_port}/1"
+    stls_url = f"pop3://{servers.server_name}:{servers.ports['pop3']}/1"
     assert curl(stls_url, "--ssl-reqd", *tls) == content
-    pop3s_url = f"pop3s://{servers.server_name}:{servers.pop3s_port}/1"
+    pop3s_url = f"pop3s://{servers.server_name}:{servers.ports['pop3s']}/1"
     assert curl(pop3s_url, *tls) == content
 
 
@@ -229,7 +229,7 @@ def fetchmail(servers: EmbeddedServers, tmp_path: Path, *, keep: bool) -> list[b
     out.mkdir()
     rc = tmp_path / "fetchmailrc"
     rc.write_text(
-        f"poll {servers.host} service {servers.pop3_port} protocol POP3 auth password\n"
+        f"poll {servers.host} service {servers.ports['pop3']} protocol POP3 auth password\n"
         f'  user "{ALICE}" there with password "{ALICE_PW}" is "root" here\n'
         f'  {"keep" if keep else "nokeep"} fetchall no rewrite no stripcr sslproto ""\n'
         f"  mda \"/bin/sh -c 'cat > {out}/msg-$$.eml'\"\n"
@@ -269,7 +269,7 @@ def test_fetchmail(servers: EmbeddedServers, tmp_path: Path, keep: bool) -> None
 def test_smtp_to_pop3_is_byte_exact(servers: EmbeddedServers) -> None:
     tag = f"smtp-pop3-{uuid.uuid4()}"
     content = message(tag)
-    with smtplib.SMTP(servers.host, servers.smtp_port, timeout=10) as smtp:
+    with smtplib.SMTP(servers.host, servers.ports["smtp"], timeout=10) as smtp:
         assert smtp.sendmail("bob@example.test", ["alice@example.test"], content) == {}
     client = poplib_session(servers)
     client.user(ALICE)
@@ -286,7 +286,7 @@ def test_reference_client_shell(servers: EmbeddedServers, mode: str) -> None:
 
     async def fetch() -> tuple[bytes, list[bytes]]:
         context = None if mode == "plain" else tls_context(servers)
-        port = servers.pop3s_port if mode == "pop3s" else servers.pop3_port
+        port = servers.ports["pop3s"] if mode == "pop3s" else servers.ports["pop3"]
         async with await Pop3Session.connect(
             servers.server_name, port, tls_context=context, implicit_tls=mode == "pop3s"
         ) as pop:

@@ -59,7 +59,7 @@ def servers() -> Iterator[EmbeddedServers]:
 
 def _session(servers: EmbeddedServers, transcript: Transcript) -> SmtpSession:
     tls = TlsSettings(verify=True, ca_file=servers.ca_file, server_name=servers.server_name)
-    target = parse_target(f"smtp://{servers.host}:{servers.smtp_port}", tls=tls)
+    target = parse_target(f"smtp://{servers.host}:{servers.ports['smtp']}", tls=tls)
     return SmtpSession.connect(target, transcript=transcript)
 
 

@@ -5,7 +5,7 @@ counted, and state changes): every other misbehaving server is a script of
 ``scripted_pop3``.  Each subclass of the reference ``ServerConnection`` overrides the
 smallest piece that makes it misbehave, so the rest of the conversation stays correct
 and only the suite tests for that rule should notice.
-``EmbeddedServers(pop3_connection_factory=...)`` serves them on loopback.
+``EmbeddedServers(cores={"pop3": ...})`` serves them on loopback.
 """
 
 from __future__ import annotations

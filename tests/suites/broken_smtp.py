@@ -5,7 +5,7 @@ data); the other misbehaving servers are scripts of ``scripted_smtp``.
 
 Each subclass of the reference ``ServerConnection`` overrides the smallest piece that
 makes it misbehave, so the rest of the conversation stays correct and only the suite
-tests for that rule should notice.  ``EmbeddedServers(connection_factory=...)`` serves
+tests for that rule should notice.  ``EmbeddedServers(cores={"smtp": ...})`` serves
 them on loopback.
 """
 

@@ -2,7 +2,7 @@
 
 Each class overrides the smallest piece of ``ServerConnection`` that breaks one rule;
 ``tests/suites/test_smtp_extensions_catch_broken_servers.py`` runs the suite tests for
-that rule against it (via ``EmbeddedServers(connection_factory=...)``) and expects them
+that rule against it (via ``EmbeddedServers(cores={"smtp": ...})``) and expects them
 to fail.
 """
 

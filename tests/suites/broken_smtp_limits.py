@@ -3,7 +3,7 @@ RFC 821 heritage (Appendix F): each misbehaves only where one rule applies.
 
 Each subclass of the reference ``ServerConnection`` stays conforming below the limits
 and for every other command, so only the suite tests named for it in ``BROKEN_CORES``
-should notice.  ``EmbeddedServers(connection_factory=...)`` serves them on loopback.
+should notice.  ``EmbeddedServers(cores={"smtp": ...})`` serves them on loopback.
 """
 
 from __future__ import annotations

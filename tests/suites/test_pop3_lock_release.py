@@ -50,7 +50,7 @@ def test_outcomes_repeat_when_the_lock_is_released_late(
     servers: EmbeddedServers, tmp_path: Path
 ) -> None:
     runs = []
-    with LateRelease((servers.host, servers.pop3_port), delay=0.3) as relay:
+    with LateRelease((servers.host, servers.ports["pop3"]), delay=0.3) as relay:
         profile = suite_profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
         for run in range(REPEATS):
             results = run_suite(profile, [str(SUITE)], tmp_path / f"run{run}", ["-n", "2"])
@@ -86,7 +86,7 @@ def test_a_cleanup_that_cannot_happen_errors_the_test(
 ) -> None:
     # A dropped session here holds its lock until the relay closes: the cleanup's login
     # waits out its bound and must then say so.
-    with LateRelease((servers.host, servers.pop3_port), delay=None) as relay:
+    with LateRelease((servers.host, servers.ports["pop3"]), delay=None) as relay:
         profile = suite_profile(servers, tmp_path / "profile.toml", pop3_port=relay.port)
         (result,) = run_suite(profile, SEEDED[:1], tmp_path, ["--conformance-timeout", "1"])
     assert result["outcome"] == "error", result

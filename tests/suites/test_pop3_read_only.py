@@ -33,7 +33,7 @@ def servers() -> Iterator[EmbeddedServers]:
 
 def _maildrop(servers: EmbeddedServers, user: str, password: str) -> tuple[object, ...]:
     """STAT and the UIDL listing, read with Python's own POP3 client."""
-    client = poplib.POP3(servers.host, servers.pop3_port, timeout=10)
+    client = poplib.POP3(servers.host, servers.ports["pop3"], timeout=10)
     try:
         client.user(user)
         client.pass_(password)
@@ -50,7 +50,7 @@ def test_url_alone_reads_the_maildrop_and_removes_nothing(
         body = f"Subject: mail {n} of the user\r\nTo: <{address}>\r\n\r\nline 1\r\nline 2\r\n"
         servers.store.deliver(user, body.encode())
     before = _maildrop(servers, user, password)
-    url = f"pop3://{user}:{password}@{servers.host}:{servers.pop3_port}"
+    url = f"pop3://{user}:{password}@{servers.host}:{servers.ports['pop3']}"
     command = [*CONFORMANCE, "run", url, "--report-dir", str(tmp_path), "--timeout", "3"]
     subprocess.run([*command, "-n", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert _maildrop(servers, user, password) == before, "the run changed the user's maildrop"

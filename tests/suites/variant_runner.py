@@ -68,7 +68,8 @@ RUN_TIMEOUT = 900
 @dataclass(frozen=True, kw_only=True)
 class Variant:
     """``tests`` ("file.py::test", below suites/<suite>/) run against a server that
-    misbehaves as ``script`` says, or ``EmbeddedServers(**servers)``; each must end
+    misbehaves as ``script`` says, or the core and ``ServerConfig`` changes of
+    ``servers`` (``FACTORY_KEYWORD`` names the core); each must end
     ``expected`` (a conforming variant expects "passed").
 
     The same tests must pass against the unbroken reference, or, where the reference
@@ -106,7 +107,7 @@ def variants_of(
     factory_keyword: str,
     expected: str = FAILED,
 ) -> list[Variant]:
-    """One variant per broken core: ``EmbeddedServers(<factory_keyword>=core)``."""
+    """One variant per broken core, served as ``servers[<factory_keyword>]``."""
     return [
         Variant(
             name=core.__name__,
@@ -171,12 +172,7 @@ def _profile(
 
 
 def _reference_targets(servers: EmbeddedServers) -> dict[str, str]:
-    host = servers.host
-    return {
-        "smtp": f"smtp://{host}:{servers.smtp_port}",
-        "pop3": f"pop3://{host}:{servers.pop3_port}",
-        "pop2": f"pop2://{host}:{servers.pop2_port}",
-    }
+    return {name: servers.url(name) for name in ("smtp", "pop3", "pop2")}
 
 
 def suite_profile(servers: EmbeddedServers, path: Path, *, pop3_port: int | None = None) -> Path:

@@ -1,0 +1,60 @@
+"""What every reference protocol's service builder shares: a ``Service`` and its settings.
+
+A *service* is one listening socket (``smtps``, ``pop3``, ...).  Each protocol package
+builds its own services from one ``ServiceSettings`` (its ``_services`` module); the
+registry in ``reference_impl._listeners`` names those builders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reference_impl._shell import ConnectionLimits
+
+if TYPE_CHECKING:
+    from reference_impl.auth import Accounts
+    from reference_impl.store import MailStore
+
+__all__ = ["Service", "ServiceSettings", "offered"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Service:
+    """One listener and how to describe it: ``name`` ("smtps"), ``protocol`` ("SMTP"),
+    ``security`` ("STARTTLS", "implicit TLS", "no TLS", ...); ``start(host=, port=)``
+    opens its socket on the running loop."""
+
+    name: str
+    protocol: str
+    security: str
+    start: Callable[..., Awaitable[asyncio.Server]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceSettings:
+    """What a protocol's services are built from.
+
+    ``connection_factory`` builds the core of each connection (None: the protocol's
+    reference core; tests give deliberately broken ones); ``config_changes`` are
+    ``dataclasses.replace`` changes to the protocol's ``ServerConfig``.  Without
+    ``tls_context`` a protocol offers no TLS and builds no implicit-TLS service.
+    """
+
+    accounts: Accounts
+    store: MailStore
+    tls_context: ssl.SSLContext | None
+    hostname: str
+    connection_factory: Callable[..., Any] | None = None
+    config_changes: Mapping[str, Any] = field(default_factory=dict)
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_log_dir: Path | None = None
+
+
+def offered(tls: bool, command: str) -> str:
+    """How a plain listener is secured: ``command`` (STARTTLS, STLS) where TLS is on."""
+    return command if tls else "no TLS"

@@ -5,7 +5,7 @@ their default ports, the ``[targets]`` keys of a profile, the fixture modules th
 registers, the suite each protocol runs, and the reference services the embedded servers
 start for it (built by ``reference_impl._listeners``, its own registry).  Adding a
 protocol is its own modules (session, fixtures, suite, reference package) plus one entry
-here.
+here: see docs/adding-a-protocol.md.
 
 This module is the bottom of the harness's import graph: it imports nothing of the
 harness.  A protocol's behaviour (its session class, capability probe and the rule for
@@ -71,9 +71,10 @@ class ProtocolSpec:
     """Everything the harness needs to know to list a protocol.
 
     ``name`` is the protocol's identifier: the prefix of its fixtures
-    (``<name>_target``), its suite's package name and its results.json ``protocol``.
-    ``capability_word`` names what a ``requires`` marker
-    checks, for help texts ("EHLO keyword").
+    (``<name>_target``), its suite's package name and its results.json ``protocol``;
+    ``title`` is how messages write it.  ``fixtures`` are the modules the plugin
+    registers, the first holding ``PROTOCOL_HOOKS`` (``_hooks``); ``suite`` is the
+    package ``conformance run --suite <name>`` runs.
     """
 
     name: str
@@ -81,7 +82,6 @@ class ProtocolSpec:
     schemes: tuple[Scheme, ...]
     fixtures: tuple[str, ...]
     suite: str
-    capability_word: str
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -137,7 +137,6 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
                 "conformance._delivery_fixtures",
             ),
             suite="suites.smtp",
-            capability_word="EHLO keyword",
         ),
         ProtocolSpec(
             name="pop3",
@@ -148,7 +147,6 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             schemes=(_scheme("pop3", 110, _PLAIN), _scheme("pop3s", 995, _IMPLICIT, "pop3")),
             fixtures=("conformance._pop3_fixtures",),
             suite="suites.pop3",
-            capability_word="CAPA tag",
         ),
         ProtocolSpec(
             name="pop2",
@@ -158,7 +156,6 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             schemes=(_scheme("pop2", 109, _PLAIN),),
             fixtures=("conformance._pop2_fixtures",),
             suite="suites.pop2",
-            capability_word="capability (POP2 advertises none)",
         ),
     )
 }

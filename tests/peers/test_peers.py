@@ -208,8 +208,7 @@ def test_profiles_load_with_the_harness(peers: PeerSystem) -> None:
     assert profile.delivery.allowed and profile.delivery.local_domain == "example.test"
     assert profile.delivery.readback == f"maildir:{peers.run_dir}/mail/{{user}}/Maildir"
     assert [a.user for a in profile.accounts] == ["alice", "bob"]
-    submission = load_profile(peers.submission_profile_path).smtp
-    assert submission is not None
+    (submission,) = load_profile(peers.submission_profile_path).targets_of("smtp")
     assert (submission.scheme, submission.port) == ("submission", peers.submission_port)
     assert (submission.user, submission.password) == ("alice", peers.account("alice").password)
 

@@ -89,7 +89,7 @@ def positive_count(text: str) -> int:
 
 
 def _listeners_help() -> str:
-    """ "smtp (default), submission or smtps for SMTP; ...": each protocol's listeners."""
+    """Each protocol's listeners, as in "smtp or submission or smtps for SMTP; ..."."""
     return "; ".join(
         " or ".join(spec.services) + f" for {spec.title}"
         for spec in PROTOCOLS.values()

@@ -135,7 +135,7 @@ def _titles(conjunction: str) -> str:
 
 
 def _port_help() -> str:
-    """ "smtp 2525, ...; all: smtp on P, ... on P+1, default 2525": the ports of ``_ports``."""
+    """The ports ``_ports`` picks, as in "smtp 2525, ...; all: smtp on P, ... on P+1"."""
     defaults = ", ".join(f"{name} {protocol.serve_port}" for name, protocol in PROTOCOLS.items())
     spread = ", ".join(
         f"{name} on P" + (f"+{number}" if number else "") for number, name in enumerate(PROTOCOLS)

@@ -71,7 +71,12 @@ def embedded_environment(servers: EmbeddedServers, service: str) -> Environment:
     }
     # A listener is named like its URL scheme; each [targets] key names its own
     # listener, unless the chosen one goes under that key (pop3s:// under "pop3").
-    urls = {name: servers.url(name) for name in servers.ports if SCHEMES[name].profile_key == name}
+    # A reference server whose protocol the harness does not test yet is left out.
+    urls = {
+        name: servers.url(name)
+        for name in servers.ports
+        if name in SCHEMES and SCHEMES[name].profile_key == name
+    }
     urls.update((SCHEMES[name].profile_key, servers.url(name)) for name in chosen.values())
     accounts = tuple(
         Account(user=user, password=password, address=address)

@@ -4,22 +4,48 @@ on garbage, a builder of well-formed messages, and the IMAP views of a message (
 BODYSTRUCTURE, body sections).  Sans-IO: octets in, values out.
 """
 
-from reference_impl.mime._addresses import Address, Group, Mailbox
+from reference_impl.mime._addresses import (
+    Address,
+    Group,
+    Mailbox,
+    parse_address_list,
+    parse_msg_ids,
+)
+from reference_impl.mime._builder import (
+    Encapsulated,
+    Leaf,
+    MessageSpec,
+    Multipart,
+    Node,
+    build,
+    mailbox,
+)
 from reference_impl.mime._headers import HeaderField
 from reference_impl.mime._kinds import MimeDefectKind
 from reference_impl.mime._params import MimeValue
 from reference_impl.mime._parser import MAX_DEPTH, parse_message
 from reference_impl.mime._tree import Entity, ParsedMessage
+from reference_impl.mime._words import decoded_text
 
 __all__ = [
     "MAX_DEPTH",
     "Address",
+    "Encapsulated",
     "Entity",
     "Group",
     "HeaderField",
+    "Leaf",
     "Mailbox",
+    "MessageSpec",
     "MimeDefectKind",
     "MimeValue",
+    "Multipart",
+    "Node",
     "ParsedMessage",
+    "build",
+    "decoded_text",
+    "mailbox",
+    "parse_address_list",
     "parse_message",
+    "parse_msg_ids",
 ]

@@ -192,6 +192,7 @@ def _addr_spec(reader: _Reader) -> Mailbox | None:
     if domain is None:
         reader.pos = start
         return None
+    _no_encoded_word(reader, f"{local}@{domain}", "addr-spec")
     return Mailbox(None, local, domain)
 
 
@@ -202,7 +203,6 @@ def _dotted(reader: _Reader, alternative: TokenKind) -> str | None:
         return None
     if token.kind is alternative:
         reader.pos += 1
-        _no_encoded_word(reader, token.text, "addr-spec")
         return unquote(token.text) if alternative is TokenKind.QUOTED else token.text
     parts: list[str] = []
     while (token := reader.peek()) is not None and token.kind is TokenKind.ATOM:
@@ -215,9 +215,7 @@ def _dotted(reader: _Reader, alternative: TokenKind) -> str | None:
             reader.fail("dot-atom ends with '.'")
     if not parts:
         return None
-    text = ".".join(parts)
-    _no_encoded_word(reader, text, "addr-spec")
-    return text
+    return ".".join(parts)
 
 
 def _no_encoded_word(reader: _Reader, text: str, where: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from reference_impl.mime._kinds import MimeDefectKind
 
-__all__ = ["ENCODED_WORD", "charset_known", "decode_words"]
+__all__ = ["ENCODED_WORD", "charset_known", "decode_words", "decoded_text"]
 
 _K = MimeDefectKind
 # encoded-word = "=?" charset "?" encoding "?" encoded-text "?=" (RFC 2047 §2); charset may
@@ -83,3 +83,8 @@ def _octets(encoding: str, encoded: str, word: str, report: Report) -> bytes | N
         return binascii.a2b_qp(encoded.encode("ascii"), header=True)
     report(_K.EW_BAD_ENCODING, word)
     return None
+
+
+def decoded_text(text: str) -> str:
+    """``text`` with its valid encoded words decoded, faults ignored (for display)."""
+    return decode_words(text, lambda kind, why: None)

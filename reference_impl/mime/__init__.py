@@ -21,9 +21,17 @@ from reference_impl.mime._builder import (
     mailbox,
 )
 from reference_impl.mime._headers import HeaderField
+from reference_impl.mime._imap_structure import (
+    ImapValue,
+    body_structure,
+    envelope,
+    imap_body_structure,
+    imap_envelope,
+)
 from reference_impl.mime._kinds import MimeDefectKind
 from reference_impl.mime._params import MimeValue
 from reference_impl.mime._parser import MAX_DEPTH, parse_message
+from reference_impl.mime._sections import part_of, section_of
 from reference_impl.mime._tree import Entity, ParsedMessage
 from reference_impl.mime._words import decoded_text
 
@@ -34,6 +42,7 @@ __all__ = [
     "Entity",
     "Group",
     "HeaderField",
+    "ImapValue",
     "Leaf",
     "Mailbox",
     "MessageSpec",
@@ -42,10 +51,16 @@ __all__ = [
     "Multipart",
     "Node",
     "ParsedMessage",
+    "body_structure",
     "build",
     "decoded_text",
+    "envelope",
+    "imap_body_structure",
+    "imap_envelope",
     "mailbox",
     "parse_address_list",
     "parse_message",
     "parse_msg_ids",
+    "part_of",
+    "section_of",
 ]

@@ -31,7 +31,7 @@ _NUL = re.compile(rb"\x00")
 _LONG = re.compile(rb"[^\n]{79,}")
 _LINE_MUST = 998  # RFC 5322 §2.1.1
 _LINE_SHOULD = 78
-_TEXT_PLAIN = MimeValue("text", "plain", {"charset": "us-ascii"}, (("charset", "us-ascii"),))
+_TEXT_PLAIN = MimeValue("text", "plain", {"charset": "us-ascii"}, (("CHARSET", "US-ASCII"),))
 _RFC822 = MimeValue("message", "rfc822")
 _ENCAPSULATING = ("rfc822", "global")
 

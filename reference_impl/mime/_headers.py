@@ -105,7 +105,7 @@ def _finish(ctx: ParseContext, lines: list[tuple[int, bytes]], fields: list[Head
 def _check_octets(ctx: ParseContext, field: HeaderField) -> None:
     control = _CONTROL.search(field.value)
     if control:
-        ctx.report(_K.HEADER_CONTROL, field.offset, field.value[: control.end()])
+        ctx.report(_K.HEADER_CONTROL, field.offset, field.raw)
     if _EIGHT_BIT.search(field.raw) is None:
         return
     if not ctx.utf8:

@@ -45,7 +45,7 @@ def check_and_decode(ctx: ParseContext, encoding: str, start: int, end: int) -> 
 
 
 def _around(body: bytes, at: int) -> bytes:
-    return body[max(0, at - 20) : at + 20]
+    return body[at : at + 40]
 
 
 def _check_quoted_printable(ctx: ParseContext, body: bytes, start: int) -> None:

@@ -20,7 +20,7 @@ from reference_impl.mime._builder import (
     build,
     mailbox,
 )
-from reference_impl.mime._headers import HeaderField
+from reference_impl.mime._headers import HeaderField, body_offset
 from reference_impl.mime._imap_structure import (
     ImapValue,
     body_structure,
@@ -51,6 +51,7 @@ __all__ = [
     "Multipart",
     "Node",
     "ParsedMessage",
+    "body_offset",
     "body_structure",
     "build",
     "decoded_text",

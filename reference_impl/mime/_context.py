@@ -1,8 +1,8 @@
 """Where a parse keeps its defects, and how an offset in the raw message becomes a line number.
 
 Positions are absolute offsets into the whole raw message, so a defect found deep inside a
-nested part still names the line of the file it came from.  Line starts are found once with
-``re.finditer``; ``line_of`` is a bisection, not a scan.
+nested part still names the line of the file it came from.  Line starts are found once, at the
+first defect, with ``re.finditer``; ``line_of`` is a bisection, not a scan.
 """
 
 from __future__ import annotations
@@ -41,10 +41,12 @@ class ParseContext:
         self.defects: list[Defect] = []
         self.dropped: Counter[MimeDefectKind] = Counter()
         self._seen: Counter[MimeDefectKind] = Counter()
-        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(raw)]
+        self._line_starts: list[int] | None = None  # built at the first defect
 
     def line_of(self, offset: int) -> int:
         """The 1-based line holding ``offset``."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.raw)]
         return bisect.bisect_right(self._line_starts, offset)
 
     def report(self, kind: MimeDefectKind, offset: int, proof: bytes | str = b"") -> None:

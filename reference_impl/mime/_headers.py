@@ -15,7 +15,7 @@ from reference_impl.mime._context import ParseContext
 from reference_impl.mime._kinds import MimeDefectKind
 from reference_impl.mime._words import ENCODED_WORD
 
-__all__ = ["HeaderField", "read_header_section"]
+__all__ = ["HeaderField", "body_offset", "read_header_section"]
 
 _K = MimeDefectKind
 _LINE = re.compile(rb"[^\n]*(?:\n|$)")
@@ -122,3 +122,9 @@ def _check_encoded_word_lines(ctx: ParseContext, lines: list[tuple[int, bytes]])
         content = line.rstrip(b"\r\n")
         if len(content) > _EW_LINE_LIMIT and ENCODED_WORD.search(content.decode("latin-1")):
             ctx.report(_K.EW_LINE_TOO_LONG, line_start, content)
+
+
+def body_offset(raw: bytes) -> int:
+    """Where the body of ``raw`` starts: after the empty line that ends the header section,
+    at the first line that is no header field, or at the end when there is no body."""
+    return read_header_section(ParseContext(raw), 0, len(raw))[1]

@@ -114,9 +114,8 @@ def _multipart(node: Multipart, head: bytes) -> bytes:
     dash = b"--" + boundary.encode("ascii")
     for part in parts:
         out.append(dash + b"\r\n" + part + b"\r\n")
-    out.append(dash + b"--")
-    if node.epilogue:
-        out.append(b"\r\n" + node.epilogue)
+    out.append(dash + b"--\r\n")  # a message SMTP can carry ends with CRLF
+    out.append(node.epilogue)
     return b"".join(out)
 
 

@@ -77,6 +77,8 @@ def _moment(
     if year < 1900:
         issues.append((_K.DATE_SYNTAX, "year before 1900"))
         return None
+    if year > datetime.MAXYEAR:
+        return None  # valid (year = 4*DIGIT), but past what datetime holds
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         issues.append((_K.DATE_RANGE, "day not in the month"))
         return None

@@ -131,7 +131,11 @@ def _decode_sections(
                 charset, language, value = initial.groups()
         if part.extended and not _EXTENDED.fullmatch(value):
             issues.append((_K.RFC2231_ENCODING, f"{name}*: {value[:40]}"))
-        chunks.append(urllib.parse.unquote_to_bytes(value) if part.extended else value.encode())
+        chunks.append(
+            urllib.parse.unquote_to_bytes(value)
+            if part.extended
+            else value.encode("utf-8", "surrogateescape")
+        )
     joined = b"".join(chunks)
     any_extended = any(part.extended for part in parts)
     if not any_extended:

@@ -19,7 +19,7 @@ _K = MimeDefectKind
 IDENTITY_ENCODINGS = frozenset({"7bit", "8bit", "binary"})
 KNOWN_ENCODINGS = IDENTITY_ENCODINGS | {"quoted-printable", "base64"}
 _EIGHT_BIT = re.compile(rb"[\x80-\xff]")
-_LONG_76 = re.compile(rb"[^\r\n]{77,}")
+_LONG_76 = re.compile(rb"^[^\r\n]{77,}", re.MULTILINE)  # anchored: one try per line
 _QP_BAD_ESCAPE = re.compile(rb"=(?![0-9A-Fa-f]{2})(?![ \t]*(?:\r?\n|\Z))")
 _QP_LOWER_HEX = re.compile(rb"=(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])")
 _QP_LITERAL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\xff]")

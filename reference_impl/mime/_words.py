@@ -26,6 +26,8 @@ Report = Callable[[MimeDefectKind, str], None]
 
 
 def charset_known(name: str) -> bool:
+    if not name.isascii():  # charset is a token (RFC 2047 §2); lookup would raise
+        return False
     try:
         codecs.lookup(name)
     except LookupError:

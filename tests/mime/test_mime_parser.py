@@ -244,3 +244,17 @@ def test_structured_garbage_never_raises(pieces: list[bytes]) -> None:
     parsed = parse_message(b"".join(pieces))
     for entity in parsed.root.walk():
         assert entity.offset <= entity.body_offset <= entity.end
+
+
+def test_eight_bit_octets_in_charsets_and_continuations_are_defects_not_crashes() -> None:
+    """Found by mutating the corpus: non-ASCII in an encoded word's charset, and in an
+    RFC 2231 section, once raised UnicodeEncodeError."""
+    word = message(b"X-S: =?ut\x9c\xb1f-8?b?SsO2cmc=?=\r\n")
+    assert kinds(word) >= {K.HEADER_8BIT, K.EW_UNKNOWN_CHARSET}
+    section = mime(b'text/plain; url*0="ftp://"; url*1="ex\xfa.tar"', b"x\r\n")
+    assert K.HEADER_8BIT in kinds(section)
+
+
+def test_five_digit_year_is_valid_and_no_crash() -> None:
+    """RFC 5322 §3.3: year = 4*DIGIT; found by mutating the corpus (datetime stops at 9999)."""
+    assert kinds(message(head=HEAD.replace(b"2026", b"20262"))) == set()

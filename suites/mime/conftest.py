@@ -1,5 +1,5 @@
 """The message-source fixtures the MIME suite uses."""
 
-from conformance._message_fixtures import stored_message
+from conformance._message_fixtures import retrieved_message, stored_message
 
-__all__ = ["stored_message"]
+__all__ = ["retrieved_message", "stored_message"]

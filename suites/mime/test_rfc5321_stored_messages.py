@@ -114,3 +114,25 @@ def test_fields_the_target_adds_are_well_formed(
     assert len(parsed.root.parts) == 2, (
         f"the stored message no longer parses as the two-part message sent: {added!r} above it"
     )
+
+
+@pytest.mark.rfc(
+    1939, "7", "MUST", basis="RFC 1939 predates RFC 2119; RETR is defined to send the "
+    "message; with RFC 5321 §4.4 only trace fields may stand above the message as sent"
+)
+def test_mime_message_retrieved_by_pop3_unchanged_below_the_trace_fields(
+    retrieved_message: Callable[[Compose], StoredMessage],
+) -> None:
+    """If the POP3 server issues a positive response, then the response given is
+    multi-line.  After the initial +OK, the POP3 server sends the message corresponding
+    to the given message-number, being careful to byte-stuff the termination character.
+
+    What goes in by SMTP DATA comes out by RETR octet for octet, below whatever trace
+    fields were prepended on the way.
+    """
+    delivered = retrieved_message(_composer(_SHAPES["mixed-qp-base64-2231"]))
+    assert delivered.added is not None, (
+        f"sent a MIME message of {len(delivered.sent)} octets by DATA, expected RETR to "
+        f"return it unchanged below any trace fields, got {delivered.stored[-400:]!r} "
+        f"(last 400 of {len(delivered.stored)} octets)"
+    )

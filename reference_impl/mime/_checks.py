@@ -105,7 +105,7 @@ def _decode_names(ctx: ParseContext, header: HeaderField, addresses: list[Addres
         names = [m.name for m in members] + ([] if isinstance(address, Mailbox) else [address.name])
         for name in names:
             if name:
-                decode_words(name, report)
+                decode_words(name, report, phrase=True)
 
 
 def _check_sender(ctx: ParseContext, fields: list[HeaderField], counts: Counter[str]) -> None:

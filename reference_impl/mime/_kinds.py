@@ -87,8 +87,8 @@ class MimeDefectKind(enum.Enum):
     DISPOSITION_SYNTAX = "Content-Disposition is not type *(';' parameter) (RFC 2183 §2)"
     CTE_UNKNOWN = "Content-Transfer-Encoding is not a known mechanism or x-token (RFC 2045 §6.1)"
     CTE_NOT_ALLOWED = (
-        "multipart or message entity encoded other than 7bit, 8bit or binary "
-        "(RFC 2045 §6.4, RFC 2046 §5.2.1-5.2.3)"
+        "multipart or message/rfc822 encoded other than 7bit, 8bit or binary, or "
+        "message/partial or external-body other than 7bit (RFC 2045 §6.4, RFC 2046 §5.2.1-5.2.3)"
     )
 
     # Bodies against their transfer encoding (RFC 2045 §2.7, §6.7, §6.8)
@@ -132,7 +132,10 @@ class MimeDefectKind(enum.Enum):
     EW_TOO_LONG = "encoded-word longer than 75 characters (RFC 2047 §2)"
     EW_LINE_TOO_LONG = "header line holding an encoded-word longer than 76 characters (RFC 2047 §2)"
     EW_BAD_ENCODING = "encoded-word encoding is neither B nor Q (RFC 2047 §4)"
-    EW_BAD_TEXT = "encoded-word text not valid for its encoding (RFC 2047 §4.1, §4.2)"
+    EW_BAD_TEXT = (
+        "encoded-word text not valid for its encoding, or for a Q word in a phrase "
+        "(RFC 2047 §4.1, §4.2, §5 (3))"
+    )
     EW_UNKNOWN_CHARSET = ("encoded-word charset unknown here; left undecoded (RFC 2047 §6.2)", _S)
     EW_NOT_DELIMITED = "encoded-word not separated from adjacent text by white space (RFC 2047 §5)"
     EW_MISPLACED = (

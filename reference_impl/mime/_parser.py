@@ -34,6 +34,7 @@ _LINE_SHOULD = 78
 _TEXT_PLAIN = MimeValue("text", "plain", {"charset": "us-ascii"}, (("CHARSET", "US-ASCII"),))
 _RFC822 = MimeValue("message", "rfc822")
 _ENCAPSULATING = ("rfc822", "global")
+_SEVEN_BIT_ONLY = ("partial", "external-body")  # RFC 2046 §5.2.2, §5.2.3
 
 
 def parse_message(
@@ -88,7 +89,10 @@ def _entity(
 def _fill_body(ctx: ParseContext, entity: Entity, depth: int) -> None:
     kind = entity.content_type
     composite = kind.main == "multipart" or (kind.main == "message" and kind.sub in _ENCAPSULATING)
-    if composite and entity.transfer_encoding not in IDENTITY_ENCODINGS:
+    seven_bit_only = kind.main == "message" and kind.sub in _SEVEN_BIT_ONLY
+    if (composite and entity.transfer_encoding not in IDENTITY_ENCODINGS) or (
+        seven_bit_only and entity.transfer_encoding != "7bit"
+    ):
         ctx.report(_K.CTE_NOT_ALLOWED, entity.offset, entity.transfer_encoding)
     if kind.main == "multipart":
         _split(ctx, entity, depth)

@@ -258,3 +258,25 @@ def test_eight_bit_octets_in_charsets_and_continuations_are_defects_not_crashes(
 def test_five_digit_year_is_valid_and_no_crash() -> None:
     """RFC 5322 §3.3: year = 4*DIGIT; found by mutating the corpus (datetime stops at 9999)."""
     assert kinds(message(head=HEAD.replace(b"2026", b"20262"))) == set()
+
+
+def test_encoded_word_in_unstructured_text_needs_white_space_around_it() -> None:
+    """RFC 2047 §5 (1): separated from adjacent text by linear-white-space; in a Subject
+    a parenthesis or a quote is text."""
+    assert K.EW_NOT_DELIMITED in kinds(message(b"X-S: (=?utf-8?q?a?=)\r\n"))
+    assert K.EW_NOT_DELIMITED in kinds(message(b'X-S: "=?utf-8?q?a?="\r\n'))
+    assert kinds(message(b"X-S: (x) =?utf-8?q?a?= (y)\r\n")) == set()
+
+
+def test_q_words_in_a_display_name_use_the_phrase_alphabet() -> None:
+    """RFC 2047 §5 (3): in a phrase a Q word holds only letters, digits and !*+-/=_."""
+    assert kinds(message(b"Cc: =?utf-8?q?J=C3=B6rg_M?= <j@example.com>\r\n")) == set()
+    assert K.EW_BAD_TEXT in kinds(message(b"Cc: =?utf-8?q?J~rg?= <j@example.com>\r\n"))
+    assert kinds(message(b"X-S: =?utf-8?q?J~rg?=\r\n")) == set()
+
+
+def test_partial_and_external_body_are_7bit_only() -> None:
+    """RFC 2046 §5.2.2, §5.2.3: message/partial and external-body MUST be 7bit."""
+    raw = mime(b"message/partial; id=x; number=1", b"X: y\r\n\r\nz\r\n",
+               b"Content-Transfer-Encoding: 8bit\r\n")
+    assert K.CTE_NOT_ALLOWED in kinds(raw)

@@ -87,25 +87,37 @@ def _entity(
 
 
 def _fill_body(ctx: ParseContext, entity: Entity, depth: int) -> None:
-    kind = entity.content_type
-    composite = kind.main == "multipart" or (kind.main == "message" and kind.sub in _ENCAPSULATING)
+    kind, encoding = entity.content_type, entity.transfer_encoding
+    restricted = kind.main == "multipart" or (kind.main, kind.sub) == ("message", "rfc822")
     seven_bit_only = kind.main == "message" and kind.sub in _SEVEN_BIT_ONLY
-    if (composite and entity.transfer_encoding not in IDENTITY_ENCODINGS) or (
-        seven_bit_only and entity.transfer_encoding != "7bit"
+    if (restricted and encoding not in IDENTITY_ENCODINGS) or (
+        seven_bit_only and encoding != "7bit"
     ):
-        ctx.report(_K.CTE_NOT_ALLOWED, entity.offset, entity.transfer_encoding)
+        ctx.report(_K.CTE_NOT_ALLOWED, entity.offset, encoding)
     if kind.main == "multipart":
         _split(ctx, entity, depth)
-    elif composite:
-        entity.message = _entity(
-            ctx, entity.body_offset, entity.end, depth=depth + 1, default=_TEXT_PLAIN, message=True
-        )
-        entity.body = entity.raw_body
-    elif entity.transfer_encoding in KNOWN_ENCODINGS:
-        encoding = entity.transfer_encoding
+    elif kind.main == "message" and kind.sub in _ENCAPSULATING and (
+        kind.sub == "rfc822" or encoding in IDENTITY_ENCODINGS
+    ):
+        _encapsulated(ctx, entity, depth, utf8=ctx.utf8 or kind.sub == "global")
+    elif encoding in KNOWN_ENCODINGS:
         entity.body = check_and_decode(ctx, encoding, entity.body_offset, entity.end)
     else:
         entity.body = entity.raw_body  # RFC 2045 §6.4: treat as application/octet-stream
+
+
+def _encapsulated(ctx: ParseContext, entity: Entity, depth: int, *, utf8: bool) -> None:
+    """The message a message/rfc822 or message/global body holds; in message/global its
+    header fields may carry UTF-8 (RFC 6532 §3.7).  An encoded message/global (§3.7
+    allows it) is kept as a decoded leaf: its octets are not those of this message."""
+    outer, ctx.utf8 = ctx.utf8, utf8
+    try:
+        entity.message = _entity(
+            ctx, entity.body_offset, entity.end, depth=depth + 1, default=_TEXT_PLAIN, message=True
+        )
+    finally:
+        ctx.utf8 = outer
+    entity.body = entity.raw_body
 
 
 def _split(ctx: ParseContext, entity: Entity, depth: int) -> None:

@@ -280,3 +280,15 @@ def test_partial_and_external_body_are_7bit_only() -> None:
     raw = mime(b"message/partial; id=x; number=1", b"X: y\r\n\r\nz\r\n",
                b"Content-Transfer-Encoding: 8bit\r\n")
     assert K.CTE_NOT_ALLOWED in kinds(raw)
+
+
+def test_message_global_may_carry_utf8_headers_and_be_encoded() -> None:
+    """RFC 6532 §3.7: message/global is message/rfc822 with UTF-8 header fields allowed,
+    and it MUST carry a transfer encoding to a 7-bit-only system."""
+    inner = "From: jörg@example.com\r\nSubject: Grüße\r\n\r\nbody\r\n".encode()
+    parsed = parse_message(mime(b"message/global", inner, b"Content-Transfer-Encoding: 8bit\r\n"))
+    assert parsed.kinds() == set()
+    assert parsed.root.message is not None
+    encoded = mime(b"message/global", b"RnJvbTogYUBiLmV4YW1wbGUNCg0KYm9keQ0K\r\n",
+                   b"Content-Transfer-Encoding: base64\r\n")
+    assert kinds(encoded) == set()

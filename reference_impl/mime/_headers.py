@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reference_impl.mime._context import ParseContext
 from reference_impl.mime._kinds import MimeDefectKind
-from reference_impl.mime._words import ENCODED_WORD
+from reference_impl.mime._words import ENCODED_WORD, decoded_text
 
 __all__ = ["HeaderField", "body_offset", "read_header_section"]
 
@@ -44,6 +44,11 @@ class HeaderField:
     def text(self) -> str:
         """The unfolded value without surrounding white space, as text."""
         return self.value.strip(b" \t\r\n").decode("utf-8", "replace")
+
+    @property
+    def decoded(self) -> str:
+        """``text`` with its valid RFC 2047 encoded words decoded (for display)."""
+        return decoded_text(self.text)
 
 
 def read_header_section(ctx: ParseContext, start: int, end: int) -> tuple[list[HeaderField], int]:

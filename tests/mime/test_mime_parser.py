@@ -161,6 +161,13 @@ def test_utf8_headers_allowed_only_under_rfc_6532() -> None:
     assert kinds(message(b"Subject2: caf\xe9\r\n"), utf8=True) == {K.HEADER_BAD_UTF8}
 
 
+def test_header_fields_keep_raw_and_decoded_values() -> None:
+    raw = message(b"X-S: =?utf-8?q?Caf=C3=A9?=\r\n =?utf-8?b?IGF1IGxhaXQ=?=\r\n")
+    (field,) = parse_message(raw).root.get_all("X-S")
+    assert field.raw == b"X-S: =?utf-8?q?Caf=C3=A9?=\r\n =?utf-8?b?IGF1IGxhaXQ=?=\r\n"
+    assert field.decoded == "Café au lait"
+
+
 def test_defect_lines_are_those_of_the_file() -> None:
     raw = message(b"X-A: ok\r\nBad Name: x\r\n", body=b"ok\r\nbad\nline\r\n")
     by_kind = {d.kind: d.line for d in parse_message(raw).defects}

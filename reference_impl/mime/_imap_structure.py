@@ -124,8 +124,10 @@ def _single(entity: Entity, *, extensible: bool) -> ImapValue:
 
 
 def _lines(body: bytes) -> int:
-    """Text lines of a body as sent: its line ends, and a last line without one."""
-    return body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    """Text lines of a body as sent, counted by their line ends.  A body part's last line
+    has none (its CRLF belongs to the next delimiter, RFC 2046 §5.1.1) and is not counted,
+    as Dovecot counts: RFC 3501 leaves that case open."""
+    return body.count(b"\n")
 
 
 def _parameters(value: MimeValue) -> ImapValue:

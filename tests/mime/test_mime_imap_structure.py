@@ -88,8 +88,9 @@ def test_body_of_a_text_message_counts_octets_and_lines() -> None:
 
 
 def test_bodystructure_of_a_multipart_with_extension_data() -> None:
+    # "one": 3 octets, no line end of its own (the CRLF belongs to the delimiter): 0 lines
     text = [b"TEXT", b"PLAIN", [b"charset", b"utf-8"], b"<c1@example.com>", b"first part",
-            b"7BIT", 3, 1]
+            b"7BIT", 3, 0]
     pdf = [b"APPLICATION", b"PDF", [b"name", b"a b.pdf"], None, None, b"BASE64", 4]
     assert imap_body_structure(MULTIPART, extensible=True) == [
         [*text, None, None, None, None],

@@ -52,18 +52,20 @@ def unstructured(name: str, text: str) -> bytes:
 
 
 def _encoded_words(name: str, text: str) -> bytes:
-    """Words of at most 75 octets, each a whole number of characters (RFC 2047 §2, §5)."""
-    lines = [f"{name}:"]
-    chunk = ""
+    """One encoded word a line, the first after the field name, each line within 76."""
+    words = _chunks(text, min(_WORD_MAX, _WORD_LINE - len(name) - 2))
+    return (f"{name}: " + "\r\n ".join(words) + "\r\n").encode("ascii")
+
+
+def _chunks(text: str, budget: int) -> list[str]:
+    """``text`` as encoded words of at most ``budget`` characters, each a whole number of
+    characters (RFC 2047 §5: a character is never split between words)."""
+    pieces = [""]
     for char in text:
-        if len(_word(chunk + char)) > min(_WORD_MAX, _WORD_LINE - len(lines[-1]) - 1):
-            if chunk:
-                lines[-1] += " " + _word(chunk)
-            lines.append("")
-            chunk = ""
-        chunk += char
-    lines[-1] += " " + _word(chunk)
-    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+        if pieces[-1] and len(_word(pieces[-1] + char)) > budget:
+            pieces.append("")
+        pieces[-1] += char
+    return [_word(piece) for piece in pieces]
 
 
 def _word(text: str) -> str:
@@ -77,12 +79,7 @@ def phrase(text: str) -> str:
         return " ".join(text.split())
     if text.isascii() and text.isprintable() and "=?" not in text:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    words = [""]
-    for char in text:
-        if words[-1] and len(_word(words[-1] + char)) > _PHRASE_WORD:
-            words.append("")
-        words[-1] += char
-    return " ".join(_word(chunk) for chunk in words)
+    return " ".join(_chunks(text, _PHRASE_WORD))
 
 
 def format_parameters(head: str, params: dict[str, str]) -> str:

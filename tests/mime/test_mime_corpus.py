@@ -7,8 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reference_impl.mime import Entity, parse_message
+from reference_impl.mime import (
+    Entity,
+    imap_body_structure,
+    imap_envelope,
+    parse_message,
+    part_of,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "suites" / "mime" / "corpus"
 MESSAGES = sorted(CORPUS.glob("*.eml"))
@@ -37,3 +45,26 @@ def test_corpus_message(path: Path) -> None:
     parsed = parse_message(path.read_bytes(), utf8=bool(want["utf8"]))
     assert structure(parsed.root) == want["structure"]
     assert sorted(parsed.kinds()) == want["defects"], [str(d) for d in parsed.defects]
+
+
+_EDITS = st.lists(
+    st.tuples(st.integers(min_value=0), st.integers(0, 12), st.binary(max_size=6)), max_size=6
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(MESSAGES), _EDITS)
+def test_mutated_corpus_messages_never_raise(
+    path: Path, edits: list[tuple[int, int, bytes]]
+) -> None:
+    """Cut and splice the corpus (how the non-ASCII charset and 5-digit year crashes were
+    found): parsing, ENVELOPE, BODYSTRUCTURE and sections return values, never raise."""
+    raw = bytearray(path.read_bytes())
+    for at, cut, insert in edits:
+        start = at % (len(raw) + 1)
+        raw[start : start + cut] = insert
+    message = bytes(raw)
+    parse_message(message)
+    imap_envelope(message)
+    imap_body_structure(message, extensible=True)
+    part_of(message, "1.2.MIME")

@@ -26,6 +26,7 @@ __all__ = [
     "PROTOCOLS",
     "RESERVED_PROFILE_KEYS",
     "SCHEMES",
+    "SUITES",
     "ProtocolSpec",
     "Scheme",
     "Security",
@@ -158,6 +159,14 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             suite="suites.pop2",
         ),
     )
+}
+
+# The suites ``conformance run --suite`` knows, and the protocols whose targets each one
+# needs: a protocol's own suite, and suites of things that have no wire session of their
+# own, such as messages (the MIME suite sends them by SMTP and reads them back).
+SUITES: dict[str, tuple[str, tuple[str, ...]]] = {
+    **{name: (spec.suite, (name,)) for name, spec in PROTOCOLS.items()},
+    "mime": ("suites.mime", ("smtp",)),
 }
 
 # [targets] keys a profile may already name for protocols not registered yet; their URLs

@@ -19,6 +19,7 @@ import pytest
 
 from ._hooks import hooks_of
 from ._left_out import left_out_text
+from ._lint import add_lint, lint
 from ._mailbox_fixtures import credentials_of
 from ._options import (
     mail_domain_name,
@@ -28,7 +29,7 @@ from ._options import (
     target_url,
 )
 from ._profile import Profile
-from ._protocols import PROTOCOLS, embedded_services
+from ._protocols import PROTOCOLS, SUITES, embedded_services
 from ._serve import add_serve, serve
 from ._summary import summary_text
 from ._targets import Security, Target
@@ -37,7 +38,7 @@ from ._wire import _reason
 __all__ = ["main"]
 
 # Each registered protocol's suite, by protocol name (a suite name for --suite).
-_SUITES = {name: spec.suite for name, spec in PROTOCOLS.items()}
+_SUITES = {name: package for name, (package, _) in SUITES.items()}
 
 _RUN_EPILOG = """\
 targets:
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
     add_serve(commands)
+    add_lint(commands)
     return parser
 
 
@@ -189,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.pytest_args = words[cut + 1 :]
     if args.command == "run":
         return _run(args)
+    if args.command == "lint":
+        return lint(args)
     return serve(args)
 
 
@@ -307,8 +311,10 @@ def _suites_for(args: argparse.Namespace) -> tuple[str, ...]:
     """Without --suite: the suites of the protocols named on the command line,
     else of those the profile names, else every suite (the reference servers
     speak them all)."""
-    named = [target.protocol for target in _targets_of(args)]
-    return tuple(name for name in _SUITES if name in named) or tuple(_SUITES)
+    named = {target.protocol for target in _targets_of(args)}
+    return tuple(name for name, (_, needs) in SUITES.items() if named.intersection(needs)) or tuple(
+        SUITES
+    )
 
 
 def _rootdir(args: argparse.Namespace) -> Path:

@@ -17,7 +17,7 @@ import pytest
 from harness_sources import find_cycle, import_graph, protocol_names_in
 
 from conformance._hooks import hooks_of
-from conformance._protocols import PROTOCOLS, SCHEMES, ProtocolSpec
+from conformance._protocols import PROTOCOLS, SCHEMES, SUITES, ProtocolSpec
 from conformance._wire import WireSession
 from reference_impl._listeners import PROTOCOLS as REFERENCE_PROTOCOLS
 
@@ -48,8 +48,18 @@ def _owner(path: Path) -> ProtocolSpec | None:
     return None
 
 
+def _suite_module(path: Path) -> bool:
+    """A module of a suite without a protocol of its own (``_mime_fixtures.py``), which
+    sends and fetches its messages with the protocols' sessions."""
+    return any(f"_{name}_" in path.name for name in SUITES if name not in PROTOCOLS)
+
+
 def _shared_modules() -> list[Path]:
-    harness = [p for p in sorted((ROOT / "conformance").glob("*.py")) if _owner(p) is None]
+    harness = [
+        p
+        for p in sorted((ROOT / "conformance").glob("*.py"))
+        if _owner(p) is None and not _suite_module(p)
+    ]
     reference = [ROOT / "reference_impl" / name for name in REFERENCE_SHARED]
     return [path for path in harness + reference if path not in REGISTRIES]
 
@@ -104,3 +114,12 @@ def test_embedded_services_are_urls_of_their_protocol(spec: ProtocolSpec) -> Non
     assert all(SCHEMES[name] in spec.schemes for name in spec.services)
     assert set(reference.extra) == set(reference.services[1:])
     importlib.import_module(reference.builder)
+
+
+def test_every_suite_is_installed_and_runs_over_registered_protocols() -> None:
+    """The MIME suite has no protocol of its own: it runs whenever an SMTP target is
+    named, so a main job or a run against an MTA includes it."""
+    assert SUITES["mime"] == ("suites.mime", ("smtp",))
+    for name, (package, needs) in SUITES.items():
+        assert importlib.util.find_spec(package) is not None, name
+        assert needs and set(needs) <= set(PROTOCOLS), name

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from variant_runner import PROTOCOL_OF
 
 
 def _target_url(item: pytest.Item, suite: str, only: dict[str, str]) -> str | None:
@@ -59,7 +60,8 @@ def pytest_collection_modifyitems(
             only[suite] = mine[0]
     keep, drop, selected = [], [], {}
     for item in items:
-        suite = Path(str(item.path)).parent.name
+        directory = Path(str(item.path)).parent.name
+        suite = PROTOCOL_OF.get(directory, directory)
         url = _target_url(item, suite, only)
         key = _test_key(item, url) if url else ""
         if url in wanted and _listed(key, wanted[url]):

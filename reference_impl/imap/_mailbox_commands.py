@@ -1,0 +1,293 @@
+"""Commands on mailboxes (RFC 9051 §6.3; RFC 3501 §6.3): SELECT, EXAMINE, CREATE, DELETE,
+RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS, APPEND.  Each parses its arguments
+(a syntax error raises, for BAD) and returns the work to run on the store."""
+
+from __future__ import annotations
+
+import re
+
+from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._responses import Reply, no, ok, untagged
+from reference_impl.imap._session import Outcome, Session, with_updates
+from reference_impl.imap._states import Step
+from reference_impl.imap._syntax import date_time, decode_mailbox, flag_list
+from reference_impl.imap._view import View
+from reference_impl.store import (
+    DELIMITER,
+    INBOX,
+    InvalidFlag,
+    MailboxError,
+    MailboxInfo,
+    MailStore,
+)
+
+__all__ = ["append", "create", "delete", "list_", "lsub", "rename", "select", "status",
+           "subscribe"]  # fmt: skip
+
+# RFC 9051 §2.3.2: the system flags a client may set.
+_FLAGS = b"(\\Answered \\Flagged \\Deleted \\Seen \\Draft)"
+_PERMANENT = b"PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
+_STATUS_ITEMS = ("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE")
+
+
+def _refused(error: Exception) -> Reply:
+    text = str(error) or "refused"
+    code = b"NONEXISTENT" if "no mailbox" in text or "does not exist" in text else b"CANNOT"
+    if "exists" in text and "not" not in text:
+        code = b"ALREADYEXISTS"
+    return no(text, code)  # RFC 5530 §3 response codes
+
+
+def _info(store: MailStore, user: str, name: str) -> MailboxInfo | None:
+    """The mailbox's info; INBOX always exists (RFC 9051 §5.1), so it is made on demand."""
+    info = store.mailbox_info(user, name)
+    if info is None and name.upper() == INBOX:
+        return store.create_mailbox(user, INBOX)
+    return info
+
+
+def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.end()
+    user, rev1 = session.owner, not session.rev2
+    was_selected = session.view is not None
+
+    def run(store: MailStore) -> Reply:
+        # RFC 9051 §6.3.2: a SELECT first deselects; CLOSED says so in IMAP4rev2 (§7.1).
+        closed = (
+            untagged(b"OK [CLOSED] previous mailbox closed") if was_selected and not rev1 else b""
+        )
+        session.view = None
+        info = _info(store, user, name)
+        if info is None or info.noselect:
+            return Reply(status=no("no such mailbox").status, text="no such mailbox",
+                         code=b"NONEXISTENT", data=closed, step=Step.DESELECTED)  # fmt: skip
+        view = View(user=user, mailbox=info.name, read_only=read_only, rev1=rev1)
+        view.load(store, info)
+        session.view = view
+        data = closed + _selected_data(session, view, info.uid_next)
+        code = b"READ-ONLY" if read_only else b"READ-WRITE"
+        return ok("selected", code, data=data, step=Step.SELECTED)
+
+    return run
+
+
+def _selected_data(session: Session, view: View, uid_next: int) -> bytes:
+    """RFC 9051 §6.3.2 (and RFC 3501 §6.3.1 for RECENT and UNSEEN)."""
+    lines = [b"%d EXISTS" % view.exists]
+    if view.rev1:
+        lines.append(b"%d RECENT" % len(view.recent))
+        unseen = next(
+            (n for n, uid in enumerate(view.uids, 1) if "\\Seen" not in view.flags[uid]), 0
+        )
+        if unseen:
+            lines.append(b"OK [UNSEEN %d] first unseen" % unseen)
+    lines.append(b"FLAGS " + _FLAGS)
+    permanent = b"PERMANENTFLAGS ()" if view.read_only else _PERMANENT
+    lines.append(b"OK [" + permanent + b"] flags permitted")
+    lines.append(b"OK [UIDVALIDITY %d] UIDs valid" % view.uid_validity)
+    lines.append(b"OK [UIDNEXT %d] predicted next UID" % uid_next)
+    if not view.rev1:
+        lines.append(b'LIST () "/" ' + session.wire_name(view.mailbox))
+    return b"".join(untagged(line) for line in lines)
+
+
+def create(session: Session, tokens: Tokens) -> Outcome:
+    tokens.sp()
+    # RFC 9051 §6.3.4: a trailing hierarchy delimiter means "will have inferiors".
+    name = session.mailbox(tokens).removesuffix(DELIMITER)
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        if name.upper() == INBOX:
+            return no("INBOX exists already", b"ALREADYEXISTS")
+        try:
+            store.create_new_mailbox(user, name)
+        except (MailboxError, ValueError) as error:
+            return _refused(error)
+        return ok("created")
+
+    return with_updates(session, run, expunge=True)
+
+
+def delete(session: Session, tokens: Tokens) -> Outcome:
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        if store.mailbox_info(user, name) is None:
+            return no("no such mailbox", b"NONEXISTENT")
+        try:
+            store.delete_mailbox(user, name)
+        except (MailboxError, ValueError) as error:
+            return _refused(error)
+        return ok("deleted")
+
+    return with_updates(session, run, expunge=True)
+
+
+def rename(session: Session, tokens: Tokens) -> Outcome:
+    tokens.sp()
+    old = session.mailbox(tokens)
+    tokens.sp()
+    new = session.mailbox(tokens)
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        if store.mailbox_info(user, old) is None:
+            return no("no such mailbox", b"NONEXISTENT")
+        if store.mailbox_info(user, new) is not None:
+            return no("target exists already", b"ALREADYEXISTS")
+        try:
+            store.rename_mailbox(user, old, new)
+        except (MailboxError, ValueError) as error:
+            return _refused(error)
+        return ok("renamed")
+
+    return with_updates(session, run, expunge=True)
+
+
+def subscribe(session: Session, tokens: Tokens, *, on: bool) -> Outcome:
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        try:
+            (store.subscribe if on else store.unsubscribe)(user, name)
+        except ValueError as error:
+            return _refused(error)
+        return ok("subscribed" if on else "unsubscribed")
+
+    return with_updates(session, run, expunge=True)
+
+
+def _pattern(reference: str, pattern: str) -> re.Pattern[str]:
+    """RFC 9051 §6.3.9: "*" matches anything, "%" anything but the delimiter; the
+    reference is prefixed; INBOX matches case-insensitively."""
+    text = reference + pattern
+    regex = "".join(".*" if c == "*" else "[^/]*" if c == "%" else re.escape(c) for c in text)
+    return re.compile(regex, re.DOTALL)
+
+
+def _matches(pattern: re.Pattern[str], name: str) -> bool:
+    if pattern.fullmatch(name):
+        return True
+    head, sep, rest = name.partition(DELIMITER)
+    return head == INBOX and bool(pattern.fullmatch(head.lower() + sep + rest) or
+                                  pattern.fullmatch("Inbox" + sep + rest))  # fmt: skip
+
+
+def list_(session: Session, tokens: Tokens, *, subscribed_only: bool = False) -> Outcome:
+    tokens.sp()
+    reference = session.mailbox(tokens)
+    tokens.sp()
+    pattern_text = _list_pattern(session, tokens)
+    tokens.end()
+    user, verb = session.owner, b"LSUB" if subscribed_only else b"LIST"
+
+    def run(store: MailStore) -> Reply:
+        if not pattern_text:
+            # RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
+            return ok("listed", data=untagged(verb + b' (\\Noselect) "/" ""'))
+        pattern = _pattern(reference, pattern_text)
+        _info(store, user, INBOX)
+        boxes = {info.name: info for info in store.mailboxes(user)}
+        names = store.subscriptions(user) if subscribed_only else list(boxes)
+        lines = []
+        for name in sorted(names):
+            if not _matches(pattern, name):
+                continue
+            info = boxes.get(name)
+            attributes = [] if info is not None and not info.noselect else ["\\Noselect"]
+            if not subscribed_only:
+                children = any(other.startswith(name + DELIMITER) for other in boxes)
+                attributes.append("\\HasChildren" if children else "\\HasNoChildren")
+            wire = b"(" + " ".join(attributes).encode() + b') "/" ' + session.wire_name(name)
+            lines.append(untagged(verb + b" " + wire))
+        return ok("listed", data=b"".join(lines))
+
+    return with_updates(session, run, expunge=True)
+
+
+def _list_pattern(session: Session, tokens: Tokens) -> str:
+    return decode_mailbox(tokens.list_mailbox(), utf8=session.rev2)
+
+
+def lsub(session: Session, tokens: Tokens) -> Outcome:
+    return list_(session, tokens, subscribed_only=True)
+
+
+def status(session: Session, tokens: Tokens) -> Outcome:
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.sp()
+    items = [item.decode("ascii") for item in tokens.paren_list(Tokens.keyword, empty_ok=False)]
+    tokens.end()
+    unknown = [item for item in items if item not in _STATUS_ITEMS]
+    if unknown:
+        raise fault(ImapDefectKind.UNKNOWN_ITEM, f"no STATUS item {unknown[0][:40]!r}")
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        info = _info(store, user, name)
+        if info is None or info.noselect:
+            return no("no such mailbox", b"NONEXISTENT")
+        messages = store.messages(user, mailbox=info.name)
+        values = {
+            "MESSAGES": len(messages),
+            "RECENT": 0,  # claimed by no session until one selects it
+            "UIDNEXT": info.uid_next,
+            "UIDVALIDITY": info.uid_validity,
+            "UNSEEN": sum("\\Seen" not in m.flags for m in messages),
+            "DELETED": sum("\\Deleted" in m.flags for m in messages),
+            "SIZE": sum(m.size for m in messages),
+        }
+        pairs = " ".join(f"{item} {values[item]}" for item in items).encode()
+        return ok(
+            "status", data=untagged(b"STATUS " + session.wire_name(name) + b" (" + pairs + b")")
+        )
+
+    return with_updates(session, run, expunge=True)
+
+
+def append(session: Session, tokens: Tokens) -> Outcome:
+    """RFC 9051 §6.3.12: APPEND mailbox [flag-list] [date-time] literal."""
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.sp()
+    flags: list[str] = []
+    if tokens.peek() == b"(":
+        flags = flag_list(tokens)
+        tokens.sp()
+    when = None
+    if tokens.peek() == b'"':
+        when = date_time(tokens).timestamp()
+        tokens.sp()
+    message = tokens.literal8()
+    if message is None:
+        message = tokens.string()
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        info = _info(store, user, name)
+        if info is None or info.noselect:
+            # RFC 9051 §6.3.12: TRYCREATE when creating the mailbox would let it succeed.
+            return no("no such mailbox", b"TRYCREATE")
+        try:
+            stored = store.deliver(
+                user, message, mailbox=info.name, flags=flags, internal_date=when
+            )
+        except (InvalidFlag, ValueError) as error:
+            return _refused(error)
+        # RFC 4315 §3: APPENDUID uidvalidity uid.
+        return ok("appended", b"APPENDUID %d %d" % (info.uid_validity, stored.uid))
+
+    return with_updates(session, run, expunge=True)

@@ -1,0 +1,250 @@
+"""Commands on the selected mailbox's messages (RFC 9051 §6.4; RFC 3501 §6.4; UIDPLUS,
+RFC 4315; MOVE, RFC 6851): CHECK, NOOP, CLOSE, UNSELECT, EXPUNGE, SEARCH, FETCH, STORE,
+COPY, MOVE and their UID forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reference_impl.imap._fetch import render_items, sets_seen
+from reference_impl.imap._fetch_syntax import FetchItem, fetch_items
+from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._responses import Reply, no, ok, untagged
+from reference_impl.imap._search import Candidate, matches
+from reference_impl.imap._search_syntax import search_keys
+from reference_impl.imap._session import Outcome, Session, with_updates
+from reference_impl.imap._states import Step
+from reference_impl.imap._syntax import flag, flag_list, sequence_set
+from reference_impl.imap._view import flag_list as render_flags
+from reference_impl.store import InvalidFlag, MailStore, StoredMessage
+
+__all__ = ["close", "copy", "expunge", "fetch", "noop", "search", "store"]
+
+_CHARSETS = {"US-ASCII": "ascii", "UTF-8": "utf-8"}
+
+
+def noop(session: Session, tokens: Tokens) -> Outcome:
+    """NOOP and CHECK: nothing but the pending updates (RFC 9051 §6.1.2, RFC 3501 §6.4.1)."""
+    tokens.end()
+    if session.view is None:
+        return ok("done")
+    return with_updates(session, lambda store: ok("done"), expunge=True)
+
+
+def close(session: Session, tokens: Tokens, *, expunge_first: bool) -> Outcome:
+    """CLOSE expunges silently, unless read-only (RFC 9051 §6.4.1); UNSELECT does not
+    (RFC 3691 §2)."""
+    tokens.end()
+    view = session.selected
+
+    def run(store: MailStore) -> Reply:
+        if expunge_first and not view.read_only:
+            store.expunge(view.user, mailbox=view.mailbox)
+        session.view = None
+        # RFC 9051 §7.1: CLOSED is the untagged OK's; after CLOSE the tagged OK is enough.
+        return ok("closed", step=Step.DESELECTED)
+
+    return run
+
+
+def expunge(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
+    numbers = None
+    if uid:
+        tokens.sp()
+        numbers = sequence_set(tokens)
+    tokens.end()
+    view = session.selected
+    if view.read_only:
+        return no("mailbox is read-only", b"READ-ONLY")
+    only = None if numbers is None else session.message_uids(numbers, uid=True)
+    if isinstance(only, Reply):
+        return only
+
+    def run(store: MailStore) -> Reply:
+        removed = store.expunge(view.user, mailbox=view.mailbox, uids=only)
+        return ok("expunged", data=view.forget_expunged(removed))
+
+    return with_updates(session, run, expunge=True)
+
+
+def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
+    """RFC 9051 §6.4.4 (and §7.3.4 ESEARCH under IMAP4rev2), RFC 3501 §6.4.4."""
+    tokens.sp()
+    charset = "US-ASCII"
+    if tokens.skip(b"CHARSET "):
+        charset = tokens.astring().decode("ascii", "replace").upper()
+        tokens.sp()
+    program = search_keys(tokens)
+    if charset not in _CHARSETS:
+        return no("unsupported charset", b"BADCHARSET (US-ASCII UTF-8)")  # RFC 9051 §6.4.4
+    view, codec = session.selected, _CHARSETS[charset]
+    correlator = session.tag if session.rev2 else None
+
+    def run(store: MailStore) -> Reply:
+        found = []
+        messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+        largest_uid = view.uids[-1] if view.uids else 0
+        for seq, message_uid in enumerate(view.uids, 1):
+            message = messages.get(message_uid)
+            if message is None:
+                continue
+            candidate = Candidate(seq=seq, message=message, flags=view.flags_of(message_uid),
+                                  largest_seq=view.exists, largest_uid=largest_uid,
+                                  load=_loader(message))  # fmt: skip
+            if matches(program, candidate, codec):
+                found.append(message_uid if uid else seq)
+        return ok("searched", data=_search_result(found, uid=uid, correlator=correlator))
+
+    return with_updates(session, run, expunge=uid)
+
+
+def _search_result(found: list[int], *, uid: bool, correlator: bytes | None) -> bytes:
+    if correlator is None:
+        return untagged(b"SEARCH" + b"".join(b" %d" % n for n in found))
+    # RFC 9051 §7.3.4: ESEARCH (TAG "tag") [UID] ALL set.
+    words = b' (TAG "' + correlator + b'")' + (b" UID" if uid else b"")
+    if found:
+        words += b" ALL " + b",".join(b"%d" % n for n in found)
+    return untagged(b"ESEARCH" + words)
+
+
+def _loader(message: StoredMessage) -> Callable[[], bytes]:
+    return message.path.read_bytes
+
+
+def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
+    """RFC 9051 §6.4.5; a UID FETCH response always includes UID (§6.4.9)."""
+    tokens.sp()
+    numbers = sequence_set(tokens)
+    tokens.sp()
+    items = fetch_items(tokens)
+    tokens.end()
+    if uid and not any(item.name == "UID" for item in items):
+        items = [FetchItem(name="UID"), *items]
+    uids = session.message_uids(numbers, uid=uid)
+    if isinstance(uids, Reply):
+        return uids
+    view = session.selected
+    marks_seen = sets_seen(items) and not view.read_only
+
+    def run(store: MailStore) -> Reply:
+        messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+        present = [u for u in uids if u in messages]
+        if marks_seen:
+            _mark_seen(store, session, present, messages)
+        wanted = items
+        if marks_seen and not any(item.name == "FLAGS" for item in items):
+            wanted = [*items, FetchItem(name="FLAGS")]  # RFC 9051 §6.4.5: \Seen is reported
+        lines = []
+        for message_uid in present:
+            seq = view.seq_of(message_uid)
+            message = messages[message_uid]
+            rendered = render_items(wanted if needs_flags(message_uid) else items, message,
+                                    view.flags_of(message_uid), _loader(message))  # fmt: skip
+            lines.append(b"* %d FETCH (" % (seq or 0) + b" ".join(rendered) + b")\r\n")
+        return ok("fetched", data=b"".join(lines))
+
+    changed: set[int] = set()
+
+    def needs_flags(message_uid: int) -> bool:
+        return message_uid in changed
+
+    def _mark_seen(store: MailStore, session: Session, present: list[int],
+                   messages: dict[int, StoredMessage]) -> None:  # fmt: skip
+        unseen = [u for u in present if "\\Seen" not in messages[u].flags]
+        if not unseen:
+            return
+        result = store.update_flags(view.user, unseen, mailbox=view.mailbox, add=["\\Seen"])
+        for message in result.changed:
+            view.flags[message.uid] = message.flags
+            messages[message.uid] = message
+            changed.add(message.uid)
+
+    return with_updates(session, run, expunge=uid)
+
+
+def store(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
+    """RFC 9051 §6.4.6: STORE set (+|-)FLAGS[.SILENT] (flags)."""
+    tokens.sp()
+    numbers = sequence_set(tokens)
+    tokens.sp()
+    sign = b"+" if tokens.skip(b"+") else b"-" if tokens.skip(b"-") else b""
+    if not tokens.skip(b"FLAGS"):
+        raise fault(ImapDefectKind.UNKNOWN_ITEM, "expected FLAGS, +FLAGS or -FLAGS")
+    silent = tokens.skip(b".SILENT")
+    tokens.sp()
+    flags = flag_list(tokens) if tokens.peek() == b"(" else _bare_flags(tokens)
+    tokens.end()
+    view = session.selected
+    if view.read_only:
+        return no("mailbox is read-only", b"READ-ONLY")
+    uids = session.message_uids(numbers, uid=uid)
+    if isinstance(uids, Reply):
+        return uids
+
+    def run(store: MailStore) -> Reply:
+        add, remove = (flags, []) if sign == b"+" else ([], flags)
+        try:
+            if sign:
+                result = store.update_flags(
+                    view.user, uids, mailbox=view.mailbox, add=add, remove=remove
+                )
+            else:
+                result = store.update_flags(view.user, uids, mailbox=view.mailbox, replace=flags)
+        except InvalidFlag as error:
+            return no(str(error), b"CANNOT")
+        data = []
+        for message in result.changed:
+            view.flags[message.uid] = message.flags
+        for message_uid in uids if not silent else []:
+            seq = view.seq_of(message_uid)
+            if seq is None or message_uid not in view.flags:
+                continue
+            shown = render_flags(view.flags_of(message_uid))
+            uid_item = b"UID %d " % message_uid if uid else b""
+            data.append(untagged(b"%d FETCH (%sFLAGS %s)" % (seq, uid_item, shown)))
+        return ok("stored", data=b"".join(data))
+
+    return with_updates(session, run, expunge=uid)
+
+
+def _bare_flags(tokens: Tokens) -> list[str]:
+    flags = [flag(tokens)]
+    while not tokens.at_end():
+        tokens.sp()
+        flags.append(flag(tokens))
+    return flags
+
+
+def copy(session: Session, tokens: Tokens, *, uid: bool, move: bool) -> Outcome:
+    """COPY (RFC 9051 §6.4.7) and MOVE (RFC 6851 §3); COPYUID (RFC 4315 §3)."""
+    tokens.sp()
+    numbers = sequence_set(tokens)
+    tokens.sp()
+    target = session.mailbox(tokens)
+    tokens.end()
+    view = session.selected
+    if move and view.read_only:
+        return no("mailbox is read-only", b"READ-ONLY")
+    uids = session.message_uids(numbers, uid=uid)
+    if isinstance(uids, Reply):
+        return uids
+
+    def run(store: MailStore) -> Reply:
+        info = store.mailbox_info(view.user, target)
+        if info is None or info.noselect:
+            return no("no such mailbox", b"TRYCREATE")  # RFC 9051 §6.4.7
+        transfer = store.move if move else store.copy
+        mapping = transfer(view.user, uids, mailbox=view.mailbox, to=info.name)
+        if not mapping:
+            return ok("nothing to copy")
+        sources = b",".join(b"%d" % u for u in mapping)
+        targets = b",".join(b"%d" % u for u in mapping.values())
+        code = b"COPYUID %d %s %s" % (info.uid_validity, sources, targets)
+        if not move:
+            return ok("copied", code)
+        # RFC 6851 §4.3: COPYUID in an untagged OK before the EXPUNGEs.
+        data = untagged(b"OK [" + code + b"] moved") + view.forget_expunged(sorted(mapping))
+        return ok("moved", data=data)
+
+    return with_updates(session, run, expunge=uid or move)

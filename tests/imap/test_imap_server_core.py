@@ -1,0 +1,387 @@
+"""The sans-IO IMAP server core, driven in memory against a store in a temp dir."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from imap_driver import Driven, driven, logged_in
+
+from reference_impl.imap import ImapDefectKind, State
+from reference_impl.imap._framing import FramingLimits
+from reference_impl.store import MailStore
+
+MESSAGE = b"From: Bob <bob@example.test>\r\nSubject: hello\r\n\r\nHello there\r\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MailStore:
+    return MailStore(tmp_path)
+
+
+def selected(store: MailStore, *messages: bytes, **changes: object) -> Driven:
+    for data in messages:
+        store.deliver("alice", data)
+    pair = logged_in(store.root, store, **changes)
+    assert b"s OK [READ-WRITE]" in pair.send(b"s SELECT INBOX\r\n")
+    return pair
+
+
+# -- tags and syntax (RFC 9051 §2.2.1, §7.1.5) ------------------------------------------------
+
+
+def test_greeting_is_ok_with_capabilities(store: MailStore) -> None:
+    """RFC 9051 §7.1.1: the greeting is an untagged OK; CAPABILITY code optional."""
+    pair = driven(store.root, store)
+    greeting = bytes(pair.conn.data_to_send()) or pair.events  # already pumped
+    assert pair.conn.state is State.NOT_AUTHENTICATED
+    assert greeting is not None
+
+
+def test_the_exact_tag_is_echoed(store: MailStore) -> None:
+    """RFC 9051 §2.2.1: the tagged response carries the command's tag."""
+    pair = driven(store.root, store)
+    assert pair.send(b"A]b.c~9 NOOP\r\n") == b"A]b.c~9 OK done\r\n"
+
+
+def test_a_line_without_tag_gets_untagged_bad(store: MailStore) -> None:
+    """RFC 9051 §7.1.5: BAD untagged when the tag cannot be read."""
+    pair = driven(store.root, store)
+    assert pair.send(b"+x NOOP\r\n").startswith(b"* BAD")
+    assert pair.send(b"\r\n").startswith(b"* BAD")
+    assert pair.conn.defects[-1].kind is ImapDefectKind.MISSING_TAG
+
+
+@pytest.mark.parametrize(
+    "command",
+    [b"t FROB", b"t NOOP extra", b"t LOGIN alice", b"t  NOOP", b"t SELECT", b"t UID FROB 1"],
+)
+def test_syntax_errors_get_tagged_bad(store: MailStore, command: bytes) -> None:
+    """RFC 9051 §7.1.5: BAD for an unknown command or invalid arguments."""
+    pair = driven(store.root, store)
+    assert pair.send(command + b"\r\n").startswith(b"t BAD ")
+
+
+@pytest.mark.parametrize(
+    ("state", "command"),
+    [
+        ("not authenticated", b"t SELECT INBOX"),
+        ("not authenticated", b"t FETCH 1 FLAGS"),
+        ("not authenticated", b"t ENABLE IMAP4rev2"),
+        ("authenticated", b"t LOGIN alice alice-pw"),
+        ("authenticated", b"t FETCH 1 FLAGS"),
+        ("authenticated", b"t EXPUNGE"),
+        ("authenticated", b"t CLOSE"),
+        ("selected", b"t AUTHENTICATE PLAIN"),
+        ("selected", b"t ENABLE IMAP4rev2"),
+    ],
+)
+def test_commands_refused_in_the_wrong_state(store: MailStore, state: str, command: bytes) -> None:
+    """RFC 9051 §6: a command in an inappropriate state gets BAD or NO; state unchanged."""
+    pair = (
+        driven(store.root, store)
+        if state == "not authenticated"
+        else logged_in(store.root, store)
+        if state == "authenticated"
+        else selected(store)
+    )
+    before = pair.conn.state
+    reply = pair.send(command + b"\r\n")
+    assert re.match(rb"t (BAD|NO) ", reply), reply
+    assert pair.conn.state is before
+
+
+def test_a_literal_for_a_refused_command_gets_no_continuation(store: MailStore) -> None:
+    """RFC 9051 §7.5: the server may refuse a command instead of sending "+"; the
+    client then does not send the literal."""
+    pair = driven(store.root, store)
+    reply = pair.send(b"t APPEND INBOX {5}\r\n")
+    assert reply.startswith(b"t BAD") and b"+ " not in reply
+    assert pair.send(b"u NOOP\r\n") == b"u OK done\r\n"
+
+
+def test_a_literal_gets_a_continuation_before_its_octets(store: MailStore) -> None:
+    """RFC 9051 §7.5: "+" before a synchronizing literal is read."""
+    pair = driven(store.root, store)
+    assert pair.send(b"t LOGIN {5}\r\n").startswith(b"+ ")
+    assert pair.send(b"alice {8}\r\n").startswith(b"+ ")
+    assert pair.send(b"alice-pw\r\n").startswith(b"t OK")
+
+
+def test_oversized_literal_is_refused_without_buffering(store: MailStore) -> None:
+    """RFC 7888 §4-5: an oversized literal is refused with BAD [TOOBIG]."""
+    pair = logged_in(store.root, store, limits=FramingLimits(max_literal=100))
+    assert pair.send(b"t APPEND INBOX {1000+}\r\n").startswith(b"t BAD [TOOBIG]")
+    assert pair.send(b"x" * 1000 + b"\r\nu NOOP\r\n") == b"u OK done\r\n"
+    assert pair.send(b"v APPEND INBOX {100000}\r\n").startswith(b"v BAD [TOOBIG]")
+
+
+def test_deep_nesting_is_bad_not_a_crash(store: MailStore) -> None:
+    pair = selected(store, MESSAGE)
+    reply = pair.send(b"t SEARCH " + b"(" * 500 + b"ALL" + b")" * 500 + b"\r\n")
+    assert reply.startswith(b"t BAD")
+
+
+# -- authentication (RFC 9051 §6.2) -----------------------------------------------------------
+
+
+def test_login_failure_and_success(store: MailStore) -> None:
+    """RFC 9051 §6.2.3: NO on failure (RFC 5530 AUTHENTICATIONFAILED)."""
+    pair = driven(store.root, store)
+    assert pair.send(b"a LOGIN alice nope\r\n").startswith(b"a NO [AUTHENTICATIONFAILED]")
+    assert pair.send(b'b LOGIN "alice" "alice-pw"\r\n').startswith(b"b OK")
+    assert pair.conn.state is State.AUTHENTICATED
+
+
+def test_logindisabled_before_tls(store: MailStore) -> None:
+    """RFC 9051 §6.2.3: LOGINDISABLED advertised; LOGIN refused without TLS."""
+    pair = driven(store.root, store, login_without_tls=False, tls_available=True)
+    caps = pair.send(b"a CAPABILITY\r\n")
+    assert b"LOGINDISABLED" in caps and b"STARTTLS" in caps and b"AUTH=PLAIN" not in caps
+    assert pair.send(b"b LOGIN alice alice-pw\r\n").startswith(b"b NO [PRIVACYREQUIRED]")
+
+
+def test_starttls_discards_pipelined_input(store: MailStore) -> None:
+    """RFC 9051 §6.2.1 (and CVE-2011-0411): nothing sent before the handshake is run
+    inside TLS."""
+    pair = driven(store.root, store, tls_available=True)
+    reply = pair.send(b"a STARTTLS\r\nb LOGIN alice alice-pw\r\n")
+    assert reply == b"a OK begin TLS negotiation now\r\n" and pair.tls_requested
+    pair.conn.tls_started()
+    assert pair.send(b"c CAPABILITY\r\n").count(b"STARTTLS") == 0
+    assert pair.conn.state is State.NOT_AUTHENTICATED
+
+
+def test_authenticate_plain_with_initial_response(store: MailStore) -> None:
+    """RFC 4959 §3 SASL-IR; RFC 4616 PLAIN."""
+    pair = driven(store.root, store)
+    reply = pair.send(b"a AUTHENTICATE PLAIN AGFsaWNlAGFsaWNlLXB3\r\n")
+    assert reply.startswith(b"a OK"), reply
+    assert pair.conn.state is State.AUTHENTICATED
+
+
+def test_authenticate_continuation_and_cancel(store: MailStore) -> None:
+    """RFC 9051 §6.2.2: "+" continuation; "*" cancels with BAD."""
+    pair = driven(store.root, store)
+    assert pair.send(b"a AUTHENTICATE PLAIN\r\n") == b"+ \r\n"
+    assert pair.send(b"*\r\n").startswith(b"a BAD")
+    assert pair.conn.state is State.NOT_AUTHENTICATED
+    assert pair.send(b"b AUTHENTICATE PLAIN\r\n") == b"+ \r\n"
+    assert pair.send(b"AGFsaWNlAGFsaWNlLXB3\r\n").startswith(b"b OK")
+
+
+# -- mailboxes (RFC 9051 §6.3) ---------------------------------------------------------------
+
+
+def test_select_reports_counts_flags_and_uids(store: MailStore) -> None:
+    """RFC 3501 §6.3.1: EXISTS, RECENT, FLAGS, PERMANENTFLAGS, UIDVALIDITY, UIDNEXT."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    reply = pair.send(b"s SELECT inbox\r\n")
+    for expected in (
+        b"* 1 EXISTS",
+        b"* 1 RECENT",
+        b"* FLAGS (",
+        b"[PERMANENTFLAGS (",
+        b"[UIDVALIDITY ",
+        b"[UIDNEXT 2]",
+    ):
+        assert expected in reply
+    assert reply.endswith(b"s OK [READ-WRITE] selected\r\n")
+
+
+def test_recent_is_in_exactly_one_session(store: MailStore) -> None:
+    """RFC 3501 §2.3.2: \\Recent is seen by one session only."""
+    first = selected(store, MESSAGE)
+    second = logged_in(store.root, store)
+    assert b"* 0 RECENT" in second.send(b"s SELECT INBOX\r\n")
+    assert b"\\Recent" in first.send(b"f FETCH 1 FLAGS\r\n")
+
+
+def test_examine_is_read_only(store: MailStore) -> None:
+    """RFC 9051 §6.3.3: EXAMINE: READ-ONLY; no \\Seen set by a fetch."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    assert b"e OK [READ-ONLY]" in pair.send(b"e EXAMINE INBOX\r\n")
+    pair.send(b"f FETCH 1 BODY[]\r\n")
+    assert store.messages("alice")[0].flags == frozenset()
+    assert pair.send(b"g STORE 1 +FLAGS (\\Seen)\r\n").startswith(b"g NO")
+
+
+def test_select_of_a_missing_mailbox_deselects(store: MailStore) -> None:
+    """RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected."""
+    pair = selected(store, MESSAGE)
+    assert pair.send(b"t SELECT nope\r\n").startswith(b"t NO")
+    assert pair.conn.state is State.AUTHENTICATED
+
+
+def test_create_list_rename_delete(store: MailStore) -> None:
+    """RFC 9051 §6.3.4-6.3.9."""
+    pair = logged_in(store.root, store)
+    assert pair.send(b"a CREATE work/2024\r\n").startswith(b"a OK")
+    assert pair.send(b"b CREATE work\r\n").startswith(b"b NO [ALREADYEXISTS]")
+    listing = pair.send(b'c LIST "" "*"\r\n')
+    assert b'* LIST (\\HasChildren) "/" work\r\n' in listing
+    assert b'* LIST (\\HasNoChildren) "/" work/2024\r\n' in listing
+    assert b"work/2024" not in pair.send(b'd LIST "" %\r\n')
+    assert pair.send(b"e RENAME work job\r\n").startswith(b"e OK")
+    assert b"job/2024" in pair.send(b'f LIST "" *\r\n')
+    assert pair.send(b"g DELETE INBOX\r\n").startswith(b"g NO")
+    assert pair.send(b"h DELETE job/2024\r\n").startswith(b"h OK")
+
+
+def test_list_with_empty_pattern_gives_the_delimiter(store: MailStore) -> None:
+    """RFC 9051 §6.3.9: an empty mailbox name returns the delimiter and root."""
+    pair = logged_in(store.root, store)
+    assert pair.send(b'l LIST "" ""\r\n') == b'* LIST (\\Noselect) "/" ""\r\nl OK listed\r\n'
+
+
+def test_rename_inbox_moves_its_messages(store: MailStore) -> None:
+    """RFC 9051 §6.3.6: renaming INBOX moves its messages and leaves INBOX empty."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    assert pair.send(b"r RENAME INBOX old\r\n").startswith(b"r OK")
+    assert b"MESSAGES 0" in pair.send(b"s STATUS INBOX (MESSAGES)\r\n")
+    assert b"MESSAGES 1" in pair.send(b"t STATUS old (MESSAGES)\r\n")
+
+
+@pytest.mark.parametrize("name", [b"../bob", b"/etc/passwd", b'"a//b"', b'"&Jjo!"'])
+def test_mailbox_names_never_escape_the_users_store(store: MailStore, name: bytes) -> None:
+    pair = logged_in(store.root, store)
+    reply = pair.send(b"c CREATE " + name + b"\r\n")
+    assert re.match(rb"c (OK|NO|BAD)", reply)
+    assert all(info.name for info in store.mailboxes("alice"))
+    assert store.mailboxes("bob") == []
+
+
+def test_mailbox_names_in_modified_utf7(store: MailStore) -> None:
+    """RFC 3501 §5.1.3: rev1 names are modified UTF-7 on the wire."""
+    pair = logged_in(store.root, store)
+    assert pair.send(b"c CREATE Entw&APw-rfe\r\n").startswith(b"c OK")
+    assert "Entwürfe" in [info.name for info in store.mailboxes("alice")]
+    assert b"Entw&APw-rfe" in pair.send(b'l LIST "" *\r\n')
+
+
+def test_append_with_flags_date_and_trycreate(store: MailStore) -> None:
+    """RFC 9051 §6.3.12; RFC 4315 §3 APPENDUID."""
+    pair = logged_in(store.root, store)
+    reply = pair.send(b"a APPEND nope {5+}\r\nhello\r\n")
+    assert reply.startswith(b"a NO [TRYCREATE]")
+    pair.send(b"b CREATE box\r\n")
+    reply = pair.send(b'c APPEND box (\\Flagged) "01-Feb-2020 10:00:00 +0000" {5+}\r\nhello\r\n')
+    assert re.match(rb"c OK \[APPENDUID \d+ 1\]", reply)
+    stored = store.messages("alice", mailbox="box")[0]
+    assert stored.flags == {"\\Flagged"} and stored.internal_date == 1580551200
+    assert stored.path.read_bytes() == b"hello"
+
+
+# -- messages (RFC 9051 §6.4) ----------------------------------------------------------------
+
+
+def test_fetch_body_is_byte_exact_and_sets_seen(store: MailStore) -> None:
+    """RFC 9051 §6.4.5: BODY[] sets \\Seen; BODY.PEEK[] does not."""
+    pair = selected(store, MESSAGE)
+    peek = pair.send(b"p FETCH 1 BODY.PEEK[]\r\n")
+    assert b"{%d}\r\n" % len(MESSAGE) + MESSAGE in peek and b"\\Seen" not in peek
+    body = pair.send(b"f FETCH 1 BODY[]\r\n")
+    assert b"\\Seen" in body
+    assert "\\Seen" in store.messages("alice")[0].flags
+
+
+def test_fetch_sections(store: MailStore) -> None:
+    """RFC 9051 §6.4.5: HEADER, HEADER.FIELDS, TEXT, partial."""
+    pair = selected(store, MESSAGE)
+    reply = pair.send(b"f FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] BODY.PEEK[TEXT]<0.5>)\r\n")
+    assert b"BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: hello\r\n\r\n" in reply
+    assert b"BODY[TEXT]<0> {5}\r\nHello" in reply
+
+
+def test_store_and_silent(store: MailStore) -> None:
+    """RFC 9051 §6.4.6: +FLAGS answers with FETCH; .SILENT does not."""
+    pair = selected(store, MESSAGE)
+    assert b"* 1 FETCH (FLAGS (\\Flagged \\Recent))" in pair.send(
+        b"a STORE 1 +FLAGS (\\Flagged)\r\n"
+    )
+    assert pair.send(b"b STORE 1 -FLAGS.SILENT (\\Flagged)\r\n") == b"b OK stored\r\n"
+    assert store.messages("alice")[0].flags == frozenset()
+
+
+def test_search_keys(store: MailStore) -> None:
+    """RFC 9051 §6.4.4."""
+    pair = selected(store, MESSAGE, b"Subject: other\r\n\r\nbody two\r\n")
+    assert pair.send(b"a SEARCH SUBJECT hello\r\n").startswith(b"* SEARCH 1\r\n")
+    assert pair.send(b"b SEARCH OR BODY two FROM bob\r\n").startswith(b"* SEARCH 1 2\r\n")
+    assert pair.send(b"c SEARCH NOT 1\r\n").startswith(b"* SEARCH 2\r\n")
+    assert pair.send(b"d UID SEARCH UID 2:*\r\n").startswith(b"* SEARCH 2\r\n")
+    assert pair.send(b"e SEARCH CHARSET KOI8-R ALL\r\n").startswith(b"e NO [BADCHARSET")
+
+
+def test_copy_and_move_report_copyuid(store: MailStore) -> None:
+    """RFC 4315 §3 COPYUID; RFC 6851 §4.3 untagged COPYUID before the EXPUNGE."""
+    pair = selected(store, MESSAGE, MESSAGE)
+    assert pair.send(b"c COPY 1 nope\r\n").startswith(b"c NO [TRYCREATE]")
+    pair.send(b"d CREATE box\r\n")
+    assert re.search(rb"c OK \[COPYUID \d+ 1 1\]", pair.send(b"c COPY 1 box\r\n"))
+    reply = pair.send(b"m MOVE 2 box\r\n")
+    assert re.match(rb"\* OK \[COPYUID \d+ 2 2\] moved\r\n\* 2 EXPUNGE\r\nm OK", reply), reply
+
+
+# -- several sessions (RFC 9051 §5.2, §7.4.1) -----------------------------------------------------
+
+
+def test_other_sessions_changes_are_reported(store: MailStore) -> None:
+    """RFC 9051 §7.3.1 EXISTS, §7.5.2 FETCH FLAGS, §7.4.1 EXPUNGE."""
+    one = selected(store, MESSAGE, MESSAGE)
+    two = logged_in(store.root, store)
+    two.send(b"s SELECT INBOX\r\n")
+    two.send(b"a STORE 1 +FLAGS (\\Deleted)\r\n")
+    store.deliver("alice", MESSAGE)
+    reply = one.send(b"n NOOP\r\n")
+    assert b"* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))" in reply and b"* 3 EXISTS" in reply
+    two.send(b"e EXPUNGE\r\n")
+    fetched = one.send(b"f FETCH 1:* FLAGS\r\n")
+    assert b"EXPUNGE" not in fetched  # RFC 9051 §7.4.1: not during FETCH
+    assert b"* 1 EXPUNGE" in one.send(b"n NOOP\r\n")
+
+
+def test_idle_pushes_a_delivery(store: MailStore) -> None:
+    """RFC 2177 §3: while idling, EXISTS is sent as mail arrives; DONE ends IDLE."""
+    pair = selected(store, MESSAGE)
+    assert pair.send(b"i IDLE\r\n") == b"+ idling\r\n"
+    store.deliver("alice", MESSAGE)
+    assert b"* 2 EXISTS" in pair.changed()
+    assert pair.send(b"DONE\r\n") == b"i OK IDLE terminated\r\n"
+
+
+def test_expunge_and_uid_expunge(store: MailStore) -> None:
+    """RFC 9051 §6.4.3; RFC 4315 §2.1 UID EXPUNGE removes only the named UIDs."""
+    pair = selected(store, MESSAGE, MESSAGE, MESSAGE)
+    pair.send(b"a STORE 1:3 +FLAGS.SILENT (\\Deleted)\r\n")
+    assert pair.send(b"b UID EXPUNGE 2\r\n").startswith(b"* 2 EXPUNGE\r\nb OK")
+    assert pair.send(b"c EXPUNGE\r\n").startswith(b"* 2 EXPUNGE\r\n* 1 EXPUNGE\r\nc OK")
+
+
+def test_close_expunges_silently(store: MailStore) -> None:
+    """RFC 9051 §6.4.1: CLOSE removes \\Deleted messages without EXPUNGE responses."""
+    pair = selected(store, MESSAGE)
+    pair.send(b"a STORE 1 +FLAGS.SILENT (\\Deleted)\r\n")
+    assert pair.send(b"c CLOSE\r\n") == b"c OK closed\r\n"
+    assert store.messages("alice") == []
+
+
+def test_enable_imap4rev2_switches_search_to_esearch(store: MailStore) -> None:
+    """RFC 9051 §6.3.1 ENABLE IMAP4rev2; §6.4.4 SEARCH answers with ESEARCH."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    assert pair.send(b"e ENABLE IMAP4rev2\r\n").startswith(b"* ENABLED IMAP4rev2\r\n")
+    selected_reply = pair.send(b"s SELECT INBOX\r\n")
+    assert b"RECENT" not in selected_reply and b'* LIST () "/" INBOX' in selected_reply
+    assert pair.send(b"a SEARCH ALL\r\n").startswith(b'* ESEARCH (TAG "a") ALL 1\r\n')
+
+
+def test_logout_sends_bye_then_ok(store: MailStore) -> None:
+    """RFC 9051 §6.1.3."""
+    pair = driven(store.root, store)
+    assert pair.send(b"z LOGOUT\r\nq NOOP\r\n") == b"* BYE logging out\r\nz OK logged out\r\n"
+    assert pair.closed and pair.conn.state is State.LOGOUT

@@ -1,0 +1,144 @@
+"""Python's imaplib against the reference IMAP server over TCP: what it reads back must be
+byte-exact what the store holds."""
+
+from __future__ import annotations
+
+import imaplib
+import re
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+from served import ServedImap
+
+MESSAGE = (
+    b"From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: greetings\r\n"
+    b"Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n\r\nHello Alice,\r\n.\r\nbye\r\n"
+)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedImap]:
+    with ServedImap(tmp_path_factory.mktemp("imap")) as running:
+        yield running
+
+
+@pytest.fixture
+def server(served: ServedImap) -> ServedImap:
+    """alice's INBOX emptied and extra mailboxes removed: each test starts afresh."""
+    store = served.store
+    store.delete("alice", [m.uid for m in store.messages("alice")])
+    for info in reversed(store.mailboxes("alice")):
+        if info.name != "INBOX":
+            store.delete_mailbox("alice", info.name)
+    return served
+
+
+def login(server: ServedImap) -> imaplib.IMAP4:
+    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
+    client.login("alice", "alice-pw")
+    return client
+
+
+def test_login_select_fetch_byte_exact(server: ServedImap) -> None:
+    """RFC 9051 §6.4.5: BODY[] is the message as stored."""
+    server.store.deliver("alice", MESSAGE)
+    client = login(server)
+    typ, data = client.select("INBOX")
+    assert typ == "OK" and data == [b"1"]
+    typ, fetched = client.fetch("1", "(BODY.PEEK[] FLAGS)")
+    assert typ == "OK"
+    assert fetched[0][1] == MESSAGE  # type: ignore[index]
+    client.logout()
+
+
+def test_append_then_fetch_and_appenduid(server: ServedImap) -> None:
+    """RFC 9051 §6.3.12, RFC 4315 §3."""
+    client = login(server)
+    typ, data = client.append(
+        "INBOX", r"(\Flagged)", imaplib.Time2Internaldate(time.time()), MESSAGE
+    )
+    found = re.search(rb"\[APPENDUID \d+ (\d+)\]", data[0] or b"")  # type: ignore[arg-type]
+    assert typ == "OK" and found
+    client.select("INBOX")
+    typ, fetched = client.uid("FETCH", found.group(1).decode(), "(RFC822 FLAGS)")
+    assert fetched[0][1] == MESSAGE  # type: ignore[index]
+    assert b"\\Flagged" in fetched[1] and b"\\Seen" in fetched[1]  # type: ignore[operator]
+    client.logout()
+
+
+def test_store_search_copy_expunge(server: ServedImap) -> None:
+    """RFC 9051 §6.4.3, §6.4.4, §6.4.6, §6.4.7."""
+    for _ in range(3):
+        server.store.deliver("alice", MESSAGE)
+    client = login(server)
+    client.create("Archive")
+    client.select("INBOX")
+    assert client.store("2:3", "+FLAGS", r"(\Deleted)")[0] == "OK"
+    assert client.search(None, "DELETED") == ("OK", [b"2 3"])
+    assert client.search(None, "SUBJECT", "greetings", "UNDELETED") == ("OK", [b"1"])
+    typ, data = client.copy("1:*", "Archive")
+    assert typ == "OK" and b"COPYUID" in data[0]  # type: ignore[operator]
+    typ, expunged = client.expunge()
+    assert typ == "OK" and expunged == [b"3", b"2"]
+    assert client.status("Archive", "(MESSAGES)")[1] == [b"Archive (MESSAGES 3)"]
+    client.logout()
+
+
+def test_idle_sees_a_delivery(server: ServedImap) -> None:
+    """RFC 2177 §3: EXISTS pushed while idling."""
+    client = login(server)
+    client.select("INBOX")
+    tag = client._new_tag().decode()  # type: ignore[attr-defined]
+    client.send(f"{tag} IDLE\r\n".encode())
+    assert client.readline().startswith(b"+")
+    server.store.deliver("alice", MESSAGE)
+    assert client.readline() == b"* 1 EXISTS\r\n"
+    client.send(b"DONE\r\n")
+    while not (line := client.readline()).startswith(tag.encode()):
+        pass
+    assert line.startswith(f"{tag} OK".encode())
+    client.logout()
+
+
+def test_starttls_and_imaps(server: ServedImap) -> None:
+    """RFC 9051 §6.2.1 STARTTLS; RFC 8314 §3 implicit TLS."""
+    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
+    client.starttls(server.client_context())
+    assert client.login("alice", "alice-pw")[0] == "OK"
+    client.logout()
+    secure = imaplib.IMAP4_SSL(
+        "127.0.0.1", server.imaps_port, ssl_context=server.client_context(), timeout=10
+    )
+    assert secure.login("alice", "alice-pw")[0] == "OK"
+    secure.logout()
+
+
+def test_two_sessions_see_expunge_after_fetch(server: ServedImap) -> None:
+    """RFC 9051 §7.4.1: the EXPUNGE reaches the other session, not during its FETCH."""
+    server.store.deliver("alice", MESSAGE)
+    server.store.deliver("alice", MESSAGE)
+    one, two = login(server), login(server)
+    one.select("INBOX")
+    two.select("INBOX")
+    two.store("1", "+FLAGS", r"(\Deleted)")
+    two.expunge()
+    one.fetch("1:*", "(FLAGS)")
+    assert one.response("EXPUNGE") == ("EXPUNGE", [None])
+    one.noop()
+    assert one.response("EXPUNGE") == ("EXPUNGE", [b"1"])
+    one.logout()
+    two.logout()
+
+
+def test_garbage_never_kills_the_server(server: ServedImap) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.recv(4096)
+        raw.sendall(b"\x00\xff garbage\r\n{5}\r\nx" + b"(" * 10000 + b"\r\na NOOP\r\n")
+        seen = b""
+        while not re.search(rb"^a OK", seen, re.M):
+            chunk = raw.recv(4096)
+            assert chunk, seen
+            seen += chunk
+    assert login(server).logout()[0] == "BYE"

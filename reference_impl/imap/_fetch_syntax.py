@@ -18,10 +18,19 @@ _MACROS = {
 }
 _SIMPLE = frozenset(
     {
-        b"ENVELOPE", b"FLAGS", b"INTERNALDATE", b"RFC822", b"RFC822.HEADER", b"RFC822.SIZE",
-        b"RFC822.TEXT", b"BODY", b"BODYSTRUCTURE", b"UID", b"MODSEQ",
+        b"ENVELOPE",
+        b"FLAGS",
+        b"INTERNALDATE",
+        b"RFC822",
+        b"RFC822.HEADER",
+        b"RFC822.SIZE",
+        b"RFC822.TEXT",
+        b"BODY",
+        b"BODYSTRUCTURE",
+        b"UID",
+        b"MODSEQ",
     }
-)  # fmt: skip
+)
 _WITH_SECTION = frozenset({b"BODY", b"BODY.PEEK", b"BINARY", b"BINARY.PEEK", b"BINARY.SIZE"})
 _ITEM_NAME = re.compile(rb"[A-Za-z0-9.]+")
 _PART = re.compile(rb"[1-9][0-9]{0,8}(?:\.[1-9][0-9]{0,8})*")

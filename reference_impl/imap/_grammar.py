@@ -54,6 +54,9 @@ class ImapDefectKind(enum.Enum):
     UNKNOWN_ITEM = "an item this grammar does not define"
     BAD_LITERAL = 'literal = "{" number ["+"] "}" CRLF *CHAR8 (RFC 9051 §9)'
     NUL_OCTET = "CHAR8 excludes NUL (RFC 9051 §4.3)"
+    BAD_RESPONSE = "response = *(continue-req / response-data) response-done (RFC 9051 §9)"
+    RESPONSE_TOO_BIG = "a response line or literal past the client's bound"
+    UNKNOWN_TAG = "a tagged response answers a command the client sent (RFC 9051 §2.2.2)"
 
 
 class ImapSyntaxError(Exception):

@@ -4,6 +4,7 @@ RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS, APPEND.  Each parses its arg
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
@@ -21,8 +22,7 @@ from reference_impl.store import (
     MailStore,
 )
 
-__all__ = ["append", "create", "delete", "list_", "lsub", "rename", "select", "status",
-           "subscribe"]  # fmt: skip
+__all__ = ["append", "create", "delete", "list_", "lsub", "rename", "select", "status", "subscribe"]
 
 # RFC 9051 §2.3.2: the system flags a client may set.
 _FLAGS = b"(\\Answered \\Flagged \\Deleted \\Seen \\Draft)"
@@ -61,8 +61,8 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
         session.view = None
         info = _info(store, user, name)
         if info is None or info.noselect:
-            return Reply(status=no("no such mailbox").status, text="no such mailbox",
-                         code=b"NONEXISTENT", data=closed, step=Step.DESELECTED)  # fmt: skip
+            refused = no("no such mailbox", b"NONEXISTENT", data=closed)
+            return dataclasses.replace(refused, step=Step.DESELECTED)
         view = View(user=user, mailbox=info.name, read_only=read_only, rev1=rev1)
         view.load(store, info)
         session.view = view
@@ -180,8 +180,9 @@ def _matches(pattern: re.Pattern[str], name: str) -> bool:
     if pattern.fullmatch(name):
         return True
     head, sep, rest = name.partition(DELIMITER)
-    return head == INBOX and bool(pattern.fullmatch(head.lower() + sep + rest) or
-                                  pattern.fullmatch("Inbox" + sep + rest))  # fmt: skip
+    return head == INBOX and bool(
+        pattern.fullmatch(head.lower() + sep + rest) or pattern.fullmatch("Inbox" + sep + rest)
+    )
 
 
 def list_(session: Session, tokens: Tokens, *, subscribed_only: bool = False) -> Outcome:

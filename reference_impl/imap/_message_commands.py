@@ -88,9 +88,14 @@ def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
             message = messages.get(message_uid)
             if message is None:
                 continue
-            candidate = Candidate(seq=seq, message=message, flags=view.flags_of(message_uid),
-                                  largest_seq=view.exists, largest_uid=largest_uid,
-                                  load=_loader(message))  # fmt: skip
+            candidate = Candidate(
+                seq=seq,
+                message=message,
+                flags=view.flags_of(message_uid),
+                largest_seq=view.exists,
+                largest_uid=largest_uid,
+                load=_loader(message),
+            )
             if matches(program, candidate, codec):
                 found.append(message_uid if uid else seq)
         return ok("searched", data=_search_result(found, uid=uid, correlator=correlator))
@@ -139,8 +144,12 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         for message_uid in present:
             seq = view.seq_of(message_uid)
             message = messages[message_uid]
-            rendered = render_items(wanted if needs_flags(message_uid) else items, message,
-                                    view.flags_of(message_uid), _loader(message))  # fmt: skip
+            rendered = render_items(
+                wanted if needs_flags(message_uid) else items,
+                message,
+                view.flags_of(message_uid),
+                _loader(message),
+            )
             lines.append(b"* %d FETCH (" % (seq or 0) + b" ".join(rendered) + b")\r\n")
         return ok("fetched", data=b"".join(lines))
 
@@ -149,8 +158,9 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     def needs_flags(message_uid: int) -> bool:
         return message_uid in changed
 
-    def _mark_seen(store: MailStore, session: Session, present: list[int],
-                   messages: dict[int, StoredMessage]) -> None:  # fmt: skip
+    def _mark_seen(
+        store: MailStore, session: Session, present: list[int], messages: dict[int, StoredMessage]
+    ) -> None:
         unseen = [u for u in present if "\\Seen" not in messages[u].flags]
         if not unseen:
             return

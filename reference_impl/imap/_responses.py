@@ -45,10 +45,6 @@ class Reply:
     step: Step | None = None
     closes: bool = False  # BYE was sent in data: the connection ends after the reply
 
-    def with_data(self, data: bytes) -> Reply:
-        return Reply(status=self.status, text=self.text, code=self.code,
-                     data=data + self.data, step=self.step, closes=self.closes)  # fmt: skip
-
 
 def ok(text: str, code: bytes = b"", *, data: bytes = b"", step: Step | None = None) -> Reply:
     return Reply(status=Status.OK, text=text, code=code, data=data, step=step)

@@ -21,8 +21,21 @@ from reference_impl.store import StoredMessage
 
 __all__ = ["Candidate", "matches", "needs_content"]
 
-_CONTENT_KEYS = frozenset({"BCC", "BODY", "CC", "FROM", "HEADER", "SUBJECT", "TEXT", "TO",
-                           "SENTBEFORE", "SENTON", "SENTSINCE"})  # fmt: skip
+_CONTENT_KEYS = frozenset(
+    {
+        "BCC",
+        "BODY",
+        "CC",
+        "FROM",
+        "HEADER",
+        "SUBJECT",
+        "TEXT",
+        "TO",
+        "SENTBEFORE",
+        "SENTON",
+        "SENTSINCE",
+    }
+)
 
 
 @dataclass

@@ -14,6 +14,7 @@ No sockets, no asyncio, no disk: what needs the store is handed to the shell as 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,8 +164,9 @@ class ServerConnection(ByteCore[Event]):
         otherwise they wait for the next command."""
         if self.state is State.IDLE and self.session.view is not None:
             view = self.session.view
-            self._start_work(lambda store: ok("", data=view.refresh(store, expunge=True)),
-                             self._pushed)  # fmt: skip
+            self._start_work(
+                lambda store: ok("", data=view.refresh(store, expunge=True)), self._pushed
+            )
 
     def tls_started(self) -> None:
         """Handshake done: forget what was sent before it (RFC 9051 §6.2.1)."""
@@ -371,8 +373,7 @@ class ServerConnection(ByteCore[Event]):
     def _logout(self, tokens: Tokens) -> Outcome:
         tokens.end()
         # RFC 9051 §6.1.3: untagged BYE, then the tagged OK.
-        reply = ok("logged out", data=untagged(b"BYE logging out"))
-        return Reply(status=reply.status, text=reply.text, data=reply.data, closes=True)
+        return dataclasses.replace(ok("logged out", data=untagged(b"BYE logging out")), closes=True)
 
     def _id(self, tokens: Tokens) -> Outcome:
         tokens.sp()
@@ -415,8 +416,12 @@ class ServerConnection(ByteCore[Event]):
     def _logged_in(self, user: str) -> Reply:
         self.session.user = user
         # RFC 9051 §6.2.3: the OK may carry the capabilities as they are now.
-        return Reply(status=Status.OK, text="logged in", step=Step.LOGGED_IN,
-                     code=b"CAPABILITY " + self._capabilities_after_login())  # fmt: skip
+        return Reply(
+            status=Status.OK,
+            text="logged in",
+            step=Step.LOGGED_IN,
+            code=b"CAPABILITY " + self._capabilities_after_login(),
+        )
 
     def _capabilities_after_login(self) -> bytes:
         words = self.capabilities().split(b" ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,7 +73,6 @@ def with_updates(session: Session, work: Work, *, expunge: bool) -> Work:
         if session.view is None:
             return reply
         updates = session.view.refresh(store, expunge=expunge)
-        return Reply(status=reply.status, text=reply.text, code=reply.code,
-                     data=reply.data + updates, step=reply.step, closes=reply.closes)  # fmt: skip
+        return dataclasses.replace(reply, data=reply.data + updates)
 
     return run

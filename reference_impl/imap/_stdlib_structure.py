@@ -104,15 +104,23 @@ def _structure(part: Part, extensible: bool) -> ImapValue:
         children = [_structure(child, extensible) for child in part.children]
         out: list[ImapValue] = [*children, subtype.upper().encode()]
         if extensible:
-            out += [_params(part), _disposition(part), _field(part, "Content-Language"),
-                    _field(part, "Content-Location")]  # fmt: skip
+            out += [
+                _params(part),
+                _disposition(part),
+                _field(part, "Content-Language"),
+                _field(part, "Content-Location"),
+            ]
         return out
     encoding = (_field(part, "Content-Transfer-Encoding") or b"7BIT").upper()
     fields: list[ImapValue] = [
-        maintype.upper().encode(), subtype.upper().encode(), _params(part),
-        _field(part, "Content-ID"), _field(part, "Content-Description"), encoding,
+        maintype.upper().encode(),
+        subtype.upper().encode(),
+        _params(part),
+        _field(part, "Content-ID"),
+        _field(part, "Content-Description"),
+        encoding,
         len(part.body),
-    ]  # fmt: skip
+    ]
     if part.is_message:
         inner = part.children[0]
         fields += [_envelope(inner), _structure(inner, extensible)]
@@ -121,6 +129,10 @@ def _structure(part: Part, extensible: bool) -> ImapValue:
             part.body.count(b"\n") + (0 if part.body.endswith(b"\n") or not part.body else 1)
         )
     if extensible:
-        fields += [_field(part, "Content-MD5"), _disposition(part),
-                   _field(part, "Content-Language"), _field(part, "Content-Location")]  # fmt: skip
+        fields += [
+            _field(part, "Content-MD5"),
+            _disposition(part),
+            _field(part, "Content-Language"),
+            _field(part, "Content-Location"),
+        ]
     return fields

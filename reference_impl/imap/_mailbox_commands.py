@@ -58,8 +58,8 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
         closed = (
             untagged(b"OK [CLOSED] previous mailbox closed") if was_selected and not rev1 else b""
         )
+        info = _info(store, user, name)  # first: a name the store refuses changes nothing
         session.view = None
-        info = _info(store, user, name)
         if info is None or info.noselect:
             refused = no("no such mailbox", b"NONEXISTENT", data=closed)
             return dataclasses.replace(refused, step=Step.DESELECTED)

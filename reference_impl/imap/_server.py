@@ -53,6 +53,7 @@ from reference_impl.imap._states import (
     State,
     Step,
 )
+from reference_impl.store import MailboxError, MailStore
 
 __all__ = ["ServerConnection"]
 
@@ -86,6 +87,7 @@ class ServerConnection(ByteCore[Event]):
         self._sasl: SaslExchange[Reply | bytes] | None = None
         self._then: Callable[[Reply], None] = self._complete
         self._before_work = self._before_idle = self.state
+        self._changed_meanwhile = False  # the watched mailbox changed since last read
         s = self.session
         self._commands: dict[bytes, _Command] = {
             # RFC 9051 §6.1: any state.
@@ -153,16 +155,23 @@ class ServerConnection(ByteCore[Event]):
             return
         self._step(Step.WORK_DONE, previous=self._before_work)
         self._then(reply)
+        if self._changed_meanwhile and self._idling():
+            self.mailbox_changed()  # it came while the store was being read
         self._process()
 
     def work_failed(self) -> None:
         """The store failed unexpectedly (RFC 5530 §3 SERVERBUG)."""
         self.work_done(no("internal error", b"SERVERBUG"))
 
+    def _idling(self) -> bool:
+        return self.state is State.IDLE
+
     def mailbox_changed(self) -> None:
         """The watched mailbox changed: IDLE pushes the updates at once (RFC 2177 §3);
         otherwise they wait for the next command."""
+        self._changed_meanwhile = True
         if self.state is State.IDLE and self.session.view is not None:
+            self._changed_meanwhile = False
             view = self.session.view
             self._start_work(
                 lambda store: ok("", data=view.refresh(store, expunge=True)), self._pushed
@@ -292,7 +301,7 @@ class ServerConnection(ByteCore[Event]):
         self._before_work = self.state
         self._then = then
         self._step(Step.WORK_STARTED)
-        self._events.append(StoreWork(work=work))
+        self._events.append(StoreWork(work=_refusing_bad_names(work)))
 
     def _answer(self, tag: bytes, reply: Reply) -> None:
         self._tag = tag
@@ -500,6 +509,19 @@ class ServerConnection(ByteCore[Event]):
                 lambda store: ok("", data=view.refresh(store, expunge=True)), self._pushed
             )
         return _ANSWERED
+
+
+def _refusing_bad_names(work: Work) -> Work:
+    """``work``, answering NO where the store refuses a name no mailbox can have (empty,
+    an empty hierarchy level: ``check_name``) or an operation the namespace forbids."""
+
+    def run(store: MailStore) -> Reply:
+        try:
+            return work(store)
+        except (MailboxError, ValueError) as error:
+            return no(f"refused: {str(error)[:200]}", b"CANNOT")  # RFC 5530 §3
+
+    return run
 
 
 # Returned by a handler that wrote its own answer (or a continuation) already.

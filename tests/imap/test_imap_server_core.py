@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from imap_driver import Driven, driven, logged_in
 
-from reference_impl.imap import ImapDefectKind, State
+from reference_impl.imap import ImapDefectKind, State, StoreWork
 from reference_impl.imap._framing import FramingLimits
 from reference_impl.store import MailStore
 
@@ -385,3 +385,47 @@ def test_logout_sends_bye_then_ok(store: MailStore) -> None:
     pair = driven(store.root, store)
     assert pair.send(b"z LOGOUT\r\nq NOOP\r\n") == b"* BYE logging out\r\nz OK logged out\r\n"
     assert pair.closed and pair.conn.state is State.LOGOUT
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        b'SELECT ""',
+        b"SELECT {0+}\r\n",
+        b'STATUS "" (MESSAGES)',
+        b'APPEND "a//b" {1+}\r\nx',
+        b'RENAME INBOX ""',
+        b'SUBSCRIBE ""',
+        b'DELETE "/"',
+        b'EXAMINE "a/"',
+    ],
+)
+def test_names_no_mailbox_can_have_get_no(store: MailStore, command: bytes) -> None:
+    """RFC 9051 §6.3: NO when the name cannot be a mailbox; the session goes on."""
+    pair = logged_in(store.root, store)
+    assert pair.send(b"t " + command + b"\r\n").startswith(b"t NO"), command
+    assert pair.send(b"u NOOP\r\n").endswith(b"u OK done\r\n")
+
+
+def test_a_refused_name_in_selected_state_keeps_the_mailbox(store: MailStore) -> None:
+    """RFC 9051 §6.3.2: only a SELECT that fails on an existing-name basis deselects; a
+    name refused outright leaves the session consistent."""
+    pair = selected(store, MESSAGE)
+    assert pair.send(b't SELECT ""\r\n').startswith(b"t NO")
+    assert pair.send(b"f FETCH 1 FLAGS\r\n").endswith(b"f OK fetched\r\n")
+
+
+def test_idle_reports_a_change_that_comes_while_an_update_is_read(store: MailStore) -> None:
+    """RFC 2177 §3: every change reaches an idling client, including one committed while
+    the previous update was being read from the store."""
+    pair = selected(store, MESSAGE)
+    pair.send(b"i IDLE\r\n")
+    store.deliver("alice", MESSAGE)
+    pair.conn.mailbox_changed()
+    event = pair.conn.next_event()
+    assert isinstance(event, StoreWork)
+    reply = event.work(store)  # reads 2 messages
+    store.deliver("alice", MESSAGE)
+    pair.conn.mailbox_changed()  # arrives while the core waits for the first read
+    pair.conn.work_done(reply)
+    assert b"* 3 EXISTS" in pair.conn.data_to_send() + pair.pump()

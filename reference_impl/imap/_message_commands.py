@@ -15,6 +15,7 @@ from reference_impl.imap._search_syntax import search_keys
 from reference_impl.imap._session import Outcome, Session, with_updates
 from reference_impl.imap._states import Step
 from reference_impl.imap._syntax import flag, flag_list, sequence_set
+from reference_impl.imap._view import View
 from reference_impl.imap._view import flag_list as render_flags
 from reference_impl.store import InvalidFlag, MailStore, StoredMessage
 
@@ -131,46 +132,39 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         return uids
     view = session.selected
     marks_seen = sets_seen(items) and not view.read_only
+    with_flags = (
+        items if any(i.name == "FLAGS" for i in items) else [*items, FetchItem(name="FLAGS")]
+    )
 
     def run(store: MailStore) -> Reply:
         messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
         present = [u for u in uids if u in messages]
-        if marks_seen:
-            _mark_seen(store, session, present, messages)
-        wanted = items
-        if marks_seen and not any(item.name == "FLAGS" for item in items):
-            wanted = [*items, FetchItem(name="FLAGS")]  # RFC 9051 §6.4.5: \Seen is reported
+        seen_now = _mark_seen(store, view, present, messages) if marks_seen else set()
         lines = []
         for message_uid in present:
-            seq = view.seq_of(message_uid)
             message = messages[message_uid]
-            rendered = render_items(
-                wanted if needs_flags(message_uid) else items,
-                message,
-                view.flags_of(message_uid),
-                _loader(message),
-            )
-            lines.append(b"* %d FETCH (" % (seq or 0) + b" ".join(rendered) + b")\r\n")
+            # RFC 9051 §6.4.5: a \Seen set by this fetch is reported in its response.
+            wanted = with_flags if message_uid in seen_now else items
+            rendered = render_items(wanted, message, view.flags_of(message_uid), _loader(message))
+            seq = view.seq_of(message_uid) or 0
+            lines.append(b"* %d FETCH (" % seq + b" ".join(rendered) + b")\r\n")
         return ok("fetched", data=b"".join(lines))
 
-    changed: set[int] = set()
-
-    def needs_flags(message_uid: int) -> bool:
-        return message_uid in changed
-
-    def _mark_seen(
-        store: MailStore, session: Session, present: list[int], messages: dict[int, StoredMessage]
-    ) -> None:
-        unseen = [u for u in present if "\\Seen" not in messages[u].flags]
-        if not unseen:
-            return
-        result = store.update_flags(view.user, unseen, mailbox=view.mailbox, add=["\\Seen"])
-        for message in result.changed:
-            view.flags[message.uid] = message.flags
-            messages[message.uid] = message
-            changed.add(message.uid)
-
     return with_updates(session, run, expunge=uid)
+
+
+def _mark_seen(
+    store: MailStore, view: View, uids: list[int], messages: dict[int, StoredMessage]
+) -> set[int]:
+    """Set \\Seen on those of ``uids`` without it; return the UIDs it changed."""
+    unseen = [u for u in uids if "\\Seen" not in messages[u].flags]
+    if not unseen:
+        return set()
+    result = store.update_flags(view.user, unseen, mailbox=view.mailbox, add=["\\Seen"])
+    for message in result.changed:
+        view.flags[message.uid] = message.flags
+        messages[message.uid] = message
+    return {message.uid for message in result.changed}
 
 
 def store(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:

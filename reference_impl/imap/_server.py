@@ -14,7 +14,6 @@ No sockets, no asyncio, no disk: what needs the store is handed to the shell as 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from reference_impl.auth import (
 )
 from reference_impl.imap import _mailbox_commands as mb
 from reference_impl.imap import _message_commands as msg
+from reference_impl.imap import _session_commands as sc
 from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, StoreWork, WatchMailbox
 from reference_impl.imap._framing import (
@@ -46,20 +46,19 @@ from reference_impl.imap._sasl import new_exchange
 from reference_impl.imap._session import Outcome, Session, Work
 from reference_impl.imap._states import (
     ANY,
-    AUTHENTICATED_OR_SELECTED,
-    NOT_AUTHENTICATED_ONLY,
-    SELECTED_ONLY,
     TRANSITIONS,
     State,
     Step,
 )
-from reference_impl.store import MailboxError, MailStore
+from reference_impl.imap._states import AUTHENTICATED_ONLY as AUTH_ONLY
+from reference_impl.imap._states import AUTHENTICATED_OR_SELECTED as AUTH
+from reference_impl.imap._states import NOT_AUTHENTICATED_ONLY as NOT_AUTH
+from reference_impl.imap._states import SELECTED_ONLY as SEL
 
 __all__ = ["ServerConnection"]
 
 # RFC 9051 §9: tag = 1*<any ASTRING-CHAR except "+">, then SP and the command name.
 _TAG = re.compile(rb"([^(){ %*\"\\+\x00-\x1f\x7f-\xff]+)(?= |\Z)")
-_COMMAND_NAME = re.compile(rb"[^ ]+(?: [^ ]+)?")
 
 Handler = Callable[[Tokens], Outcome]
 
@@ -93,52 +92,45 @@ class ServerConnection(ByteCore[Event]):
             # RFC 9051 §6.1: any state.
             b"CAPABILITY": _Command(ANY, self._capability),
             b"NOOP": _Command(ANY, lambda t: msg.noop(s, t)),
-            b"LOGOUT": _Command(ANY, self._logout),
-            b"ID": _Command(ANY, self._id),  # RFC 2971 §3.1: any state
+            b"LOGOUT": _Command(ANY, sc.logout),
+            b"ID": _Command(ANY, sc.id_),  # RFC 2971 §3.1: any state
             # RFC 9051 §6.2: not authenticated.
-            b"STARTTLS": _Command(NOT_AUTHENTICATED_ONLY, self._starttls),
-            b"LOGIN": _Command(NOT_AUTHENTICATED_ONLY, self._login),
-            b"AUTHENTICATE": _Command(NOT_AUTHENTICATED_ONLY, self._authenticate),
+            b"STARTTLS": _Command(NOT_AUTH, self._starttls),
+            b"LOGIN": _Command(NOT_AUTH, self._login),
+            b"AUTHENTICATE": _Command(NOT_AUTH, self._authenticate),
             # RFC 9051 §6.3: authenticated (and selected).
-            b"ENABLE": _Command(frozenset({State.AUTHENTICATED}), self._enable),  # RFC 5161 §3.1
-            b"SELECT": _Command(
-                AUTHENTICATED_OR_SELECTED, lambda t: mb.select(s, t, read_only=False)
-            ),
-            b"EXAMINE": _Command(
-                AUTHENTICATED_OR_SELECTED, lambda t: mb.select(s, t, read_only=True)
-            ),
-            b"CREATE": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.create(s, t)),
-            b"DELETE": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.delete(s, t)),
-            b"RENAME": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.rename(s, t)),
-            b"SUBSCRIBE": _Command(
-                AUTHENTICATED_OR_SELECTED, lambda t: mb.subscribe(s, t, on=True)
-            ),
-            b"UNSUBSCRIBE": _Command(
-                AUTHENTICATED_OR_SELECTED, lambda t: mb.subscribe(s, t, on=False)
-            ),
-            b"LIST": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.list_(s, t)),
-            b"LSUB": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.lsub(s, t)),
-            b"STATUS": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.status(s, t)),
-            b"APPEND": _Command(AUTHENTICATED_OR_SELECTED, lambda t: mb.append(s, t)),
-            b"NAMESPACE": _Command(AUTHENTICATED_OR_SELECTED, self._namespace),  # RFC 2342
-            b"IDLE": _Command(AUTHENTICATED_OR_SELECTED, self._idle),  # RFC 2177
+            # RFC 5161 §3.1: ENABLE only before a mailbox is selected.
+            b"ENABLE": _Command(AUTH_ONLY, lambda t: sc.enable(s, t)),
+            b"SELECT": _Command(AUTH, lambda t: mb.select(s, t, read_only=False)),
+            b"EXAMINE": _Command(AUTH, lambda t: mb.select(s, t, read_only=True)),
+            b"CREATE": _Command(AUTH, lambda t: mb.create(s, t)),
+            b"DELETE": _Command(AUTH, lambda t: mb.delete(s, t)),
+            b"RENAME": _Command(AUTH, lambda t: mb.rename(s, t)),
+            b"SUBSCRIBE": _Command(AUTH, lambda t: mb.subscribe(s, t, on=True)),
+            b"UNSUBSCRIBE": _Command(AUTH, lambda t: mb.subscribe(s, t, on=False)),
+            b"LIST": _Command(AUTH, lambda t: mb.list_(s, t)),
+            b"LSUB": _Command(AUTH, lambda t: mb.lsub(s, t)),
+            b"STATUS": _Command(AUTH, lambda t: mb.status(s, t)),
+            b"APPEND": _Command(AUTH, lambda t: mb.append(s, t)),
+            b"NAMESPACE": _Command(AUTH, sc.namespace),  # RFC 2342
+            b"IDLE": _Command(AUTH, self._idle),  # RFC 2177
             # RFC 9051 §6.4: selected.
-            b"CHECK": _Command(SELECTED_ONLY, lambda t: msg.noop(s, t)),  # RFC 3501 §6.4.1
-            b"CLOSE": _Command(SELECTED_ONLY, lambda t: msg.close(s, t, expunge_first=True)),
-            b"UNSELECT": _Command(SELECTED_ONLY, lambda t: msg.close(s, t, expunge_first=False)),
-            b"EXPUNGE": _Command(SELECTED_ONLY, lambda t: msg.expunge(s, t, uid=False)),
-            b"SEARCH": _Command(SELECTED_ONLY, lambda t: msg.search(s, t, uid=False)),
-            b"FETCH": _Command(SELECTED_ONLY, lambda t: msg.fetch(s, t, uid=False)),
-            b"STORE": _Command(SELECTED_ONLY, lambda t: msg.store(s, t, uid=False)),
-            b"COPY": _Command(SELECTED_ONLY, lambda t: msg.copy(s, t, uid=False, move=False)),
-            b"MOVE": _Command(SELECTED_ONLY, lambda t: msg.copy(s, t, uid=False, move=True)),
+            b"CHECK": _Command(SEL, lambda t: msg.noop(s, t)),  # RFC 3501 §6.4.1
+            b"CLOSE": _Command(SEL, lambda t: msg.close(s, t, expunge_first=True)),
+            b"UNSELECT": _Command(SEL, lambda t: msg.close(s, t, expunge_first=False)),
+            b"EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=False)),
+            b"SEARCH": _Command(SEL, lambda t: msg.search(s, t, uid=False)),
+            b"FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=False)),
+            b"STORE": _Command(SEL, lambda t: msg.store(s, t, uid=False)),
+            b"COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=False, move=False)),
+            b"MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=False, move=True)),
             # RFC 9051 §6.4.9, RFC 4315 §2.1 (UID EXPUNGE), RFC 6851 §3 (UID MOVE).
-            b"UID EXPUNGE": _Command(SELECTED_ONLY, lambda t: msg.expunge(s, t, uid=True)),
-            b"UID SEARCH": _Command(SELECTED_ONLY, lambda t: msg.search(s, t, uid=True)),
-            b"UID FETCH": _Command(SELECTED_ONLY, lambda t: msg.fetch(s, t, uid=True)),
-            b"UID STORE": _Command(SELECTED_ONLY, lambda t: msg.store(s, t, uid=True)),
-            b"UID COPY": _Command(SELECTED_ONLY, lambda t: msg.copy(s, t, uid=True, move=False)),
-            b"UID MOVE": _Command(SELECTED_ONLY, lambda t: msg.copy(s, t, uid=True, move=True)),
+            b"UID EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=True)),
+            b"UID SEARCH": _Command(SEL, lambda t: msg.search(s, t, uid=True)),
+            b"UID FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=True)),
+            b"UID STORE": _Command(SEL, lambda t: msg.store(s, t, uid=True)),
+            b"UID COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=False)),
+            b"UID MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=True)),
         }
         greeting = b"OK [CAPABILITY " + self.capabilities() + b"] mail-conformance IMAP ready"
         self._outbox += untagged(greeting)
@@ -301,7 +293,7 @@ class ServerConnection(ByteCore[Event]):
         self._before_work = self.state
         self._then = then
         self._step(Step.WORK_STARTED)
-        self._events.append(StoreWork(work=_refusing_bad_names(work)))
+        self._events.append(StoreWork(work=sc.refusing_bad_names(work)))
 
     def _answer(self, tag: bytes, reply: Reply) -> None:
         self._tag = tag
@@ -358,40 +350,14 @@ class ServerConnection(ByteCore[Event]):
     # -- any state (RFC 9051 §6.1) ---------------------------------------------------------
 
     def capabilities(self) -> bytes:
-        """RFC 9051 §6.1.1 and the extensions' sections."""
-        s, cfg = self.session, self.config
-        words = [b"IMAP4rev1", b"IMAP4rev2"]
-        words.append(b"LITERAL-" if cfg.limits.literal_minus else b"LITERAL+")  # RFC 7888 §5
-        words += [b"SASL-IR", b"ID", b"IDLE", b"NAMESPACE", b"UIDPLUS", b"MOVE", b"UNSELECT"]
-        words += [b"ENABLE", b"CHILDREN", b"ESEARCH"]
-        if cfg.tls_available and not s.tls_active and self.state is State.NOT_AUTHENTICATED:
-            words.append(b"STARTTLS")
-        if self._login_allowed():
-            words += [b"AUTH=" + m.encode("ascii") for m in cfg.auth_mechanisms]
-        else:
-            words.append(b"LOGINDISABLED")  # RFC 9051 §6.2.3
-        return b" ".join(words)
+        return sc.capabilities(self.session, before_login=self.state is State.NOT_AUTHENTICATED)
 
     def _login_allowed(self) -> bool:
-        return self.session.tls_active or self.config.login_without_tls
+        return sc.login_allowed(self.session)
 
     def _capability(self, tokens: Tokens) -> Outcome:
         tokens.end()
         return ok("capabilities listed", data=untagged(b"CAPABILITY " + self.capabilities()))
-
-    def _logout(self, tokens: Tokens) -> Outcome:
-        tokens.end()
-        # RFC 9051 §6.1.3: untagged BYE, then the tagged OK.
-        return dataclasses.replace(ok("logged out", data=untagged(b"BYE logging out")), closes=True)
-
-    def _id(self, tokens: Tokens) -> Outcome:
-        tokens.sp()
-        if not tokens.skip(b"NIL"):
-            fields = tokens.paren_list(Tokens.nstring)
-            if len(fields) % 2 or len(fields) > 60:  # RFC 2971 §3.3: at most 30 pairs
-                return bad("ID takes field/value pairs")
-        tokens.end()
-        return ok("ID done", data=untagged(b'ID ("name" "mail-conformance")'))
 
     # -- not authenticated (RFC 9051 §6.2) -------------------------------------------------
 
@@ -480,24 +446,6 @@ class ServerConnection(ByteCore[Event]):
 
     # -- authenticated ---------------------------------------------------------------------
 
-    def _enable(self, tokens: Tokens) -> Outcome:
-        """RFC 5161 §3.1; IMAP4rev2 is enabled this way (RFC 9051 §6.3.1)."""
-        names = []
-        while not tokens.at_end():
-            tokens.sp()
-            names.append(tokens.atom())
-        if not names:
-            return bad("ENABLE needs a capability")
-        enabled = [n for n in names if n.upper() == b"IMAP4REV2"]
-        if enabled:
-            self.session.rev2 = True
-        return ok("enabled", data=untagged(b"ENABLED" + b"".join(b" " + n for n in enabled)))
-
-    def _namespace(self, tokens: Tokens) -> Outcome:
-        tokens.end()
-        # RFC 2342 §5: personal namespace "" with "/", no other users', no shared.
-        return ok("namespaces", data=untagged(b'NAMESPACE (("" "/")) NIL NIL'))
-
     def _idle(self, tokens: Tokens) -> Outcome:
         tokens.end()
         self._before_idle = self.state
@@ -509,19 +457,6 @@ class ServerConnection(ByteCore[Event]):
                 lambda store: ok("", data=view.refresh(store, expunge=True)), self._pushed
             )
         return _ANSWERED
-
-
-def _refusing_bad_names(work: Work) -> Work:
-    """``work``, answering NO where the store refuses a name no mailbox can have (empty,
-    an empty hierarchy level: ``check_name``) or an operation the namespace forbids."""
-
-    def run(store: MailStore) -> Reply:
-        try:
-            return work(store)
-        except (MailboxError, ValueError) as error:
-            return no(f"refused: {str(error)[:200]}", b"CANNOT")  # RFC 5530 §3
-
-    return run
 
 
 # Returned by a handler that wrote its own answer (or a continuation) already.

@@ -9,6 +9,7 @@ rule of SMTP (RFC 5321 §4.5.2): reference_impl._transparency serves both.
 from __future__ import annotations
 
 from reference_impl._transparency import dot_stuff, dot_unstuff
+from reference_impl.mime import body_offset
 
 __all__ = ["TERMINATOR", "dot_stuff", "dot_unstuff", "multiline", "top_of_message"]
 
@@ -22,10 +23,9 @@ def multiline(first_line: bytes, body: bytes) -> bytes:
 
 def top_of_message(message: bytes, lines: int) -> bytes:
     """The header, the blank line and the first ``lines`` body lines (RFC 1939 §7 TOP)."""
-    separator = message.find(b"\r\n\r\n")
-    if separator < 0:
+    end = body_offset(message)
+    if end >= len(message):
         return message  # no body: the whole message is header
-    end = separator + 4
     if lines >= message.count(b"\r\n", end):
         return message  # all of the body: skip the line walk
     for _ in range(lines):

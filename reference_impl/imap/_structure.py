@@ -1,8 +1,8 @@
-"""Where ENVELOPE and BODYSTRUCTURE come from: the one import to change when the
-reference MIME engine (``reference_impl.mime``) provides them with the same signatures."""
+"""Where ENVELOPE and BODYSTRUCTURE come from: the reference MIME engine, whose values
+are the ``ImapValue`` this package serializes (RFC 9051 §7.5.2)."""
 
 from __future__ import annotations
 
-from reference_impl.imap._stdlib_structure import imap_body_structure, imap_envelope
+from reference_impl.mime import imap_body_structure, imap_envelope
 
 __all__ = ["imap_body_structure", "imap_envelope"]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from imap_driver import Driven, driven, logged_in
 
-from reference_impl.imap import ImapDefectKind, State, StoreWork
+from reference_impl.imap import ImapDefectKind, State, StoreWork, serialize
 from reference_impl.imap._framing import FramingLimits
+from reference_impl.mime import imap_body_structure, imap_envelope
 from reference_impl.store import MailStore
 
 MESSAGE = b"From: Bob <bob@example.test>\r\nSubject: hello\r\n\r\nHello there\r\n"
@@ -429,3 +430,36 @@ def test_idle_reports_a_change_that_comes_while_an_update_is_read(store: MailSto
     pair.conn.mailbox_changed()  # arrives while the core waits for the first read
     pair.conn.work_done(reply)
     assert b"* 3 EXISTS" in pair.conn.data_to_send() + pair.pump()
+
+
+MULTIPART = (
+    b"From: Al <al@example.test>\r\nTo: team: x@example.test, Q <q@example.test>;\r\n"
+    b"Subject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+    b"--XX\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XX\r\nContent-Type: message/rfc822\r\n\r\n"
+    b"Subject: inner\r\n\r\ninner body\r\n--XX--\r\n"
+)
+
+
+def test_envelope_and_bodystructure_come_from_the_mime_engine(store: MailStore) -> None:
+    """RFC 9051 §7.5.2: ENVELOPE (groups framed by NIL entries), BODY and BODYSTRUCTURE."""
+
+    pair = selected(store, MULTIPART)
+    reply = pair.send(b"f FETCH 1 (ENVELOPE BODY BODYSTRUCTURE)\r\n")
+    assert b"ENVELOPE " + serialize(imap_envelope(MULTIPART)) in reply
+    assert b'(NIL NIL "team" NIL)' in reply and b"(NIL NIL NIL NIL)" in reply
+    assert b"BODY " + serialize(imap_body_structure(MULTIPART, extensible=False)) in reply
+    assert b"BODYSTRUCTURE " + serialize(imap_body_structure(MULTIPART, extensible=True)) in reply
+
+
+def test_body_sections_of_parts(store: MailStore) -> None:
+    """RFC 9051 §6.4.5: part numbers, MIME headers, HEADER of an encapsulated message."""
+    pair = selected(store, MULTIPART)
+    reply = pair.send(
+        b"f FETCH 1 (BODY.PEEK[1] BODY.PEEK[2.HEADER] BODY.PEEK[2.1] BODY.PEEK[1.MIME]"
+        b" BODY.PEEK[3])\r\n"
+    )
+    assert b"BODY[1] {5}\r\nhello" in reply
+    assert b"BODY[2.HEADER] {18}\r\nSubject: inner\r\n\r\n" in reply
+    assert b"BODY[2.1] {10}\r\ninner body" in reply
+    assert b"BODY[1.MIME] {28}\r\nContent-Type: text/plain\r\n\r\n" in reply
+    assert b"BODY[3] NIL" in reply

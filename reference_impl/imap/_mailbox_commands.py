@@ -66,6 +66,7 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
         view = View(user=user, mailbox=info.name, read_only=read_only, rev1=rev1)
         view.load(store, info)
         session.view = view
+        session.saved = []  # RFC 9051 §6.4.4.1: SELECT resets "$"
         data = closed + _selected_data(session, view, info.uid_next)
         code = b"READ-ONLY" if read_only else b"READ-WRITE"
         return ok("selected", code, data=data, step=Step.SELECTED)

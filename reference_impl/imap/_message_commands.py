@@ -10,8 +10,6 @@ from reference_impl.imap._fetch import render_items, sets_seen
 from reference_impl.imap._fetch_syntax import FetchItem, fetch_items
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
 from reference_impl.imap._responses import Reply, no, ok, untagged
-from reference_impl.imap._search import Candidate, matches
-from reference_impl.imap._search_syntax import search_keys
 from reference_impl.imap._session import Outcome, Session, with_updates
 from reference_impl.imap._states import Step
 from reference_impl.imap._syntax import flag, flag_list, sequence_set
@@ -19,7 +17,7 @@ from reference_impl.imap._view import View
 from reference_impl.imap._view import flag_list as render_flags
 from reference_impl.store import InvalidFlag, MailStore, StoredMessage
 
-__all__ = ["close", "copy", "expunge", "fetch", "noop", "search", "store"]
+__all__ = ["close", "copy", "expunge", "fetch", "loader", "noop", "store"]
 
 _CHARSETS = {"US-ASCII": "ascii", "UTF-8": "utf-8"}
 
@@ -68,53 +66,7 @@ def expunge(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     return with_updates(session, run, expunge=True)
 
 
-def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
-    """RFC 9051 §6.4.4 (and §7.3.4 ESEARCH under IMAP4rev2), RFC 3501 §6.4.4."""
-    tokens.sp()
-    charset = "US-ASCII"
-    if tokens.skip(b"CHARSET "):
-        charset = tokens.astring().decode("ascii", "replace").upper()
-        tokens.sp()
-    program = search_keys(tokens)
-    if charset not in _CHARSETS:
-        return no("unsupported charset", b"BADCHARSET (US-ASCII UTF-8)")  # RFC 9051 §6.4.4
-    view, codec = session.selected, _CHARSETS[charset]
-    correlator = session.tag if session.rev2 else None
-
-    def run(store: MailStore) -> Reply:
-        found = []
-        messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
-        largest_uid = view.uids[-1] if view.uids else 0
-        for seq, message_uid in enumerate(view.uids, 1):
-            message = messages.get(message_uid)
-            if message is None:
-                continue
-            candidate = Candidate(
-                seq=seq,
-                message=message,
-                flags=view.flags_of(message_uid),
-                largest_seq=view.exists,
-                largest_uid=largest_uid,
-                load=_loader(message),
-            )
-            if matches(program, candidate, codec):
-                found.append(message_uid if uid else seq)
-        return ok("searched", data=_search_result(found, uid=uid, correlator=correlator))
-
-    return with_updates(session, run, expunge=uid)
-
-
-def _search_result(found: list[int], *, uid: bool, correlator: bytes | None) -> bytes:
-    if correlator is None:
-        return untagged(b"SEARCH" + b"".join(b" %d" % n for n in found))
-    # RFC 9051 §7.3.4: ESEARCH (TAG "tag") [UID] ALL set.
-    words = b' (TAG "' + correlator + b'")' + (b" UID" if uid else b"")
-    if found:
-        words += b" ALL " + b",".join(b"%d" % n for n in found)
-    return untagged(b"ESEARCH" + words)
-
-
-def _loader(message: StoredMessage) -> Callable[[], bytes]:
+def loader(message: StoredMessage) -> Callable[[], bytes]:
     return message.path.read_bytes
 
 
@@ -145,7 +97,7 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
             message = messages[message_uid]
             # RFC 9051 §6.4.5: a \Seen set by this fetch is reported in its response.
             wanted = with_flags if message_uid in seen_now else items
-            rendered = render_items(wanted, message, view.flags_of(message_uid), _loader(message))
+            rendered = render_items(wanted, message, view.flags_of(message_uid), loader(message))
             seq = view.seq_of(message_uid) or 0
             lines.append(b"* %d FETCH (" % seq + b" ".join(rendered) + b")\r\n")
         return ok("fetched", data=b"".join(lines))
@@ -242,6 +194,7 @@ def copy(session: Session, tokens: Tokens, *, uid: bool, move: bool) -> Outcome:
         mapping = transfer(view.user, uids, mailbox=view.mailbox, to=info.name)
         if not mapping:
             return ok("nothing to copy")
+        # RFC 4315 §3: the two sets list the UIDs in corresponding order.
         sources = b",".join(b"%d" % u for u in mapping)
         targets = b",".join(b"%d" % u for u in mapping.values())
         code = b"COPYUID %d %s %s" % (info.uid_validity, sources, targets)

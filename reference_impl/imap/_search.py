@@ -48,6 +48,7 @@ class Candidate:
     largest_seq: int
     largest_uid: int
     load: Callable[[], bytes] = field(repr=False)
+    saved: frozenset[int] = frozenset()  # UIDs of "$" (RFC 9051 §6.4.4.1)
 
     @cached_property
     def part(self) -> Part:
@@ -86,6 +87,8 @@ def matches(key: SearchKey, message: Candidate, charset: str) -> bool:
             return not matches(key.children[0], message, charset)
         case "ALL":
             return True
+        case "SET" | "UID" if key.numbers is not None and key.numbers.saved:
+            return message.message.uid in message.saved
         case "SET":
             assert key.numbers is not None
             return bool(key.numbers.members([message.seq], message.largest_seq))

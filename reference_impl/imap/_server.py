@@ -43,6 +43,7 @@ from reference_impl.imap._framing import (
 from reference_impl.imap._grammar import Framed, ImapDefectKind, ImapSyntaxError, Tokens
 from reference_impl.imap._responses import Reply, Status, bad, no, ok, status_line, untagged
 from reference_impl.imap._sasl import new_exchange
+from reference_impl.imap._search_command import search
 from reference_impl.imap._session import Outcome, Session, Work
 from reference_impl.imap._states import (
     ANY,
@@ -119,14 +120,14 @@ class ServerConnection(ByteCore[Event]):
             b"CLOSE": _Command(SEL, lambda t: msg.close(s, t, expunge_first=True)),
             b"UNSELECT": _Command(SEL, lambda t: msg.close(s, t, expunge_first=False)),
             b"EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=False)),
-            b"SEARCH": _Command(SEL, lambda t: msg.search(s, t, uid=False)),
+            b"SEARCH": _Command(SEL, lambda t: search(s, t, uid=False)),
             b"FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=False)),
             b"STORE": _Command(SEL, lambda t: msg.store(s, t, uid=False)),
             b"COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=False, move=False)),
             b"MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=False, move=True)),
             # RFC 9051 §6.4.9, RFC 4315 §2.1 (UID EXPUNGE), RFC 6851 §3 (UID MOVE).
             b"UID EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=True)),
-            b"UID SEARCH": _Command(SEL, lambda t: msg.search(s, t, uid=True)),
+            b"UID SEARCH": _Command(SEL, lambda t: search(s, t, uid=True)),
             b"UID FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=True)),
             b"UID STORE": _Command(SEL, lambda t: msg.store(s, t, uid=True)),
             b"UID COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=False)),

@@ -27,6 +27,7 @@ class Session:
     user: str | None = None
     view: View | None = None
     rev2: bool = False  # ENABLE IMAP4rev2 (RFC 9051 §6.3.1)
+    saved: list[int] = dataclasses.field(default_factory=list)  # "$": UIDs (RFC 5182)
     tag: bytes = b""  # of the command being run: ESEARCH's correlator (RFC 4466 §2.6.2)
 
     @property
@@ -54,7 +55,10 @@ class Session:
         that do not exist are simply not there (RFC 9051 §6.4.9)."""
         view = self.selected
         if numbers.saved:
-            return bad("$ without SEARCH SAVE (RFC 5182)")
+            # RFC 9051 §6.4.4.1: "$" is the last SEARCH ... RETURN (SAVE) result; an
+            # empty one matches nothing, and an expunged message leaves it.
+            present = set(view.uids)
+            return [u for u in self.saved if u in present]
         if uid:
             largest = view.uids[-1] if view.uids else 0
             return numbers.members(view.uids, largest) if view.uids else []

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ImapValue", "astring", "literal", "nstring", "quoted", "serialize", "string"]
+__all__ = [
+    "ImapValue",
+    "astring",
+    "compress_set",
+    "literal",
+    "nstring",
+    "quoted",
+    "serialize",
+    "string",
+]
 
 ImapValue = None | int | bytes | list["ImapValue"]
 
@@ -68,3 +77,16 @@ def serialize(value: ImapValue) -> bytes:
     if isinstance(value, bytes):
         return string(value)
     return b"(" + b" ".join(serialize(item) for item in value) + b")"
+
+
+def compress_set(numbers: list[int]) -> bytes:
+    """``numbers`` as a sequence-set with runs as ranges: 1,2,3,7 -> ``1:3,7`` (RFC 9051 §9)."""
+    pieces: list[bytes] = []
+    ordered = sorted(set(numbers))
+    start = 0
+    for index in range(1, len(ordered) + 1):
+        if index == len(ordered) or ordered[index] != ordered[index - 1] + 1:
+            low, high = ordered[start], ordered[index - 1]
+            pieces.append(b"%d" % low if low == high else b"%d:%d" % (low, high))
+            start = index
+    return b",".join(pieces)

@@ -229,3 +229,11 @@ def test_quoted_strings_escape_only_dquote_and_backslash() -> None:
     assert tokens(b'"a\\"b\\\\c"').string() == b'a"b\\c'
     with pytest.raises(ImapSyntaxError):
         tokens(b'"a\\nb"').string()
+
+
+def test_compress_set_makes_ranges() -> None:
+    """RFC 9051 §9 sequence-set: runs become ranges."""
+    from reference_impl.imap._values import compress_set
+
+    assert compress_set([7, 1, 2, 3, 9, 10]) == b"1:3,7,9:10"
+    assert compress_set([5]) == b"5"

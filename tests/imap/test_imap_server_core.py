@@ -463,3 +463,37 @@ def test_body_sections_of_parts(store: MailStore) -> None:
     assert b"BODY[2.1] {10}\r\ninner body" in reply
     assert b"BODY[1.MIME] {28}\r\nContent-Type: text/plain\r\n\r\n" in reply
     assert b"BODY[3] NIL" in reply
+
+
+def test_esearch_result_options(store: MailStore) -> None:
+    """RFC 4731 §3.1 / RFC 9051 §6.4.4: MIN, MAX, COUNT, ALL as a sequence-set; MIN/MAX/
+    ALL left out when nothing matched, COUNT always."""
+    pair = selected(store, MESSAGE, MESSAGE, MESSAGE, b"Subject: x\r\n\r\ny\r\n")
+    assert pair.send(b"a SEARCH RETURN (MIN COUNT) SUBJECT hello\r\n").startswith(
+        b'* ESEARCH (TAG "a") MIN 1 COUNT 3\r\n'
+    )
+    assert pair.send(b"b SEARCH RETURN () SUBJECT hello\r\n").startswith(
+        b'* ESEARCH (TAG "b") ALL 1:3\r\n'
+    )
+    assert pair.send(b"c UID SEARCH RETURN (MIN MAX) 2:*\r\n").startswith(
+        b'* ESEARCH (TAG "c") UID MIN 2 MAX 4\r\n'
+    )
+    assert pair.send(b"d SEARCH RETURN (MIN ALL COUNT) KEYWORD nope\r\n").startswith(
+        b'* ESEARCH (TAG "d") COUNT 0\r\n'
+    )
+    assert pair.send(b"e SEARCH RETURN (BOGUS) ALL\r\n").startswith(b"e BAD")
+
+
+def test_search_save_and_dollar(store: MailStore) -> None:
+    """RFC 9051 §6.4.4.1: SAVE alone returns no ESEARCH; "$" names the saved messages in
+    later commands, by sequence number or UID."""
+    pair = selected(store, MESSAGE, b"Subject: x\r\n\r\ny\r\n", MESSAGE)
+    assert pair.send(b"s SEARCH RETURN (SAVE) SUBJECT hello\r\n") == b"s OK searched\r\n"
+    fetched = pair.send(b"f FETCH $ (UID)\r\n")
+    assert b"* 1 FETCH (UID 1)" in fetched and b"* 3 FETCH (UID 3)" in fetched
+    assert b"* 2 FETCH" not in fetched
+    assert pair.send(b"u UID SEARCH $\r\n").startswith(b"* SEARCH 1 3\r\n")
+    assert pair.send(b"m SEARCH RETURN (SAVE MIN) SUBJECT hello\r\n").startswith(
+        b'* ESEARCH (TAG "m") MIN 1'
+    )
+    assert pair.send(b"g FETCH $ (UID)\r\n") == b"* 1 FETCH (UID 1)\r\ng OK fetched\r\n"

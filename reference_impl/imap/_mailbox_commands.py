@@ -5,13 +5,12 @@ RENAME, SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, STATUS, APPEND.  Each parses its arg
 from __future__ import annotations
 
 import dataclasses
-import re
 
-from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._grammar import Tokens
 from reference_impl.imap._responses import Reply, no, ok, untagged
 from reference_impl.imap._session import Outcome, Session, with_updates
 from reference_impl.imap._states import Step
-from reference_impl.imap._syntax import date_time, decode_mailbox, flag_list
+from reference_impl.imap._syntax import date_time, flag_list
 from reference_impl.imap._view import View
 from reference_impl.store import (
     DELIMITER,
@@ -22,12 +21,11 @@ from reference_impl.store import (
     MailStore,
 )
 
-__all__ = ["append", "create", "delete", "list_", "lsub", "rename", "select", "status", "subscribe"]
+__all__ = ["append", "create", "delete", "mailbox_info", "rename", "select", "subscribe"]
 
 # RFC 9051 §2.3.2: the system flags a client may set.
 _FLAGS = b"(\\Answered \\Flagged \\Deleted \\Seen \\Draft)"
 _PERMANENT = b"PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
-_STATUS_ITEMS = ("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE")
 
 
 def _refused(error: Exception) -> Reply:
@@ -38,7 +36,7 @@ def _refused(error: Exception) -> Reply:
     return no(text, code)  # RFC 5530 §3 response codes
 
 
-def _info(store: MailStore, user: str, name: str) -> MailboxInfo | None:
+def mailbox_info(store: MailStore, user: str, name: str) -> MailboxInfo | None:
     """The mailbox's info; INBOX always exists (RFC 9051 §5.1), so it is made on demand."""
     info = store.mailbox_info(user, name)
     if info is None and name.upper() == INBOX:
@@ -58,7 +56,7 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
         closed = (
             untagged(b"OK [CLOSED] previous mailbox closed") if was_selected and not rev1 else b""
         )
-        info = _info(store, user, name)  # first: a name the store refuses changes nothing
+        info = mailbox_info(store, user, name)  # first: a name the store refuses changes nothing
         session.view = None
         if info is None or info.noselect:
             refused = no("no such mailbox", b"NONEXISTENT", data=closed)
@@ -169,96 +167,6 @@ def subscribe(session: Session, tokens: Tokens, *, on: bool) -> Outcome:
     return with_updates(session, run, expunge=True)
 
 
-def _pattern(reference: str, pattern: str) -> re.Pattern[str]:
-    """RFC 9051 §6.3.9: "*" matches anything, "%" anything but the delimiter; the
-    reference is prefixed; INBOX matches case-insensitively."""
-    text = reference + pattern
-    regex = "".join(".*" if c == "*" else "[^/]*" if c == "%" else re.escape(c) for c in text)
-    return re.compile(regex, re.DOTALL)
-
-
-def _matches(pattern: re.Pattern[str], name: str) -> bool:
-    if pattern.fullmatch(name):
-        return True
-    head, sep, rest = name.partition(DELIMITER)
-    return head == INBOX and bool(
-        pattern.fullmatch(head.lower() + sep + rest) or pattern.fullmatch("Inbox" + sep + rest)
-    )
-
-
-def list_(session: Session, tokens: Tokens, *, subscribed_only: bool = False) -> Outcome:
-    tokens.sp()
-    reference = session.mailbox(tokens)
-    tokens.sp()
-    pattern_text = _list_pattern(session, tokens)
-    tokens.end()
-    user, verb = session.owner, b"LSUB" if subscribed_only else b"LIST"
-
-    def run(store: MailStore) -> Reply:
-        if not pattern_text:
-            # RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
-            return ok("listed", data=untagged(verb + b' (\\Noselect) "/" ""'))
-        pattern = _pattern(reference, pattern_text)
-        _info(store, user, INBOX)
-        boxes = {info.name: info for info in store.mailboxes(user)}
-        names = store.subscriptions(user) if subscribed_only else list(boxes)
-        lines = []
-        for name in sorted(names):
-            if not _matches(pattern, name):
-                continue
-            info = boxes.get(name)
-            attributes = [] if info is not None and not info.noselect else ["\\Noselect"]
-            if not subscribed_only:
-                children = any(other.startswith(name + DELIMITER) for other in boxes)
-                attributes.append("\\HasChildren" if children else "\\HasNoChildren")
-            wire = b"(" + " ".join(attributes).encode() + b') "/" ' + session.wire_name(name)
-            lines.append(untagged(verb + b" " + wire))
-        return ok("listed", data=b"".join(lines))
-
-    return with_updates(session, run, expunge=True)
-
-
-def _list_pattern(session: Session, tokens: Tokens) -> str:
-    return decode_mailbox(tokens.list_mailbox(), utf8=session.rev2)
-
-
-def lsub(session: Session, tokens: Tokens) -> Outcome:
-    return list_(session, tokens, subscribed_only=True)
-
-
-def status(session: Session, tokens: Tokens) -> Outcome:
-    tokens.sp()
-    name = session.mailbox(tokens)
-    tokens.sp()
-    items = [item.decode("ascii") for item in tokens.paren_list(Tokens.keyword, empty_ok=False)]
-    tokens.end()
-    unknown = [item for item in items if item not in _STATUS_ITEMS]
-    if unknown:
-        raise fault(ImapDefectKind.UNKNOWN_ITEM, f"no STATUS item {unknown[0][:40]!r}")
-    user = session.owner
-
-    def run(store: MailStore) -> Reply:
-        info = _info(store, user, name)
-        if info is None or info.noselect:
-            return no("no such mailbox", b"NONEXISTENT")
-        messages = store.messages(user, mailbox=info.name)
-        values = {
-            "MESSAGES": len(messages),
-            "RECENT": 0,  # claimed by no session until one selects it
-            "UIDNEXT": info.uid_next,
-            "UIDVALIDITY": info.uid_validity,
-            "UNSEEN": sum("\\Seen" not in m.flags for m in messages),
-            "DELETED": sum("\\Deleted" in m.flags for m in messages),
-            "SIZE": sum(m.size for m in messages),
-        }
-        pairs = " ".join(f"{item} {values[item]}" for item in items).encode()
-        return ok(
-            "status", data=untagged(b"STATUS " + session.wire_name(name) + b" (" + pairs + b")")
-        )
-
-    return with_updates(session, run, expunge=True)
-
-
 def append(session: Session, tokens: Tokens) -> Outcome:
     """RFC 9051 §6.3.12: APPEND mailbox [flag-list] [date-time] literal."""
     tokens.sp()
@@ -279,7 +187,7 @@ def append(session: Session, tokens: Tokens) -> Outcome:
     user = session.owner
 
     def run(store: MailStore) -> Reply:
-        info = _info(store, user, name)
+        info = mailbox_info(store, user, name)
         if info is None or info.noselect:
             # RFC 9051 §6.3.12: TRYCREATE when creating the mailbox would let it succeed.
             return no("no such mailbox", b"TRYCREATE")

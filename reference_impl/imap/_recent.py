@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["claim_recent"]
+__all__ = ["claim_recent", "unclaimed"]
 
 _LOCK = threading.Lock()
 _CLAIMED: dict[tuple[Path, str, str, int], int] = {}  # -> highest UID already claimed
@@ -26,3 +26,10 @@ def claim_recent(
         if fresh:
             _CLAIMED[key] = max(fresh)
         return fresh
+
+
+def unclaimed(root: Path, user: str, mailbox: str, uid_validity: int, uids: Iterable[int]) -> int:
+    """How many of ``uids`` no session has claimed: STATUS RECENT (RFC 3501 §6.3.10)."""
+    with _LOCK:
+        before = _CLAIMED.get((root, user, mailbox, uid_validity), 0)
+    return sum(1 for uid in uids if uid > before)

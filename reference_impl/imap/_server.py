@@ -28,6 +28,7 @@ from reference_impl.auth import (
     SaslOutcome,
     SaslRefused,
 )
+from reference_impl.imap import _list_command as listing
 from reference_impl.imap import _mailbox_commands as mb
 from reference_impl.imap import _message_commands as msg
 from reference_impl.imap import _session_commands as sc
@@ -109,9 +110,9 @@ class ServerConnection(ByteCore[Event]):
             b"RENAME": _Command(AUTH, lambda t: mb.rename(s, t)),
             b"SUBSCRIBE": _Command(AUTH, lambda t: mb.subscribe(s, t, on=True)),
             b"UNSUBSCRIBE": _Command(AUTH, lambda t: mb.subscribe(s, t, on=False)),
-            b"LIST": _Command(AUTH, lambda t: mb.list_(s, t)),
-            b"LSUB": _Command(AUTH, lambda t: mb.lsub(s, t)),
-            b"STATUS": _Command(AUTH, lambda t: mb.status(s, t)),
+            b"LIST": _Command(AUTH, lambda t: listing.list_(s, t)),
+            b"LSUB": _Command(AUTH, lambda t: listing.lsub(s, t)),
+            b"STATUS": _Command(AUTH, lambda t: listing.status(s, t)),
             b"APPEND": _Command(AUTH, lambda t: mb.append(s, t)),
             b"NAMESPACE": _Command(AUTH, sc.namespace),  # RFC 2342
             b"IDLE": _Command(AUTH, self._idle),  # RFC 2177

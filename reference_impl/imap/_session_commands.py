@@ -32,7 +32,7 @@ def capabilities(session: Session, *, before_login: bool) -> bytes:
     words = [b"IMAP4rev1", b"IMAP4rev2"]
     words.append(b"LITERAL-" if cfg.limits.literal_minus else b"LITERAL+")  # RFC 7888 §5
     words += [b"SASL-IR", b"ID", b"IDLE", b"NAMESPACE", b"UIDPLUS", b"MOVE", b"UNSELECT"]
-    words += [b"ENABLE", b"CHILDREN", b"ESEARCH"]
+    words += [b"ENABLE", b"CHILDREN", b"ESEARCH", b"SEARCHRES", b"LIST-EXTENDED", b"LIST-STATUS"]
     if cfg.tls_available and not session.tls_active and before_login:
         words.append(b"STARTTLS")
     if login_allowed(session):

@@ -497,3 +497,37 @@ def test_search_save_and_dollar(store: MailStore) -> None:
         b'* ESEARCH (TAG "m") MIN 1'
     )
     assert pair.send(b"g FETCH $ (UID)\r\n") == b"* 1 FETCH (UID 1)\r\ng OK fetched\r\n"
+
+
+def test_list_extended_selection_and_return_options(store: MailStore) -> None:
+    """RFC 5258 §3 (part of RFC 9051 §6.3.9): SUBSCRIBED selection lists subscribed
+    names, \\NonExistent for those that do not exist; RETURN (STATUS ...) is RFC 5819."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    pair.send(b"a CREATE lists/ietf\r\nb SUBSCRIBE lists/ietf\r\nc SUBSCRIBE gone\r\n")
+    reply = pair.send(b'l LIST (SUBSCRIBED) "" "*"\r\n')
+    assert b'* LIST (\\NonExistent \\Subscribed) "/" gone\r\n' in reply
+    assert b'* LIST (\\HasNoChildren \\Subscribed) "/" lists/ietf\r\n' in reply
+    assert b"INBOX" not in reply
+    reply = pair.send(
+        b'm LIST "" ("INBOX" "lists") RETURN (SUBSCRIBED STATUS (MESSAGES RECENT))\r\n'
+    )
+    assert (
+        b'* LIST (\\HasNoChildren) "/" INBOX\r\n* STATUS INBOX (MESSAGES 1 RECENT 1)\r\n' in reply
+    )
+    assert b'* LIST (\\HasChildren) "/" lists\r\n' in reply
+    reply = pair.send(b'r LIST (SUBSCRIBED RECURSIVEMATCH) "" "%"\r\n')
+    assert b'* LIST () "/" lists ("CHILDINFO" ("SUBSCRIBED"))\r\n' in reply
+    assert pair.send(b'x LIST (RECURSIVEMATCH) "" "*"\r\n').startswith(b"x BAD")
+    assert pair.send(b'y LIST "" "*" RETURN (BOGUS)\r\n').startswith(b"y BAD")
+
+
+def test_lsub_and_status_recent(store: MailStore) -> None:
+    """RFC 3501 §6.3.9 LSUB; §6.3.10 STATUS RECENT counts what no session has seen yet."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    pair.send(b"a SUBSCRIBE INBOX\r\n")
+    assert pair.send(b'l LSUB "" *\r\n').startswith(b'* LSUB () "/" INBOX\r\n')
+    assert b"RECENT 1" in pair.send(b"s STATUS INBOX (RECENT)\r\n")
+    pair.send(b"t SELECT INBOX\r\n")
+    assert b"RECENT 0" in pair.send(b"u STATUS INBOX (RECENT)\r\n")

@@ -8,9 +8,12 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from served import ServedImap
+
+from reference_impl.imap import FramingLimits
 
 MESSAGE = (
     b"From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: greetings\r\n"
@@ -142,3 +145,39 @@ def test_garbage_never_kills_the_server(server: ServedImap) -> None:
             assert chunk, seen
             seen += chunk
     assert login(server).logout()[0] == "BYE"
+
+
+def test_uids_ascend_and_are_not_reused_after_expunge(server: ServedImap) -> None:
+    """RFC 9051 §2.3.1.1: UIDs strictly ascending, never reused within a UIDVALIDITY."""
+    client = login(server)
+    client.select("INBOX")
+    client.append("INBOX", None, None, MESSAGE)
+    client.append("INBOX", None, None, MESSAGE)
+    _, found = client.uid("SEARCH", "ALL")
+    first, last = (int(n) for n in found[0].split())  # type: ignore[union-attr]
+    client.uid("STORE", str(last), "+FLAGS", r"(\Deleted)")
+    client.expunge()
+    _, data = client.append("INBOX", None, None, MESSAGE)
+    appended = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")  # type: ignore[arg-type]
+    assert appended and int(appended.group(1)) > last > first
+    client.logout()
+
+
+def test_huge_literals_are_refused_and_the_session_goes_on(tmp_path: Path) -> None:
+    """RFC 7888 §4: a literal past the server's bound is refused (BAD [TOOBIG]); a
+    non-synchronizing one is read past, and the next command is answered."""
+    limits = FramingLimits(max_literal=64 * 1024)
+    with (
+        ServedImap(tmp_path, limits=limits) as small,
+        socket.create_connection(("127.0.0.1", small.port), timeout=10) as raw,
+    ):
+        reader = raw.makefile("rb")
+        reader.readline()
+        raw.sendall(b"a APPEND INBOX {10000000}\r\n")
+        assert reader.readline().startswith(b"a BAD [TOOBIG]")
+        raw.sendall(b"b APPEND INBOX {1000000+}\r\n")
+        assert reader.readline().startswith(b"b BAD [TOOBIG]")
+        for _ in range(10):
+            raw.sendall(b"x" * 100000)  # the whole literal, read past and dropped
+        raw.sendall(b"\r\nc NOOP\r\n")
+        assert reader.readline() == b"c OK done\r\n"

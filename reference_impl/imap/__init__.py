@@ -1,23 +1,57 @@
-"""IMAP (IMAP4rev1, RFC 3501; IMAP4rev2, RFC 9051; with LITERAL+/-, SASL-IR, IDLE,
-NAMESPACE, ID, ENABLE, UIDPLUS, MOVE, UNSELECT): a sans-IO server core and client core,
-and asyncio shells (``reference_impl.imap.server``)."""
+"""IMAP (IMAP4rev1, RFC 3501; IMAP4rev2, RFC 9051, selected by ENABLE): a sans-IO server
+core (``ServerConnection``), a sans-IO client core (``ClientConnection``) and the asyncio
+server shell (``reference_impl.imap.server``).
 
+Extensions: LITERAL+ or LITERAL- (RFC 7888), SASL-IR (4959), ID (2971), IDLE (2177),
+NAMESPACE (2342), UIDPLUS (4315), MOVE (6851), UNSELECT (3691), ENABLE (5161), CHILDREN,
+ESEARCH (4731), SEARCHRES (5182), LIST-EXTENDED (5258), LIST-STATUS (5819).
+
+Choices the RFCs leave open:
+
+- The core never touches the store: each command that needs it is handed to the shell as
+  ``StoreWork`` and run in a worker thread, while the session's input waits.
+- Other sessions' changes are found by comparing the session's view with the store at
+  the end of each command (and, under IDLE, when the store's change feed says so), so
+  sessions in other processes sharing the store are seen too.  EXPUNGE waits while
+  FETCH, STORE, SEARCH or COPY by sequence number is answered (RFC 9051 §7.4.1).
+- \\Recent (rev1 only) is claimed per store, user and mailbox in this process's memory:
+  after a restart no message is recent again.
+- A sequence number past the last message is BAD; a UID that does not exist is skipped.
+- A literal past ``FramingLimits.max_literal`` is refused with BAD [TOOBIG]; a refused
+  non-synchronizing literal is read and dropped (RFC 7888 §4, choice 1).
+"""
+
+from reference_impl.imap._client import (
+    ClientConnection,
+    CommandCompleted,
+    ContinuationRequested,
+    Literal,
+    ResponseReceived,
+)
 from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, StoreWork, WatchMailbox
 from reference_impl.imap._framing import FramingLimits
 from reference_impl.imap._grammar import Framed, ImapDefectKind, ImapSyntaxError, Tokens
+from reference_impl.imap._response_parser import ImapResponse, parse_response
 from reference_impl.imap._server import ServerConnection
-from reference_impl.imap._states import State
+from reference_impl.imap._states import ClientState, State
 from reference_impl.imap._values import ImapValue, serialize
 
 __all__ = [
+    "ClientConnection",
+    "ClientState",
+    "CommandCompleted",
     "ConnectionClosed",
+    "ContinuationRequested",
     "Event",
     "Framed",
     "FramingLimits",
     "ImapDefectKind",
+    "ImapResponse",
     "ImapSyntaxError",
     "ImapValue",
+    "Literal",
+    "ResponseReceived",
     "ServerConfig",
     "ServerConnection",
     "StartTLS",
@@ -25,5 +59,6 @@ __all__ = [
     "StoreWork",
     "Tokens",
     "WatchMailbox",
+    "parse_response",
     "serialize",
 ]

@@ -60,6 +60,7 @@ from reference_impl.imap._states import SELECTED_ONLY as SEL
 __all__ = ["ServerConnection"]
 
 # RFC 9051 §9: tag = 1*<any ASTRING-CHAR except "+">, then SP and the command name.
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]+=*|=")
 _TAG = re.compile(rb"([^(){ %*\"\\+\x00-\x1f\x7f-\xff]+)(?= |\Z)")
 
 Handler = Callable[[Tokens], Outcome]
@@ -407,17 +408,16 @@ class ServerConnection(ByteCore[Event]):
     def _authenticate(self, tokens: Tokens) -> Outcome:
         tokens.sp()
         mechanism = tokens.atom()
-        initial = None
+        initial = None  # RFC 4959 §3: SP initial-response ("=" for an empty one)
         if not tokens.at_end():
             tokens.sp()
-            initial = tokens.match(re.compile(rb"[A-Za-z0-9+/]*=*"))
-            initial_value = initial.group() if initial else b""
-            tokens.end()
+            found = tokens.match(_BASE64)
+            initial = found.group() if found else b""
+        tokens.end()
         if not self._login_allowed():
             return no("AUTHENTICATE needs TLS first", b"PRIVACYREQUIRED")
         self._sasl = new_exchange(self.config)
-        outcome = self._sasl.start(mechanism, None if initial is None else initial_value)
-        return self._sasl_step(outcome)
+        return self._sasl_step(self._sasl.start(mechanism, initial))
 
     def _sasl_step(self, outcome: SaslOutcome[Reply | bytes]) -> Reply:
         match outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -531,3 +532,18 @@ def test_lsub_and_status_recent(store: MailStore) -> None:
     assert b"RECENT 1" in pair.send(b"s STATUS INBOX (RECENT)\r\n")
     pair.send(b"t SELECT INBOX\r\n")
     assert b"RECENT 0" in pair.send(b"u STATUS INBOX (RECENT)\r\n")
+
+
+def test_authenticate_failures(store: MailStore) -> None:
+    """RFC 9051 §6.2.2: NO for wrong credentials (RFC 5530 AUTHENTICATIONFAILED), BAD for
+    an undecodable response; an unknown mechanism gets NO; the state stays."""
+    pair = driven(store.root, store)
+    wrong = base64.b64encode(b"\0alice\0wrong")
+    assert pair.send(b"a AUTHENTICATE PLAIN " + wrong + b"\r\n").startswith(
+        b"a NO [AUTHENTICATIONFAILED]"
+    )
+    assert pair.send(b"b AUTHENTICATE PLAIN\r\n") == b"+ \r\n"
+    assert pair.send(b"!!!\r\n").startswith(b"b BAD")
+    assert pair.send(b"c AUTHENTICATE X-NOPE\r\n").startswith(b"c NO")
+    assert pair.send(b"d AUTHENTICATE PLAIN =\r\n").startswith((b"d NO", b"d BAD"))
+    assert pair.conn.state is State.NOT_AUTHENTICATED

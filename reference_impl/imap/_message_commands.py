@@ -19,8 +19,6 @@ from reference_impl.store import InvalidFlag, MailStore, StoredMessage
 
 __all__ = ["close", "copy", "expunge", "fetch", "loader", "noop", "store"]
 
-_CHARSETS = {"US-ASCII": "ascii", "UTF-8": "utf-8"}
-
 
 def noop(session: Session, tokens: Tokens) -> Outcome:
     """NOOP and CHECK: nothing but the pending updates (RFC 9051 §6.1.2, RFC 3501 §6.4.1)."""

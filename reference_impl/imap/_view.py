@@ -65,18 +65,14 @@ class View:
             return set()
         return claim_recent(root, self.user, self.mailbox, self.uid_validity, uids)
 
-    def refresh(
-        self, store: MailStore, *, expunge: bool, except_flags: set[int] | None = None
-    ) -> bytes:
-        """Untagged responses for what changed since the view was last brought up to date.
-
-        ``expunge``: EXPUNGE may be sent now.  ``except_flags``: UIDs whose flags the
-        command answers itself (STORE without .SILENT reports them in its own FETCH).
-        """
+    def refresh(self, store: MailStore, *, expunge: bool) -> bytes:
+        """Untagged responses for what changed since the view was last brought up to date
+        (a command that changed flags itself has already put them in ``flags``).
+        ``expunge``: EXPUNGE may be sent now."""
         current = {m.uid: m for m in store.messages(self.user, mailbox=self.mailbox)}
         self.gone |= {uid for uid in self.uids if uid not in current}
         out = [self._expunges() if expunge else b""]
-        out.append(self._flag_changes(current, except_flags or set()))
+        out.append(self._flag_changes(current))
         out.append(self._arrivals(store.root, current))
         return b"".join(out)
 
@@ -94,19 +90,15 @@ class View:
         self.gone.clear()
         return b"".join(lines)
 
-    def _flag_changes(self, current: dict[int, StoredMessage], skip: set[int]) -> bytes:
+    def _flag_changes(self, current: dict[int, StoredMessage]) -> bytes:
         lines = []
         for seq, uid in enumerate(self.uids, 1):
             message = current.get(uid)
             if message is None or message.flags == self.flags.get(uid):
                 continue
             self.flags[uid] = message.flags
-            if uid not in skip:
-                lines.append(
-                    untagged(
-                        b"%d FETCH (UID %d FLAGS %s)" % (seq, uid, flag_list(self.flags_of(uid)))
-                    )
-                )
+            shown = flag_list(self.flags_of(uid))
+            lines.append(untagged(b"%d FETCH (UID %d FLAGS %s)" % (seq, uid, shown)))
         return b"".join(lines)
 
     def _arrivals(self, root: Path, current: dict[int, StoredMessage]) -> bytes:

@@ -17,6 +17,11 @@ Choices the RFCs leave open:
 - \\Recent (rev1 only) is claimed per store, user and mailbox in this process's memory:
   after a restart no message is recent again.
 - A sequence number past the last message is BAD; a UID that does not exist is skipped.
+- POP3 and IMAP on one INBOX: IMAP takes no lock (RFC 9051 allows concurrent sessions),
+  so it never waits for POP3's maildrop lock.  What a POP3 UPDATE removes reaches IMAP
+  sessions as EXPUNGE at their next command; what IMAP expunges never renumbers a POP3
+  session, which lists its maildrop once at login (RFC 1939 §4) and answers -ERR for a
+  message that is gone.
 - A literal past ``FramingLimits.max_literal`` is refused with BAD [TOOBIG]; a refused
   non-synchronizing literal is read and dropped (RFC 7888 §4, choice 1).
 """

@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 from imap_driver import ACCOUNTS
 
+from reference_impl import pop3
 from reference_impl.imap import ServerConfig
 from reference_impl.imap.server import Listener, start_server
+from reference_impl.pop3 import server as pop3_server
 from reference_impl.store import MailStore
 from reference_impl.tls import LoopbackTLS
 
@@ -21,7 +23,8 @@ T = TypeVar("T")
 
 
 class ServedImap:
-    """``port`` speaks plaintext with STARTTLS; ``imaps_port`` TLS from the start."""
+    """``port`` speaks plaintext with STARTTLS; ``imaps_port`` TLS from the start;
+    ``pop3_port`` is the reference POP3 server on the same store."""
 
     def __init__(self, root: Path, **config: Any) -> None:
         self.store = MailStore(root / "store")
@@ -30,7 +33,7 @@ class ServedImap:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.Server] = []
-        self.port = self.imaps_port = 0
+        self.port = self.imaps_port = self.pop3_port = 0
 
     def __enter__(self) -> ServedImap:
         self._thread.start()
@@ -41,10 +44,15 @@ class ServedImap:
         )
         self.port = self._serve(plain)
         self.imaps_port = self._serve(implicit)
+        pop_config = pop3.ServerConfig(accounts=ACCOUNTS)
+        pop_listener = pop3_server.Listener(config=pop_config, store=self.store)
+        self.pop3_port = self._port_of(self._run(pop3_server.start_server(pop_listener)))
         return self
 
     def _serve(self, listener: Listener) -> int:
-        server = self._run(start_server(listener))
+        return self._port_of(self._run(start_server(listener)))
+
+    def _port_of(self, server: asyncio.Server) -> int:
         self._servers.append(server)
         return int(server.sockets[0].getsockname()[1])
 

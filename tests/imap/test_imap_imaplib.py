@@ -4,6 +4,7 @@ byte-exact what the store holds."""
 from __future__ import annotations
 
 import imaplib
+import poplib
 import re
 import socket
 import time
@@ -181,3 +182,45 @@ def test_huge_literals_are_refused_and_the_session_goes_on(tmp_path: Path) -> No
             raw.sendall(b"x" * 100000)  # the whole literal, read past and dropped
         raw.sendall(b"\r\nc NOOP\r\n")
         assert reader.readline() == b"c OK done\r\n"
+
+
+def pop3_login(server: ServedImap) -> poplib.POP3:
+    client = poplib.POP3("127.0.0.1", server.pop3_port, timeout=10)
+    client.user("alice")
+    client.pass_("alice-pw")
+    return client
+
+
+def test_pop3_update_reaches_imap_as_expunge(server: ServedImap) -> None:
+    """The coexistence rule: what a POP3 UPDATE removes (RFC 1939 §6) reaches an IMAP
+    session on INBOX as EXPUNGE at its next command (RFC 9051 §7.5.1)."""
+    for _ in range(3):
+        server.store.deliver("alice", MESSAGE)
+    imap = login(server)
+    imap.select("INBOX")
+    pop = pop3_login(server)
+    pop.dele(1)
+    pop.quit()
+    imap.noop()
+    assert imap.response("EXPUNGE") == ("EXPUNGE", [b"1"])
+    assert imap.select("INBOX")[1] == [b"2"]
+    imap.logout()
+
+
+def test_imap_expunge_never_renumbers_a_pop3_session(server: ServedImap) -> None:
+    """The coexistence rule: a POP3 session's message numbers hold for the whole session
+    (RFC 1939 §4); a message an IMAP session expunged meanwhile is gone (-ERR), the
+    others keep their numbers."""
+    for _ in range(3):
+        server.store.deliver("alice", MESSAGE)
+    pop = pop3_login(server)
+    imap = login(server)
+    imap.select("INBOX")
+    imap.store("2", "+FLAGS", r"(\Deleted)")
+    imap.expunge()
+    assert [line.split()[0] for line in pop.list()[1]] == [b"1", b"2", b"3"]
+    with pytest.raises(poplib.error_proto):
+        pop.retr(2)
+    assert b"\r\n".join(pop.retr(3)[1]) + b"\r\n" == MESSAGE
+    pop.quit()
+    imap.logout()

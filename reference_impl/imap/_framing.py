@@ -115,7 +115,7 @@ class CommandFramer:
             if self._wanted and not self._read_literal(inbox):
                 return None
             if not self._parts and not inbox.discarding:
-                self._head = bytes(inbox)[:_HEAD]
+                self._head = inbox.peek(_HEAD)
             line = inbox.extract_line(self.limits.max_line)
             if line is None:
                 return None

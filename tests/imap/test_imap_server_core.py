@@ -547,3 +547,24 @@ def test_authenticate_failures(store: MailStore) -> None:
     assert pair.send(b"c AUTHENTICATE X-NOPE\r\n").startswith(b"c NO")
     assert pair.send(b"d AUTHENTICATE PLAIN =\r\n").startswith((b"d NO", b"d BAD"))
     assert pair.conn.state is State.NOT_AUTHENTICATED
+
+
+def test_an_overlong_line_is_refused_with_its_tag(store: MailStore) -> None:
+    """RFC 2683 §3.2.1.5 lets a server bound lines; the refusal still names the command."""
+    pair = driven(store.root, store, limits=FramingLimits(max_line=9000))
+    assert pair.send(b"t9 NOOP " + b"x" * 20000 + b"\r\n").startswith(
+        b"t9 BAD command line too long"
+    )
+    assert pair.send(b"u NOOP\r\n") == b"u OK done\r\n"
+
+
+def test_pipelined_commands_are_answered_in_order(store: MailStore) -> None:
+    """RFC 9051 §5.5: commands sent without waiting are answered, each tag once."""
+    store.deliver("alice", MESSAGE)
+    pair = driven(store.root, store)
+    reply = pair.send(
+        b"a LOGIN alice alice-pw\r\nb SELECT INBOX\r\nc FETCH 1 (UID)\r\nd LOGOUT\r\n"
+    )
+    tags = re.findall(rb"^([a-d]) (?:OK|NO|BAD)", reply, re.M)
+    assert tags == [b"a", b"b", b"c", b"d"]
+    assert reply.index(b"* 1 FETCH (UID 1)") < reply.index(b"c OK")

@@ -45,7 +45,7 @@ class Session:
         return decode_mailbox(tokens.astring(), utf8=self.rev2)
 
     def wire_name(self, name: str) -> bytes:
-        return astring(encode_mailbox(name, utf8=self.rev2))
+        return astring(encode_mailbox(name, utf8=self.rev2), utf8=self.rev2)
 
     def message_uids(self, numbers: SequenceSet, *, uid: bool) -> list[int] | Reply:
         """The UIDs a sequence set names in the selected mailbox, ascending.

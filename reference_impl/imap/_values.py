@@ -26,6 +26,8 @@ ImapValue = None | int | bytes | list["ImapValue"]
 # RFC 9051 §9: QUOTED-CHAR is any TEXT-CHAR but DQUOTE and "\" (those two are escaped);
 # TEXT-CHAR excludes CR and LF, and CHAR is 7-bit, so anything else goes as a literal.
 _QUOTABLE = re.compile(rb"[\x01-\x09\x0b\x0c\x0e-\x7f]*\Z")
+# RFC 9051 §9: under IMAP4rev2 QUOTED-CHAR also takes UTF-8 (UTF8-2 / UTF8-3 / UTF8-4).
+_QUOTABLE_8BIT = re.compile(rb"[\x01-\x09\x0b\x0c\x0e-\xff]*\Z")
 # RFC 9051 §9: ASTRING-CHAR = ATOM-CHAR / "]"; an empty string is never an atom.
 _ATOM = re.compile(rb"[^(){ %*\"\\\x00-\x1f\x7f-\xff]+\Z")
 _QUOTE_ESCAPES = re.compile(rb'(["\\])')
@@ -45,23 +47,34 @@ def literal(data: bytes, *, non_synchronizing: bool = False) -> bytes:
     return b"{%d%s}\r\n" % (len(data), plus) + data
 
 
-def string(data: bytes) -> bytes:
-    """A quoted string when that is possible, else a literal."""
-    if len(data) <= _MAX_QUOTED and _QUOTABLE.match(data):
+def string(data: bytes, *, utf8: bool = False) -> bytes:
+    """A quoted string when that is possible, else a literal; ``utf8``: UTF-8 may be
+    quoted (IMAP4rev2)."""
+    if len(data) <= _MAX_QUOTED and (_QUOTABLE.match(data) or (utf8 and _is_utf8(data))):
         return quoted(data)
     return literal(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    if not _QUOTABLE_8BIT.match(data):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def nstring(data: bytes | None) -> bytes:
     return b"NIL" if data is None else string(data)
 
 
-def astring(data: bytes) -> bytes:
+def astring(data: bytes, *, utf8: bool = False) -> bytes:
     """An atom when ``data`` is one (and not NIL, which would read as nothing), else a
     string: how mailbox names and flags in responses read best."""
     if _ATOM.match(data) and data.upper() != b"NIL":
         return data
-    return string(data)
+    return string(data, utf8=utf8)
 
 
 def serialize(value: ImapValue) -> bytes:

@@ -237,3 +237,13 @@ def test_compress_set_makes_ranges() -> None:
 
     assert compress_set([7, 1, 2, 3, 9, 10]) == b"1:3,7,9:10"
     assert compress_set([5]) == b"5"
+
+
+def test_utf8_is_quoted_only_under_imap4rev2() -> None:
+    """RFC 9051 §9: QUOTED-CHAR takes UTF-8; RFC 3501's is 7-bit TEXT-CHAR."""
+    from reference_impl.imap._values import string
+
+    name = "Entwürfe".encode()
+    assert string(name) == b"{9}\r\n" + name
+    assert string(name, utf8=True) == b'"' + name + b'"'
+    assert string(b"\xff", utf8=True) == b"{1}\r\n\xff"

@@ -568,3 +568,20 @@ def test_pipelined_commands_are_answered_in_order(store: MailStore) -> None:
     tags = re.findall(rb"^([a-d]) (?:OK|NO|BAD)", reply, re.M)
     assert tags == [b"a", b"b", b"c", b"d"]
     assert reply.index(b"* 1 FETCH (UID 1)") < reply.index(b"c OK")
+
+
+def test_utf8_mailbox_names_after_enable_imap4rev2(store: MailStore) -> None:
+    """RFC 9051 §5.1: IMAP4rev2 mailbox names are UTF-8 on the wire, not modified UTF-7."""
+    pair = logged_in(store.root, store)
+    pair.send(b"e ENABLE IMAP4rev2\r\n")
+    assert pair.send('c CREATE "Entwürfe"\r\n'.encode()).startswith(b"c OK")
+    assert '"/" "Entwürfe"'.encode() in pair.send(b'l LIST "" *\r\n')
+    assert "Entwürfe" in [info.name for info in store.mailboxes("alice")]
+
+
+def test_a_command_line_of_8000_octets_is_accepted(store: MailStore) -> None:
+    """RFC 2683 §3.2.1.5: servers should accept command lines of at least 8000 octets."""
+    pair = selected(store, MESSAGE)
+    line = b"s UID SEARCH UID " + b",".join(b"%d" % n for n in range(1, 2001))
+    assert len(line) > 8000
+    assert pair.send(line + b"\r\n").endswith(b"s OK searched\r\n")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import base64
 import quopri
+import re
 from collections.abc import Callable
 
-from reference_impl.imap._fetch_syntax import FetchItem, Section
-from reference_impl.imap._mime_parts import Part, header_fields, parse_part
+from reference_impl.imap._fetch_syntax import FetchItem
 from reference_impl.imap._structure import imap_body_structure, imap_envelope
 from reference_impl.imap._syntax import format_date_time
 from reference_impl.imap._values import literal, serialize
 from reference_impl.imap._view import flag_list
+from reference_impl.mime import part_of
 from reference_impl.store import StoredMessage
 
 __all__ = ["needs_body", "render_items", "sets_seen"]
 
+# RFC 2045 §6.1: the field of a part's MIME header that names its encoding.
+_TRANSFER_ENCODING = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*([A-Za-z0-9-]+)")
 _METADATA = frozenset({"FLAGS", "UID", "INTERNALDATE", "RFC822.SIZE", "MODSEQ"})
 
 
@@ -62,7 +65,6 @@ def _metadata(name: str, message: StoredMessage, flags: frozenset[str]) -> bytes
 
 
 def _content(item: FetchItem, raw: bytes) -> bytes:
-    whole = parse_part(raw)
     match item.name:
         case "ENVELOPE":
             return serialize(imap_envelope(raw))
@@ -71,11 +73,14 @@ def _content(item: FetchItem, raw: bytes) -> bytes:
         case "RFC822":
             return literal(raw)
         case "RFC822.HEADER":
-            return literal(whole.header)
+            return literal(part_of(raw, "HEADER") or b"")
         case "RFC822.TEXT":
-            return literal(whole.body)
+            return literal(part_of(raw, "TEXT") or b"")
     assert item.section is not None
-    data = _section(whole, item.section, binary=item.name.startswith("BINARY"))
+    binary = item.name.startswith("BINARY")
+    data = (
+        _decoded(raw, item.section.part) if binary else part_of(raw, item.section.spec().decode())
+    )
     if item.name == "BINARY.SIZE":
         return b"%d" % len(data or b"")
     if data is None:
@@ -83,39 +88,23 @@ def _content(item: FetchItem, raw: bytes) -> bytes:
     if item.partial is not None:
         start, count = item.partial
         data = data[start : start + count]
+    if binary and b"\0" in data:
+        return b"~" + literal(data)  # RFC 9051 §4.3: only literal8 may carry NUL
     return literal(data)
 
 
-def _section(message: Part, section: Section, *, binary: bool) -> bytes | None:
-    """The octets a section spec names, or None when the part does not exist."""
-    part = message.find(section.part) if section.part else message
-    if part is None:
-        return None
-    if binary:
-        return _decoded(part)
-    if section.text == "MIME":
-        return part.header
-    if section.part and section.text in ("HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT"):
-        # RFC 9051 §6.4.5: HEADER and TEXT after a part number apply to an encapsulated
-        # message (message/rfc822) only.
-        if not part.is_message:
-            return None
-        part = part.children[0]
-    if section.text == "HEADER":
-        return part.header
-    if section.text.startswith("HEADER.FIELDS"):
-        return header_fields(part.header, section.fields, exclude=section.text.endswith(".NOT"))
-    if section.text == "TEXT" or section.part:
-        return part.body
-    return part.header + part.body
-
-
-def _decoded(part: Part) -> bytes:
+def _decoded(raw: bytes, path: tuple[int, ...]) -> bytes | None:
     """BINARY (RFC 3516, RFC 9051 §6.4.5): the part's content with its
-    Content-Transfer-Encoding removed."""
-    encoding = str(part.fields.get("Content-Transfer-Encoding", "")).strip().lower()
-    if encoding == "base64":
-        return base64.b64decode(b"".join(part.body.split()), validate=False)
-    if encoding == "quoted-printable":
-        return quopri.decodestring(part.body)
-    return part.body
+    Content-Transfer-Encoding removed; None when there is no such part."""
+    numbers = ".".join(str(n) for n in path)
+    content = part_of(raw, numbers)
+    header = part_of(raw, numbers + ".MIME" if numbers else "HEADER")
+    if content is None or header is None:
+        return None
+    found = _TRANSFER_ENCODING.search(header)
+    encoding = found.group(1).lower() if found else b""
+    if encoding == b"base64":
+        return base64.b64decode(b"".join(content.split()), validate=False)
+    if encoding == b"quoted-printable":
+        return quopri.decodestring(content)
+    return content

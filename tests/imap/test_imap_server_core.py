@@ -585,3 +585,17 @@ def test_a_command_line_of_8000_octets_is_accepted(store: MailStore) -> None:
     line = b"s UID SEARCH UID " + b",".join(b"%d" % n for n in range(1, 2001))
     assert len(line) > 8000
     assert pair.send(line + b"\r\n").endswith(b"s OK searched\r\n")
+
+
+def test_binary_decodes_the_transfer_encoding(store: MailStore) -> None:
+    """RFC 9051 §6.4.5 BINARY[part] and BINARY.SIZE[part]: the content decoded."""
+    message = (
+        b"Subject: b\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=Q\r\n\r\n"
+        b"--Q\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+        b"\r\nAAECAw==\r\n--Q--\r\n"
+    )
+    pair = selected(store, message)
+    reply = pair.send(b"f FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1] RFC822.HEADER)\r\n")
+    assert b"BINARY[1] ~{4}\r\n\x00\x01\x02\x03" in reply  # literal8: it holds NUL
+    assert b"BINARY.SIZE[1] 4" in reply
+    assert b"RFC822.HEADER {%d}\r\n" % message.index(b"--Q\r\n") in reply

@@ -9,14 +9,13 @@ UTF-8 finds an encoded word.
 from __future__ import annotations
 
 import datetime
-import email.header
 import email.utils
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from reference_impl.imap._mime_parts import Part, parse_part
 from reference_impl.imap._search_syntax import FLAG_KEYS, SearchKey
+from reference_impl.mime import Entity, decoded_text, parse_message
 from reference_impl.store import StoredMessage
 
 __all__ = ["Candidate", "matches", "needs_content"]
@@ -51,26 +50,16 @@ class Candidate:
     saved: frozenset[int] = frozenset()  # UIDs of "$" (RFC 9051 §6.4.4.1)
 
     @cached_property
-    def part(self) -> Part:
-        return parse_part(self.load())
+    def entity(self) -> Entity:
+        return parse_message(self.load()).root
+
+    def has_field(self, name: str) -> bool:
+        return any(f.key == name.lower() for f in self.entity.fields)
 
     def header_text(self, name: str) -> str:
-        values = self.part.fields.get_all(name) or []
-        return " ".join(_decoded(str(value)) for value in values)
-
-
-def _decoded(value: str) -> str:
-    try:
-        pieces = email.header.decode_header(value)
-    except (ValueError, LookupError):
-        return value
-    words = []
-    for text, charset in pieces:
-        if isinstance(text, bytes):
-            words.append(text.decode(charset or "utf-8", "replace"))
-        else:
-            words.append(text)
-    return "".join(words)
+        """The fields' values, encoded words decoded (RFC 2047)."""
+        values = [f.text for f in self.entity.fields if f.key == name.lower()]
+        return " ".join(decoded_text(value) for value in values)
 
 
 def needs_content(key: SearchKey) -> bool:
@@ -138,9 +127,9 @@ def _compare_day(how: str, day: datetime.date, wanted: datetime.date | None) -> 
 
 def _sent_date(message: Candidate) -> datetime.date | None:
     # RFC 9051 §6.4.4: the Date header field, "disregarding time and timezone".
-    value = message.part.fields.get("Date")
+    value = message.header_text("Date")
     try:
-        return email.utils.parsedate_to_datetime(str(value)).date() if value else None
+        return email.utils.parsedate_to_datetime(value).date() if value else None
     except (TypeError, ValueError):
         return None
 
@@ -150,15 +139,15 @@ def _text(key: SearchKey, message: Candidate, charset: str) -> bool:
     match key.name:
         case "HEADER":
             field_name = key.field.decode("ascii", "replace")
-            present = field_name in message.part.fields
+            present = message.has_field(field_name)
             return present and needle in message.header_text(field_name).casefold()
         case "BODY":
-            return needle in _body_text(message.part)
+            return needle in _body_text(message.entity)
         case "TEXT":
-            header = message.part.header.decode("utf-8", "replace").casefold()
-            return needle in header or needle in _body_text(message.part)
+            header = message.entity.header_bytes.decode("utf-8", "replace").casefold()
+            return needle in header or needle in _body_text(message.entity)
     return needle in message.header_text(key.name.capitalize()).casefold()
 
 
-def _body_text(part: Part) -> str:
-    return part.body.decode("utf-8", "replace").casefold()
+def _body_text(entity: Entity) -> str:
+    return entity.raw_body.decode("utf-8", "replace").casefold()

@@ -599,3 +599,16 @@ def test_binary_decodes_the_transfer_encoding(store: MailStore) -> None:
     assert b"BINARY[1] ~{4}\r\n\x00\x01\x02\x03" in reply  # literal8: it holds NUL
     assert b"BINARY.SIZE[1] 4" in reply
     assert b"RFC822.HEADER {%d}\r\n" % message.index(b"--Q\r\n") in reply
+
+
+def test_search_matches_encoded_words_and_sent_dates(store: MailStore) -> None:
+    """RFC 9051 §6.4.4: string keys match the decoded text (CHARSET UTF-8 here);
+    SENTON compares the Date field's date."""
+    message = (
+        b"Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nDate: Mon, 7 Feb 1994 21:52:25 -0800\r\n\r\nx\r\n"
+    )
+    pair = selected(store, MESSAGE, message)
+    reply = pair.send('a SEARCH CHARSET UTF-8 SUBJECT "grüße"\r\n'.encode())
+    assert reply.startswith(b"* SEARCH 2\r\n")
+    assert pair.send(b"b SEARCH SENTON 7-Feb-1994\r\n").startswith(b"* SEARCH 2\r\n")
+    assert pair.send(b'c SEARCH HEADER Date ""\r\n').startswith(b"* SEARCH 2\r\n")

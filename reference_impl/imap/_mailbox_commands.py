@@ -15,8 +15,6 @@ from reference_impl.imap._view import View
 from reference_impl.store import (
     DELIMITER,
     INBOX,
-    InvalidFlag,
-    MailboxError,
     MailboxInfo,
     MailStore,
 )
@@ -26,14 +24,6 @@ __all__ = ["append", "create", "delete", "mailbox_info", "rename", "select", "su
 # RFC 9051 §2.3.2: the system flags a client may set.
 _FLAGS = b"(\\Answered \\Flagged \\Deleted \\Seen \\Draft)"
 _PERMANENT = b"PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
-
-
-def _refused(error: Exception) -> Reply:
-    text = str(error) or "refused"
-    code = b"NONEXISTENT" if "no mailbox" in text or "does not exist" in text else b"CANNOT"
-    if "exists" in text and "not" not in text:
-        code = b"ALREADYEXISTS"
-    return no(text, code)  # RFC 5530 §3 response codes
 
 
 def mailbox_info(store: MailStore, user: str, name: str) -> MailboxInfo | None:
@@ -100,12 +90,11 @@ def create(session: Session, tokens: Tokens) -> Outcome:
     user = session.owner
 
     def run(store: MailStore) -> Reply:
-        if name.upper() == INBOX:
-            return no("INBOX exists already", b"ALREADYEXISTS")
-        try:
-            store.create_new_mailbox(user, name)
-        except (MailboxError, ValueError) as error:
-            return _refused(error)
+        existing = store.mailbox_info(user, name)
+        if name.upper() == INBOX or (existing is not None and not existing.noselect):
+            return no("mailbox exists already", b"ALREADYEXISTS")  # RFC 5530 §3
+        # A name the store refuses is answered NO [CANNOT] by the core's guard.
+        store.create_new_mailbox(user, name)
         return ok("created")
 
     return with_updates(session, run, expunge=True)
@@ -120,10 +109,7 @@ def delete(session: Session, tokens: Tokens) -> Outcome:
     def run(store: MailStore) -> Reply:
         if store.mailbox_info(user, name) is None:
             return no("no such mailbox", b"NONEXISTENT")
-        try:
-            store.delete_mailbox(user, name)
-        except (MailboxError, ValueError) as error:
-            return _refused(error)
+        store.delete_mailbox(user, name)  # INBOX: MailboxError, NO [CANNOT] (§6.3.5)
         return ok("deleted")
 
     return with_updates(session, run, expunge=True)
@@ -142,10 +128,7 @@ def rename(session: Session, tokens: Tokens) -> Outcome:
             return no("no such mailbox", b"NONEXISTENT")
         if store.mailbox_info(user, new) is not None:
             return no("target exists already", b"ALREADYEXISTS")
-        try:
-            store.rename_mailbox(user, old, new)
-        except (MailboxError, ValueError) as error:
-            return _refused(error)
+        store.rename_mailbox(user, old, new)
         return ok("renamed")
 
     return with_updates(session, run, expunge=True)
@@ -158,10 +141,7 @@ def subscribe(session: Session, tokens: Tokens, *, on: bool) -> Outcome:
     user = session.owner
 
     def run(store: MailStore) -> Reply:
-        try:
-            (store.subscribe if on else store.unsubscribe)(user, name)
-        except ValueError as error:
-            return _refused(error)
+        (store.subscribe if on else store.unsubscribe)(user, name)
         return ok("subscribed" if on else "unsubscribed")
 
     return with_updates(session, run, expunge=True)
@@ -191,12 +171,7 @@ def append(session: Session, tokens: Tokens) -> Outcome:
         if info is None or info.noselect:
             # RFC 9051 §6.3.12: TRYCREATE when creating the mailbox would let it succeed.
             return no("no such mailbox", b"TRYCREATE")
-        try:
-            stored = store.deliver(
-                user, message, mailbox=info.name, flags=flags, internal_date=when
-            )
-        except (InvalidFlag, ValueError) as error:
-            return _refused(error)
+        stored = store.deliver(user, message, mailbox=info.name, flags=flags, internal_date=when)
         # RFC 4315 §3: APPENDUID uidvalidity uid.
         return ok("appended", b"APPENDUID %d %d" % (info.uid_validity, stored.uid))
 

@@ -3,6 +3,7 @@ server over TCP."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import socket
 from collections.abc import Iterator
@@ -220,3 +221,30 @@ def test_client_core_against_the_tcp_server(served: ServedImap) -> None:
         assert any(r.keyword == b"EXISTS" for r in results[1].untagged)
         logout = exchange(sock, client, client.command("LOGOUT"))
         assert logout.untagged[-1].status == b"BYE" and client.state is ClientState.CLOSED
+
+
+def test_asyncio_client_shell_over_starttls(served: ServedImap) -> None:
+    """The client shell: STARTTLS (RFC 9051 §6.2.1), a literal login, IDLE's continuation
+    and an EXISTS pushed by a delivery (RFC 2177 §3), NO raised as an error."""
+    from reference_impl.imap.client import ImapClientError, ImapSession
+
+    async def run() -> None:
+        async with await ImapSession.connect(
+            "127.0.0.1", served.port, tls_context=served.client_context()
+        ) as imap:
+            await imap.command("LOGIN", b"alice", Literal(b"alice-pw"))
+            selected = await imap.command("SELECT", b"INBOX")
+            assert any(r.keyword == b"EXISTS" for r in selected.untagged)
+            with pytest.raises(ImapClientError):
+                await imap.command("SELECT", b"no-such-box")
+            await imap.command("SELECT", b"INBOX")
+            imap.unsolicited.clear()
+            tag = imap.core.command("IDLE")
+            await imap.continuation()
+            served.store.deliver("alice", MESSAGE)
+            while not any(r.keyword == b"EXISTS" for r in imap.unsolicited):
+                await imap.read_more()
+            await imap.send_continuation(b"DONE")
+            assert (await imap.completion(tag)).response.status == b"OK"
+
+    asyncio.run(run())

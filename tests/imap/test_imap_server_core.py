@@ -612,3 +612,16 @@ def test_search_matches_encoded_words_and_sent_dates(store: MailStore) -> None:
     assert reply.startswith(b"* SEARCH 2\r\n")
     assert pair.send(b"b SEARCH SENTON 7-Feb-1994\r\n").startswith(b"* SEARCH 2\r\n")
     assert pair.send(b'c SEARCH HEADER Date ""\r\n').startswith(b"* SEARCH 2\r\n")
+
+
+def test_uidvalidity_and_uids_survive_a_new_store_handle(store: MailStore) -> None:
+    """RFC 9051 §2.3.1.1: UIDVALIDITY and UIDs persist across sessions (here: a server
+    restarted on the same store)."""
+    first = selected(store, MESSAGE)
+    before = re.search(rb"UIDVALIDITY (\d+)", first.send(b"s SELECT INBOX\r\n"))
+    store.close()
+    again = MailStore(store.root)
+    second = logged_in(again.root, again)
+    after = re.search(rb"UIDVALIDITY (\d+)", second.send(b"s SELECT INBOX\r\n"))
+    assert before and after and before.group(1) == after.group(1)
+    assert b"* 1 FETCH (UID 1)" in second.send(b"f FETCH 1 (UID)\r\n")

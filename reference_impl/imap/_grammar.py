@@ -89,10 +89,20 @@ _LIST_CHARS = re.compile(rb"[^(){ \"\\\x00-\x1f\x7f-\xff]+")
 # octets are UTF-8 under IMAP4rev2 / UTF8=ACCEPT (RFC 9051 §9 QUOTED-CHAR =/ UTF8-2...).
 _QUOTED = re.compile(rb'"((?:[^"\\\r\n\x00]|\\["\\])*)"')
 _UNESCAPE = re.compile(rb'\\(["\\])')
+_EIGHT_BIT = re.compile(rb"[\x80-\xff]")
 _NUMBER = re.compile(rb"[0-9]+")
 _LITERAL_MARK = re.compile(rb"~?\{[0-9]+\+?\}\Z")
 _MAX_NUMBER = 0xFFFFFFFF
 _MAX_NUMBER64 = 0x7FFFFFFFFFFFFFFF
+
+
+def _is_utf8(data: bytes) -> bool:
+    """RFC 9051 §9 / RFC 6855 §3: 8-bit octets in a quoted string must be UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class Tokens:
@@ -175,7 +185,10 @@ class Tokens:
     def string(self) -> bytes:
         quoted = self.match(_QUOTED)
         if quoted is not None:
-            return _UNESCAPE.sub(rb"\1", quoted.group(1))
+            text = quoted.group(1)
+            if _EIGHT_BIT.search(text) and not _is_utf8(text):
+                raise fault(ImapDefectKind.BAD_QUOTED, "8-bit octets that are not UTF-8")
+            return _UNESCAPE.sub(rb"\1", text)
         if self.peek() == b'"':
             raise fault(ImapDefectKind.BAD_QUOTED, self._rest_preview())
         literal = self._literal()

@@ -247,3 +247,10 @@ def test_utf8_is_quoted_only_under_imap4rev2() -> None:
     assert string(name) == b"{9}\r\n" + name
     assert string(name, utf8=True) == b'"' + name + b'"'
     assert string(b"\xff", utf8=True) == b"{1}\r\n\xff"
+
+
+def test_eight_bit_quoted_strings_must_be_utf8() -> None:
+    """RFC 9051 §9: QUOTED-CHAR =/ UTF8-2 / UTF8-3 / UTF8-4; other 8-bit octets are BAD."""
+    assert tokens('"grüße"'.encode()).string() == "grüße".encode()
+    with pytest.raises(ImapSyntaxError):
+        tokens(b'"gr\xfc\xdfe"').string()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_impl.imap._config import ServerConfig
+from reference_impl.imap._events import Work
 from reference_impl.imap._grammar import Tokens
 from reference_impl.imap._responses import Reply, bad
 from reference_impl.imap._syntax import SequenceSet, decode_mailbox, encode_mailbox
@@ -16,7 +16,6 @@ from reference_impl.store import MailStore
 
 __all__ = ["Outcome", "Session", "Work", "with_updates"]
 
-Work = Callable[[MailStore], Reply]
 Outcome = Reply | Work
 
 

@@ -41,6 +41,9 @@ __all__ = [
     "ResponseReceived",
 ]
 
+# Untagged responses kept for one command's completion; past this a server that never
+# completes the command costs no more memory (each response is still an event).
+MAX_COLLECTED = 100_000
 # What the client accepts from a server: a response line, and one literal (a message).
 RESPONSE_LIMITS = FramingLimits(max_line=1024 * 1024, max_literal=256 * 1024 * 1024)
 
@@ -92,6 +95,7 @@ class _Segment:
 class _InFlight:
     command: bytes
     untagged: list[ImapResponse]
+    overflowed: bool = False
 
 
 class ClientConnection:
@@ -216,7 +220,11 @@ class ClientConnection:
 
     def _untagged(self, response: ImapResponse) -> None:
         for pending in self._in_flight.values():
-            pending.untagged.append(response)
+            if len(pending.untagged) < MAX_COLLECTED:
+                pending.untagged.append(response)
+            elif not pending.overflowed:
+                pending.overflowed = True
+                self._defect(ImapDefectKind.RESPONSE_TOO_BIG, "untagged responses past the bound")
         self._events.append(ResponseReceived(response=response))
         if self.state is ClientState.GREETING:
             self._step(ClientStep.BYE if response.status == b"BYE" else ClientStep.GREETED)

@@ -248,3 +248,20 @@ def test_asyncio_client_shell_over_starttls(served: ServedImap) -> None:
             assert (await imap.completion(tag)).response.status == b"OK"
 
     asyncio.run(run())
+
+
+def test_endless_untagged_responses_are_bounded_per_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that never completes a command cannot make the client keep every
+    untagged response for it."""
+    from reference_impl.imap import _client
+
+    monkeypatch.setattr(_client, "MAX_COLLECTED", 5)
+    client = ClientConnection()
+    client.receive_data(b"* OK hi\r\n")
+    tag = client.command("NOOP")
+    client.receive_data(b"* 1 EXISTS\r\n" * 50 + tag + b" OK done\r\n")
+    completed = [e for e in iter(client.next_event, None) if isinstance(e, CommandCompleted)]
+    assert len(completed[0].untagged) == 5
+    assert client.defects[-1].kind.name == "RESPONSE_TOO_BIG"

@@ -14,10 +14,11 @@ __all__ = ["ServerConfig"]
 class ServerConfig:
     """Policy of one IMAP listener; defaults suit a test server on loopback.
 
-    ``login_without_tls`` False makes LOGIN refused and LOGINDISABLED advertised before
-    TLS (RFC 9051 §6.2.3, §11.1: a server "MUST NOT" accept a cleartext password
-    by default without TLS; tests on loopback turn it on).  ``literal_minus`` advertises
-    LITERAL- instead of LITERAL+ (RFC 7888 §5: never both).
+    ``login_without_tls`` False advertises LOGINDISABLED and refuses LOGIN (and
+    AUTHENTICATE) before TLS: RFC 9051 §6.2.3 requires a server to "implement a
+    configuration" that does so, which False is; sites "SHOULD NOT" permit LOGIN without
+    TLS, but a test server on loopback does.  ``limits.literal_minus`` advertises LITERAL-
+    instead of LITERAL+ (RFC 7888 §5: never both).
     """
 
     hostname: str = "imap.example.test"
@@ -25,7 +26,6 @@ class ServerConfig:
     tls_available: bool = False
     login_without_tls: bool = True
     auth_mechanisms: tuple[str, ...] = ("PLAIN",)
-    literal_minus: bool = False
     limits: FramingLimits = field(default_factory=FramingLimits)
     max_sasl_line: int = 12288
     # RFC 2177 §3 and RFC 9051 §5.4: the autologout timer is at least 30 minutes.

@@ -88,11 +88,6 @@ class CommandFramer:
     _size: int = 0
     _head: bytes = b""
 
-    @property
-    def idle(self) -> bool:
-        """No command is partly read."""
-        return not self._parts and not self._wanted and self._announced < 0
-
     def reset(self) -> None:
         self._parts, self._literals = [], []
         self._literal = bytearray()
@@ -103,6 +98,8 @@ class CommandFramer:
     def accept_literal(self) -> None:
         """The core sent ``+``: the announced octets come next."""
         self._wanted, self._announced = self._announced, -1
+        if not self._wanted:
+            self._literals.append(b"")
 
     def refuse_literal(self) -> None:
         """The core answered the command instead: the client sends no literal
@@ -158,7 +155,8 @@ class CommandFramer:
             return self._refuse(first, Refusal.LITERAL_TOO_BIG, mark)
         if not synchronizing and self.limits.literal_minus and size > LITERAL_MINUS_LIMIT:
             return self._refuse(first, Refusal.NON_SYNC_TOO_BIG, mark)
-        if synchronizing and size:
+        if synchronizing:
+            # RFC 9051 §7.5: even {0} waits for "+" (the client sends nothing before it).
             self._announced = size
             return LiteralAnnounced(first_line=first, size=size)
         self._wanted = size

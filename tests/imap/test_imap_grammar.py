@@ -254,3 +254,13 @@ def test_eight_bit_quoted_strings_must_be_utf8() -> None:
     assert tokens('"grüße"'.encode()).string() == "grüße".encode()
     with pytest.raises(ImapSyntaxError):
         tokens(b'"gr\xfc\xdfe"').string()
+
+
+def test_an_empty_synchronizing_literal_still_gets_a_continuation() -> None:
+    """RFC 9051 §7.5: the client waits for "+" before going on, whatever the size."""
+    framer, inbox = frame(b"a LOGIN {0}\r\n")
+    assert framer.next(inbox) == LiteralAnnounced(first_line=b"a LOGIN {0}", size=0)
+    framer.accept_literal()
+    inbox.feed(b" pw\r\n")
+    out = framer.next(inbox)
+    assert out == CommandFramed(framed=Framed(parts=(b"a LOGIN {0}", b" pw"), literals=(b"",)))

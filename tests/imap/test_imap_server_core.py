@@ -625,3 +625,13 @@ def test_uidvalidity_and_uids_survive_a_new_store_handle(store: MailStore) -> No
     after = re.search(rb"UIDVALIDITY (\d+)", second.send(b"s SELECT INBOX\r\n"))
     assert before and after and before.group(1) == after.group(1)
     assert b"* 1 FETCH (UID 1)" in second.send(b"f FETCH 1 (UID)\r\n")
+
+
+def test_literal_minus_is_advertised_instead_of_literal_plus(store: MailStore) -> None:
+    """RFC 7888 §5: LITERAL- and LITERAL+ are never advertised together; over 4096
+    octets a non-synchronizing literal gets BAD [TOOBIG] for APPEND."""
+    pair = logged_in(store.root, store, limits=FramingLimits(literal_minus=True))
+    caps = pair.send(b"c CAPABILITY\r\n")
+    assert b"LITERAL-" in caps and b"LITERAL+" not in caps
+    reply = pair.send(b"a APPEND INBOX {5000+}\r\n" + b"x" * 5000 + b"\r\n")
+    assert reply.startswith(b"a BAD [TOOBIG]")

@@ -16,7 +16,16 @@ from reference_impl.store import DELIMITER, INBOX, MailboxInfo, MailStore
 
 __all__ = ["list_", "lsub", "status"]
 
-STATUS_ITEMS = ("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE")
+STATUS_ITEMS = (
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "DELETED",
+    "SIZE",
+    "HIGHESTMODSEQ",
+)
 _SELECT_OPTIONS = frozenset({"SUBSCRIBED", "REMOTE", "RECURSIVEMATCH"})
 
 
@@ -237,6 +246,7 @@ def _status_line(session: Session, store: MailStore, info: MailboxInfo, items: l
         "UNSEEN": sum("\\Seen" not in m.flags for m in messages),
         "DELETED": sum("\\Deleted" in m.flags for m in messages),
         "SIZE": sum(m.size for m in messages),
+        "HIGHESTMODSEQ": info.highest_modseq,  # RFC 7162 §3.1.9
     }
     pairs = " ".join(f"{item} {values[item]}" for item in items).encode()
     return untagged(b"STATUS " + session.wire_name(info.name) + b" (" + pairs + b")")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reference_impl.imap._grammar import Tokens
+from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
 from reference_impl.imap._responses import Reply, no, ok, untagged
 from reference_impl.imap._session import Outcome, Session, with_updates
 from reference_impl.imap._states import Step
@@ -37,6 +37,12 @@ def mailbox_info(store: MailStore, user: str, name: str) -> MailboxInfo | None:
 def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
     tokens.sp()
     name = session.mailbox(tokens)
+    parameters: list[bytes] = []
+    if not tokens.at_end():
+        tokens.sp()  # RFC 4466 §2.1 select-params; CONDSTORE is RFC 7162 §3.1.8's
+        parameters = tokens.paren_list(Tokens.keyword)
+        if any(p != b"CONDSTORE" for p in parameters):
+            raise fault(ImapDefectKind.UNKNOWN_ITEM, "SELECT parameters: CONDSTORE only")
     tokens.end()
     user, rev1 = session.owner, not session.rev2
     was_selected = session.view is not None
@@ -51,18 +57,25 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
         if info is None or info.noselect:
             refused = no("no such mailbox", b"NONEXISTENT", data=closed)
             return dataclasses.replace(refused, step=Step.DESELECTED)
-        view = View(user=user, mailbox=info.name, read_only=read_only, rev1=rev1)
+        session.condstore = session.condstore or bool(parameters)
+        view = View(
+            user=user,
+            mailbox=info.name,
+            read_only=read_only,
+            rev1=rev1,
+            condstore=session.condstore,
+        )
         view.load(store, info)
         session.view = view
         session.saved = []  # RFC 9051 §6.4.4.1: SELECT resets "$"
-        data = closed + _selected_data(session, view, info.uid_next)
+        data = closed + _selected_data(session, view, info)
         code = b"READ-ONLY" if read_only else b"READ-WRITE"
         return ok("selected", code, data=data, step=Step.SELECTED)
 
     return run
 
 
-def _selected_data(session: Session, view: View, uid_next: int) -> bytes:
+def _selected_data(session: Session, view: View, info: MailboxInfo) -> bytes:
     """RFC 9051 §6.3.2 (and RFC 3501 §6.3.1 for RECENT and UNSEEN)."""
     lines = [b"%d EXISTS" % view.exists]
     if view.rev1:
@@ -76,7 +89,10 @@ def _selected_data(session: Session, view: View, uid_next: int) -> bytes:
     permanent = b"PERMANENTFLAGS ()" if view.read_only else _PERMANENT
     lines.append(b"OK [" + permanent + b"] flags permitted")
     lines.append(b"OK [UIDVALIDITY %d] UIDs valid" % view.uid_validity)
-    lines.append(b"OK [UIDNEXT %d] predicted next UID" % uid_next)
+    lines.append(b"OK [UIDNEXT %d] predicted next UID" % info.uid_next)
+    if view.condstore:
+        # RFC 7162 §3.1.2.1: HIGHESTMODSEQ on every SELECT/EXAMINE once enabled.
+        lines.append(b"OK [HIGHESTMODSEQ %d] mod-sequences" % info.highest_modseq)
     if not view.rev1:
         lines.append(b'LIST () "/" ' + session.wire_name(view.mailbox))
     return b"".join(untagged(line) for line in lines)

@@ -10,12 +10,13 @@ from reference_impl.imap._fetch import render_items, sets_seen
 from reference_impl.imap._fetch_syntax import FetchItem, fetch_items
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
 from reference_impl.imap._responses import Reply, no, ok, untagged
-from reference_impl.imap._session import Outcome, Session, with_updates
+from reference_impl.imap._session import Outcome, Session, enable_condstore, with_updates
 from reference_impl.imap._states import Step
 from reference_impl.imap._syntax import flag, flag_list, sequence_set
+from reference_impl.imap._values import compress_set
 from reference_impl.imap._view import View
 from reference_impl.imap._view import flag_list as render_flags
-from reference_impl.store import InvalidFlag, MailStore, StoredMessage
+from reference_impl.store import MailStore, StoredMessage
 
 __all__ = ["close", "copy", "expunge", "fetch", "loader", "noop", "store"]
 
@@ -69,38 +70,61 @@ def loader(message: StoredMessage) -> Callable[[], bytes]:
 
 
 def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
-    """RFC 9051 §6.4.5; a UID FETCH response always includes UID (§6.4.9)."""
+    """RFC 9051 §6.4.5; a UID FETCH response always includes UID (§6.4.9); MODSEQ and
+    CHANGEDSINCE are RFC 7162 §3.1.4.1 and enable CONDSTORE."""
     tokens.sp()
     numbers = sequence_set(tokens)
     tokens.sp()
     items = fetch_items(tokens)
+    changed_since = _fetch_modifiers(tokens)
     tokens.end()
-    if uid and not any(item.name == "UID" for item in items):
-        items = [FetchItem(name="UID"), *items]
+    enabling = changed_since is not None or any(item.name == "MODSEQ" for item in items)
     uids = session.message_uids(numbers, uid=uid)
     if isinstance(uids, Reply):
         return uids
     view = session.selected
     marks_seen = sets_seen(items) and not view.read_only
-    with_flags = (
-        items if any(i.name == "FLAGS" for i in items) else [*items, FetchItem(name="FLAGS")]
-    )
 
     def run(store: MailStore) -> Reply:
+        enabled = enable_condstore(session, store) if enabling else b""
+        wanted = _with(items, "UID" if uid else "", "MODSEQ" if session.condstore else "")
         messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
         present = [u for u in uids if u in messages]
+        if changed_since is not None:
+            present = [u for u in present if messages[u].modseq > changed_since]
         seen_now = _mark_seen(store, view, present, messages) if marks_seen else set()
         lines = []
         for message_uid in present:
             message = messages[message_uid]
             # RFC 9051 §6.4.5: a \Seen set by this fetch is reported in its response.
-            wanted = with_flags if message_uid in seen_now else items
-            rendered = render_items(wanted, message, view.flags_of(message_uid), loader(message))
+            shown = _with(wanted, "FLAGS") if message_uid in seen_now else wanted
+            rendered = render_items(shown, message, view.flags_of(message_uid), loader(message))
             seq = view.seq_of(message_uid) or 0
             lines.append(b"* %d FETCH (" % seq + b" ".join(rendered) + b")\r\n")
-        return ok("fetched", data=b"".join(lines))
+        return ok("fetched", data=enabled + b"".join(lines))
 
     return with_updates(session, run, expunge=uid)
+
+
+def _with(items: list[FetchItem], *names: str) -> list[FetchItem]:
+    """``items`` and those of ``names`` it lacks (UID first, the others after)."""
+    have = {item.name for item in items}
+    missing = [FetchItem(name=name) for name in names if name and name not in have]
+    first = [item for item in missing if item.name == "UID"]
+    return first + items + [item for item in missing if item.name != "UID"]
+
+
+def _fetch_modifiers(tokens: Tokens) -> int | None:
+    """fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466 §2.4);
+    CHANGEDSINCE mod-sequence (RFC 7162 §3.1.4.1), the only one known here."""
+    if tokens.at_end():
+        return None
+    tokens.sp()
+    tokens.expect(b"(", ImapDefectKind.EXPECTED_LIST)
+    tokens.expect(b"CHANGEDSINCE ", ImapDefectKind.UNKNOWN_ITEM)
+    value = tokens.number(wide=True)
+    tokens.expect(b")", ImapDefectKind.EXPECTED_LIST)
+    return value
 
 
 def _mark_seen(
@@ -122,6 +146,12 @@ def store(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     tokens.sp()
     numbers = sequence_set(tokens)
     tokens.sp()
+    unchanged_since = None
+    if tokens.skip(b"("):  # RFC 7162 §3.1.3 store-modifier UNCHANGEDSINCE
+        tokens.expect(b"UNCHANGEDSINCE ", ImapDefectKind.UNKNOWN_ITEM)
+        unchanged_since = tokens.number(wide=True)
+        tokens.expect(b")", ImapDefectKind.EXPECTED_LIST)
+        tokens.sp()
     sign = b"+" if tokens.skip(b"+") else b"-" if tokens.skip(b"-") else b""
     if not tokens.skip(b"FLAGS"):
         raise fault(ImapDefectKind.UNKNOWN_ITEM, "expected FLAGS, +FLAGS or -FLAGS")
@@ -137,29 +167,41 @@ def store(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         return uids
 
     def run(store: MailStore) -> Reply:
+        enabled = enable_condstore(session, store) if unchanged_since is not None else b""
         add, remove = (flags, []) if sign == b"+" else ([], flags)
-        try:
-            if sign:
-                result = store.update_flags(
-                    view.user, uids, mailbox=view.mailbox, add=add, remove=remove
-                )
-            else:
-                result = store.update_flags(view.user, uids, mailbox=view.mailbox, replace=flags)
-        except InvalidFlag as error:
-            return no(str(error), b"CANNOT")
-        data = []
+        replace = None if sign else flags
+        result = store.update_flags(
+            view.user,
+            uids,
+            mailbox=view.mailbox,
+            add=add,
+            remove=remove,
+            replace=replace,
+            unchanged_since=unchanged_since,
+        )
         for message in result.changed:
             view.flags[message.uid] = message.flags
-        for message_uid in uids if not silent else []:
-            seq = view.seq_of(message_uid)
-            if seq is None or message_uid not in view.flags:
-                continue
-            shown = render_flags(view.flags_of(message_uid))
-            uid_item = b"UID %d " % message_uid if uid else b""
-            data.append(untagged(b"%d FETCH (%sFLAGS %s)" % (seq, uid_item, shown)))
-        return ok("stored", data=b"".join(data))
+        # RFC 7162 §3.1.3: with UNCHANGEDSINCE the changed ones are reported even .SILENT.
+        changed = {m.uid: m for m in result.changed}
+        reported = [u for u in uids if not silent or (unchanged_since is not None and u in changed)]
+        current = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+        data = [_flags_fetch(view, current[u], uid=uid) for u in reported if u in current]
+        code = b""
+        if result.modified:
+            numbers = result.modified if uid else [view.seq_of(u) or 0 for u in result.modified]
+            code = b"MODIFIED " + compress_set(numbers)
+        return ok("stored", code, data=enabled + b"".join(data))
 
     return with_updates(session, run, expunge=uid)
+
+
+def _flags_fetch(view: View, message: StoredMessage, *, uid: bool) -> bytes:
+    """``* n FETCH ([UID u ]FLAGS (...)[ MODSEQ (m)])``: STORE's answer (RFC 9051 §6.4.6)."""
+    seq = view.seq_of(message.uid) or 0
+    uid_item = b"UID %d " % message.uid if uid else b""
+    modseq = b" MODSEQ (%d)" % message.modseq if view.condstore else b""
+    shown = render_flags(view.flags_of(message.uid))
+    return untagged(b"%d FETCH (%sFLAGS %s%s)" % (seq, uid_item, shown, modseq))
 
 
 def _bare_flags(tokens: Tokens) -> list[str]:

@@ -18,7 +18,7 @@ from reference_impl.imap._search_syntax import FLAG_KEYS, SearchKey
 from reference_impl.mime import Entity, decoded_text, parse_message
 from reference_impl.store import StoredMessage
 
-__all__ = ["Candidate", "matches", "needs_content"]
+__all__ = ["Candidate", "matches", "needs_content", "uses_modseq"]
 
 _CONTENT_KEYS = frozenset(
     {
@@ -62,6 +62,10 @@ class Candidate:
         return " ".join(decoded_text(value) for value in values)
 
 
+def uses_modseq(key: SearchKey) -> bool:
+    return key.name == "MODSEQ" or any(uses_modseq(child) for child in key.children)
+
+
 def needs_content(key: SearchKey) -> bool:
     return key.name in _CONTENT_KEYS or any(needs_content(child) for child in key.children)
 
@@ -103,6 +107,8 @@ def _other(key: SearchKey, message: Candidate, charset: str) -> bool:
             return key.flag in flags
         case "UNKEYWORD":
             return key.flag not in flags
+        case "MODSEQ":
+            return message.message.modseq >= key.number
         case "LARGER":
             return message.message.size > key.number
         case "SMALLER":

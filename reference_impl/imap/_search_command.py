@@ -6,9 +6,9 @@ from __future__ import annotations
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
 from reference_impl.imap._message_commands import loader
 from reference_impl.imap._responses import Reply, no, ok, untagged
-from reference_impl.imap._search import Candidate, matches
+from reference_impl.imap._search import Candidate, matches, uses_modseq
 from reference_impl.imap._search_syntax import search_keys
-from reference_impl.imap._session import Outcome, Session, with_updates
+from reference_impl.imap._session import Outcome, Session, enable_condstore, with_updates
 from reference_impl.imap._values import compress_set
 from reference_impl.store import MailStore
 
@@ -33,8 +33,10 @@ def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     if options is None and session.rev2:
         options = {"ALL"}  # RFC 9051 §6.4.4: IMAP4rev2 answers SEARCH with ESEARCH
     view, codec, tag = session.selected, _CHARSETS[charset], session.tag
+    modseq = uses_modseq(program)  # RFC 7162 §3.1.5: an enabling command
 
     def run(store: MailStore) -> Reply:
+        enabled = enable_condstore(session, store) if modseq else b""
         messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
         saved, largest_uid = frozenset(session.saved), view.uids[-1] if view.uids else 0
         found_uids = []
@@ -54,11 +56,16 @@ def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
             if matches(program, candidate, codec):
                 found_uids.append(message_uid)
         found = found_uids if uid else [view.seq_of(u) or 0 for u in found_uids]
+        # RFC 7162 §3.1.5: with a MODSEQ key, the highest mod-sequence of what was found.
+        highest = max((messages[u].modseq for u in found_uids), default=0) if modseq else 0
         if options is None:
-            return ok("searched", data=untagged(b"SEARCH" + b"".join(b" %d" % n for n in found)))
+            numbers = b"".join(b" %d" % n for n in found)
+            suffix = b" (MODSEQ %d)" % highest if highest else b""
+            return ok("searched", data=enabled + untagged(b"SEARCH" + numbers + suffix))
         if "SAVE" in options:
             session.saved = _saved(found_uids, options)
-        return ok("searched", data=_esearch(tag, found, uid=uid, options=options))
+        esearch = _esearch(tag, found, uid=uid, options=options, highest=highest)
+        return ok("searched", data=enabled + esearch)
 
     return with_updates(session, run, expunge=uid)
 
@@ -81,7 +88,7 @@ def _saved(found: list[int], options: set[str]) -> list[int]:
     return sorted(kept | ({found[-1]} if "MAX" in options else set()))
 
 
-def _esearch(tag: bytes, found: list[int], *, uid: bool, options: set[str]) -> bytes:
+def _esearch(tag: bytes, found: list[int], *, uid: bool, options: set[str], highest: int) -> bytes:
     """RFC 9051 §7.3.4 / RFC 4731 §3.1: MIN, MAX and ALL only when something matched;
     COUNT always; SAVE alone returns no ESEARCH at all."""
     if options == {"SAVE"}:
@@ -97,4 +104,6 @@ def _esearch(tag: bytes, found: list[int], *, uid: bool, options: set[str]) -> b
         words.append(b"ALL " + compress_set(found))
     if "COUNT" in options:
         words.append(b"COUNT %d" % len(found))
+    if highest:
+        words.append(b"MODSEQ %d" % highest)  # RFC 7162 §3.1.10
     return untagged(b" ".join(words))

@@ -78,6 +78,15 @@ def _key_with_argument(tokens: Tokens, name: str) -> SearchKey:
         return SearchKey(name=name, number=tokens.number())
     if name == "UID":
         return SearchKey(name=name, numbers=sequence_set(tokens))
+    if name == "MODSEQ":
+        # RFC 7162 §3.1.5: MODSEQ [entry-name SP entry-type-req SP] mod-sequence-valzer;
+        # the entry narrows nothing here (one mod-sequence per message).
+        if tokens.peek() == b'"':
+            tokens.string()
+            tokens.sp()
+            tokens.atom()
+            tokens.sp()
+        return SearchKey(name=name, number=tokens.number(wide=True))
     if name == "NOT":
         tokens.enter()
         child = search_key(tokens)

@@ -14,7 +14,7 @@ from reference_impl.imap._values import astring
 from reference_impl.imap._view import View
 from reference_impl.store import MailStore
 
-__all__ = ["Outcome", "Session", "Work", "with_updates"]
+__all__ = ["Outcome", "Session", "Work", "enable_condstore", "with_updates"]
 
 Outcome = Reply | Work
 
@@ -26,6 +26,7 @@ class Session:
     user: str | None = None
     view: View | None = None
     rev2: bool = False  # ENABLE IMAP4rev2 (RFC 9051 §6.3.1)
+    condstore: bool = False  # a CONDSTORE enabling command was seen (RFC 7162 §3.1)
     saved: list[int] = dataclasses.field(default_factory=list)  # "$": UIDs (RFC 5182)
     tag: bytes = b""  # of the command being run: ESEARCH's correlator (RFC 4466 §2.6.2)
 
@@ -65,6 +66,21 @@ class Session:
             return bad("no such message sequence number")
         seqs = numbers.members(list(range(1, view.exists + 1)), view.exists)
         return [view.uids[seq - 1] for seq in seqs]
+
+
+def enable_condstore(session: Session, store: MailStore) -> bytes:
+    """RFC 7162 §3.1: from now on FETCH responses carry MODSEQ; the first enabling command
+    with a mailbox selected reports its HIGHESTMODSEQ."""
+    if session.condstore:
+        return b""
+    session.condstore = True
+    view = session.view
+    if view is None:
+        return b""
+    view.condstore = True
+    info = store.mailbox_info(view.user, view.mailbox)
+    highest = info.highest_modseq if info is not None else 0
+    return b"* OK [HIGHESTMODSEQ %d] mod-sequences enabled\r\n" % highest
 
 
 def with_updates(session: Session, work: Work, *, expunge: bool) -> Work:

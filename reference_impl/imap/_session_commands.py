@@ -33,6 +33,7 @@ def capabilities(session: Session, *, before_login: bool) -> bytes:
     words.append(b"LITERAL-" if cfg.limits.literal_minus else b"LITERAL+")  # RFC 7888 §5
     words += [b"SASL-IR", b"ID", b"IDLE", b"NAMESPACE", b"UIDPLUS", b"MOVE", b"UNSELECT"]
     words += [b"ENABLE", b"CHILDREN", b"ESEARCH", b"SEARCHRES", b"LIST-EXTENDED", b"LIST-STATUS"]
+    words.append(b"CONDSTORE")  # RFC 7162 §3
     if cfg.tls_available and not session.tls_active and before_login:
         words.append(b"STARTTLS")
     if login_allowed(session):
@@ -66,9 +67,12 @@ def enable(session: Session, tokens: Tokens) -> Outcome:
         names.append(tokens.atom())
     if not names:
         return bad("ENABLE needs a capability")
-    enabled = [n for n in names if n.upper() == b"IMAP4REV2"]
-    if enabled:
-        session.rev2 = True
+    enabled = [n for n in names if n.upper() in (b"IMAP4REV2", b"CONDSTORE")]
+    for name in enabled:
+        if name.upper() == b"IMAP4REV2":
+            session.rev2 = True
+        else:
+            session.condstore = True  # RFC 7162 §3.1: ENABLE CONDSTORE is an enabling command
     return ok("enabled", data=untagged(b"ENABLED" + b"".join(b" " + n for n in enabled)))
 
 

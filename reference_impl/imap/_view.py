@@ -30,6 +30,7 @@ class View:
     mailbox: str
     read_only: bool
     rev1: bool  # \Recent exists only in IMAP4rev1 (RFC 9051 Appendix E)
+    condstore: bool = False  # FETCH responses carry MODSEQ (RFC 7162 §3.1)
     uid_validity: int = 0
     uids: list[int] = field(default_factory=list)  # sequence number n is uids[n - 1]
     flags: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -98,7 +99,8 @@ class View:
                 continue
             self.flags[uid] = message.flags
             shown = flag_list(self.flags_of(uid))
-            lines.append(untagged(b"%d FETCH (UID %d FLAGS %s)" % (seq, uid, shown)))
+            modseq = b" MODSEQ (%d)" % message.modseq if self.condstore else b""
+            lines.append(untagged(b"%d FETCH (UID %d FLAGS %s%s)" % (seq, uid, shown, modseq)))
         return b"".join(lines)
 
     def _arrivals(self, root: Path, current: dict[int, StoredMessage]) -> bytes:

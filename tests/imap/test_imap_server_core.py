@@ -635,3 +635,58 @@ def test_literal_minus_is_advertised_instead_of_literal_plus(store: MailStore) -
     assert b"LITERAL-" in caps and b"LITERAL+" not in caps
     reply = pair.send(b"a APPEND INBOX {5000+}\r\n" + b"x" * 5000 + b"\r\n")
     assert reply.startswith(b"a BAD [TOOBIG]")
+
+
+# -- CONDSTORE (RFC 7162 §3.1) --------------------------------------------------------------
+
+
+def modseq_of(reply: bytes) -> int:
+    found = re.search(rb"MODSEQ \((\d+)\)", reply)
+    assert found, reply
+    return int(found.group(1))
+
+
+def test_select_condstore_reports_highestmodseq(store: MailStore) -> None:
+    """RFC 7162 §3.1.2.1: HIGHESTMODSEQ on SELECT once CONDSTORE is enabled; §3.1.9
+    STATUS HIGHESTMODSEQ."""
+    store.deliver("alice", MESSAGE)
+    pair = logged_in(store.root, store)
+    assert b"HIGHESTMODSEQ" not in pair.send(b"s SELECT INBOX\r\n")
+    reply = pair.send(b"t SELECT INBOX (CONDSTORE)\r\n")
+    highest = re.search(rb"\* OK \[HIGHESTMODSEQ (\d+)\]", reply)
+    assert highest and int(highest.group(1)) >= 1
+    status = pair.send(b"u STATUS INBOX (HIGHESTMODSEQ)\r\n")
+    assert b"HIGHESTMODSEQ " + highest.group(1) in status
+
+
+def test_fetch_changedsince_and_modseq_in_every_fetch(store: MailStore) -> None:
+    """RFC 7162 §3.1.4.1 CHANGEDSINCE; §3.1: after an enabling command every untagged
+    FETCH carries MODSEQ, STORE's included."""
+    pair = selected(store, MESSAGE, MESSAGE)
+    first = modseq_of(pair.send(b"a FETCH 1 (MODSEQ)\r\n"))
+    stored = pair.send(b"b STORE 2 +FLAGS (\\Flagged)\r\n")
+    assert modseq_of(stored) > first
+    changed = pair.send(b"c FETCH 1:* (FLAGS) (CHANGEDSINCE %d)\r\n" % first)
+    assert b"* 2 FETCH" in changed and b"* 1 FETCH" not in changed and b"MODSEQ (" in changed
+
+
+def test_store_unchangedsince_reports_modified(store: MailStore) -> None:
+    """RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and named in
+    MODIFIED; the others are stored and reported even with .SILENT."""
+    pair = selected(store, MESSAGE, MESSAGE)
+    base = modseq_of(pair.send(b"a FETCH 2 (MODSEQ)\r\n"))
+    pair.send(b"b STORE 1 +FLAGS.SILENT (\\Seen)\r\n")  # message 1 now changed after base
+    reply = pair.send(b"c STORE 1:2 (UNCHANGEDSINCE %d) +FLAGS.SILENT (\\Flagged)\r\n" % base)
+    assert re.search(rb"c OK \[MODIFIED 1\]", reply), reply
+    assert b"* 2 FETCH (FLAGS (" in reply and b"* 1 FETCH" not in reply
+    assert "\\Flagged" not in store.messages("alice")[0].flags
+
+
+def test_search_modseq(store: MailStore) -> None:
+    """RFC 7162 §3.1.5: MODSEQ key; the highest mod-sequence found ends the response."""
+    pair = selected(store, MESSAGE, MESSAGE)
+    changed = modseq_of(pair.send(b"a STORE 2 +FLAGS (\\Flagged)\r\nz FETCH 2 (MODSEQ)\r\n"))
+    reply = pair.send(b"s SEARCH MODSEQ %d\r\n" % changed)
+    assert reply.startswith(b"* SEARCH 2 (MODSEQ %d)\r\n" % changed)
+    entry = pair.send(b's SEARCH MODSEQ "/flags/\\\\flagged" all %d\r\n' % changed)
+    assert entry.startswith(b"* SEARCH 2 (MODSEQ")

@@ -78,6 +78,10 @@ class ReceiveBuffer:
         del self._data[:count]
         return taken
 
+    def peek(self, count: int) -> bytes:
+        """A copy of up to ``count`` octets from the front, leaving them in place."""
+        return bytes(self._data[:count])
+
     def extract_all(self) -> bytes:
         taken = bytes(self._data)
         self._data.clear()

@@ -75,3 +75,10 @@ def test_counted_octets_ignore_line_ends_and_unread_puts_back() -> None:
     buffer.unread(b"head-")
     assert bytes(buffer) == b"head-tail"
     assert buffer.extract_all() == b"head-tail" and not buffer
+
+
+def test_peek_leaves_the_octets_in_place() -> None:
+    buffer = ReceiveBuffer()
+    buffer.feed(b"a1 NOOP\r\n")
+    assert buffer.peek(2) == b"a1"
+    assert buffer.extract_line(100) == Line(content=b"a1 NOOP", too_long=False)

@@ -37,7 +37,7 @@ TABLE_WITH_RETURN = {**TABLE, (Light.AMBER, Go.BLINK): None}
 
 def test_every_protocol_core_is_checked() -> None:
     checked = {str(p.relative_to(ROOT)) for p in CORES}
-    for protocol in ("smtp", "pop3", "pop2"):
+    for protocol in ("smtp", "pop3", "pop2", "imap"):
         assert {f"{protocol}/_server.py", f"{protocol}/_client.py"} <= checked
 
 

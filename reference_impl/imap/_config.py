@@ -1,0 +1,32 @@
+"""What a reference IMAP server is configured with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reference_impl.auth import Accounts
+from reference_impl.imap._framing import FramingLimits
+
+__all__ = ["ServerConfig"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerConfig:
+    """Policy of one IMAP listener; defaults suit a test server on loopback.
+
+    ``login_without_tls`` False advertises LOGINDISABLED and refuses LOGIN (and
+    AUTHENTICATE) before TLS: RFC 9051 §6.2.3 requires a server to "implement a
+    configuration" that does so, which False is; sites "SHOULD NOT" permit LOGIN without
+    TLS, but a test server on loopback does.  ``limits.literal_minus`` advertises LITERAL-
+    instead of LITERAL+ (RFC 7888 §5: never both).
+    """
+
+    hostname: str = "imap.example.test"
+    accounts: Accounts
+    tls_available: bool = False
+    login_without_tls: bool = True
+    auth_mechanisms: tuple[str, ...] = ("PLAIN",)
+    limits: FramingLimits = field(default_factory=FramingLimits)
+    max_sasl_line: int = 12288
+    # RFC 2177 §3 and RFC 9051 §5.4: the autologout timer is at least 30 minutes.
+    autologout: float = 30 * 60.0

@@ -1,0 +1,252 @@
+"""LIST (RFC 9051 §6.3.9 with LIST-EXTENDED, RFC 5258, and LIST-STATUS, RFC 5819), LSUB
+(RFC 3501 §6.3.9) and STATUS (RFC 9051 §6.3.11)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._mailbox_commands import mailbox_info
+from reference_impl.imap._recent import unclaimed
+from reference_impl.imap._responses import Reply, no, ok, untagged
+from reference_impl.imap._session import Outcome, Session, with_updates
+from reference_impl.imap._syntax import decode_mailbox
+from reference_impl.store import DELIMITER, INBOX, MailboxInfo, MailStore
+
+__all__ = ["list_", "lsub", "status"]
+
+STATUS_ITEMS = (
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "DELETED",
+    "SIZE",
+    "HIGHESTMODSEQ",
+)
+_SELECT_OPTIONS = frozenset({"SUBSCRIBED", "REMOTE", "RECURSIVEMATCH"})
+
+
+@dataclass
+class _ListRequest:
+    reference: str = ""
+    patterns: list[str] = field(default_factory=list)
+    select: set[str] = field(default_factory=set)
+    returns: set[str] = field(default_factory=set)
+    status_items: list[str] = field(default_factory=list)
+
+
+def _pattern(reference: str, pattern: str) -> re.Pattern[str]:
+    """RFC 9051 §6.3.9: "*" matches anything, "%" anything but the delimiter; the
+    reference is prefixed."""
+    text = reference + pattern
+    regex = "".join(".*" if c == "*" else "[^/]*" if c == "%" else re.escape(c) for c in text)
+    return re.compile(regex, re.DOTALL)
+
+
+def _matches(patterns: list[re.Pattern[str]], name: str) -> bool:
+    """INBOX matches case-insensitively (RFC 9051 §5.1)."""
+    head, sep, rest = name.partition(DELIMITER)
+    spellings = [name] + (
+        [head.lower() + sep + rest, "Inbox" + sep + rest] if head == INBOX else []
+    )
+    return any(p.fullmatch(spelling) for p in patterns for spelling in spellings)
+
+
+def _status_items(tokens: Tokens) -> list[str]:
+    items = [item.decode("ascii") for item in tokens.paren_list(Tokens.keyword, empty_ok=False)]
+    unknown = [item for item in items if item not in STATUS_ITEMS]
+    if unknown:
+        raise fault(ImapDefectKind.UNKNOWN_ITEM, f"no STATUS item {unknown[0][:40]!r}")
+    return items
+
+
+def _parse_list(session: Session, tokens: Tokens) -> _ListRequest:
+    request = _ListRequest()
+    tokens.sp()
+    if tokens.peek() == b"(":
+        request.select = {o.decode("ascii") for o in tokens.paren_list(Tokens.keyword)}
+        tokens.sp()
+        if request.select - _SELECT_OPTIONS or (
+            "RECURSIVEMATCH" in request.select and "SUBSCRIBED" not in request.select
+        ):
+            raise fault(ImapDefectKind.UNKNOWN_ITEM, "LIST selection options (RFC 5258 §3)")
+    request.reference = session.mailbox(tokens)
+    tokens.sp()
+    wires = (
+        tokens.paren_list(Tokens.list_mailbox, empty_ok=False)
+        if tokens.peek() == b"("
+        else [tokens.list_mailbox()]
+    )
+    request.patterns = [decode_mailbox(wire, utf8=session.rev2) for wire in wires]
+    if tokens.skip(b" RETURN "):
+        _return_options(tokens, request)
+    tokens.end()
+    return request
+
+
+def _return_options(tokens: Tokens, request: _ListRequest) -> None:
+    """return-option = "SUBSCRIBED" / "CHILDREN" / "STATUS" SP "(" status-att ... ")"."""
+
+    def option(tokens: Tokens) -> str:
+        name = tokens.keyword().decode("ascii")
+        if name == "STATUS":
+            tokens.sp()
+            request.status_items = _status_items(tokens)
+        elif name not in ("SUBSCRIBED", "CHILDREN"):
+            raise fault(ImapDefectKind.UNKNOWN_ITEM, f"no LIST return option {name[:40]!r}")
+        return name
+
+    request.returns = set(tokens.paren_list(option))
+
+
+def list_(session: Session, tokens: Tokens) -> Outcome:
+    request = _parse_list(session, tokens)
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        if request.patterns == [""]:
+            # RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
+            return ok("listed", data=untagged(b'LIST (\\Noselect) "/" ""'))
+        mailbox_info(store, user, INBOX)
+        return ok("listed", data=_listing(session, store, request))
+
+    return with_updates(session, run, expunge=True)
+
+
+def _listing(session: Session, store: MailStore, request: _ListRequest) -> bytes:
+    user = session.owner
+    boxes = {info.name: info for info in store.mailboxes(user)}
+    subscribed = set(store.subscriptions(user))
+    patterns = [_pattern(request.reference, p) for p in request.patterns]
+    only_subscribed = "SUBSCRIBED" in request.select
+    names = sorted(subscribed if only_subscribed else set(boxes))
+    lines = []
+    for name in names:
+        if not _matches(patterns, name):
+            continue
+        info = boxes.get(name)
+        attributes = _attributes(name, info, boxes, subscribed, request)
+        lines.append(
+            untagged(
+                b"LIST (" + " ".join(attributes).encode() + b') "/" ' + session.wire_name(name)
+            )
+        )
+        if request.status_items and info is not None and not info.noselect:
+            lines.append(_status_line(session, store, info, request.status_items))
+    if "RECURSIVEMATCH" in request.select:
+        lines += _parents_of_subscribed(session, names, patterns, subscribed, boxes)
+    return b"".join(lines)
+
+
+def _attributes(
+    name: str,
+    info: MailboxInfo | None,
+    boxes: dict[str, MailboxInfo],
+    subscribed: set[str],
+    request: _ListRequest,
+) -> list[str]:
+    """RFC 9051 §7.3.1: \\NonExistent, \\Noselect, \\HasChildren / \\HasNoChildren,
+    \\Subscribed (when SUBSCRIBED was selected or asked for)."""
+    attributes = []
+    if info is None:
+        attributes.append("\\NonExistent")
+    elif info.noselect:
+        attributes.append("\\Noselect")
+    if info is not None:
+        children = any(other.startswith(name + DELIMITER) for other in boxes)
+        attributes.append("\\HasChildren" if children else "\\HasNoChildren")
+    if name in subscribed and ("SUBSCRIBED" in request.select or "SUBSCRIBED" in request.returns):
+        attributes.append("\\Subscribed")
+    return attributes
+
+
+def _parents_of_subscribed(
+    session: Session,
+    listed: list[str],
+    patterns: list[re.Pattern[str]],
+    subscribed: set[str],
+    boxes: dict[str, MailboxInfo],
+) -> list[bytes]:
+    """RFC 5258 §3.5: a matching name that is not subscribed itself but has subscribed
+    children is returned with CHILDINFO ("SUBSCRIBED")."""
+    shown = {name for name in listed if _matches(patterns, name)}
+    parents: set[str] = set()
+    for name in subscribed:
+        levels = name.split(DELIMITER)
+        parents |= {DELIMITER.join(levels[:n]) for n in range(1, len(levels))}
+    lines = []
+    for parent in sorted(parents - shown):
+        if _matches(patterns, parent):
+            attributes = "" if parent in boxes else "\\NonExistent"
+            wire = session.wire_name(parent)
+            lines.append(
+                untagged(
+                    b"LIST ("
+                    + attributes.encode()
+                    + b') "/" '
+                    + wire
+                    + b' ("CHILDINFO" ("SUBSCRIBED"))'
+                )
+            )
+    return lines
+
+
+def lsub(session: Session, tokens: Tokens) -> Outcome:
+    """RFC 3501 §6.3.9: the subscribed names that match; \\Noselect for those that are
+    not (or no longer) selectable."""
+    tokens.sp()
+    reference = session.mailbox(tokens)
+    tokens.sp()
+    pattern = _pattern(reference, decode_mailbox(tokens.list_mailbox(), utf8=session.rev2))
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        boxes = {info.name: info for info in store.mailboxes(user)}
+        lines = []
+        for name in sorted(store.subscriptions(user)):
+            if _matches([pattern], name):
+                info = boxes.get(name)
+                flags = b"" if info is not None and not info.noselect else b"\\Noselect"
+                lines.append(untagged(b"LSUB (" + flags + b') "/" ' + session.wire_name(name)))
+        return ok("listed", data=b"".join(lines))
+
+    return with_updates(session, run, expunge=True)
+
+
+def status(session: Session, tokens: Tokens) -> Outcome:
+    tokens.sp()
+    name = session.mailbox(tokens)
+    tokens.sp()
+    items = _status_items(tokens)
+    tokens.end()
+    user = session.owner
+
+    def run(store: MailStore) -> Reply:
+        info = mailbox_info(store, user, name)
+        if info is None or info.noselect:
+            return no("no such mailbox", b"NONEXISTENT")
+        return ok("status", data=_status_line(session, store, info, items))
+
+    return with_updates(session, run, expunge=True)
+
+
+def _status_line(session: Session, store: MailStore, info: MailboxInfo, items: list[str]) -> bytes:
+    messages = store.messages(session.owner, mailbox=info.name)
+    uids = [m.uid for m in messages]
+    values = {
+        "MESSAGES": len(messages),
+        # RFC 3501 §6.3.10: recent for the next session to select it.
+        "RECENT": unclaimed(store.root, session.owner, info.name, info.uid_validity, uids),
+        "UIDNEXT": info.uid_next,
+        "UIDVALIDITY": info.uid_validity,
+        "UNSEEN": sum("\\Seen" not in m.flags for m in messages),
+        "DELETED": sum("\\Deleted" in m.flags for m in messages),
+        "SIZE": sum(m.size for m in messages),
+        "HIGHESTMODSEQ": info.highest_modseq,  # RFC 7162 §3.1.9
+    }
+    pairs = " ".join(f"{item} {values[item]}" for item in items).encode()
+    return untagged(b"STATUS " + session.wire_name(info.name) + b" (" + pairs + b")")

@@ -30,6 +30,12 @@ from ._options import (
 from ._pop2_fixtures import login_refusal as pop2_login_refusal
 from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
+from ._run_verdict import (
+    add_run_verdict_arguments,
+    run_exit_status,
+    run_verdict_pytest_args,
+    run_verdict_text,
+)
 from ._serve import add_serve, serve
 from ._summary import summary_text
 from ._targets import Security, SmtpTarget
@@ -61,6 +67,7 @@ verdicts:
   MUST broken -> failed; SHOULD broken -> warned (failed with --strict-should);
   MAY broken -> warned; extension not advertised -> skipped;
   target unreachable or silent -> error (a harness problem, not a verdict).
+  failure accepted by a waiver (--waivers FILE, docs/waivers.md) -> waived.
 
 examples:
   conformance run                                  # against the reference server
@@ -77,7 +84,8 @@ summary.txt (printed at the end: the per-RFC-section table, then each failure,
 error and warning with its RFC key and reason), junit.xml,
 allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
-exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage,
+exit status: 0 nothing failed or errored (waived failures do not count),
+1 failures or errors, 2 bad usage,
 unreachable target or refused POP3/POP2 login, 4/5 pytest usage error / no tests collected.
 """
 
@@ -181,6 +189,7 @@ def _add_run(commands: Any) -> None:
         metavar="SECONDS",
         help="how long to wait for each reply (default: 10)",
     )
+    add_run_verdict_arguments(run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -302,6 +311,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args.append("--strict-should")
     if args.pcap:
         pytest_args.append("--pcap")
+    pytest_args += run_verdict_pytest_args(args)
     extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
@@ -362,7 +372,9 @@ def _run(args: argparse.Namespace) -> int:
     document = json.loads(results.read_text(encoding="utf-8"))
     groups = {group["needs"]: group["tests"] for group in document.get("left_out", [])}
     listed = "\n\n" + left_out_text(groups, list_tests=True) if groups else ""
-    summary_of_run = summary_text(document["results"]) + _logins_text(document["run"])
+    results_of_run = document["results"]
+    summary_of_run = summary_text(results_of_run) + run_verdict_text(args, results_of_run)
+    summary_of_run += _logins_text(document["run"])
     (report_dir / "summary.txt").write_text(summary_of_run + listed + "\n", encoding="utf-8")
     print("\n" + summary_of_run)
     if groups:
@@ -373,10 +385,7 @@ def _run(args: argparse.Namespace) -> int:
     print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
     if args.pcap:
         print(f"pcap:    {report_dir / 'pcap'}")
-    summary = document["summary"]
-    if summary.get("failed") or summary.get("error"):
-        return 1
-    return code if code not in (0, 1) else 0
+    return run_exit_status(args, document, code)
 
 
 def _logins_text(run: dict[str, Any]) -> str:

@@ -22,12 +22,14 @@ from ._targets import SmtpTarget
 from ._transcript import Transcript
 from ._verdicts import MARKERS, Outcome, RfcKey, apply_verdict, requirement_text, rfc_key
 from ._verdicts import rfc_marker_problem as _rfc_problem
+from ._waivers import add_waiver_option, waive
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_waiver_option(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,10 +97,13 @@ def pytest_runtest_makereport(
         _label_for_allure(item)
     options = options_of(item.config)
     outcome, reason = apply_verdict(item, call, report, strict=options.strict_should)
+    outcome, reason, waiver = waive(item.config, report, outcome, reason)
     transcript = item.stash.get(_fixtures.TRANSCRIPT_KEY, None)
     text = transcript.render() if transcript else ""
     info = _static_info(item)
     info.update(outcome=outcome.value if outcome else None, reason=reason)
+    if waiver is not None:
+        info["waiver"] = waiver
     if text and call.when in ("call", "teardown"):
         report.sections.append(("transcript", text))
     if call.when == "teardown" and transcript:
@@ -194,6 +199,8 @@ def pytest_report_teststatus(
         return "warned", "W", ("WARNED", {"yellow": True})
     if outcome == Outcome.ERROR and report.when == "call":
         return "error", "E", ("ERROR", {"red": True})
+    if outcome == Outcome.WAIVED:
+        return "waived", "w", ("WAIVED", {"yellow": True})
     return None
 
 

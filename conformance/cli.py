@@ -31,7 +31,9 @@ from ._pop2_fixtures import login_refusal as pop2_login_refusal
 from ._pop3_access import login_refusal as pop3_login_refusal
 from ._profile import Profile
 from ._run_verdict import (
+    add_diff,
     add_run_verdict_arguments,
+    diff,
     run_exit_status,
     run_verdict_pytest_args,
     run_verdict_text,
@@ -75,6 +77,9 @@ examples:
   conformance run smtp://mx.example.com --domain example.com   # delivers nothing
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
+  conformance run --profile postfix.toml --waivers accepted.toml \\
+      --baseline reports/LAST/results.json --fail-on regressions
+  conformance diff reports/OLD reports/NEW         # regressions, fixes, new tests
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
   conformance run smtp://mx.example.org --deliver-to me@example.org -- -k smuggl
                                                    # SMTP smuggling probes, no profile
@@ -85,7 +90,8 @@ error and warning with its RFC key and reason), junit.xml,
 allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
 exit status: 0 nothing failed or errored (waived failures do not count),
-1 failures or errors, 2 bad usage,
+1 failures or errors (with --fail-on regressions: only a test that passed in the
+--baseline run and fails or errors now), 2 bad usage,
 unreachable target or refused POP3/POP2 login, 4/5 pytest usage error / no tests collected.
 """
 
@@ -99,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
     add_serve(commands)
+    add_diff(commands)
     return parser
 
 
@@ -200,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.pytest_args = words[cut + 1 :]
     if args.command == "run":
         return _run(args)
+    if args.command == "diff":
+        return diff(args)
     return serve(args)
 
 

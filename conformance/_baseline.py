@@ -50,10 +50,14 @@ class Comparison:
 
 
 def load_results(text: str) -> dict[str, Any]:
-    """A results.json document, from its path or the run directory holding it."""
+    """A results.json document, from its path, its run directory, or a --report-dir
+    holding that one run."""
     path = Path(text)
     if path.is_dir():
-        path = path / "results.json"
+        # The run directory, or the --report-dir above it when it holds one run only.
+        runs = sorted(path.glob("*/results.json"))
+        path = runs[0] if len(runs) == 1 and not (path / "results.json").exists() else path
+        path = path / "results.json" if path.is_dir() else path
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._mailbox_fixtures import Refusal, credentials_of
 from ._options import (
@@ -86,7 +87,8 @@ examples:
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
 summary.txt (printed at the end: the per-RFC-section table, then each failure,
-error and warning with its RFC key and reason), junit.xml,
+error and warning with its RFC key and reason), report.html (the same run as
+a page; conformance report RUN [RUN...] -o FILE puts runs side by side), junit.xml,
 allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
 exit status: 0 nothing failed or errored (waived failures do not count),
@@ -106,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_run(commands)
     add_serve(commands)
     add_diff(commands)
+    add_report(commands)
     return parser
 
 
@@ -209,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "diff":
         return diff(args)
+    if args.command == "report":
+        return report(args)
     return serve(args)
 
 
@@ -390,6 +395,8 @@ def _run(args: argparse.Namespace) -> int:
         print("\n" + left_out_text(groups, list_tests=False))
     print(f"\nresults: {report_dir / 'results.json'}")
     print(f"summary: {report_dir / 'summary.txt'}")
+    (report_dir / "report.html").write_text(render_report([str(results)]), encoding="utf-8")
+    print(f"html:    {report_dir / 'report.html'}  (conformance report RUN... for side by side)")
     print(f"junit:   {report_dir / 'junit.xml'}")
     print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
     if args.pcap:

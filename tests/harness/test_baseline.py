@@ -3,19 +3,16 @@ what was fixed and what is new; ``--fail-on regressions`` fails only on regressi
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from stored_runs import conformance, reference_and_broken, run_against
 
 from conformance._baseline import compare
 from reference_impl._embedded import EmbeddedServers
 
-ROOT = Path(__file__).resolve().parents[2]
-SUITE_FILE = ROOT / "suites" / "smtp" / "test_rfc5321_greeting_replies.py"
 ONE_REPLY = "test_rfc5321_greeting_replies.py::test_every_command_generates_exactly_one_reply"
 ONE_TEST = "test_every_command_generates_exactly_one_reply"
 
@@ -58,47 +55,12 @@ def test_compare_sorts_changes_into_regressed_fixed_new_and_gone() -> None:
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[EmbeddedServers, EmbeddedServers]]:
-    """The reference server, and one that answers NOOP twice (RFC 5321 §4.2)."""
-    sys.path.insert(0, str(ROOT / "tests" / "suites"))
-    try:
-        from broken_smtp import DoubleReplyToNoop
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "suites"))
-    good, bad = EmbeddedServers(), EmbeddedServers(connection_factory=DoubleReplyToNoop)
-    good.start()
-    bad.start()
-    try:
-        yield good, bad
-    finally:
-        good.stop()
-        bad.stop()
-
-
-def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-bb", "-m", "conformance.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
+    with reference_and_broken() as pair:
+        yield pair
 
 
 def _run(server: EmbeddedServers, reports: Path, select: str, *extra: str) -> Any:
-    done = _conformance(
-        "run",
-        f"smtp://127.0.0.1:{server.smtp_port}",
-        "--tests",
-        str(SUITE_FILE),
-        "--report-dir",
-        str(reports),
-        *extra,
-        "--",
-        "-k",
-        select,
-    )
-    (results,) = reports.glob("*/results.json")
-    return done, results
+    return run_against(server, reports, select, *extra)
 
 
 @pytest.fixture(scope="module")
@@ -155,27 +117,27 @@ def test_diff_prints_the_same_for_two_stored_runs(
 ) -> None:
     run, results = _run(servers[1], tmp_path, ONE_TEST, "--baseline", str(baseline))
     assert run.returncode == 1  # without --fail-on regressions: any failure fails
-    done = _conformance("diff", str(baseline), str(results.parent))
+    done = conformance("diff", str(baseline), str(results.parent))
     assert done.returncode == 1
     compared = done.stdout.split("compared with", 1)[1]
     assert compared in run.stdout  # the same text as the run printed
     assert "regressions (held before, broken now): 1" in compared
-    back = _conformance("diff", str(results), str(baseline))
+    back = conformance("diff", str(results), str(baseline))
     assert back.returncode == 0
     assert "fixed (broken before, held now): 1" in back.stdout
 
 
 def test_unreadable_baseline_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text("{}")
-    done = _conformance("diff", str(tmp_path), str(tmp_path / "missing"))
+    done = conformance("diff", str(tmp_path), str(tmp_path / "missing"))
     assert done.returncode == 2
     assert "not a results.json (no results list)" in done.stderr
-    run = _conformance("run", "--baseline", str(tmp_path / "missing"))
+    run = conformance("run", "--baseline", str(tmp_path / "missing"))
     assert run.returncode == 2
     assert "no such results.json" in run.stderr
 
 
 def test_fail_on_regressions_needs_a_baseline(tmp_path: Path) -> None:
-    done = _conformance("run", "--fail-on", "regressions", "--report-dir", str(tmp_path))
+    done = conformance("run", "--fail-on", "regressions", "--report-dir", str(tmp_path))
     assert done.returncode == 2
     assert "--fail-on regressions needs --baseline" in done.stderr

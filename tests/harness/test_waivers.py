@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Script, ScriptedServer
+from stored_runs import reference_and_broken, run_against
 
 from conformance._errors import ConfigurationError
 from conformance._profile import load_profile
 from conformance._waivers import WaiverError, load_waivers
 from conformance.cli import main
+from reference_impl._embedded import EmbeddedServers
 
 SUITE = '''
 import pytest
@@ -176,76 +177,38 @@ def test_bad_waiver_file_is_a_usage_error(
 
 # -- the command, against a real broken server -------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
-ONE_REPLY = "suites/smtp/test_rfc5321_greeting_replies.py"
-ONE_REPLY_TEST = f"{ONE_REPLY}::test_every_command_generates_exactly_one_reply"
+ONE_REPLY = "test_every_command_generates_exactly_one_reply"
 
 
 @pytest.fixture
-def double_replier() -> Any:
+def double_replier() -> Iterator[EmbeddedServers]:
     """The reference server with one deliberate bug: two replies to NOOP (RFC 5321 §4.2)."""
-    sys.path.insert(0, str(ROOT / "tests" / "suites"))
-    try:
-        from broken_smtp import DoubleReplyToNoop
-    finally:
-        sys.path.remove(str(ROOT / "tests" / "suites"))
-    from reference_impl._embedded import EmbeddedServers
-
-    servers = EmbeddedServers(connection_factory=DoubleReplyToNoop)
-    servers.start()
-    try:
-        yield servers
-    finally:
-        servers.stop()
+    with reference_and_broken() as (_, broken):
+        yield broken
 
 
 def _conformance(
-    tmp_path: Path, port: int, *extra: str
+    reports: Path, server: EmbeddedServers, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    report_dir = tmp_path / "reports"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-bb",
-            "-m",
-            "conformance.cli",
-            "run",
-            f"smtp://127.0.0.1:{port}",
-            "--tests",
-            str(ROOT / ONE_REPLY),
-            "--report-dir",
-            str(report_dir),
-            *extra,
-            "--",
-            "-k",
-            "test_every_command_generates_exactly_one_reply",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    (results,) = report_dir.glob("*/results.json")
+    done, results = run_against(server, reports, ONE_REPLY, *extra)
     return done, json.loads(results.read_text())
 
 
 def test_run_with_one_waived_failure_exits_0_and_says_so(
-    tmp_path: Path, double_replier: Any
+    tmp_path: Path, double_replier: EmbeddedServers
 ) -> None:
-    unwaived, _ = _conformance(tmp_path / "plain", double_replier.smtp_port)
+    unwaived, _ = _conformance(tmp_path / "plain", double_replier)
     assert unwaived.returncode == 1, unwaived.stdout[-2000:]
     waivers = tmp_path / "waivers.toml"
     waivers.write_text(
         textwrap.dedent(f"""\
         [[waiver]]
-        test = "{ONE_REPLY_TEST.removeprefix("suites/smtp/")}"
+        test = "test_rfc5321_greeting_replies.py::{ONE_REPLY}"
         reason = "NOOP answered twice; fixed in 2.1"
         accepted_by = "release manager"
     """)
     )
-    done, document = _conformance(
-        tmp_path / "waived", double_replier.smtp_port, "--waivers", str(waivers)
-    )
+    done, document = _conformance(tmp_path / "waived", double_replier, "--waivers", str(waivers))
     assert done.returncode == 0, done.stdout[-2000:]
     assert document["summary"]["waived"] == 1 and document["summary"]["failed"] == 0
     assert "waived (accepted deviations; they do not fail the run): 1" in done.stdout

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from conformance._waivers import load_waivers
 from conformance.peers import KNOWN_DEVIATIONS, PeerSystem
@@ -35,7 +36,7 @@ UNREPORTED = {"passed", "skipped", "waived"}
 
 def _run_profile(
     profile: Path, report_dir: Path, suite: str
-) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], Path]:
     run = subprocess.run(
         [
             sys.executable,
@@ -55,7 +56,7 @@ def _run_profile(
     )
     (results_file,) = report_dir.glob("*/results.json")
     results: list[dict[str, Any]] = json.loads(results_file.read_text())["results"]
-    return run, results
+    return run, results, results_file
 
 
 RUNS = {
@@ -68,9 +69,9 @@ RUNS = {
 @pytest.fixture(scope="module")
 def peer_run(peers: PeerSystem, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Each run once per module, when a test first asks for it."""
-    done: dict[str, tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]] = {}
+    done: dict[str, tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], Path]] = {}
 
-    def run(name: str) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    def run(name: str) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], Path]:
         if name not in done:
             attribute, suite = RUNS[name]
             report_dir = tmp_path_factory.mktemp(name.replace(" ", "-"))
@@ -82,7 +83,7 @@ def peer_run(peers: PeerSystem, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 @pytest.mark.parametrize("name", list(RUNS))
 def test_every_report_is_a_waived_known_deviation(name: str, peer_run: Any) -> None:
-    run, results = peer_run(name)
+    run, results, _ = peer_run(name)
     unwaived = [
         f"{r['id']}: {r['outcome']}: {r['reason']}"
         for r in results
@@ -112,6 +113,49 @@ def test_every_waiver_is_applied_by_some_peer_run(peer_run: Any) -> None:
     }
     unused = [w.test for w in load_waivers(KNOWN_DEVIATIONS).waivers if w.test not in applied]
     assert not unused, "waivers no peer run needs: " + ", ".join(unused)
+
+
+def test_report_puts_reference_postfix_and_dovecot_side_by_side(
+    peer_run: Any, tmp_path: Path
+) -> None:
+    reference = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conformance.cli",
+            "run",
+            "--suite",
+            "smtp",
+            "--suite",
+            "pop3",
+            "-n",
+            "2",
+            "--report-dir",
+            str(tmp_path / "reference"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert reference.returncode == 0, reference.stdout[-2000:]
+    runs = [f"reference={tmp_path / 'reference'}"] + [
+        f"{name}={peer_run(name)[2]}" for name in RUNS
+    ]
+    page = tmp_path / "matrix.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance.cli", "report", *runs, "-o", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    for name in ("reference", *RUNS):
+        assert f"<th>{name}</th>" in text
+    ids = {r["id"] for name in RUNS for r in peer_run(name)[1]}
+    missing = [test_id for test_id in ids if f'data-id="{escape(test_id)}"' not in text]
+    assert not missing, missing
+    assert 'class="cell waived"' in text and 'class="cell passed"' in text
 
 
 def test_known_deviations_doc_explains_every_waiver() -> None:

@@ -89,7 +89,7 @@ output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format
 summary.txt (printed at the end: the per-RFC-section table, then each failure,
 error and warning with its RFC key and reason), report.html (the same run as
 a page; conformance report RUN [RUN...] -o FILE puts runs side by side), junit.xml,
-allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
+allure-results/ (render: npx allure generate DIR, docs/allure.md) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
 exit status: 0 nothing failed or errored (waived failures do not count),
 1 failures or errors (with --fail-on regressions: only a test that passed in the
@@ -398,7 +398,7 @@ def _run(args: argparse.Namespace) -> int:
     (report_dir / "report.html").write_text(render_report([str(results)]), encoding="utf-8")
     print(f"html:    {report_dir / 'report.html'}  (conformance report RUN... for side by side)")
     print(f"junit:   {report_dir / 'junit.xml'}")
-    print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
+    print(f"allure:  {report_dir / 'allure-results'}  (render: npx allure generate DIR)")
     if args.pcap:
         print(f"pcap:    {report_dir / 'pcap'}")
     return run_exit_status(args, document, code)

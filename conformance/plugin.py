@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from . import _delivery_fixtures, _envelope, _fixtures, _pop2_fixtures, _pop3_fixtures
+from ._allure_labels import label_by_rfc
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._results import ResultsCollector, report_info
@@ -171,7 +172,8 @@ def _attach_to_allure(config: pytest.Config, text: str) -> None:
 
 
 def _label_for_allure(item: pytest.Item) -> None:
-    """Level, section and basis as Allure labels; the basis also ends the description."""
+    """Level, section and basis as Allure labels; the basis also ends the description.
+    Suites by protocol, RFC and section, severity by level, a link to the section."""
     key = rfc_key(item)
     if key is None or not getattr(item.config.option, "allure_report_dir", None):
         return
@@ -180,6 +182,7 @@ def _label_for_allure(item: pytest.Item) -> None:
     dynamic: Any = allure.dynamic  # allure's API is untyped
     dynamic.label("level", key.level.value)
     dynamic.label("rfc", f"RFC {key.number} §{key.section}")
+    label_by_rfc(dynamic, key, _protocol(item))
     if key.basis:
         dynamic.label("basis", key.basis)
         dynamic.description(_described(item, key))

@@ -17,6 +17,7 @@ from . import _delivery_fixtures, _envelope, _fixtures, _pop2_fixtures, _pop3_fi
 from ._allure_labels import label_by_rfc
 from ._options import add_options, options_of
 from ._pcap import write_pcap
+from ._progress import Progress, add_progress_option
 from ._results import ResultsCollector, report_info
 from ._sanitize import sanitize_report
 from ._targets import SmtpTarget
@@ -31,6 +32,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     add_waiver_option(parser)
+    add_progress_option(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_pop3_fixtures, "conformance-pop3-fixtures")
     config.pluginmanager.register(_pop2_fixtures, "conformance-pop2-fixtures")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(Progress(config), "conformance-progress")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -17,16 +17,14 @@ from typing import Any
 
 import pytest
 
-from ._results import report_info
+from ._results import _rank, report_info
 from ._verdicts import Outcome
 
 __all__ = ["Progress", "add_progress_option"]
 
 _SUITE = re.compile(r"(?:^|/)suites/(\w+)/")
-_RANK = {
-    name: rank
-    for rank, name in enumerate(("passed", "skipped", "warned", "waived", "failed", "error"))
-}
+# The order the counts are shown in: the good news first, as in the summary table.
+_SHOWN = ("passed", "skipped", "warned", "waived", "failed", "error")
 
 
 def seconds_or_zero(text: str) -> float:
@@ -92,7 +90,7 @@ class Progress:
             return
         outcome = _phase_outcome(report)
         worst = self.pending.get(report.nodeid, "passed")
-        self.pending[report.nodeid] = max(worst, outcome, key=lambda o: _RANK.get(o, 0))
+        self.pending[report.nodeid] = max(worst, outcome, key=_rank)
         if report.when != "teardown":
             return
         counts = self.done.setdefault(suite, Counter())
@@ -103,7 +101,7 @@ class Progress:
 
     def line(self, suite: str) -> str:
         counts = self.done.get(suite, Counter())
-        parts = [f"{counts[o]} {o}" for o in _RANK if counts[o]]
+        parts = [f"{counts[o]} {o}" for o in _SHOWN if counts[o]]
         total = self.totals[suite] or "?"
         return f"suite {suite}: {sum(counts.values())} of {total} done: {', '.join(parts)}"
 

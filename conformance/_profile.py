@@ -23,7 +23,6 @@ The format (see ``docs/results-format.md`` for the outputs, and ``conformance ru
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +31,12 @@ from typing import Any
 from ._errors import ConfigurationError, ProfileError
 from ._protocols import PROTOCOLS, RESERVED_PROFILE_KEYS
 from ._targets import Target, TlsSettings, parse_target
+from ._toml_file import read_toml
+from ._waivers import load_waivers
 
 __all__ = ["Account", "DeliverySettings", "Mailbox", "Profile", "load_profile", "parse_readback"]
 
-_SECTIONS = {"targets", "tls", "delivery", "accounts"}
+_SECTIONS = {"targets", "tls", "delivery", "accounts", "waivers"}
 # Each protocol's keys (one per service of a system: each given runs the protocol's
 # suite, in this order), and keys of protocols still to come.
 _PROTOCOL_OF_KEY = {key: spec for spec in PROTOCOLS.values() for key in spec.profile_keys}
@@ -78,6 +79,8 @@ class Profile:
     tls: TlsSettings = field(default_factory=TlsSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     accounts: tuple[Account, ...] = ()
+    # [waivers] file = "waivers.toml": accepted deviations of this system (see _waivers).
+    waivers: Path | None = None
 
     def targets_of(self, protocol: str) -> tuple[Target, ...]:
         """The targets given for ``protocol`` (under each of its keys, in registry
@@ -103,15 +106,7 @@ class Profile:
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; every problem raises ``ProfileError`` naming the key."""
-    try:
-        with path.open("rb") as stream:
-            data = tomllib.load(stream)
-    except FileNotFoundError:
-        raise ProfileError(f"profile {path}: file not found") from None
-    except OSError as exc:
-        raise ProfileError(f"profile {path}: cannot read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"profile {path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "profile", ProfileError)
     try:
         return _profile_from(data, path)
     except ConfigurationError as exc:
@@ -130,6 +125,7 @@ def _profile_from(data: dict[str, Any], path: Path) -> Profile:
         tls=tls,
         delivery=_delivery(_table(data, "delivery")),
         accounts=_accounts(data.get("accounts", [])),
+        waivers=_waivers_file(_table(data, "waivers"), path.parent),
     )
 
 
@@ -182,6 +178,15 @@ def _tls(table: dict[str, Any], base: Path) -> TlsSettings:
     return TlsSettings(
         verify=verify, ca_file=ca_file, server_name=_string(table, "tls", "server_name")
     )
+
+
+def _waivers_file(table: dict[str, Any], base: Path) -> Path | None:
+    _check_keys(table, "waivers", {"file"})
+    name = _string(table, "waivers", "file")
+    if name is None:
+        return None
+    load_waivers(base / name)  # check it now: a bad entry is a usage error, not a crash later
+    return base / name
 
 
 def _delivery(table: dict[str, Any]) -> DeliverySettings:

@@ -102,6 +102,7 @@ class _Result:
             "user": info.get("user"),
             "duration": round(self.duration, 6),
             "transcript": self.transcript,
+            "waiver": info.get("waiver"),
         }
 
 
@@ -111,7 +112,7 @@ def _logins(results: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def _rank(outcome: str) -> int:
-    ranking = ["passed", "skipped", "warned", "failed", "error"]
+    ranking = ["passed", "skipped", "warned", "waived", "failed", "error"]
     return ranking.index(outcome) if outcome in ranking else 0
 
 

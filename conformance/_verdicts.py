@@ -53,6 +53,7 @@ class Outcome(enum.StrEnum):
     WARNED = "warned"
     SKIPPED = "skipped"
     ERROR = "error"
+    WAIVED = "waived"  # failed (or warned, or errored), but a waiver accepts it
 
 
 @dataclass(frozen=True, kw_only=True)

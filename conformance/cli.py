@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ._hooks import hooks_of
+from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._lint import add_lint, lint
 from ._mailbox_fixtures import credentials_of
@@ -30,6 +31,14 @@ from ._options import (
 )
 from ._profile import Profile
 from ._protocols import PROTOCOLS, SUITES, embedded_services
+from ._run_verdict import (
+    add_diff,
+    add_run_verdict_arguments,
+    diff,
+    run_exit_status,
+    run_verdict_pytest_args,
+    run_verdict_text,
+)
 from ._serve import add_serve, serve
 from ._summary import summary_text
 from ._targets import Security, Target
@@ -59,6 +68,7 @@ verdicts:
   MUST broken -> failed; SHOULD broken -> warned (failed with --strict-should);
   MAY broken -> warned; extension not advertised -> skipped;
   target unreachable or silent -> error (a harness problem, not a verdict).
+  failure accepted by a waiver (--waivers FILE, docs/waivers.md) -> waived.
 
 examples:
   conformance run                                  # against the reference server
@@ -66,16 +76,22 @@ examples:
   conformance run smtp://mx.example.com --domain example.com   # delivers nothing
   conformance run --suite pop3 --profile dovecot.toml
   conformance run --profile postfix.toml --strict-should --pcap
+  conformance run --profile postfix.toml --waivers accepted.toml \\
+      --baseline reports/LAST/results.json --fail-on regressions
+  conformance diff reports/OLD reports/NEW         # regressions, fixes, new tests
   conformance run smtp://127.0.0.1:2525 -- -k ehlo # arguments after -- go to pytest
   conformance run smtp://mx.example.org --deliver-to me@example.org -- -k smuggl
                                                    # SMTP smuggling probes, no profile
 
 output: reports/<UTC time>-<target kind>/ with results.json (docs/results-format.md),
 summary.txt (printed at the end: the per-RFC-section table, then each failure,
-error and warning with its RFC key and reason), junit.xml,
-allure-results/ (view: allure serve DIR) and, with --pcap, pcap/*.pcap
+error and warning with its RFC key and reason), report.html (the same run as
+a page; conformance report RUN [RUN...] -o FILE puts runs side by side), junit.xml,
+allure-results/ (render: npx allure generate DIR, docs/allure.md) and, with --pcap, pcap/*.pcap
 (open: tshark -r FILE -d tcp.port==PORT,smtp).
-exit status: 0 nothing failed or errored, 1 failures or errors, 2 bad usage,
+exit status: 0 nothing failed or errored (waived failures do not count),
+1 failures or errors (with --fail-on regressions: only a test that passed in the
+--baseline run and fails or errors now), 2 bad usage,
 unreachable target or refused POP3/POP2 login, 4/5 pytest usage error / no tests collected.
 """
 
@@ -91,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_run(commands)
     add_serve(commands)
     add_lint(commands)
+    add_diff(commands)
+    add_report(commands)
     return parser
 
 
@@ -181,6 +199,7 @@ def _add_run(commands: Any) -> None:
         metavar="SECONDS",
         help="how long to wait for each reply (default: 10)",
     )
+    add_run_verdict_arguments(run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command == "lint":
         return lint(args)
+    if args.command == "diff":
+        return diff(args)
+    if args.command == "report":
+        return report(args)
     return serve(args)
 
 
@@ -300,6 +323,7 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args.append("--strict-should")
     if args.pcap:
         pytest_args.append("--pcap")
+    pytest_args += run_verdict_pytest_args(args)
     extra: list[str] = args.pytest_args
     if args.tests:
         return [*pytest_args, *extra, *args.tests]
@@ -359,21 +383,22 @@ def _run(args: argparse.Namespace) -> int:
     document = json.loads(results.read_text(encoding="utf-8"))
     groups = {group["needs"]: group["tests"] for group in document.get("left_out", [])}
     listed = "\n\n" + left_out_text(groups, list_tests=True) if groups else ""
-    summary_of_run = summary_text(document["results"]) + _logins_text(document["run"])
+    results_of_run = document["results"]
+    summary_of_run = summary_text(results_of_run) + run_verdict_text(args, results_of_run)
+    summary_of_run += _logins_text(document["run"])
     (report_dir / "summary.txt").write_text(summary_of_run + listed + "\n", encoding="utf-8")
     print("\n" + summary_of_run)
     if groups:
         print("\n" + left_out_text(groups, list_tests=False))
     print(f"\nresults: {report_dir / 'results.json'}")
     print(f"summary: {report_dir / 'summary.txt'}")
+    (report_dir / "report.html").write_text(render_report([str(results)]), encoding="utf-8")
+    print(f"html:    {report_dir / 'report.html'}  (conformance report RUN... for side by side)")
     print(f"junit:   {report_dir / 'junit.xml'}")
-    print(f"allure:  {report_dir / 'allure-results'}  (view with: allure serve DIR)")
+    print(f"allure:  {report_dir / 'allure-results'}  (render: npx allure generate DIR)")
     if args.pcap:
         print(f"pcap:    {report_dir / 'pcap'}")
-    summary = document["summary"]
-    if summary.get("failed") or summary.get("error"):
-        return 1
-    return code if code not in (0, 1) else 0
+    return run_exit_status(args, document, code)
 
 
 def _logins_text(run: dict[str, Any]) -> str:

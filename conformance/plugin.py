@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 
 from . import _fixtures
+from ._allure_labels import label_by_rfc
 from ._options import add_options, options_of
 from ._pcap import write_pcap
+from ._progress import Progress, add_progress_option
 from ._protocols import PROTOCOLS, protocol_of_test, suite_of_test
 from ._results import ResultsCollector, report_info
 from ._sanitize import sanitize_report
@@ -25,12 +27,15 @@ from ._targets import Target
 from ._transcript import Transcript
 from ._verdicts import MARKERS, Outcome, RfcKey, apply_verdict, requirement_text, rfc_key
 from ._verdicts import rfc_marker_problem as _rfc_problem
+from ._waivers import add_waiver_option, waive
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_waiver_option(parser)
+    add_progress_option(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +47,8 @@ def pytest_configure(config: pytest.Config) -> None:
             module = importlib.import_module(name)
             config.pluginmanager.register(module, f"conformance-{name.rpartition('.')[2]}")
     config.pluginmanager.register(_RunReports(config), "conformance-reports")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(Progress(config), "conformance-progress")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -98,10 +105,13 @@ def pytest_runtest_makereport(
         _label_for_allure(item)
     options = options_of(item.config)
     outcome, reason = apply_verdict(item, call, report, strict=options.strict_should)
+    outcome, reason, waiver = waive(item.config, report, outcome, reason)
     transcript = item.stash.get(_fixtures.TRANSCRIPT_KEY, None)
     text = transcript.render() if transcript else ""
     info = _static_info(item)
     info.update(outcome=outcome.value if outcome else None, reason=reason)
+    if waiver is not None:
+        info["waiver"] = waiver
     if text and call.when in ("call", "teardown"):
         report.sections.append(("transcript", text))
     if call.when == "teardown" and transcript:
@@ -170,7 +180,8 @@ def _attach_to_allure(config: pytest.Config, text: str) -> None:
 
 
 def _label_for_allure(item: pytest.Item) -> None:
-    """Level, section and basis as Allure labels; the basis also ends the description."""
+    """Level, section and basis as Allure labels; the basis also ends the description.
+    Suites by protocol, RFC and section, severity by level, a link to the section."""
     key = rfc_key(item)
     if key is None or not getattr(item.config.option, "allure_report_dir", None):
         return
@@ -179,6 +190,7 @@ def _label_for_allure(item: pytest.Item) -> None:
     dynamic: Any = allure.dynamic  # allure's API is untyped
     dynamic.label("level", key.level.value)
     dynamic.label("rfc", f"RFC {key.number} §{key.section}")
+    label_by_rfc(dynamic, key, _protocol(item))
     if key.basis:
         dynamic.label("basis", key.basis)
         dynamic.description(_described(item, key))
@@ -198,6 +210,8 @@ def pytest_report_teststatus(
         return "warned", "W", ("WARNED", {"yellow": True})
     if outcome == Outcome.ERROR and report.when == "call":
         return "error", "E", ("ERROR", {"red": True})
+    if outcome == Outcome.WAIVED:
+        return "waived", "w", ("WAIVED", {"yellow": True})
     return None
 
 

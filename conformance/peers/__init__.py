@@ -9,9 +9,17 @@ Debian packages: ``scripts/install-debian-deps``.
 
 from ._errors import PeerError
 from ._layout import PeerAccount, Ports
-from ._system import PeerSystem, missing_binaries, peer_status, start_peers, stop_peers
+from ._system import (
+    KNOWN_DEVIATIONS,
+    PeerSystem,
+    missing_binaries,
+    peer_status,
+    start_peers,
+    stop_peers,
+)
 
 __all__ = [
+    "KNOWN_DEVIATIONS",
     "PeerAccount",
     "PeerError",
     "PeerSystem",

@@ -98,6 +98,7 @@ def test_verdicts_and_results_json(pytester: pytest.Pytester) -> None:
         "warned": 2,
         "skipped": 1,
         "error": 0,
+        "waived": 0,
     }
     results = _by_name(document)
     passed = results["test_must_pass"]

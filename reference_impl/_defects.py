@@ -11,6 +11,7 @@ for strict parsing.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["RECORD", "STRICT", "Defect", "DefectError", "DefectPolicy", "Level"]
@@ -70,6 +71,13 @@ class DefectPolicy:
         if self.raise_on_defect:
             raise DefectError(defect)
         found.append(defect)
+
+    def handle_all(self, defects: Iterable[Defect]) -> tuple[Defect, ...]:
+        """``handle`` each of ``defects`` in turn; the ones recorded."""
+        found: list[Defect] = []
+        for defect in defects:
+            self.handle(defect, found)
+        return tuple(found)
 
 
 RECORD = DefectPolicy()

@@ -5,15 +5,19 @@ Once that reply has arrived (``ready``) the next command is chosen from
 ``CLIENT_TRANSITIONS``; anything but the awaited reply is garbage, after which only
 QUIT may be sent (client decision table action 1).  After RETR the next ``=CCC``
 octets are message data, counted, never scanned for a terminator (page 5).
+What breaks RFC 937 in a reply is a ``Defect`` handled by the core's ``DefectPolicy``
+(recorded on the event by default, raised as ``DefectError`` when strict); a "-"
+refusal is an answer the protocol allows, not a defect.
 """
 
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from reference_impl._defects import RECORD, Defect, DefectPolicy
 from reference_impl._transitions import LocalProtocolError, next_state
-from reference_impl.pop2._replies import Reply, ReplyKind, parse_reply
+from reference_impl.pop2._replies import Pop2DefectKind, Reply, ReplyKind, parse_reply
 from reference_impl.pop2._states import CLIENT_TRANSITIONS, ClientEnd, ClientState, Command
 from reference_impl.pop2._syntax import quote
 
@@ -51,10 +55,12 @@ class MessageReceived:
 
 @dataclass(frozen=True, kw_only=True)
 class UnexpectedReply:
-    """Anything else ("This is garbage", action 1): only QUIT may follow."""
+    """Anything else ("This is garbage", action 1): only QUIT may follow.  ``defect``
+    is None for a "-" refusal, which the protocol allows."""
 
     reply: Reply
     expected: str
+    defect: Defect | None = None
 
 
 ClientEvent = ReplyReceived | MessageReceived | UnexpectedReply
@@ -68,7 +74,8 @@ def _expected_text(state: ClientState) -> str:
 
 
 class ClientConnection:
-    def __init__(self) -> None:
+    def __init__(self, *, policy: DefectPolicy = RECORD) -> None:
+        self.policy = policy
         self.state = ClientState.CALL
         self.ready = False  # the reply ``state`` waits for has arrived
         self.count: int | None = None  # from the last "#NNN"
@@ -143,11 +150,10 @@ class ClientConnection:
         reply, rest = parsed
         self._buffer[:] = rest
         self.ready = True
+        if reply.defects:
+            reply = replace(reply, defects=self.policy.handle_all(reply.defects))
         if not self._awaited(reply):
-            self._garbled = True
-            if reply.kind is ReplyKind.ERROR:  # the server closes after "-" (action 1)
-                self._end()
-            return UnexpectedReply(reply=reply, expected=_expected_text(self.state))
+            return self._unexpected(reply)
         if reply.kind is ReplyKind.COUNT:
             self.count = reply.number
         elif reply.kind is ReplyKind.LENGTH:
@@ -155,6 +161,18 @@ class ClientConnection:
         if self.state is ClientState.EXIT:
             self._end()
         return ReplyReceived(reply=reply)
+
+    def _unexpected(self, reply: Reply) -> UnexpectedReply:
+        self._garbled = True
+        expected = _expected_text(self.state)
+        if reply.kind is ReplyKind.ERROR:  # the server closes after "-" (action 1)
+            self._end()
+            return UnexpectedReply(reply=reply, expected=expected)
+        defect = Defect(
+            kind=Pop2DefectKind.UNEXPECTED_REPLY, line=1, detail=f"expected {expected}, got {reply}"
+        )
+        recorded = self.policy.handle_all([defect])
+        return UnexpectedReply(reply=reply, expected=expected, defect=recorded[0])
 
     def _awaited(self, reply: Reply) -> bool:
         if reply.kind is not _EXPECTED.get(self.state):

@@ -142,6 +142,11 @@ class Pop2Session(WireSession[Reply]):
         self._check_unasked(f"with the reply to {self._last_command}")
         return reply
 
+    def send_raw(self, data: bytes) -> None:
+        """Send ``data`` exactly as given (a command out of sequence, a malformed one);
+        the test reads and judges what it earns."""
+        self._send_raw(data)
+
     def helo(self, user: str, password: str) -> Reply:
         """HELO with both arguments quoted (page 6: back-slash before space and itself)."""
         return self.command(b"HELO " + quote(user.encode()) + b" " + quote(password.encode()))

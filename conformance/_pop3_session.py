@@ -184,6 +184,11 @@ class Pop3Session(WireSession[Pop3Response]):
         self._check_unasked(f"with the response to {self._last_command}")
         return response
 
+    def send_raw(self, data: bytes) -> None:
+        """Send ``data`` exactly as given (pipelined or malformed commands); the test
+        reads and judges the responses it earns."""
+        self._send_raw(data)
+
     def multiline(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
         """Send a command whose ``+OK`` is multi-line (RFC 1939 §3); read it to ".CRLF"."""
         return self._exchange(line, multiline=True, timeout=timeout)
@@ -253,7 +258,7 @@ class Pop3Session(WireSession[Pop3Response]):
         the handshake are kept in ``plaintext_after_stls``, and capabilities are forgotten.
         """
         if trailing:
-            self.send(b"STLS\r\n" + trailing)
+            self._send_raw(b"STLS\r\n" + trailing)
         else:
             self._send_command(b"STLS\r\n")
         response = self.read_response()

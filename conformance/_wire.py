@@ -226,11 +226,12 @@ class WireSession(Generic[_Greeting]):
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send(self, data: bytes) -> None:
-        """Send octets exactly as given.
+    def _send_raw(self, data: bytes) -> None:
+        """Send octets exactly as given, out of step.
 
-        The harness cannot know how many replies raw octets earn (pipelined commands,
-        smuggling probes), so from here on it no longer treats queued replies as unasked.
+        Whether raw octets earn the replies the caller expects (pipelined commands,
+        smuggling probes) is what the test judges, so from here on the session no
+        longer treats queued replies as unasked.
         """
         self._in_step = False
         self._transmit(data)

@@ -87,6 +87,8 @@ class Pop2Session(WireSession[Reply]):
         reply, rest = parsed
         self._buffer[:] = rest
         self._answered()
+        for defect in reply.defects:
+            self.transcript.defect(self.label, defect)
         if reply.kind is ReplyKind.COUNT:
             self.count = reply.number
         elif reply.kind is ReplyKind.LENGTH:

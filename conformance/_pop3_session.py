@@ -134,6 +134,8 @@ class Pop3Session(WireSession[Pop3Response]):
                 what = f"without responding to {self._last_command}"
                 self._closed_by_target(what, self._reader.pending)
         self._answered()
+        for defect in response.defects:
+            self.transcript.defect(self.label, defect)
         return response
 
     def _next_response(self, multiline: bool) -> Pop3Response | None:

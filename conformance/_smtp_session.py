@@ -141,6 +141,8 @@ class SmtpSession(WireSession[Reply]):
         except ReplyTooLarge as exc:
             self._abandon(TargetReplyTooLarge(str(exc)))
         while (event := self._core.next_event()) is not None:
+            for defect in event.reply.defects:
+                self.transcript.defect(self.label, defect)
             self._replies.append(event)
 
     def _unasked(self) -> bytes:

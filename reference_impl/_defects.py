@@ -6,6 +6,10 @@ a ``Defect`` pairs a kind with where it was seen and the evidence.  What a core 
 finding one is its ``DefectPolicy`` (the model is ``email.policy``): record it and go on, the
 default, so a report can show every departure; or raise ``DefectError`` at the first one,
 for strict parsing.
+
+Server cores judge the other side the same way: what a client did wrong (a bare LF, a
+command out of sequence) is a ``ClientDefect`` event carrying a ``Defect``, which the
+shells log and which grading a client reads.
 """
 
 from __future__ import annotations
@@ -14,7 +18,18 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["RECORD", "STRICT", "Defect", "DefectError", "DefectPolicy", "Level"]
+from reference_impl._escape import escape_octets
+
+__all__ = [
+    "RECORD",
+    "STRICT",
+    "ClientDefect",
+    "Defect",
+    "DefectError",
+    "DefectPolicy",
+    "Level",
+    "client_defect",
+]
 
 
 class Level(enum.Enum):
@@ -50,6 +65,19 @@ class Defect:
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
         return f"{self.kind.name} ({where}{self.detail}): {self.rule}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientDefect:
+    """Event of a server core: the client departed from the protocol as ``defect`` says
+    (the server's reply to it, if any, is already in its output)."""
+
+    defect: Defect
+
+
+def client_defect(kind: enum.Enum, evidence: bytes) -> ClientDefect:
+    """The event for ``kind``, with the start of what the client sent, escaped."""
+    return ClientDefect(defect=Defect(kind=kind, line=1, detail=escape_octets(evidence[:80])))
 
 
 class DefectError(Exception):

@@ -23,7 +23,7 @@ from reference_impl.auth import (
     plain_response,
 )
 from reference_impl.smtp import Reply, ReplyDefectKind, dot_stuff
-from reference_impl.smtp._client import ClientConnection, ReplyReceived
+from reference_impl.smtp._client import ClientConnection, ClientState, ReplyReceived, bdat_octets
 from reference_impl.smtp._replies import ReplyTooLarge
 
 from ._errors import TargetClosedConnection, TargetReplyTooLarge, TargetTimeout
@@ -161,7 +161,7 @@ class SmtpSession(WireSession[Reply]):
         RFC 821 #-literal, a command while message content is owed) is refused as our
         own fault; ``send_raw`` sends such octets on purpose.
         """
-        return self._one(self._framed(lambda: self._core.command(line)), timeout)
+        return self._one(self._framed(lambda: self._command_octets(line)), timeout)
 
     def bdat(self, chunk: bytes, *, last: bool = False) -> Reply:
         """BDAT with ``chunk`` (RFC 3030 §2) and its reply.
@@ -169,7 +169,7 @@ class SmtpSession(WireSession[Reply]):
         Sent out of step: a target that misreads the chunk as commands answers them, and
         those replies are evidence for the test, not a framing fault of the session.
         """
-        self._send_raw(self._framed(lambda: self._core.bdat(chunk, last=last)))
+        self._send_raw(self._framed(lambda: self._frame(Bdat(chunk, last))))
         return self.read_reply()
 
     def _framed(self, frame: Callable[[], bytes]) -> bytes:
@@ -209,8 +209,22 @@ class SmtpSession(WireSession[Reply]):
         if isinstance(item, Content):
             return self._core.content(item.message)
         if isinstance(item, Bdat):
+            if self._core.state is ClientState.CLOSED:
+                return self._after_goodbye(bdat_octets(item.chunk, last=item.last))
             return self._core.bdat(item.chunk, last=item.last)
-        return self._core.command(item)
+        return self._command_octets(item)
+
+    def _command_octets(self, line: str | bytes) -> bytes:
+        if self._core.state is ClientState.CLOSED:
+            raw = line.encode("utf-8") if isinstance(line, str) else line
+            return self._after_goodbye(raw + b"\r\n")
+        return self._core.command(line)
+
+    def _after_goodbye(self, data: bytes) -> bytes:
+        # The target said 221 or 421, which ends the client's model of the session;
+        # whether it really closed is what a test sending more finds out, so the octets
+        # go raw and earn one reply if the target is still there.
+        return self._core.raw(data, replies=1)
 
     def send_raw(self, data: bytes, *, replies: int) -> None:
         """Send ``data`` exactly as given: malformed commands, bare CR or LF, smuggled

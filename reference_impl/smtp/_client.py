@@ -26,6 +26,7 @@ __all__ = [
     "ClientState",
     "LocalProtocolError",
     "ReplyReceived",
+    "bdat_octets",
     "refuse_number_literal",
 ]
 
@@ -42,6 +43,11 @@ def _domains(line: bytes) -> list[bytes]:
     if path.startswith(b"@"):  # §4.1.2: Path = "<" [ A-d-l ":" ] Mailbox ">"
         route, _, mailbox = path.partition(b":")
     return [hop.lstrip(b"@") for hop in route.split(b",") if hop] + [mailbox.rpartition(b"@")[2]]
+
+
+def bdat_octets(chunk: bytes, *, last: bool = False) -> bytes:
+    """BDAT with the chunk's size, and the chunk (RFC 3030 §2)."""
+    return f"BDAT {len(chunk)}{' LAST' if last else ''}\r\n".encode("ascii") + chunk
 
 
 def refuse_number_literal(line: bytes) -> None:
@@ -103,11 +109,10 @@ class ClientConnection:
 
     def bdat(self, chunk: bytes, *, last: bool = False) -> bytes:
         """A BDAT command and its chunk (RFC 3030 §2): the octets go as they are."""
-        header = f"BDAT {len(chunk)}{' LAST' if last else ''}".encode("ascii")
-        self._may_frame(header)
+        self._may_frame(b"BDAT")
         self._framing()
         self._outstanding.append("BDAT")
-        return header + b"\r\n" + chunk
+        return bdat_octets(chunk, last=last)
 
     def raw(self, data: bytes, *, replies: int) -> bytes:
         """``data`` exactly as given, past every check: a deliberate departure from the

@@ -87,8 +87,7 @@ class Pop2Session(WireSession[Reply]):
         reply, rest = parsed
         self._buffer[:] = rest
         self._answered()
-        for defect in reply.defects:
-            self.transcript.defect(self.label, defect)
+        self._saw(reply.defects)
         if reply.kind is ReplyKind.COUNT:
             self.count = reply.number
         elif reply.kind is ReplyKind.LENGTH:

@@ -164,8 +164,7 @@ class Pop3Session(WireSession[Pop3Response]):
         except ResponseTooLarge as exc:
             self._abandon(TargetReplyTooLarge(str(exc)))
         while (event := self._core.next_event()) is not None:
-            for defect in event.response.defects:
-                self.transcript.defect(self.label, defect)
+            self._saw(event.response.defects)
             self._responses.append(event)
 
     def _unasked(self) -> bytes:

@@ -141,8 +141,7 @@ class SmtpSession(WireSession[Reply]):
         except ReplyTooLarge as exc:
             self._abandon(TargetReplyTooLarge(str(exc)))
         while (event := self._core.next_event()) is not None:
-            for defect in event.reply.defects:
-                self.transcript.defect(self.label, defect)
+            self._saw(event.reply.defects)
             self._replies.append(event)
 
     def _unasked(self) -> bytes:

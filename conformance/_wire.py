@@ -22,9 +22,10 @@ import errno
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar, Generic, NoReturn, Self, TypeVar
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
 from ._errors import (
@@ -329,6 +330,11 @@ class WireSession(Generic[_Greeting]):
         self.transcript.received(self.label, data)
         self._feed(data)
         return True
+
+    def _saw(self, defects: Iterable[Defect]) -> None:
+        """Keep the defects a parser recorded in what the target sent, for the report."""
+        for defect in defects:
+            self.transcript.defect(self.label, defect)
 
     def _check_unasked(self, when: str) -> None:
         """A session in step has read every reply it asked for; anything more is a fault."""

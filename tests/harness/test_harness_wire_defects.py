@@ -33,22 +33,24 @@ def _sloppy_noop(line: bytes) -> bytes:
     return b"250 ok \x1b[31mred\n" if line.startswith(b"NOOP") else b"250 ok\r\n"
 
 
-def _run_against(pytester: pytest.Pytester, server: ScriptedServer) -> dict[str, Any]:
+def _run_against(pytester: pytest.Pytester, server: ScriptedServer, *extra: str) -> dict[str, Any]:
     pytester.makepyfile(test_suite=NOOP_PASSES)
     target = f"smtp://127.0.0.1:{server.port}"
-    result = pytester.runpytest(
-        "-p", "no:cacheprovider", "--target", target, "--report-dir", "out", "--junitxml", "j.xml"
-    )
+    # xdist workers hand their reports over serialized: run those in a subprocess.
+    run = pytester.runpytest_subprocess if extra else pytester.runpytest
+    args = ("--target", target, "--report-dir", "out", "--junitxml", "j.xml", *extra)
+    result = run("-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)
     document: dict[str, Any] = json.loads((pytester.path / "out" / "results.json").read_text())
     (only,) = document["results"]
     return dict(only)
 
 
+@pytest.mark.parametrize("workers", [(), ("-n", "1")], ids=["in-process", "xdist"])
 def test_defects_nobody_asserted_on_are_in_results_json(
-    pytester: pytest.Pytester, scripted_server: Start
+    pytester: pytest.Pytester, scripted_server: Start, workers: tuple[str, ...]
 ) -> None:
-    result = _run_against(pytester, scripted_server(Script(reply=_sloppy_noop)))
+    result = _run_against(pytester, scripted_server(Script(reply=_sloppy_noop)), *workers)
     kinds = [defect["kind"] for defect in result["defects"]]
     assert kinds == ["BARE_LF", "BAD_TEXT"]
     bare_lf = result["defects"][0]

@@ -34,7 +34,7 @@ from ._pop3_responses import Pop3DefectKind, Pop3Response
 from ._pop3_session import Pop3Session, apop_digest
 from ._profile import Account, DeliverySettings, Mailbox, Profile, load_profile
 from ._readback import Readback
-from ._smtp_session import SmtpSession, dot_stuff
+from ._smtp_session import Bdat, Content, SmtpSession, dot_stuff
 from ._targets import Security, Target, TlsSettings, parse_target
 from ._transcript import Direction, Transcript, TranscriptEvent, escape_bytes
 from ._verdicts import Level, Outcome, RfcKey
@@ -42,7 +42,9 @@ from ._verdicts import Level, Outcome, RfcKey
 __all__ = [
     "LONG_LINE",
     "Account",
+    "Bdat",
     "ConfigurationError",
+    "Content",
     "DeliverySettings",
     "Direction",
     "HarnessError",

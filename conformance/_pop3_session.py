@@ -2,21 +2,26 @@
 
 Unlike ``poplib`` it never hides what the target did: responses keep their defects
 (status case, long lines, bare LF), multi-line bodies are un-stuffed but the raw octets
-stay available, and nothing is retried or repaired.
+stay available, and nothing is retried or repaired.  Commands are framed, and responses
+paired with them, by the reference client core; ``send_raw`` sends anything else on
+purpose and says how many responses it earns.
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import re
 import socket
 import time
+from collections.abc import Callable
 
 from reference_impl.auth import encode_sasl_base64, plain_response
+from reference_impl.pop3._client import ClientConnection, ClientState, ResponseReceived
 
 from ._errors import TargetFramingError, TargetReplyTooLarge
 from ._guard import TargetGuard
-from ._pop3_responses import Pop3DefectKind, Pop3Response, Pop3ResponseReader, ResponseTooLarge
+from ._pop3_responses import Pop3DefectKind, Pop3Response, ResponseTooLarge
 from ._targets import Target
 from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted
@@ -76,15 +81,13 @@ class Pop3Session(WireSession[Pop3Response]):
         )
         self.capabilities: dict[str, str] = {}
         self.plaintext_after_stls = b""
-        self._reader = self._new_reader()
-
-    def _new_reader(self) -> Pop3ResponseReader:
         limits = self.guard.limits
-        return Pop3ResponseReader(
+        self._core = ClientConnection(
             max_line=limits.max_reply_octets,
             max_multiline=limits.max_multiline_octets,
             max_lines=limits.max_lines,
         )
+        self._responses: collections.deque[ResponseReceived] = collections.deque()
 
     @classmethod
     def connect(
@@ -120,33 +123,26 @@ class Pop3Session(WireSession[Pop3Response]):
 
     # -- reading responses --------------------------------------------------------------------
 
-    def read_response(
-        self, *, multiline: bool = False, timeout: float | None = None
-    ) -> Pop3Response:
-        """Read one response (multi-line after ``+OK`` when asked), bounded by ``timeout``."""
+    def read_response(self, *, timeout: float | None = None) -> Pop3Response:
+        """Read the next response, bounded by ``timeout``; the client core knows from
+        the command it answers whether it is multi-line."""
         limit = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        while (response := self._next_response(multiline)) is None:
+        while not self._responses:
             if time.monotonic() >= deadline:
-                self._no_terminator(multiline)
-                self._timed_out(limit, self._reader.pending)
+                self._no_terminator()
+                self._timed_out(limit, self._core.pending)
             if not self._receive(deadline):
                 what = f"without responding to {self._last_command}"
-                self._closed_by_target(what, self._reader.pending)
+                self._closed_by_target(what, self._core.pending)
         self._answered()
-        return response
+        return self._responses.popleft().response
 
-    def _next_response(self, multiline: bool) -> Pop3Response | None:
-        try:
-            return self._reader.next_response(multiline=multiline)
-        except ResponseTooLarge as exc:
-            self._abandon(TargetReplyTooLarge(str(exc)))
-
-    def _no_terminator(self, multiline: bool) -> None:
+    def _no_terminator(self) -> None:
         """A multi-line response that ended with "." after a bare LF never ends: the
         target's fault, whatever it meant (RFC 1939 §3: terminated by "CRLF.CRLF")."""
-        if multiline and self._reader.ends_with_bare_lf_terminator():
-            pending = self._reader.pending
+        if self._core.ends_with_bare_lf_terminator():
+            pending = self._core.pending
             message = (
                 f"{self.target.url} ended the multi-line response to {self._last_command} "
                 f"with a '.' line after a bare LF: {quoted(pending[-_EVIDENCE_TAIL:])} "
@@ -158,35 +154,60 @@ class Pop3Session(WireSession[Pop3Response]):
             raise TargetFramingError(message)
 
     def _forget_received(self) -> None:
-        # In place: the reader's frames in a kept traceback still reference it.
-        self._reader.discard()
+        # In place: the core's frames in a kept traceback still reference it.
+        self._core.discard()
+        self._responses.clear()
 
     def _feed(self, data: bytes) -> None:
-        self._reader.feed(data)
+        try:
+            self._core.receive_data(data)
+        except ResponseTooLarge as exc:
+            self._abandon(TargetReplyTooLarge(str(exc)))
+        while (event := self._core.next_event()) is not None:
+            self._saw(event.response.defects)
+            self._responses.append(event)
 
     def _unasked(self) -> bytes:
         # RFC 1939 §3 has no unsolicited responses (an idle server closes silently).
-        pending = self._reader.pending
+        pending = b"".join(event.response.raw for event in self._responses) + self._core.pending
         return pending if b"\n" in pending else b""
 
     # -- commands ---------------------------------------------------------------------------
 
     def command(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
-        """Send one command line (CRLF appended) and read a single-line response."""
-        return self._exchange(line, multiline=False, timeout=timeout)
-
-    def _exchange(
-        self, line: str | bytes, *, multiline: bool, timeout: float | None
-    ) -> Pop3Response:
+        """Send one command line (CRLF appended) and read a single-line response; after
+        a ``+`` challenge the line is the SASL answer (RFC 5034 §4)."""
         raw = line.encode("utf-8") if isinstance(line, str) else line
-        self._send_command(raw + b"\r\n")
-        response = self.read_response(multiline=multiline, timeout=timeout)
-        self._check_unasked(f"with the response to {self._last_command}")
-        return response
+        if self._core.state is ClientState.SASL:
+            return self._exchange(lambda: self._core.sasl_answer(raw), timeout)
+        return self._exchange(lambda: self._command_octets(raw, multiline=False), timeout)
 
     def multiline(self, line: str | bytes, *, timeout: float | None = None) -> Pop3Response:
         """Send a command whose ``+OK`` is multi-line (RFC 1939 §3); read it to ".CRLF"."""
-        return self._exchange(line, multiline=True, timeout=timeout)
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        return self._exchange(lambda: self._command_octets(raw, multiline=True), timeout)
+
+    def _command_octets(self, line: bytes, *, multiline: bool) -> bytes:
+        if self._core.state is ClientState.CLOSED:
+            # QUIT answered (or a negative greeting) ends the client's model of the
+            # session; whether the target really closed is what a test sending more
+            # finds out, so the line goes raw and earns one response if it is there.
+            return self._core.raw(line + b"\r\n", replies=1)
+        return self._core.command(line, multiline=multiline)
+
+    def _exchange(self, frame: Callable[[], bytes], timeout: float | None) -> Pop3Response:
+        self._usable("send a command")  # a closed session says so before the core is asked
+        self._send_command(frame())
+        response = self.read_response(timeout=timeout)
+        self._check_unasked(f"with the response to {self._last_command}")
+        return response
+
+    def send_raw(self, data: bytes, *, replies: int) -> None:
+        """Send ``data`` exactly as given (pipelined or malformed commands).  ``replies``
+        is how many single-line responses a conforming target gives to it; the core
+        pairs them so the responses to later commands stay theirs."""
+        self._usable("send a command")
+        self._send_raw(self._core.raw(data, replies=replies))
 
     def user(self, name: str) -> Pop3Response:
         return self.command(f"USER {name}")
@@ -252,15 +273,17 @@ class Pop3Session(WireSession[Pop3Response]):
         On +OK the handshake is performed; octets the server sent after the +OK and before
         the handshake are kept in ``plaintext_after_stls``, and capabilities are forgotten.
         """
+        self._usable("send a command")
+        command = self._core.command("STLS")
         if trailing:
-            self.send(b"STLS\r\n" + trailing)
+            self._send_raw(command + self._core.raw(trailing, replies=0))
         else:
-            self._send_command(b"STLS\r\n")
+            self._send_command(command)
         response = self.read_response()
         if response.ok:
-            self.plaintext_after_stls = self._reader.pending
-            self._reader = self._new_reader()
+            self.plaintext_after_stls = self._core.pending
             self._wrap_tls(after="+OK to STLS (RFC 2595 §4: +OK - begin TLS negotiation)")
+            self._core.tls_started()
             # RFC 2595 §4: the client MUST discard cached capability information.
             self.capabilities = {}
         return response

@@ -63,13 +63,19 @@ class _Result:
     reason: str = ""
     duration: float = 0.0
     transcript: str = ""
+    defects: list[dict[str, Any]] = field(default_factory=list)
+    defects_left_out: int = 0
 
     def add(self, report: pytest.TestReport) -> None:
         info = report_info(report)
-        self.info.update({k: v for k, v in info.items() if k not in ("outcome", "reason")})
+        kept = ("outcome", "reason", "defects", "defects_left_out")
+        self.info.update({k: v for k, v in info.items() if k not in kept})
         self.duration += report.duration
         if info.get("transcript"):
             self.transcript = info["transcript"]
+        if info.get("defects"):
+            self.defects = list(info["defects"])
+            self.defects_left_out = int(info.get("defects_left_out", 0))
         outcome, reason = self._phase_outcome(report, info)
         # The worst phase decides: error > failed > warned > skipped > passed.
         if _rank(outcome) > _rank(self.outcome):
@@ -103,6 +109,8 @@ class _Result:
             "duration": round(self.duration, 6),
             "transcript": self.transcript,
             "waiver": info.get("waiver"),
+            "defects": self.defects,
+            "defects_left_out": self.defects_left_out,
         }
 
 

@@ -94,8 +94,8 @@ def _add_limits(serve_parser: argparse.ArgumentParser) -> None:
         "--log-sessions",
         type=Path,
         metavar="DIR",
-        help="write each connection's transcript (C:/S: lines, octets escaped) to a file "
-        "in DIR; at most 1 MiB per connection",
+        help="write each connection's transcript (C:/S: lines, octets escaped, and the "
+        "RFC rules the client broke) to a file in DIR; at most 1 MiB per connection",
     )
     serve_parser.add_argument(
         "--max-connections",

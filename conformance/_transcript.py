@@ -8,6 +8,10 @@ as a line ending in ``\\n`` alone.  Long runs are shortened for display only (a
 and the pcap keep every octet the harness sent.  What a target sends is bounded here too: past
 ``keep_received`` octets in one session only the last ``_KEPT_TAIL`` octets of each run are
 kept, with the count of those left out, so an endless reply cannot fill memory.
+
+The transcript also keeps every defect the protocol cores recorded in what the target
+sent (``defect``), so a report shows each departure seen on the wire, not only those a
+test asserted on; at most ``MAX_DEFECTS`` per test, with the count of the rest.
 """
 
 from __future__ import annotations
@@ -18,9 +22,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
-__all__ = ["Direction", "SessionInfo", "Transcript", "TranscriptEvent", "escape_bytes"]
+from ._sanitize import escape_controls
+
+__all__ = [
+    "MAX_DEFECTS",
+    "Direction",
+    "SeenDefect",
+    "SessionInfo",
+    "Transcript",
+    "TranscriptEvent",
+    "escape_bytes",
+]
 
 
 class Direction(enum.Enum):
@@ -52,6 +67,37 @@ class SessionInfo:
     opened: float  # time.monotonic()
 
 
+@dataclass(frozen=True, kw_only=True)
+class SeenDefect:
+    """A defect a core recorded in what a target sent on one session."""
+
+    session: str
+    kind: str  # the kind's name, e.g. BARE_LF
+    rule: str  # the rule broken, with its RFC section
+    level: str  # MUST or SHOULD
+    line: int  # within the reply or response; 0 when no single line
+    detail: str  # escaped evidence
+
+    @classmethod
+    def of(cls, session: str, defect: Defect) -> SeenDefect:
+        return cls(
+            session=session,
+            kind=defect.kind.name,
+            rule=defect.rule,
+            level=defect.level.value,
+            line=defect.line,
+            # Cores escape their evidence; bounded and escaped again, since this is the
+            # target's text on its way into every report format.
+            detail=escape_controls(defect.detail[:_DETAIL]),
+        )
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{self.session} {self.kind} ({where}{self.detail}): {self.rule} [{self.level}]"
+
+
+MAX_DEFECTS = 100  # per test: a target breaking a rule in every reply is shown by the count
+_DETAIL = 200
 LONG_RUN = 64 * 1024  # octets; a longer run shows only its head and tail
 KEEP_RECEIVED = 1024 * 1024  # octets of one session's received data kept whole
 _KEPT_TAIL = 64 * 1024  # past that, the last octets of each received run
@@ -71,6 +117,8 @@ class Transcript:
         self._received: dict[str, int] = {}  # octets received per session, kept or not
         self._overflow: dict[str, int] = {}  # index of a session's growing tail event
         self._sessions: dict[str, SessionInfo] = {}
+        self._defects: list[SeenDefect] = []
+        self.defects_left_out = 0
         self.wall_start = time.time()
         self.mono_start = time.monotonic()
 
@@ -89,6 +137,19 @@ class Transcript:
         with self._lock:
             self._sessions[label] = info
         self.note(label, f"connected to {host}:{port} from port {client_port}")
+
+    def defect(self, session: str, defect: Defect) -> None:
+        """Keep a defect a core recorded in what ``session``'s target sent."""
+        with self._lock:
+            if len(self._defects) < MAX_DEFECTS:
+                self._defects.append(SeenDefect.of(session, defect))
+            else:
+                self.defects_left_out += 1
+
+    @property
+    def defects(self) -> tuple[SeenDefect, ...]:
+        with self._lock:
+            return tuple(self._defects)
 
     def sent(self, session: str, data: bytes) -> None:
         self._add(session, Direction.SENT, data)

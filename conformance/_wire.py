@@ -22,9 +22,10 @@ import errno
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar, Generic, NoReturn, Self, TypeVar
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
 from ._errors import (
@@ -226,11 +227,12 @@ class WireSession(Generic[_Greeting]):
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send(self, data: bytes) -> None:
-        """Send octets exactly as given.
+    def _send_raw(self, data: bytes) -> None:
+        """Send octets exactly as given, out of step.
 
-        The harness cannot know how many replies raw octets earn (pipelined commands,
-        smuggling probes), so from here on it no longer treats queued replies as unasked.
+        Whether raw octets earn the replies the caller expects (pipelined commands,
+        smuggling probes) is what the test judges, so from here on the session no
+        longer treats queued replies as unasked.
         """
         self._in_step = False
         self._transmit(data)
@@ -328,6 +330,11 @@ class WireSession(Generic[_Greeting]):
         self.transcript.received(self.label, data)
         self._feed(data)
         return True
+
+    def _saw(self, defects: Iterable[Defect]) -> None:
+        """Keep the defects a parser recorded in what the target sent, for the report."""
+        for defect in defects:
+            self.transcript.defect(self.label, defect)
 
     def _check_unasked(self, when: str) -> None:
         """A session in step has read every reply it asked for; anything more is a fault."""

@@ -7,6 +7,7 @@ results.json in ``_results``.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import re
@@ -114,6 +115,8 @@ def pytest_runtest_makereport(
         info["waiver"] = waiver
     if text and call.when in ("call", "teardown"):
         report.sections.append(("transcript", text))
+    if call.when == "teardown" and transcript is not None:
+        _report_defects(item.config, transcript, info, report)
     if call.when == "teardown" and transcript:
         info["transcript"] = text
         report.user_properties.append(("transcript", text))
@@ -171,12 +174,29 @@ def _safe(nodeid: str) -> str:
     return _UNSAFE.sub("_", nodeid).strip("_")[:200]
 
 
-def _attach_to_allure(config: pytest.Config, text: str) -> None:
+def _report_defects(
+    config: pytest.Config, transcript: Transcript, info: dict[str, Any], report: pytest.TestReport
+) -> None:
+    """Every defect the cores recorded on the wire, asserted on or not: in results.json,
+    as a JUnit property each, and as one Allure attachment."""
+    defects = transcript.defects
+    if not defects:
+        return
+    info["defects"] = [dataclasses.asdict(defect) for defect in defects]
+    info["defects_left_out"] = transcript.defects_left_out
+    report.user_properties.extend(("defect", str(defect)) for defect in defects)
+    text = "\n".join(str(defect) for defect in defects)
+    if transcript.defects_left_out:
+        text += f"\n(and {transcript.defects_left_out} more)"
+    _attach_to_allure(config, text, name="defects")
+
+
+def _attach_to_allure(config: pytest.Config, text: str, *, name: str = "transcript") -> None:
     if not getattr(config.option, "allure_report_dir", None):
         return
     import allure
 
-    allure.attach(text, name="transcript", attachment_type=allure.attachment_type.TEXT)
+    allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
 
 
 def _label_for_allure(item: pytest.Item) -> None:

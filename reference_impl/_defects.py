@@ -6,14 +6,30 @@ a ``Defect`` pairs a kind with where it was seen and the evidence.  What a core 
 finding one is its ``DefectPolicy`` (the model is ``email.policy``): record it and go on, the
 default, so a report can show every departure; or raise ``DefectError`` at the first one,
 for strict parsing.
+
+Server cores judge the other side the same way: what a client did wrong (a bare LF, a
+command out of sequence) is a ``ClientDefect`` event carrying a ``Defect``, which the
+shells log and which grading a client reads.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["RECORD", "STRICT", "Defect", "DefectError", "DefectPolicy", "Level"]
+from reference_impl._escape import escape_octets
+
+__all__ = [
+    "RECORD",
+    "STRICT",
+    "ClientDefect",
+    "Defect",
+    "DefectError",
+    "DefectPolicy",
+    "Level",
+    "client_defect",
+]
 
 
 class Level(enum.Enum):
@@ -51,6 +67,19 @@ class Defect:
         return f"{self.kind.name} ({where}{self.detail}): {self.rule}"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ClientDefect:
+    """Event of a server core: the client departed from the protocol as ``defect`` says
+    (the server's reply to it, if any, is already in its output)."""
+
+    defect: Defect
+
+
+def client_defect(kind: enum.Enum, evidence: bytes) -> ClientDefect:
+    """The event for ``kind``, with the start of what the client sent, escaped."""
+    return ClientDefect(defect=Defect(kind=kind, line=1, detail=escape_octets(evidence[:80])))
+
+
 class DefectError(Exception):
     """A core under a strict policy met a defect; ``defect`` says which."""
 
@@ -70,6 +99,13 @@ class DefectPolicy:
         if self.raise_on_defect:
             raise DefectError(defect)
         found.append(defect)
+
+    def handle_all(self, defects: Iterable[Defect]) -> tuple[Defect, ...]:
+        """``handle`` each of ``defects`` in turn; the ones recorded."""
+        found: list[Defect] = []
+        for defect in defects:
+            self.handle(defect, found)
+        return tuple(found)
 
 
 RECORD = DefectPolicy()

@@ -4,7 +4,9 @@ A shell owns one sans-IO core per connection. :class:`CoreProtocol` reads
 into a reusable buffer (``BufferedProtocol``), feeds the core, writes what
 the core has to send, keeps the tasks it spawns alive until they finish, and
 runs a STARTTLS-style handshake. What is left to a subclass is the protocol's
-own events: storing a message, opening a maildrop, and so on.
+own events: storing a message, opening a maildrop, and so on.  What a core reports
+the client did wrong (``ClientDefect``) is logged here for every protocol, and noted
+in the session's transcript file.
 
 What one client can cost is bounded here, for every protocol at once:
 
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from reference_impl._defects import ClientDefect, Defect
 from reference_impl._session_log import SessionLog
 
 __all__ = ["ConnectionLimits", "CoreProtocol", "SansIOCore"]
@@ -143,6 +146,11 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._unprogressed = 0  # octets since the idle timer last restarted
         self._lost = False
 
+    @property
+    def _core_made(self) -> bool:
+        """Whether this connection got a core (a refused one closes before)."""
+        return "_conn" in vars(self)
+
     # -- hooks -------------------------------------------------------------------
 
     def _make_core(self, peer_ip: str) -> CoreT:
@@ -249,9 +257,16 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             return  # the connection is gone: its queued commands are not worked on
         while "writing" not in self._paused and (event := self._next_event()) is not None:
             self._restart_timer()
-            if not self._handle(event):
+            if isinstance(event, ClientDefect):
+                self._client_defect(event.defect)
+            elif not self._handle(event):
                 return
         self._flush()
+
+    def _client_defect(self, defect: Defect) -> None:
+        self._log.info("%s client defect: %s", self._peer, defect)
+        if self._session_log is not None:
+            self._session_log.note(f"client defect: {defect}")
 
     def _flush(self) -> None:
         assert self._transport is not None

@@ -17,7 +17,10 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["MAX_REPLY_LINE", "Reply", "ReplyKind", "parse_reply", "render"]
+from reference_impl._defects import Defect
+from reference_impl._escape import escape_octets
+
+__all__ = ["MAX_REPLY_LINE", "Pop2DefectKind", "Reply", "ReplyKind", "parse_reply", "render"]
 
 # RFC 937 "Sizes" (page 12): "The maximum length of a reply line is 512 characters
 # (including the success indicator (+, -, =, #) and the CRLF)."
@@ -38,6 +41,17 @@ class ReplyKind(enum.Enum):
     """Length in octets of the current message (READ, ACKS, ACKD, NACK)."""
 
 
+class Pop2DefectKind(enum.Enum):
+    """Ways a server's reply can break RFC 937."""
+
+    NOT_A_REPLY = 'reply does not start with "+", "-", "#" or "=" (RFC 937 page 6)'
+    LINE_TOO_LONG = "reply line longer than 512 characters (RFC 937 page 12)"
+    UNEXPECTED_REPLY = (
+        "a reply other than the one the command awaits, and no refusal "
+        "(RFC 937 client decision table, action 1: garbage)"
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Reply:
     """One reply line.  ``kind`` is None when the first character is none of the four;
@@ -47,6 +61,7 @@ class Reply:
     number: int | None
     text: bytes  # after the indicator (and the number) and one space; no CRLF
     raw: bytes  # the line as received, CRLF included
+    defects: tuple[Defect, ...] = ()
 
     @property
     def greeting_host(self) -> bytes | None:
@@ -60,15 +75,30 @@ class Reply:
         return repr(self.raw.decode("utf-8", "replace"))
 
 
+def _defects(kind: ReplyKind | None, raw: bytes) -> tuple[Defect, ...]:
+    defects = []
+    if kind is None:
+        defects.append(
+            Defect(kind=Pop2DefectKind.NOT_A_REPLY, line=1, detail=escape_octets(raw[:40]))
+        )
+    if len(raw) > MAX_REPLY_LINE:
+        defects.append(
+            Defect(kind=Pop2DefectKind.LINE_TOO_LONG, line=1, detail=f"{len(raw)} octets")
+        )
+    return tuple(defects)
+
+
 def _reply(line: bytes, raw: bytes) -> Reply:
     indicator, rest = line[:1].decode("latin-1"), line[1:]
     kind = next((k for k in ReplyKind if k.value == indicator), None)
+    defects = _defects(kind, raw)
     if kind in (ReplyKind.COUNT, ReplyKind.LENGTH):
         match = _NUMBER.match(rest)
         if match:
-            return Reply(kind=kind, number=int(match.group(1)), text=match.group(2) or b"", raw=raw)
-        return Reply(kind=kind, number=None, text=rest, raw=raw)
-    return Reply(kind=kind, number=None, text=rest.removeprefix(b" "), raw=raw)
+            number, text = int(match.group(1)), match.group(2) or b""
+            return Reply(kind=kind, number=number, text=text, raw=raw, defects=defects)
+        return Reply(kind=kind, number=None, text=rest, raw=raw, defects=defects)
+    return Reply(kind=kind, number=None, text=rest.removeprefix(b" "), raw=raw, defects=defects)
 
 
 def parse_reply(buffer: bytes | bytearray) -> tuple[Reply, bytes] | None:

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._defects import ClientDefect, client_defect
 from reference_impl._transitions import LocalProtocolError, next_state
+from reference_impl.pop2._client_defects import ClientDefectKind
 from reference_impl.pop2._config import ServerConfig
 from reference_impl.pop2._events import (
     ConnectionClosed,
@@ -42,7 +44,7 @@ from reference_impl.pop2._syntax import CommandLine, parse_command_line, parse_n
 
 __all__ = ["INBOX", "Event", "ServerConnection"]
 
-Event = MailboxRequested | MessageRequested | MailboxReleased | ConnectionClosed
+Event = MailboxRequested | MessageRequested | MailboxReleased | ConnectionClosed | ClientDefect
 
 # The folder name that selects the user's default mailbox besides the user name itself
 # (RFC 937 page 5 "Default Mailboxes" is system specific; this store names the default
@@ -54,6 +56,12 @@ _ERR_TOO_LONG = "error: command line longer than 512 characters"
 _ERR_LOGIN = "error: invalid user or password"
 _ERR_UNAVAILABLE = "error: mailbox unavailable"
 _ERR_TIMEOUT = "error: timeout, closing the connection"
+
+
+def _garbage_kind(line: bytes, unparsed: bool) -> ClientDefectKind:
+    if b"\r" in line or b"\n" in line:
+        return ClientDefectKind.BARE_LINE_END
+    return ClientDefectKind.SYNTAX if unparsed else ClientDefectKind.BAD_SEQUENCE
 
 
 def _text(data: bytes) -> str | None:
@@ -168,6 +176,8 @@ class ServerConnection(ByteCore[Event]):
             if line is None and not self._inbox.discarding:
                 return
             if line is None or line.too_long:
+                start = b"" if line is None else line.content
+                self._events.append(client_defect(ClientDefectKind.LINE_TOO_LONG, start))
                 self._close(_ERR_TOO_LONG, "command line too long")
             else:
                 self._command(line.content)
@@ -178,6 +188,7 @@ class ServerConnection(ByteCore[Event]):
         parsed = None if b"\r" in line or b"\n" in line else parse_command_line(line)
         target = None if parsed is None else SERVER_TRANSITIONS.get((self.state, parsed.command))
         if parsed is None or target is None:
+            self._events.append(client_defect(_garbage_kind(line, parsed is None), line))
             self._close(_ERR_GARBAGE, "garbage")  # action 1
             return
         self._command_target = target

@@ -17,6 +17,7 @@ __all__ = [
     "SERVER_TRANSITIONS",
     "ClientEnd",
     "ClientState",
+    "ClientStep",
     "Command",
     "ServerStep",
     "State",
@@ -133,8 +134,17 @@ class ClientState(enum.Enum):
     """RETR sent; exactly CCC octets of message data are awaited."""
     EXIT = enum.auto()
     """QUIT sent; "+" is awaited, then the close (client decision table action 6)."""
+    RAW = enum.auto()
+    """Octets the core did not frame were sent (a harness probing a server): the replies
+    (and message data) they earn are taken as they come, and the client's model cannot
+    resume, so only QUIT may be framed after them (as after garbage, action 1)."""
     CLOSED = enum.auto()
     """The server answered QUIT, refused HELO, or the connection ended."""
+
+
+class ClientStep(enum.Enum):
+    RAW_SENT = enum.auto()
+    """Octets sent as given, past the core's framing."""
 
 
 class ClientEnd(enum.Enum):
@@ -146,7 +156,9 @@ class ClientEnd(enum.Enum):
 # Which command the client may send once the reply its state waits for has arrived,
 # and the state that command leads to (client decision table actions 2-5).  QUIT is
 # allowed everywhere: action 1 answers anything unexpected with it.
-CLIENT_TRANSITIONS: dict[tuple[ClientState, Command | ClientEnd], ClientState | None] = {
+CLIENT_TRANSITIONS: dict[
+    tuple[ClientState, Command | ClientEnd | ClientStep], ClientState | None
+] = {
     (ClientState.CALL, Command.HELO): ClientState.NMBR,  # 2 (a)
     (ClientState.NMBR, Command.READ): ClientState.SIZE,  # 3 (a)
     (ClientState.NMBR, Command.FOLD): ClientState.NMBR,  # 3 (c)
@@ -162,4 +174,7 @@ CLIENT_TRANSITIONS: dict[tuple[ClientState, Command | ClientEnd], ClientState | 
         if state not in (ClientState.EXIT, ClientState.CLOSED)
     },
     **{(state, ClientEnd.CLOSED): ClientState.CLOSED for state in ClientState},
+    # Even after the model ended (garbage, "-", QUIT answered) raw octets probe what the
+    # server still does.
+    **{(state, ClientStep.RAW_SENT): ClientState.RAW for state in ClientState},
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from types import TracebackType
 
+from reference_impl._defects import STRICT
 from reference_impl.pop2._client import (
     ClientConnection,
     ClientEvent,
@@ -25,7 +26,8 @@ __all__ = ["Pop2Client", "Pop2ClientError"]
 
 
 class Pop2ClientError(Exception):
-    """The server answered something else than the awaited reply, or closed."""
+    """The server refused ("-") or closed.  A reply that breaks RFC 937 raises the
+    core's ``DefectError`` instead: this client parses strictly."""
 
 
 class Pop2Client:
@@ -33,7 +35,7 @@ class Pop2Client:
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float):
         self._reader, self._writer, self._timeout = reader, writer, timeout
-        self.core = ClientConnection()
+        self.core = ClientConnection(policy=STRICT)
         self.greeting: Reply | None = None
 
     @classmethod
@@ -104,5 +106,7 @@ class Pop2Client:
                 raise Pop2ClientError("the server closed the connection")
             self.core.receive_data(data)
         if not isinstance(event, ReplyReceived | MessageReceived):
-            raise Pop2ClientError(f"expected {event.expected}, got {event.reply}")
+            raise Pop2ClientError(
+                f"the server refused: expected {event.expected}, got {event.reply}"
+            )
         return event

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reference_impl._defects import Defect
+from reference_impl._defects import RECORD, Defect, DefectPolicy
 from reference_impl._escape import escape_octets
 
 __all__ = [
@@ -181,6 +181,8 @@ class Pop3ResponseReader:
 
     A first line longer than ``max_line`` octets, or a multi-line response longer than
     ``max_multiline`` octets or ``max_lines`` lines, raises ``ResponseTooLarge``.
+    Each defect goes through ``policy``: recorded on the response (the default), or
+    raised as ``DefectError`` once the response has been taken.
     """
 
     def __init__(
@@ -189,7 +191,9 @@ class Pop3ResponseReader:
         max_line: int = DEFAULT_MAX_LINE,
         max_multiline: int = DEFAULT_MAX_MULTILINE,
         max_lines: int = DEFAULT_MAX_LINES,
+        policy: DefectPolicy = RECORD,
     ) -> None:
+        self.policy = policy
         self.max_line = max_line
         self.max_multiline = max_multiline
         self.max_lines = max_lines
@@ -263,7 +267,10 @@ class Pop3ResponseReader:
         raw = bytes(self._buffer[:size])
         del self._buffer[:size]
         self._scanned = self._line_count = 0
-        return parse_response(raw, multiline=multiline, incomplete=incomplete)
+        response = parse_response(raw, multiline=multiline, incomplete=incomplete)
+        if not response.defects:
+            return response
+        return replace(response, defects=self.policy.handle_all(response.defects))
 
 
 def parse_response(raw: bytes, *, multiline: bool, incomplete: bool = False) -> Pop3Response:

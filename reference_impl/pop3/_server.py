@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._defects import ClientDefect, client_defect
 from reference_impl._transitions import next_state
 from reference_impl.auth import (
     SaslAuthenticated,
@@ -32,6 +33,7 @@ from reference_impl.auth import (
     SaslRefused,
 )
 from reference_impl.pop3 import _codes as c
+from reference_impl.pop3._client_defects import ClientDefectKind, defect_of_response
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
     ConnectionClosed,
@@ -62,7 +64,14 @@ from reference_impl.pop3._syntax import (
 
 __all__ = ["Event", "ServerConnection"]
 
-Event = MaildropRequested | MessageRequested | UpdateRequested | StartTLS | ConnectionClosed
+Event = (
+    MaildropRequested
+    | MessageRequested
+    | UpdateRequested
+    | StartTLS
+    | ConnectionClosed
+    | ClientDefect
+)
 
 # Part of the APOP timestamp: unique per greeting within this process (RFC 1939 §7).
 _SESSIONS = itertools.count(1)
@@ -105,6 +114,7 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         super().__init__()
         self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
+        self._evidence = b""  # what the client sent that the next response answers
         # One table: the states each command is valid in (RFC 1939 §3: anything else
         # gets -ERR and changes nothing) and what runs it.
         self._commands: dict[str, _Command] = {
@@ -215,6 +225,7 @@ class ServerConnection(ByteCore[Event]):
         line = self._inbox.extract_line(limit)
         if line is None:
             return False
+        self._evidence = line.content
         if line.too_long and sasl:
             self._end_sasl(c.ERR_LINE_TOO_LONG)
         elif line.too_long:
@@ -232,7 +243,10 @@ class ServerConnection(ByteCore[Event]):
             return
         parsed = parse_command_line(line)
         rule = None if parsed is None else self._commands.get(parsed.verb)
-        if parsed is None or rule is None:
+        if parsed is None:
+            self._reply(c.ERR_UNKNOWN_COMMAND)
+            self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
+        elif rule is None:
             self._reply(c.ERR_UNKNOWN_COMMAND)
         elif self.state not in rule.states:
             self._reply(c.ERR_BAD_STATE)
@@ -258,6 +272,8 @@ class ServerConnection(ByteCore[Event]):
 
     def _reply(self, response: c.Response) -> None:
         self._outbox += c.render(response)
+        if (defect := defect_of_response(response, self._evidence)) is not None:
+            self._events.append(defect)
 
     def _close(self, response: c.Response, reason: str) -> None:
         self._reply(response)

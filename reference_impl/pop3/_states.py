@@ -119,6 +119,10 @@ class ClientState(enum.Enum):
     """A ``+`` continuation arrived: a SASL response line is owed (RFC 5034 §4)."""
     TLS = enum.auto()
     """+OK to STLS received: the handshake must come next (RFC 2595 §4)."""
+    RAW = enum.auto()
+    """Octets the core did not frame were sent (a deliberate departure): responses are
+    still paired in order, those to the raw octets move nothing, and the next framed
+    command resumes the model."""
     CLOSED = enum.auto()
     """QUIT answered, or the greeting was negative."""
 
@@ -134,6 +138,10 @@ class ClientStep(enum.Enum):
     TLS_STARTED = enum.auto()
     CLOSING = enum.auto()
     """QUIT answered, or a -ERR greeting."""
+    RAW_SENT = enum.auto()
+    """Octets sent as given, past the core's framing."""
+    FRAMED = enum.auto()
+    """A command the core framed, after raw octets."""
 
 
 CLIENT_TRANSITIONS: dict[tuple[ClientState, ClientStep], ClientState | None] = {
@@ -142,6 +150,17 @@ CLIENT_TRANSITIONS: dict[tuple[ClientState, ClientStep], ClientState | None] = {
     (ClientState.SASL, ClientStep.SASL_ANSWERED): ClientState.COMMANDS,
     (ClientState.COMMANDS, ClientStep.TLS_ACCEPTED): ClientState.TLS,
     (ClientState.TLS, ClientStep.TLS_STARTED): ClientState.COMMANDS,
+    # Raw octets may go out whenever no handshake is due; after QUIT they probe a
+    # closed session, which stays closed.
+    **{
+        (state, ClientStep.RAW_SENT): ClientState.RAW
+        for state in (ClientState.GREETING, ClientState.COMMANDS, ClientState.SASL)
+    },
+    (ClientState.RAW, ClientStep.RAW_SENT): ClientState.RAW,
+    (ClientState.CLOSED, ClientStep.RAW_SENT): ClientState.CLOSED,
+    (ClientState.RAW, ClientStep.FRAMED): ClientState.COMMANDS,
+    # A framed STLS before the raw octets still leads to the handshake.
+    (ClientState.RAW, ClientStep.TLS_ACCEPTED): ClientState.TLS,
     **{
         (state, ClientStep.CLOSING): ClientState.CLOSED
         for state in ClientState

@@ -17,7 +17,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from reference_impl._defects import Defect
+from reference_impl._defects import RECORD, Defect, DefectPolicy
 from reference_impl._escape import escape_octets
 
 __all__ = [
@@ -136,11 +136,15 @@ class ReplyReader:
 
     Lines are found with ``bytes.find`` over the whole buffer; there is no
     per-octet Python loop.  A reply that grows past ``max_octets`` without ending
-    raises ``ReplyTooLarge``.
+    raises ``ReplyTooLarge``.  Each defect goes through ``policy``: recorded on the
+    reply (the default), or raised as ``DefectError`` once the reply has been taken.
     """
 
-    def __init__(self, max_octets: int = DEFAULT_MAX_REPLY) -> None:
+    def __init__(
+        self, max_octets: int = DEFAULT_MAX_REPLY, *, policy: DefectPolicy = RECORD
+    ) -> None:
         self.max_octets = max_octets
+        self.policy = policy
         self._buffer = bytearray()
         self._lines: list[_Line] = []
         self._raw_start = 0  # where the reply being assembled starts
@@ -184,9 +188,8 @@ class ReplyReader:
         incomplete = Defect(
             kind=ReplyDefectKind.INCOMPLETE, line=len(reply.lines), detail=repr(reply.raw[-40:])
         )
-        return Reply(
-            code=reply.code, lines=reply.lines, raw=reply.raw, defects=(*reply.defects, incomplete)
-        )
+        defects = (*reply.defects, *self.policy.handle_all([incomplete]))
+        return Reply(code=reply.code, lines=reply.lines, raw=reply.raw, defects=defects)
 
     def _next_line(self) -> _Line | None:
         end = self._buffer.find(b"\n", self._scan)
@@ -214,14 +217,15 @@ class ReplyReader:
         raw = bytes(self._buffer[self._raw_start : self._scan])
         del self._buffer[: self._scan]
         self._raw_start = self._scan = 0
-        defects = [d for line in lines for d in line.defects]
+        seen = [d for line in lines for d in line.defects]
         code = lines[-1].code
         if any(line.code != code for line in lines):
             codes = ", ".join(str(line.code) for line in lines)
-            defects.append(Defect(kind=ReplyDefectKind.MIXED_CODES, line=len(lines), detail=codes))
+            seen.append(Defect(kind=ReplyDefectKind.MIXED_CODES, line=len(lines), detail=codes))
+        defects = self.policy.handle_all(seen)
         return Reply(
             code=code,
             lines=tuple(line.text for line in lines),
             raw=raw,
-            defects=tuple(defects),
+            defects=defects,
         )

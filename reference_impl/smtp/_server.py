@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._defects import ClientDefect, client_defect
 from reference_impl._transitions import next_state
 from reference_impl._transparency import DataAccumulator
 from reference_impl.auth import (
@@ -30,6 +31,7 @@ from reference_impl.auth import (
     SaslRefused,
 )
 from reference_impl.smtp import _codes as c
+from reference_impl.smtp._client_defects import ClientDefectKind, defect_of_reply
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._sasl_exchange import new_exchange
@@ -49,7 +51,7 @@ from reference_impl.smtp._transaction import Transaction, check_message, trace_f
 
 __all__ = ["Event", "ServerConnection"]
 
-Event = MessageReceived | StartTLS | ConnectionClosed
+Event = MessageReceived | StartTLS | ConnectionClosed | ClientDefect
 
 # §4.3.2 / §4.2.4: 502 for commands we know but do not implement.
 _OBSOLETE = frozenset({"SEND", "SOML", "SAML", "TURN"})
@@ -90,6 +92,7 @@ class ServerConnection(ByteCore[Event]):
         self._chunk_error: c.ServerReply | None = None
         self._return_state = State.CONNECTED  # where a BDAT chunk returns to
         self._sasl: SaslExchange[c.ServerReply] | None = None
+        self._evidence = b""  # what the client sent that the next reply answers
         # One table: the states each command is in sequence in (RFC 5321 §4.1.4; a
         # command outside them gets 503 and changes nothing), and what runs it.  BDAT
         # consumes its chunk in every state and checks the state after (RFC 3030 §2), so
@@ -141,6 +144,12 @@ class ServerConnection(ByteCore[Event]):
     def shutting_down(self) -> None:
         self._close(c.S421_SHUTTING_DOWN, "shutdown")
 
+    def connection_lost(self) -> None:
+        """The client closed the connection: mail data it left unended is its departure."""
+        if self.state in (State.DATA, State.BDAT):
+            evidence = f"closed in {self.state.name}".encode()
+            self._events.append(client_defect(ClientDefectKind.DATA_NOT_ENDED, evidence))
+
     # -- input loop -------------------------------------------------------------
 
     def _process(self) -> None:
@@ -162,6 +171,7 @@ class ServerConnection(ByteCore[Event]):
         line = self._inbox.extract_line(self.config.max_auth_line)
         if line is None:
             return False
+        self._evidence = line.content
         if line.too_long:
             if self.state is State.AUTH:
                 # RFC 4954 §4: a reply other than 334 ends the exchange; the
@@ -182,6 +192,7 @@ class ServerConnection(ByteCore[Event]):
         parsed = parse_command_line(line)
         if parsed is None:
             self._reply(c.S500_UNRECOGNIZED)
+            self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
             return
         limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
         if len(line) + 2 > limit:
@@ -212,6 +223,8 @@ class ServerConnection(ByteCore[Event]):
         # RFC 2034 §4: status codes on every reply "regardless of whether or
         # not EHLO is employed", except the greeting and HELO/EHLO replies.
         self._outbox += c.render(reply, enhanced=not plain)
+        if (defect := defect_of_reply(reply, self._evidence)) is not None:
+            self._events.append(defect)
 
     def _close(self, reply: c.ServerReply, reason: str) -> None:
         self._reply(reply)
@@ -470,6 +483,7 @@ class ServerConnection(ByteCore[Event]):
         transaction = self._session.transaction
         assert transaction is not None
         refusal = check_message(content, config=self.config, stuffed=stuffed, oversized=oversized)
+        self._evidence = f"mail data of {len(content)} octets".encode()
         if isinstance(refusal, c.ServerReply):
             self._end_transaction(refusal)
             return

@@ -54,6 +54,7 @@ INPUT_STATES = frozenset({State.CONNECTED, State.READY, State.MAIL, State.RCPT, 
 
 ANY_INPUT = INPUT_STATES
 
+
 class Step(enum.Enum):
     """What happened in a session that moves it to another state."""
 
@@ -131,6 +132,10 @@ class ClientState(enum.Enum):
     """354 received: the message content is owed."""
     TLS = enum.auto()
     """220 to STARTTLS received: the handshake must come next (RFC 3207 §4)."""
+    RAW = enum.auto()
+    """Octets the core did not frame were sent (a deliberate departure, say a malformed
+    command or a bare LF): replies are still paired in order, those to the raw octets
+    move nothing, and the next framed command resumes the model."""
     CLOSED = enum.auto()
     """221 or 421 received."""
 
@@ -150,6 +155,21 @@ class ClientStep(enum.Enum):
     TLS_STARTED = enum.auto()
     CLOSING = enum.auto()
     """221 or 421 (§3.8), or a greeting other than 220 (§3.1)."""
+    RAW_SENT = enum.auto()
+    """Octets sent as given, past the core's framing."""
+    FRAMED = enum.auto()
+    """A command the core framed, after raw octets."""
+
+
+# Raw octets may go out whenever the connection is not mid-handshake; after 221 or 421
+# they probe a closed session, which stays closed.
+_RAW_FROM = (
+    ClientState.GREETING,
+    ClientState.COMMANDS,
+    ClientState.AWAITING_354,
+    ClientState.CONTENT,
+    ClientState.RAW,
+)
 
 
 CLIENT_TRANSITIONS: dict[tuple[ClientState, ClientStep], ClientState | None] = {
@@ -169,4 +189,14 @@ CLIENT_TRANSITIONS: dict[tuple[ClientState, ClientStep], ClientState | None] = {
         for state in ClientState
         if state is not ClientState.TLS
     },
+    **{(state, ClientStep.RAW_SENT): ClientState.RAW for state in _RAW_FROM},
+    (ClientState.CLOSED, ClientStep.RAW_SENT): ClientState.CLOSED,
+    (ClientState.RAW, ClientStep.FRAMED): ClientState.COMMANDS,
+    # Replies to framed commands sent before the raw octets still arrive: a greeting, a
+    # 354 (the raw octets are then the content, or what the test put in its place), and
+    # a 220 to STARTTLS, after which the handshake comes next whatever followed it.
+    (ClientState.RAW, ClientStep.GREETED): ClientState.RAW,
+    (ClientState.RAW, ClientStep.GO_AHEAD): ClientState.RAW,
+    (ClientState.RAW, ClientStep.DATA_REFUSED): ClientState.RAW,
+    (ClientState.RAW, ClientStep.TLS_ACCEPTED): ClientState.TLS,
 }

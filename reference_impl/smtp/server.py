@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reference_impl._defects import ClientDefect
 from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
@@ -65,6 +66,14 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
 
     def _next_event(self) -> Event | None:
         return self._conn.next_event()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._core_made:
+            self._conn.connection_lost()  # mail data the client left unended
+            for event in iter(self._conn.next_event, None):
+                if isinstance(event, ClientDefect):
+                    self._client_defect(event.defect)
+        super().connection_lost(exc)
 
     def _handle(self, event: Event) -> bool:
         match event:

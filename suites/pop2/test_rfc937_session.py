@@ -158,7 +158,7 @@ def test_retr_before_read_gets_minus_and_close(pop2_login: Callable[[], Pop2Sess
     RETR in the MBOX state (right after HELO, before READ) has no entry but action 1.
     """
     session = pop2_login()
-    session.send(b"RETR\r\n")
+    session.send_raw(b"RETR\r\n", replies=1)  # "- error" (action 1), then the close
     reply = session.read_reply()
     expect(reply, ReplyKind.ERROR, "RETR right after HELO")
     assert session.expect_closed(), "sent RETR after HELO, got '-', the connection stayed open"

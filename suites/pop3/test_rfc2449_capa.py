@@ -155,7 +155,7 @@ def test_user_advertised_and_available(pop3: Pop3Session, pop3_account: Pop3Acco
 def test_pipelined_commands_answered_in_order(pop3_login: Login) -> None:
     """If a server supports PIPELINING, it MUST process each command in turn."""
     session = pop3_login()
-    session.send(b"NOOP\r\nSTAT\r\nXYZZY\r\nNOOP\r\n")
+    session.send_raw(b"NOOP\r\nSTAT\r\nXYZZY\r\nNOOP\r\n", replies=4)
     statuses = [session.read_response().status for _ in range(4)]
     assert statuses[0] == b"+OK" and statuses[2] == b"-ERR" and statuses[3] == b"+OK", (
         f"pipelined NOOP, STAT, XYZZY, NOOP: expected +OK, +OK, -ERR, +OK, got {statuses}"

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from conformance import Account, SmtpSession, TargetClosedConnection, TargetTimeout
+from conformance import Account, SmtpSession
 from reference_impl.smtp import Reply
 
 __all__ = [
@@ -23,12 +23,10 @@ __all__ = [
     "assert_delivered_intact",
     "authentication_ready",
     "build_message",
-    "exchange",
     "expect",
     "extension_ready",
     "mail_ready",
     "new_marker",
-    "read_replies",
     "said",
     "secure",
     "send_message",
@@ -129,32 +127,6 @@ def authentication_ready(smtp: SmtpSession, mechanism: str | None = None) -> lis
     if mechanism is not None and mechanism not in mechanisms:
         pytest.skip(f"target does not advertise the SASL mechanism {mechanism} ({mechanisms})")
     return mechanisms
-
-
-def read_replies(smtp: SmtpSession, count: int, *, timeout: float | None = None) -> list[Reply]:
-    """Read up to ``count`` replies; stops early (short list) on timeout or close."""
-    replies: list[Reply] = []
-    for _ in range(count):
-        try:
-            replies.append(smtp.read_reply(timeout))
-        except (TargetTimeout, TargetClosedConnection):
-            break
-    return replies
-
-
-def exchange(
-    smtp: SmtpSession, data: bytes, count: int, *, timeout: float | None = None
-) -> list[Reply]:
-    """Send ``data`` in one write and read up to ``count`` replies.
-
-    A target that closes the connection instead of answering yields a short list: the
-    test then fails on the missing replies rather than erroring in the harness.
-    """
-    try:
-        smtp.send(data)
-    except TargetClosedConnection:
-        return []
-    return read_replies(smtp, count, timeout=timeout)
 
 
 def shown(replies: Sequence[Reply], smtp: SmtpSession | None = None) -> str:

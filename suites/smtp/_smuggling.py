@@ -133,7 +133,8 @@ def run_probe(smtp: SmtpSession, route: MailRoute, probe: Probe) -> Evidence:
     # QUIT in the same write (RFC 2920 §3.1 lets it follow the message content): nothing
     # is sent after a reply, so a target that closes cannot make us lose replies to it.
     try:
-        smtp.send(payload + b"QUIT\r\n")
+        # One reply to the data, 221 to QUIT, from a target that finds one end of data.
+        smtp.send_raw(payload + b"QUIT\r\n", replies=2)
     except TargetClosedConnection:  # closed before taking it: nothing was accepted
         return Evidence(probe=probe, outer=outer, inner=inner, reply=None, after=())
     replies = _replies_until_221(smtp)
@@ -198,7 +199,8 @@ def pipeline_before_354(smtp: SmtpSession, route: MailRoute) -> list[Reply]:
     _start_data(smtp)
     replies: list[Reply] = []
     try:
-        smtp.send(first + b".\r\n" + _smuggled_transaction(route, inner, "DATA"))
+        # The first message's end, MAIL, RCPT, DATA and (after a 354) the second end.
+        smtp.send_raw(first + b".\r\n" + _smuggled_transaction(route, inner, "DATA"), replies=5)
         for _ in range(4):
             replies.append(smtp.read_reply())
         if replies[-1].code == 354:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Mailbox, Readback, SmtpSession, dot_stuff
+from conformance import Account, Content, Mailbox, Readback, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import (
     assert_delivered_intact,
     build_message,
-    exchange,
     mail_ready,
     new_marker,
-    read_replies,
     shown,
 )
 
@@ -26,8 +24,7 @@ def _codes(replies: list[Reply]) -> list[int]:
 
 def _group(smtp: SmtpSession, commands: tuple[str, ...], *, timeout: float = 3) -> list[Reply]:
     """Send ``commands`` in one write; read one reply per command (fewer on timeout)."""
-    data = b"".join(command.encode("utf-8") + b"\r\n" for command in commands)
-    return exchange(smtp, data, len(commands), timeout=timeout)
+    return smtp.pipeline(*commands, timeout=timeout)
 
 
 @pytest.mark.rfc(
@@ -129,12 +126,11 @@ def test_commands_after_message_in_same_group(
     assert _codes(opening) == [250, 250, 354], (
         f"sent MAIL, RCPT, DATA in one group; expected 250, 250, 354; got {shown(opening, smtp)}"
     )
-    replies = exchange(
-        smtp,
-        dot_stuff(content)
-        + b".\r\n"
-        + f"MAIL FROM:<{sender.address}>\r\nRCPT TO:<{recipient.address}>\r\nNOOP\r\n".encode(),
-        4,
+    replies = smtp.pipeline(
+        Content(content),
+        f"MAIL FROM:<{sender.address}>",
+        f"RCPT TO:<{recipient.address}>",
+        "NOOP",
         timeout=3,
     )
     assert _codes(replies) == [250, 250, 250, 250], (
@@ -155,8 +151,8 @@ def test_data_refused_without_valid_recipient(
     replies = _group(smtp, group)
     data = replies[-1] if len(replies) == 3 else None
     if data is not None and data.code == 354:
-        smtp.send(b".\r\n")  # end the empty message; §3.2 (4) forbids sending it anywhere
-        read_replies(smtp, 1)
+        # End the empty message; §3.2 (4) forbids sending it anywhere.
+        smtp.pipeline(Content(b""))
     assert data is not None and data.severity in (4, 5), (
         f"sent in one group {list(group)} (no valid recipient); expected DATA refused "
         "(4yz or 5yz, e.g. 503 or 554); "

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import Account, Mailbox, Readback, SmtpSession
+from conformance import Account, Bdat, Content, Mailbox, Readback, SmtpSession
 from reference_impl.smtp import Reply
 
 from ._extensions import (
     assert_delivered_intact,
     build_message,
-    exchange,
     expect,
     mail_ready,
     new_marker,
-    read_replies,
     said,
     send_message,
     shown,
@@ -27,14 +25,8 @@ pytestmark = pytest.mark.requires("CHUNKING")
 _COMMAND_LOOKALIKE = b"QUIT\r\n"
 
 
-def _bdat(smtp: SmtpSession, chunk: bytes, *, last: bool = False) -> None:
-    header = f"BDAT {len(chunk)}{' LAST' if last else ''}\r\n".encode("ascii")
-    smtp.send(header + chunk)
-
-
 def _bdat_reply(smtp: SmtpSession, chunk: bytes, *, last: bool = False) -> Reply:
-    _bdat(smtp, chunk, last=last)
-    return smtp.read_reply()
+    return smtp.bdat(chunk, last=last)
 
 
 def _open(smtp: SmtpSession, sender: Mailbox, recipient: Mailbox) -> None:
@@ -160,8 +152,7 @@ def test_data_after_bdat_503(smtp: SmtpSession, sender: Mailbox, recipient: Mail
     assert reply.code == 250, expect(reply, sent="BDAT 12", expected="250")
     reply = smtp.command("DATA")
     if reply.code == 354:
-        smtp.send(b".\r\n")
-        read_replies(smtp, 1)
+        smtp.pipeline(Content(b""))
     assert reply.code == 503, expect(reply, sent="DATA after BDAT 12", expected="503")
 
 
@@ -191,13 +182,12 @@ def test_failed_bdat_data_discarded(smtp: SmtpSession) -> None:
     next NOOP gets 250 and the connection stays open.
     """
     mail_ready(smtp, "CHUNKING")
-    header = f"BDAT {len(_COMMAND_LOOKALIKE)}\r\n".encode("ascii")
-    failure = exchange(smtp, header + _COMMAND_LOOKALIKE, 1)
+    failure = smtp.pipeline(Bdat(_COMMAND_LOOKALIKE))
     assert failure and failure[0].severity in (4, 5), (
         f"sent BDAT 6 with the chunk {_COMMAND_LOOKALIKE!r} outside a transaction; "
         f"expected a 4xx/5xx refusal; got {shown(failure, smtp)}"
     )
-    after = exchange(smtp, b"NOOP\r\n", 1)
+    after = smtp.pipeline("NOOP")
     assert [reply.code for reply in after] == [250], (
         f"sent BDAT 6 with the chunk {_COMMAND_LOOKALIKE!r} outside a transaction, then NOOP; "
         f"expected the chunk discarded and 250 for NOOP; got {said(failure[0])} then "
@@ -214,8 +204,8 @@ def test_pipelined_chunks_after_failure_discarded(smtp: SmtpSession) -> None:
     mail_ready(smtp, "CHUNKING")
     if "PIPELINING" not in smtp.extensions:
         pytest.skip("target does not advertise PIPELINING on this connection")
-    group = b"BDAT 6\r\n" + _COMMAND_LOOKALIKE + b"BDAT 6 LAST\r\n" + _COMMAND_LOOKALIKE
-    replies = exchange(smtp, group + b"NOOP\r\n", 3, timeout=3)
+    group = (Bdat(_COMMAND_LOOKALIKE), Bdat(_COMMAND_LOOKALIKE, last=True), "NOOP")
+    replies = smtp.pipeline(*group, timeout=3)
     refusals = [reply.severity in (4, 5) for reply in replies[:2]]
     assert refusals == [True, True] and [reply.code for reply in replies[2:]] == [250], (
         "sent, in one write, two BDAT chunks of 'QUIT\\r\\n' outside a transaction and NOOP; "

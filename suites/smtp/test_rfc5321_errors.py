@@ -116,7 +116,7 @@ def test_bare_lf_does_not_end_a_command(smtp: SmtpSession) -> None:
     the QUIT that follows.
     """
     ready(smtp)
-    smtp.send(b"NOOP\nNOOP\r\n")
+    smtp.send_raw(b"NOOP\nNOOP\r\n", replies=1)
     first = smtp.read_reply()
     reply = smtp.quit()
     assert reply.code == 221, (

@@ -126,7 +126,7 @@ def test_1000_octet_line_with_stuffed_period_is_accepted(
     recipients_ready(smtp, accounts[0], accounts[1])
     reply = smtp.command("DATA")
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
-    smtp.send(message.header + b"\r\n." + long_line + b".\r\n")
+    smtp.send_raw(message.header + b"\r\n." + long_line + b".\r\n", replies=1)
     reply = smtp.read_reply()
     assert reply.code == 250, (
         f"sent a 1000-octet line starting with a period (1001 octets stuffed), expected 250, "
@@ -367,6 +367,6 @@ def test_too_long_text_line_gets_one_reply_at_end_of_data(
     recipients_ready(smtp, accounts[0], accounts[1])
     reply = smtp.command("DATA")
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
-    smtp.send(message.data + b".\r\n")
+    smtp.send_raw(message.data + b".\r\n", replies=1)
     reply = smtp.read_reply()
     _assert_next_reply_answers_noop(smtp, f"a message with a {len(long_line)}-octet line", reply)

@@ -119,10 +119,10 @@ def test_bare_cr_does_not_end_a_command(smtp: SmtpSession) -> None:
     the QUIT inside it is not run, so a NOOP sent after that reply gets 250, not 221.
     """
     ready(smtp)
-    smtp.send(b"RSET\rQUIT\r\n")
+    smtp.send_raw(b"RSET\rQUIT\r\n", replies=1)
     first = smtp.read_reply()
     try:
-        smtp.send(b"NOOP\r\n")
+        smtp.send_raw(b"NOOP\r\n", replies=1)
         after = smtp.read_reply()
     except TargetClosedConnection:
         assert first.code >= 400, (

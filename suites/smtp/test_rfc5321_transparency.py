@@ -33,9 +33,9 @@ def _send_stuffed(
     recipients_ready(smtp, sender, recipient)
     reply = smtp.command("DATA")
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
-    smtp.send(message.header + b"\r\n")
-    for piece in wire_body:
-        smtp.send(piece)
+    smtp.send_raw(message.header + b"\r\n", replies=0)
+    for number, piece in enumerate(wire_body, 1):
+        smtp.send_raw(piece, replies=int(number == len(wire_body)))  # the last ends the data
     reply = smtp.read_reply()
     wire = b"".join(wire_body)
     assert reply.code == 250, f"sent a message with body {wire!r}, expected 250, got {reply}"
@@ -252,7 +252,7 @@ def test_first_data_line_with_period(
     recipients_ready(smtp, sender, recipient)
     reply = smtp.command("DATA")
     assert reply.code == 354, f"sent MAIL, RCPT then DATA, expected 354, got {reply}"
-    smtp.send(b"..first " + marker + b"\r\nsecond\r\n.\r\n")
+    smtp.send_raw(b"..first " + marker + b"\r\nsecond\r\n.\r\n", replies=1)
     reply = smtp.read_reply()
     assert reply.code == 250, f"sent data starting '..first', expected 250, got {reply}"
     stored = readback.wait_for(recipient.address, marker)

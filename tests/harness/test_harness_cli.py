@@ -497,5 +497,6 @@ def test_serve_writes_a_transcript_per_session(tmp_path: Path) -> None:
     assert f"port{mx.port}" in log.name
     assert "C: EHLO client.example\\r\\n" in text
     assert "C: NOOP\\x1b[31m\\n" in text  # escaped, the bare LF visible
+    assert "== client defect: BARE_LINE_END (line 1: NOOP\\\\x1b[31m\\\\nQUIT)" in text
     assert "S: 250-" in text and "S: 500 " in text and "S: 221 " in text
     assert "== connection closed" in text

@@ -166,7 +166,7 @@ def test_pipelined_replies_are_not_taken_for_unasked_ones() -> None:
         target = parse_target(f"smtp://{servers.host}:{servers.ports['smtp']}")
         with SmtpSession.connect(target) as smtp:
             smtp.ehlo()
-            smtp.send(b"RSET\r\nNOOP\r\nNOOP\r\n")
+            smtp.send_raw(b"RSET\r\nNOOP\r\nNOOP\r\n", replies=3)
             assert smtp.read_reply().code == 250  # two replies are still owed
             assert smtp.noop().code == 250  # the harness no longer knows: no alarm
             assert smtp.quit().code in (250, 221)
@@ -308,7 +308,7 @@ def test_short_probes_and_answers_do_not_count_as_silence(serve: Serve) -> None:
     guard = TargetGuard(url=f"smtp://{where}", limits=WireLimits(max_timeouts=2))
     smtp = _smtp(where, timeout=5, guard=guard)
     for _ in range(3):
-        smtp.send(b"NOOP\r\n")
+        smtp.send_raw(b"NOOP\r\n", replies=1)
         with pytest.raises(TargetTimeout):
             smtp.read_reply(timeout=0.05)  # a deliberate short wait: a probe
         assert smtp.read_reply().code == 250

@@ -1,0 +1,53 @@
+"""What a POP3 client can do wrong, as the server core sees it (RFC 1939 §3, RFC 2449,
+RFC 5034).
+
+The server answers each departure with -ERR, as the RFC says; besides, it reports a
+``ClientDefect`` naming the rule, for the log and for grading the client.  A lower-case
+keyword, an unknown command, a wrong password or a cancelled AUTH break no rule.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from reference_impl._defects import ClientDefect, client_defect
+from reference_impl.pop3 import _codes as c
+
+__all__ = ["ClientDefectKind", "defect_of_response"]
+
+
+class ClientDefectKind(enum.Enum):
+    """Departures of a POP3 client, with the rule each breaks."""
+
+    BARE_LINE_END = "bare CR or LF in a command (RFC 1939 §3: commands end with a CRLF pair)"
+    LINE_TOO_LONG = "command longer than 255 octets with its CRLF (RFC 2449 §4)"
+    ARGUMENT_TOO_LONG = (
+        "argument longer than the server takes (RFC 1939 §3: each argument may be up to "
+        "40 characters long)"
+    )
+    SYNTAX = "command line is not a keyword and its arguments (RFC 1939 §3)"
+    BAD_ARGUMENTS = "arguments the command does not take (RFC 1939 §5-§7, RFC 2595 §4)"
+    BAD_STATE = "command not valid in the session's state (RFC 1939 §3)"
+    PASS_WITHOUT_USER = "PASS not right after a successful USER (RFC 1939 §7)"
+    BAD_SASL_RESPONSE = "SASL response is not base64 (RFC 5034 §4)"
+
+
+# The -ERR responses that name the client's fault; the others (authentication failed,
+# maildrop locked, no such message, an unknown keyword) are not a departure.
+_BY_RESPONSE: dict[c.Response, ClientDefectKind] = {
+    c.ERR_BARE_LINE_END: ClientDefectKind.BARE_LINE_END,
+    c.ERR_LINE_TOO_LONG: ClientDefectKind.LINE_TOO_LONG,
+    c.ERR_ARGUMENT_TOO_LONG: ClientDefectKind.ARGUMENT_TOO_LONG,
+    c.ERR_SYNTAX: ClientDefectKind.BAD_ARGUMENTS,
+    c.ERR_NO_ARGUMENTS: ClientDefectKind.BAD_ARGUMENTS,
+    c.ERR_BAD_STATE: ClientDefectKind.BAD_STATE,
+    c.ERR_TLS_ACTIVE: ClientDefectKind.BAD_STATE,
+    c.ERR_PASS_WITHOUT_USER: ClientDefectKind.PASS_WITHOUT_USER,
+    c.ERR_BAD_BASE64: ClientDefectKind.BAD_SASL_RESPONSE,
+}
+
+
+def defect_of_response(response: c.Response, evidence: bytes) -> ClientDefect | None:
+    """The client's departure that ``response`` refuses, if it refuses one."""
+    kind = _BY_RESPONSE.get(response)
+    return None if kind is None else client_defect(kind, evidence)

@@ -21,6 +21,8 @@ What one client can cost is bounded here, for every protocol at once:
   the timeout passes like a silent one (RFC 5321 §4.5.3.2, RFC 1939 §3).
 - Connection limits, in total and per client address, answered with the
   protocol's "try later" reply.
+- A core's delay (after a failed login) is served by a timer, not a sleep: the
+  reply is held and nothing more is read until it fires.
 """
 
 from __future__ import annotations
@@ -98,6 +100,11 @@ class SansIOCore(Protocol):
 
     def timed_out(self) -> None: ...
 
+    @property
+    def delay(self) -> float: ...
+
+    def delay_served(self) -> None: ...
+
 
 CoreT = TypeVar("CoreT", bound=SansIOCore)
 EventT = TypeVar("EventT")
@@ -141,6 +148,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._paused: set[str] = set()
         self._backlog = b""  # read but not yet fed while writing was paused
         self._unprogressed = 0  # octets since the idle timer last restarted
+        self._held: asyncio.TimerHandle | None = None  # the core's delay being served
+        self._close_when_served = False
         self._lost = False
 
     # -- hooks -------------------------------------------------------------------
@@ -204,6 +213,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
+        if self._held is not None:
+            self._held.cancel()
         if self._admitted is not None and self._limits is not None:
             self._limits.release(self._admitted)
             self._admitted = None
@@ -235,7 +246,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""
         offset = 0
         while offset < len(pending) and not self._lost:
-            if "writing" in self._paused:
+            if self._paused & {"writing", "delay"}:
                 self._backlog = bytes(pending[offset:])
                 return
             piece = pending[offset : offset + _FEED_SLICE]
@@ -255,6 +266,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def _flush(self) -> None:
         assert self._transport is not None
+        if self._held is not None or self._hold_for_delay():
+            return
         data = self._conn.data_to_send()
         if data and not self._transport.is_closing():
             self._restart_timer()
@@ -265,7 +278,30 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
     def _close(self) -> None:
         assert self._transport is not None
         self._flush()
+        if self._held is not None:
+            self._close_when_served = True  # the held reply goes out first
+            return
         self._transport.close()
+
+    def _hold_for_delay(self) -> bool:
+        """Start serving the core's delay, if it asks for one: its reply is held, and
+        nothing more is read, until the timer fires."""
+        delay = self._conn.delay
+        if not delay or self._lost:
+            return False
+        self._pause("delay")
+        self._held = asyncio.get_running_loop().call_later(delay, self._delay_over)
+        return True
+
+    def _delay_over(self) -> None:
+        self._held = None
+        self._conn.delay_served()
+        if self._close_when_served:
+            self._close()
+            return
+        self._resume("delay")
+        self._feed(b"")  # what was read before the pause
+        self._pump()
 
     def _pause(self, reason: str = "shell") -> None:
         assert self._transport is not None
@@ -303,6 +339,10 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def _idle(self) -> None:
         self._log.info("%s idle for %.0f s: closing", self._peer, self._idle_timeout)
+        if self._held is not None:
+            self._held.cancel()
+            self._held = None
+            self._conn.delay_served()
         self._conn.timed_out()
         self._pump()
         assert self._transport is not None

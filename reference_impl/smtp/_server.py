@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
+from reference_impl._misuse import MisuseCounter
 from reference_impl._transitions import next_state
 from reference_impl._transparency import DataAccumulator
 from reference_impl.auth import (
@@ -90,6 +91,7 @@ class ServerConnection(ByteCore[Event]):
         self._chunk_error: c.ServerReply | None = None
         self._return_state = State.CONNECTED  # where a BDAT chunk returns to
         self._sasl: SaslExchange[c.ServerReply] | None = None
+        self._misuse = MisuseCounter(config.misuse)  # per connection: STARTTLS keeps it
         # One table: the states each command is in sequence in (RFC 5321 §4.1.4; a
         # command outside them gets 503 and changes nothing), and what runs it.  BDAT
         # consumes its chunk in every state and checks the state after (RFC 3030 §2), so
@@ -144,7 +146,7 @@ class ServerConnection(ByteCore[Event]):
     # -- input loop -------------------------------------------------------------
 
     def _process(self) -> None:
-        while self._inbox:
+        while self._inbox and not self._delay:
             if self.state is State.DATA:
                 self._consume_data()
             elif self.state is State.BDAT:
@@ -181,7 +183,7 @@ class ServerConnection(ByteCore[Event]):
             return
         parsed = parse_command_line(line)
         if parsed is None:
-            self._reply(c.S500_UNRECOGNIZED)
+            self._error(c.S500_UNRECOGNIZED)
             return
         limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
         if len(line) + 2 > limit:
@@ -191,11 +193,11 @@ class ServerConnection(ByteCore[Event]):
         elif parsed.verb in _OBSOLETE:
             self._reply(c.S502_NOT_IMPLEMENTED)
         elif (rule := self._commands.get(parsed.verb)) is None:
-            self._reply(c.S500_UNRECOGNIZED)
+            self._error(c.S500_UNRECOGNIZED)
         elif self._tls_required() and parsed.verb not in ALWAYS_ALLOWED_BEFORE_TLS:
             self._reply(c.S530_TLS_REQUIRED)
         elif self.state not in rule.states:
-            self._reply(c.S503_BAD_SEQUENCE)
+            self._error(c.S503_BAD_SEQUENCE)
         else:
             rule.run(parsed)
 
@@ -212,6 +214,13 @@ class ServerConnection(ByteCore[Event]):
         # RFC 2034 §4: status codes on every reply "regardless of whether or
         # not EHLO is employed", except the greeting and HELO/EHLO replies.
         self._outbox += c.render(reply, enhanced=not plain)
+
+    def _error(self, reply: c.ServerReply) -> None:
+        """An unknown or out-of-sequence command: ``reply``, or 421 past the limit."""
+        if self._misuse.error():
+            self._close(c.S421_TOO_MANY_ERRORS, "too many errors")
+        else:
+            self._reply(reply)
 
     def _close(self, reply: c.ServerReply, reason: str) -> None:
         self._reply(reply)
@@ -369,7 +378,19 @@ class ServerConnection(ByteCore[Event]):
             case SaslRefused(reply=reply):
                 self._sasl = None
                 self._step(Step.SASL_ENDED)
-                self._reply(reply)
+                if reply is c.S535_AUTH_FAILED:
+                    self._auth_failed(reply)
+                else:
+                    self._reply(reply)
+
+    def _auth_failed(self, reply: c.ServerReply) -> None:
+        """Wrong credentials: answered after a growing delay, and 421 past the limit."""
+        delay = self._misuse.login_failed()
+        if delay is None:
+            self._close(c.S421_TOO_MANY_AUTH_FAILURES, "too many failed authentications")
+            return
+        self._reply(reply)
+        self._delay_for(delay)
 
     # -- mail transactions -----------------------------------------------------
 

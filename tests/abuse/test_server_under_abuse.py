@@ -15,6 +15,7 @@ import pytest
 from served_process import ServedProcess
 from served_process import served as _served  # noqa: F401 (registers the fixture)
 
+from reference_impl._misuse import MisusePolicy
 from reference_impl._shell import ConnectionLimits
 from reference_impl.auth import Accounts
 from reference_impl.smtp import ServerConfig
@@ -84,7 +85,7 @@ def smtp_listener(tmp_path: Path) -> Iterator[Callable[..., int]]:
     store = MailStore(tmp_path / "store")
     config = ServerConfig(hostname="mx.example.test", accounts=Accounts.from_mapping({}))
 
-    def start(**settings: object) -> int:
+    def start(config: ServerConfig = config, **settings: object) -> int:
         listener = Listener(config=config, store=store, **settings)  # type: ignore[arg-type]
         future = asyncio.run_coroutine_threadsafe(start_server(listener), loop)
         server = future.result(timeout=10)
@@ -144,3 +145,42 @@ def test_a_client_sending_one_octet_at_a_time_is_closed_on_time(
             time.sleep(0.2)
         held = time.monotonic() - started
     assert held < 10, "a client sending an octet every 0.2 s held the connection"
+
+
+def _replies(sock: socket.socket, count: int) -> list[bytes]:
+    """The last line of each of the next ``count`` replies."""
+    reader, lines = sock.makefile("rb"), []
+    while len(lines) < count:
+        line = reader.readline()
+        assert line, "closed"
+        if line[3:4] != b"-":
+            lines.append(line)
+    return lines
+
+
+def test_a_delayed_auth_failure_holds_that_client_only(smtp_listener: Callable[..., int]) -> None:
+    # The delay after a failed AUTH is a timer in the shell: the client that guessed
+    # waits, the event loop (and every other client) does not.
+    accounts = Accounts.from_mapping(
+        {"local_domains": ["example.test"], "users": [{"name": "alice", "password": "pw"}]}
+    )
+    config = ServerConfig(
+        hostname="mx.example.test",
+        accounts=accounts,
+        auth_without_tls=True,
+        misuse=MisusePolicy(login_delay=4.0),
+    )
+    port = smtp_listener(config=config)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as guesser:
+        assert _replies(guesser, 1)[0].startswith(b"220")
+        guesser.sendall(b"EHLO a.example.test\r\n")
+        assert _replies(guesser, 1)[0].startswith(b"250")
+        guesser.sendall(b"AUTH PLAIN AGFsaWNlAHdyb25n\r\nNOOP\r\n")  # \0alice\0wrong
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as other:
+            other.sendall(b"EHLO b.example.test\r\nNOOP\r\n")
+            assert [r[:3] for r in _replies(other, 3)] == [b"220", b"250", b"250"]
+        guesser.setblocking(False)  # nothing sent to the guesser yet, not even a close
+        with pytest.raises(BlockingIOError):
+            guesser.recv(100)
+        guesser.setblocking(True)
+        assert [r[:3] for r in _replies(guesser, 2)] == [b"535", b"250"]

@@ -128,8 +128,12 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         limits: ConnectionLimits | None = None,
         busy_reply: bytes = b"",
         session_log_dir: Path | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
     ) -> None:
         self._buffer_size = buffer_size
+        # Implicit TLS (RFC 8314 §3) is started here rather than by the listening
+        # socket, so that a failed handshake is logged with the listener and peer.
+        self._implicit_tls = implicit_tls
         self._idle_timeout = idle_timeout
         self._log = log
         self._limits = limits
@@ -174,6 +178,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         # The listener's port first: one process may serve several (smtp, submission,
         # smtps, pop3 ...), and its banner named each by its port.
         self._peer = f"[:{local[1]}] {peer[0]}:{peer[1]}"
+        self._peer_ip = str(peer[0])
         if self._limits is not None:
             if not self._limits.admit(str(peer[0])):
                 self._log.info("%s refused: too many connections", self._peer)
@@ -188,8 +193,17 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
                 self._session_log_dir, listener_port=int(local[1]), peer=f"{peer[0]}:{peer[1]}"
             )
             self._session_log.note(f"connected from {peer[0]}:{peer[1]} to port {local[1]}")
-        self._conn = self._make_core(str(peer[0]))
         self._log.info("%s connected", self._peer)
+        if self._implicit_tls is not None:
+            # asyncio's handshake timeout (60 s) bounds a client that never starts it.
+            self._pause("tls")
+            self._spawn(self._start_tls(self._implicit_tls, self._start_core))
+        else:
+            self._start_core()
+
+    def _start_core(self) -> None:
+        """Make the core and send its greeting (after the handshake, with implicit TLS)."""
+        self._conn = self._make_core(self._peer_ip)
         self._flush()
         self._restart_timer()
 

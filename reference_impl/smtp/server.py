@@ -55,6 +55,7 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
             limits=listener.limits,
             session_log_dir=listener.session_log_dir,
             busy_reply=busy.encode("ascii", "replace"),
+            implicit_tls=listener.tls_context if listener.implicit_tls else None,
         )
         self._listener = listener
 
@@ -109,7 +110,4 @@ async def start_server(
 ) -> asyncio.Server:
     """Listen on ``host:port`` (0: the OS chooses); the caller closes the server."""
     loop = asyncio.get_running_loop()
-    ssl_context = listener.tls_context if listener.implicit_tls else None
-    return await loop.create_server(
-        lambda: _SmtpProtocol(listener), host, port, ssl=ssl_context, reuse_address=True
-    )
+    return await loop.create_server(lambda: _SmtpProtocol(listener), host, port, reuse_address=True)

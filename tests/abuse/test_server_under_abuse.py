@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ from reference_impl.auth import Accounts
 from reference_impl.smtp import ServerConfig
 from reference_impl.smtp.server import Listener, start_server
 from reference_impl.store import MailStore
+from reference_impl.tls import LoopbackTLS
 
 MIB = 1024 * 1024
 
@@ -184,3 +186,67 @@ def test_a_delayed_auth_failure_holds_that_client_only(smtp_listener: Callable[.
             guesser.recv(100)
         guesser.setblocking(True)
         assert [r[:3] for r in _replies(guesser, 2)] == [b"535", b"250"]
+
+
+@pytest.fixture
+def loopback_tls(tmp_path: Path) -> LoopbackTLS:
+    return LoopbackTLS(tmp_path / "ca.pem")
+
+
+def _failed_handshakes(caplog: pytest.LogCaptureFixture, port: int) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if "TLS handshake failed" in r.getMessage() and f"[:{port}] 127.0.0.1:" in r.getMessage()
+    ]
+
+
+def _eventually(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_failed_implicit_tls_handshake_is_logged_with_listener_and_peer(
+    smtp_listener: Callable[..., int],
+    loopback_tls: LoopbackTLS,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="reference_impl")
+    port = smtp_listener(tls_context=loopback_tls.server_context(), implicit_tls=True)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as plain:
+        plain.sendall(b"EHLO not-a-client-hello.example.test\r\n")  # plaintext on smtps
+        assert plain.recv(100) == b""  # closed, nothing said in plaintext
+    assert _eventually(lambda: bool(_failed_handshakes(caplog, port)))
+    # A client that does speak TLS is still served.
+    context = loopback_tls.client_context()
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    with context.wrap_socket(raw, server_hostname="localhost") as tls:
+        assert tls.recv(100).startswith(b"220")
+
+
+def test_a_failed_starttls_handshake_is_logged_and_frees_its_connection_slot(
+    smtp_listener: Callable[..., int],
+    loopback_tls: LoopbackTLS,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="reference_impl")
+    config = ServerConfig(
+        hostname="mx.example.test", accounts=Accounts.from_mapping({}), tls_available=True
+    )
+    port = smtp_listener(
+        config=config,
+        tls_context=loopback_tls.server_context(),
+        limits=ConnectionLimits(total=10, per_address=1),
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        assert _replies(sock, 1)[0].startswith(b"220")
+        sock.sendall(b"STARTTLS\r\n")
+        assert _replies(sock, 1)[0].startswith(b"220")
+        sock.sendall(b"\x16\x03\x01\x00\x05hello")  # a broken ClientHello
+        with contextlib.suppress(OSError):
+            assert not sock.recv(100).startswith(b"2")
+    assert _eventually(lambda: bool(_failed_handshakes(caplog, port)))
+    # The connection is gone, and so is its place under the per-address limit.
+    assert _eventually(lambda: _greets_within(port, 5))

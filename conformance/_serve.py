@@ -35,6 +35,7 @@ examples:
   conformance serve smtp --port 2525 --store ./mail
   conformance serve pop3 --port 0 --pop3s-port 0      # ports chosen by the OS
   conformance serve all --port 0 --config accounts.toml
+  conformance serve smtp --sink --no-tls              # count messages, store nothing
   openssl s_client -starttls smtp -connect 127.0.0.1:2525 -CAfile ./mail/ca.pem
 
 Each listener prints one line on stderr, e.g.
@@ -83,6 +84,12 @@ def add_serve(commands: Any) -> None:
         type=Path,
         metavar="DIR",
         help="directory for the mail store and ca.pem (default: a new temporary one)",
+    )
+    serve_parser.add_argument(
+        "--sink",
+        action="store_true",
+        help="smtp: run the whole protocol with every check, but count and hash each "
+        "accepted message (SHA-256 in the log) instead of storing it; for load tests",
     )
     _add_limits(serve_parser)
 
@@ -156,6 +163,8 @@ def _ports(args: argparse.Namespace) -> dict[str, int]:
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
     serves = {"smtp", "pop3"} if args.protocol == "all" else {args.protocol}
+    if args.sink and "smtp" not in serves:
+        return "--sink needs the smtp server (conformance serve smtp or all)"
     for option, owner, port in (
         ("--submission-port", "smtp", args.submission_port),
         ("--smtps-port", "smtp", args.smtps_port),
@@ -245,6 +254,7 @@ def _services(
     from reference_impl.pop2 import ServerConfig as Pop2Config
     from reference_impl.pop3 import ServerConfig as Pop3Config
     from reference_impl.smtp._config import ServerConfig as SmtpConfig
+    from reference_impl.smtp.server import MessageSink
     from reference_impl.tls import LoopbackTLS
 
     limits = ConnectionLimits(total=args.max_connections, per_address=args.max_per_address)
@@ -256,7 +266,13 @@ def _services(
     pop3 = Pop3Config(hostname=hostname, accounts=accounts)
     pop2 = Pop2Config(hostname=hostname, accounts=accounts)
     return {
-        **_listeners.smtp_services(smtp, store=store, tls_context=context, **shell),
+        **_listeners.smtp_services(
+            smtp,
+            store=store,
+            tls_context=context,
+            sink=MessageSink() if args.sink else None,
+            **shell,
+        ),
         **_listeners.pop3_services(pop3, store=store, tls_context=context, **shell),
         **_listeners.pop2_services(pop2, store=store, **shell),
     }
@@ -287,14 +303,24 @@ async def _serve_until_stopped(
     finally:
         for server in servers:
             server.close()
-    print("conformance: stopped", file=sys.stderr, flush=True)
+    print(f"conformance: stopped{_sink_totals(services)}", file=sys.stderr, flush=True)
+
+
+def _sink_totals(services: dict[str, Service]) -> str:
+    smtp = services.get("smtp")
+    sink = getattr(smtp.listener, "sink", None) if smtp else None
+    if sink is None:
+        return ""
+    return f"; the sink accepted {sink.messages} messages, {sink.octets} octets"
 
 
 def _banner(service: Service, host: str, port: int, store_dir: Path, ca_file: Path | None) -> str:
     shown = f"[{host}]" if ":" in host else host
+    sink = getattr(service.listener, "sink", None) is not None
+    where = "messages counted, not stored" if sink else f"mail stored in {store_dir}"
     line = (
         f"conformance: reference {service.protocol} server on {shown}:{port} "
-        f"({service.security}), mail stored in {store_dir}"
+        f"({service.security}), {where}"
     )
     if ca_file is not None and service.security != "no TLS":
         line += f", CA in {ca_file}"

@@ -28,6 +28,7 @@ from reference_impl.pop3.server import start_server as start_pop3_server
 from reference_impl.smtp._config import ServerConfig as SmtpConfig
 from reference_impl.smtp._server import ServerConnection as SmtpConnection
 from reference_impl.smtp.server import Listener as SmtpListener
+from reference_impl.smtp.server import MessageSink
 from reference_impl.smtp.server import start_server as start_smtp_server
 from reference_impl.store import MailStore
 
@@ -82,9 +83,11 @@ def smtp_services(
     connection_factory: Callable[..., SmtpConnection] = SmtpConnection,
     limits: ConnectionLimits | None = None,
     session_log_dir: Path | None = None,
+    sink: MessageSink | None = None,
 ) -> dict[str, Service]:
     """``smtp`` as ``config`` says; with TLS also ``submission`` (RFC 6409 §4.3 and
-    RFC 8314 §3.3: STARTTLS, then AUTH, before any mail) and ``smtps`` (RFC 8314 §3)."""
+    RFC 8314 §3.3: STARTTLS, then AUTH, before any mail) and ``smtps`` (RFC 8314 §3).
+    With a ``sink``, all of them count messages into it instead of storing them."""
     mx = SmtpListener(
         config=config,
         store=store,
@@ -92,6 +95,7 @@ def smtp_services(
         connection_factory=connection_factory,
         limits=limits or ConnectionLimits(),
         session_log_dir=session_log_dir,
+        sink=sink,
     )
     tls = tls_context is not None and config.tls_available
     services = {

@@ -4,11 +4,16 @@ It reads into one reusable buffer per connection (``BufferedProtocol``),
 hands the octets to :class:`ServerConnection`, and does the three things the
 core cannot: write to the store (in a worker thread, fsynced before the 250),
 run the TLS handshake, and keep the idle timer of RFC 5321 §4.5.3.2.
+
+With a :class:`MessageSink` the listener runs the whole protocol, with every check,
+but counts and hashes each accepted message instead of storing it: a server to
+measure clients and the protocol path against, without the disk.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import ssl
 from collections.abc import Callable
@@ -21,11 +26,26 @@ from reference_impl.smtp._events import ConnectionClosed, MessageReceived, Start
 from reference_impl.smtp._server import Event, ServerConnection
 from reference_impl.store import MailStore
 
-__all__ = ["Listener", "start_server"]
+__all__ = ["Listener", "MessageSink", "start_server"]
 
 log = logging.getLogger("reference_impl.smtp")
 
 _READ_BUFFER = 256 * 1024
+
+
+@dataclass
+class MessageSink:
+    """Where a sink listener's messages go: counted, and hashed (SHA-256 of the content
+    as received, without our Received field), then forgotten."""
+
+    messages: int = 0
+    octets: int = 0
+
+    def take(self, content: bytes) -> str:
+        """Count ``content``; its SHA-256 in hex."""
+        self.messages += 1
+        self.octets += len(content)
+        return hashlib.sha256(content).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +59,7 @@ class Listener:
     idle_timeout: float = 300.0  # §4.5.3.2.7: at least 5 minutes
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
+    sink: MessageSink | None = None  # count and hash messages instead of storing them
     # Builds the core for each connection; tests substitute deliberately
     # broken cores here to prove the suites catch them.
     connection_factory: Callable[..., ServerConnection] = ServerConnection
@@ -69,6 +90,10 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
 
     def _handle(self, event: Event) -> bool:
         match event:
+            case MessageReceived() if self._listener.sink is not None:
+                digest = self._listener.sink.take(event.content)
+                log.info("%s accepted %d octets, sha256 %s", self._peer, len(event.content), digest)
+                self._conn.message_stored()
             case MessageReceived():
                 self._pause()  # no next command before this message is stored
                 self._spawn(self._store(event))

@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from reference_impl._session_log import SessionLog
 
@@ -143,6 +143,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._session_log: SessionLog | None = None
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline = 0.0  # when the idle timer closes the connection (loop time)
         self._peer = "?"
         self._tasks: set[asyncio.Task[None]] = set()
         # Octets decrypted before start_tls() has returned: they belong to
@@ -171,8 +172,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
     # -- asyncio callbacks ---------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # A stream transport (uvloop's do not subclass asyncio.Transport).
+        self._transport = transport = cast("asyncio.Transport", transport)
         peer = transport.get_extra_info("peername") or ("?", 0)
         local = transport.get_extra_info("sockname") or ("?", 0)
         # The listener's port first: one process may serve several (smtp, submission,
@@ -343,13 +344,25 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             self._restart_timer()
 
     def _restart_timer(self) -> None:
+        # Only the deadline moves: one timer per connection, re-armed when it fires
+        # early, instead of a new timer for every reply (a hot path under load).
         if self._lost:
             return
         self._unprogressed = 0
-        if self._timer is not None:
-            self._timer.cancel()
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._idle_timeout, self._idle)
+        self._deadline = loop.time() + self._idle_timeout
+        if self._timer is None:
+            self._timer = loop.call_at(self._deadline, self._check_idle)
+
+    def _check_idle(self) -> None:
+        self._timer = None
+        if self._lost:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._deadline:
+            self._timer = loop.call_at(self._deadline, self._check_idle)
+        else:
+            self._idle()
 
     def _idle(self) -> None:
         self._log.info("%s idle for %.0f s: closing", self._peer, self._idle_timeout)

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ._left_out import left_out_text
+from ._load import add_load, load
 from ._mailbox_fixtures import Refusal, credentials_of
 from ._options import (
     EMBEDDED_SERVICES,
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_run(commands)
     add_serve(commands)
+    add_load(commands)
     return parser
 
 
@@ -191,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.pytest_args = words[cut + 1 :]
     if args.command == "run":
         return _run(args)
+    if args.command == "load":
+        return load(args)
     return serve(args)
 
 

@@ -136,12 +136,7 @@ class Index:
 
     def __init__(self, path: Path, *, delimiter: str) -> None:
         self._lock = threading.Lock()
-        self._path = path
         self._delimiter = delimiter
-        # Reads use a connection of their own thread: in WAL mode they see the last
-        # commit without waiting for a write transaction (and its fsync) to finish.
-        self._readers = threading.local()
-        self._reader_connections: list[sqlite3.Connection] = []
         # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) so every
         # read-modify-write below holds the write lock from its first statement.
         self._db = sqlite3.connect(
@@ -161,9 +156,6 @@ class Index:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-            for reader in self._reader_connections:
-                reader.close()
-            self._reader_connections.clear()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -181,18 +173,8 @@ class Index:
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
-        if reader is None:
-            reader = sqlite3.connect(
-                self._path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=_BUSY_TIMEOUT_SECONDS,
-            )
-            self._readers.db = reader
-            with self._lock:
-                self._reader_connections.append(reader)
-        yield reader
+        with self._lock:
+            yield self._db
 
     # -- mailboxes ----------------------------------------------------------------------------
 

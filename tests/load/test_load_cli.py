@@ -50,7 +50,7 @@ def _load(port: int, prefix: Path, *options: str) -> dict[str, list[dict[str, st
     done = subprocess.run(
         [
             *(sys.executable, "-m", "conformance.cli", "load", "smtp", f"127.0.0.1:{port}"),
-            *("--users", "2", "--spawn-rate", "2", "--run-time", "3s", "--seed", "7"),
+            *("--users", "2", "--spawn-rate", "2", "--run-time", "5s", "--seed", "7"),
             *("--csv", str(prefix), *options),
         ],
         capture_output=True,
@@ -58,6 +58,7 @@ def _load(port: int, prefix: Path, *options: str) -> dict[str, list[dict[str, st
         timeout=120,
     )
     assert done.returncode in (0, 1), done.stderr[-2000:]  # 1: Locust saw failures
+    print(done.stderr[-3000:])  # shown when a test fails
     return {
         kind: list(csv.DictReader(Path(f"{prefix}_{kind}.csv").open()))
         for kind in ("stats", "failures")

@@ -75,7 +75,8 @@ class ProtocolSpec:
     (``<name>_target``), its suite's package name and its results.json ``protocol``;
     ``title`` is how messages write it.  ``fixtures`` are the modules the plugin
     registers, the first holding ``PROTOCOL_HOOKS`` (``_hooks``); ``suite`` is the
-    package ``conformance run --suite <name>`` runs.
+    package ``conformance run --suite <name>`` runs; ``load_users`` the module of the
+    Locust users ``conformance load <name>`` runs (None: no load mode yet).
     """
 
     name: str
@@ -83,6 +84,7 @@ class ProtocolSpec:
     schemes: tuple[Scheme, ...]
     fixtures: tuple[str, ...]
     suite: str
+    load_users: str | None = None
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -138,6 +140,7 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
                 "conformance._delivery_fixtures",
             ),
             suite="suites.smtp",
+            load_users="conformance._smtp_load",
         ),
         ProtocolSpec(
             name="pop3",
@@ -148,6 +151,7 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             schemes=(_scheme("pop3", 110, _PLAIN), _scheme("pop3s", 995, _IMPLICIT, "pop3")),
             fixtures=("conformance._pop3_fixtures",),
             suite="suites.pop3",
+            load_users="conformance._pop3_load",
         ),
         ProtocolSpec(
             name="pop2",

@@ -36,6 +36,7 @@ examples:
   conformance serve smtp --port 2525 --store ./mail
   conformance serve pop3 --port 0 --pop3s-port 0      # ports chosen by the OS
   conformance serve all --port 0 --config accounts.toml
+  conformance serve smtp --sink --no-tls              # count messages, store nothing
   openssl s_client -starttls smtp -connect 127.0.0.1:2525 -CAfile ./mail/ca.pem
 
 Each listener prints one line on stderr, e.g.
@@ -85,6 +86,12 @@ def add_serve(commands: Any) -> None:
         type=Path,
         metavar="DIR",
         help="directory for the mail store and ca.pem (default: a new temporary one)",
+    )
+    serve_parser.add_argument(
+        "--sink",
+        action="store_true",
+        help="smtp: run the whole protocol with every check, but count and hash each "
+        "accepted message (SHA-256 in the log) instead of storing it; for load tests",
     )
     _add_limits(serve_parser)
 
@@ -239,6 +246,14 @@ def _serve_store(args: argparse.Namespace, accounts: Accounts, store_dir: Path) 
     with MailStore(store_dir) as store:
         ca_file = None if args.no_tls else store_dir / "ca.pem"
         services = _services(args, accounts, store, ca_file)
+        served = [services[name] for name in _ports(args)]
+        if args.sink and not any(service.sink for service in served):
+            print(
+                f"conformance: --sink needs a server that receives mail; "
+                f"none of {', '.join(s.name for s in served)} does",
+                file=sys.stderr,
+            )
+            return 2
         try:
             asyncio.run(_serve_until_stopped(args.host, services, _ports(args), store_dir, ca_file))
         except OSError as exc:
@@ -271,6 +286,7 @@ def _services(
     args: argparse.Namespace, accounts: Accounts, store: MailStore, ca_file: Path | None
 ) -> dict[str, Service]:
     from reference_impl import _listeners
+    from reference_impl._service import MessageSink
     from reference_impl._shell import ConnectionLimits
     from reference_impl.tls import LoopbackTLS
 
@@ -283,6 +299,7 @@ def _services(
         hostname=_listeners.SERVER_NAME,
         limits=ConnectionLimits(total=args.max_connections, per_address=args.max_per_address),
         session_log_dir=args.log_sessions,
+        sink=MessageSink() if args.sink else None,
     )
     services: dict[str, Service] = {}
     for name in PROTOCOLS:
@@ -315,14 +332,23 @@ async def _serve_until_stopped(
     finally:
         for server in servers:
             server.close()
-    print("conformance: stopped", file=sys.stderr, flush=True)
+    print(f"conformance: stopped{_sink_totals(services)}", file=sys.stderr, flush=True)
+
+
+def _sink_totals(services: dict[str, Service]) -> str:
+    sink = next((service.sink for service in services.values() if service.sink), None)
+    if sink is None:
+        return ""
+    return f"; the sink accepted {sink.messages} messages, {sink.octets} octets"
 
 
 def _banner(service: Service, host: str, port: int, store_dir: Path, ca_file: Path | None) -> str:
     shown = f"[{host}]" if ":" in host else host
+    sink = service.sink is not None
+    where = "messages counted, not stored" if sink else f"mail stored in {store_dir}"
     line = (
         f"conformance: reference {service.protocol} server on {shown}:{port} "
-        f"({service.security}), mail stored in {store_dir}"
+        f"({service.security}), {where}"
     )
     if ca_file is not None and service.security != "no TLS":
         line += f", CA in {ca_file}"

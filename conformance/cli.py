@@ -21,6 +21,7 @@ from ._hooks import hooks_of
 from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._lint import add_lint, lint
+from ._load import add_load, load
 from ._mailbox_fixtures import credentials_of
 from ._options import (
     mail_domain_name,
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     add_lint(commands)
     add_diff(commands)
     add_report(commands)
+    add_load(commands)
     return parser
 
 
@@ -216,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return diff(args)
     if args.command == "report":
         return report(args)
+    if args.command == "load":
+        return load(args)
     return serve(args)
 
 

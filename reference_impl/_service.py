@@ -8,6 +8,7 @@ registry in ``reference_impl._listeners`` names those builders.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,22 @@ if TYPE_CHECKING:
     from reference_impl.auth import Accounts
     from reference_impl.store import MailStore
 
-__all__ = ["Service", "ServiceSettings", "offered"]
+__all__ = ["MessageSink", "Service", "ServiceSettings", "offered"]
+
+
+@dataclass
+class MessageSink:
+    """Where a sink listener's messages go: counted, and hashed (SHA-256 of the content
+    as received, without our Received field), then forgotten."""
+
+    messages: int = 0
+    octets: int = 0
+
+    def take(self, content: bytes) -> str:
+        """Count ``content``; its SHA-256 in hex."""
+        self.messages += 1
+        self.octets += len(content)
+        return hashlib.sha256(content).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,6 +49,7 @@ class Service:
     protocol: str
     security: str
     start: Callable[..., Awaitable[asyncio.Server]]
+    sink: MessageSink | None = None  # where it counts mail it receives, instead of storing it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,7 +59,9 @@ class ServiceSettings:
     ``connection_factory`` builds the core of each connection (None: the protocol's
     reference core; tests give deliberately broken ones); ``config_changes`` are
     ``dataclasses.replace`` changes to the protocol's ``ServerConfig``.  Without
-    ``tls_context`` a protocol offers no TLS and builds no implicit-TLS service.
+    ``tls_context`` a protocol offers no TLS and builds no implicit-TLS service.  With a
+    ``sink``, services that receive mail count it there instead of storing it (a load
+    test's target); the others ignore it.
     """
 
     accounts: Accounts
@@ -53,6 +72,7 @@ class ServiceSettings:
     config_changes: Mapping[str, Any] = field(default_factory=dict)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None
+    sink: MessageSink | None = None
 
 
 def offered(tls: bool, command: str) -> str:

@@ -23,6 +23,8 @@ What one client can cost is bounded here, for every protocol at once:
   the timeout passes like a silent one (RFC 5321 §4.5.3.2, RFC 1939 §3).
 - Connection limits, in total and per client address, answered with the
   protocol's "try later" reply.
+- A core's delay (after a failed login) is served by a timer, not a sleep: the
+  reply is held and nothing more is read until it fires.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from reference_impl._defects import ClientDefect, Defect
 from reference_impl._session_log import SessionLog
@@ -101,6 +103,11 @@ class SansIOCore(Protocol):
 
     def timed_out(self) -> None: ...
 
+    @property
+    def delay(self) -> float: ...
+
+    def delay_served(self) -> None: ...
+
 
 CoreT = TypeVar("CoreT", bound=SansIOCore)
 EventT = TypeVar("EventT")
@@ -124,8 +131,12 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         limits: ConnectionLimits | None = None,
         busy_reply: bytes = b"",
         session_log_dir: Path | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
     ) -> None:
         self._buffer_size = buffer_size
+        # Implicit TLS (RFC 8314 §3) is started here rather than by the listening
+        # socket, so that a failed handshake is logged with the listener and peer.
+        self._implicit_tls = implicit_tls
         self._idle_timeout = idle_timeout
         self._log = log
         self._limits = limits
@@ -135,6 +146,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._session_log: SessionLog | None = None
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._deadline = 0.0  # when the idle timer closes the connection (loop time)
         self._peer = "?"
         self._tasks: set[asyncio.Task[None]] = set()
         # Octets decrypted before start_tls() has returned: they belong to
@@ -144,6 +156,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._paused: set[str] = set()
         self._backlog = b""  # read but not yet fed while writing was paused
         self._unprogressed = 0  # octets since the idle timer last restarted
+        self._held: asyncio.TimerHandle | None = None  # the core's delay being served
+        self._close_when_served = False
         self._lost = False
 
     @property
@@ -166,13 +180,14 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
     # -- asyncio callbacks ---------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # A stream transport (uvloop's do not subclass asyncio.Transport).
+        self._transport = transport = cast("asyncio.Transport", transport)
         peer = transport.get_extra_info("peername") or ("?", 0)
         local = transport.get_extra_info("sockname") or ("?", 0)
         # The listener's port first: one process may serve several (smtp, submission,
         # smtps, pop3 ...), and its banner named each by its port.
         self._peer = f"[:{local[1]}] {peer[0]}:{peer[1]}"
+        self._peer_ip = str(peer[0])
         if self._limits is not None:
             if not self._limits.admit(str(peer[0])):
                 self._log.info("%s refused: too many connections", self._peer)
@@ -187,8 +202,17 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
                 self._session_log_dir, listener_port=int(local[1]), peer=f"{peer[0]}:{peer[1]}"
             )
             self._session_log.note(f"connected from {peer[0]}:{peer[1]} to port {local[1]}")
-        self._conn = self._make_core(str(peer[0]))
         self._log.info("%s connected", self._peer)
+        if self._implicit_tls is not None:
+            # asyncio's handshake timeout (60 s) bounds a client that never starts it.
+            self._pause("tls")
+            self._spawn(self._start_tls(self._implicit_tls, self._start_core))
+        else:
+            self._start_core()
+
+    def _start_core(self) -> None:
+        """Make the core and send its greeting (after the handshake, with implicit TLS)."""
+        self._conn = self._make_core(self._peer_ip)
         self._flush()
         self._restart_timer()
 
@@ -212,6 +236,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
+        if self._held is not None:
+            self._held.cancel()
         if self._admitted is not None and self._limits is not None:
             self._limits.release(self._admitted)
             self._admitted = None
@@ -243,7 +269,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""
         offset = 0
         while offset < len(pending) and not self._lost:
-            if "writing" in self._paused:
+            if self._paused & {"writing", "delay"}:
                 self._backlog = bytes(pending[offset:])
                 return
             piece = pending[offset : offset + _FEED_SLICE]
@@ -270,6 +296,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def _flush(self) -> None:
         assert self._transport is not None
+        if self._held is not None or self._hold_for_delay():
+            return
         data = self._conn.data_to_send()
         if data and not self._transport.is_closing():
             self._restart_timer()
@@ -280,7 +308,30 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
     def _close(self) -> None:
         assert self._transport is not None
         self._flush()
+        if self._held is not None:
+            self._close_when_served = True  # the held reply goes out first
+            return
         self._transport.close()
+
+    def _hold_for_delay(self) -> bool:
+        """Start serving the core's delay, if it asks for one: its reply is held, and
+        nothing more is read, until the timer fires."""
+        delay = self._conn.delay
+        if not delay or self._lost:
+            return False
+        self._pause("delay")
+        self._held = asyncio.get_running_loop().call_later(delay, self._delay_over)
+        return True
+
+    def _delay_over(self) -> None:
+        self._held = None
+        self._conn.delay_served()
+        if self._close_when_served:
+            self._close()
+            return
+        self._resume("delay")
+        self._feed(b"")  # what was read before the pause
+        self._pump()
 
     def _pause(self, reason: str = "shell") -> None:
         assert self._transport is not None
@@ -308,16 +359,32 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             self._restart_timer()
 
     def _restart_timer(self) -> None:
+        # Only the deadline moves: one timer per connection, re-armed when it fires
+        # early, instead of a new timer for every reply (a hot path under load).
         if self._lost:
             return
         self._unprogressed = 0
-        if self._timer is not None:
-            self._timer.cancel()
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self._idle_timeout, self._idle)
+        self._deadline = loop.time() + self._idle_timeout
+        if self._timer is None:
+            self._timer = loop.call_at(self._deadline, self._check_idle)
+
+    def _check_idle(self) -> None:
+        self._timer = None
+        if self._lost:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._deadline:
+            self._timer = loop.call_at(self._deadline, self._check_idle)
+        else:
+            self._idle()
 
     def _idle(self) -> None:
         self._log.info("%s idle for %.0f s: closing", self._peer, self._idle_timeout)
+        if self._held is not None:
+            self._held.cancel()
+            self._held = None
+            self._conn.delay_served()
         self._conn.timed_out()
         self._pump()
         assert self._transport is not None

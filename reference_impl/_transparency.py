@@ -5,12 +5,10 @@ of each) stuff and unstuff by the same contract.
 
 Nothing here walks the data line by line in Python: terminators are found
 with ``bytes.find``, (un)stuffing is one ``replace`` over the whole message,
-and line checks are single regex or count passes, all in C.
+and line checks are single split or count passes, all in C.
 """
 
 from __future__ import annotations
-
-import re
 
 __all__ = [
     "END_OF_DATA",
@@ -60,7 +58,9 @@ def longest_line_exceeds(content: bytes, limit: int) -> bool:
     A line of ``limit`` octets holds ``limit - 1`` octets other than LF (its
     text and the CR), so one more than that is too long.
     """
-    return re.search(rb"[^\n]{%d,}" % limit, content) is not None
+    # Splitting is one C pass: a regex over the message cost ten times as much (and
+    # unanchored, it rescanned each line from every octet).
+    return max(map(len, content.split(b"\n"))) >= limit
 
 
 class DataAccumulator:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reference_impl._misuse import MisusePolicy
 from reference_impl.auth import Accounts
 
 __all__ = ["ServerConfig"]
@@ -21,3 +22,6 @@ class ServerConfig:
     hostname: str = "pop.example.test"
     accounts: Accounts
     max_command_line: int = 512
+    # A refused HELO closes the session (RFC 937 action 3 (b)), so only the delay of
+    # a first failure applies: it slows a client guessing over new connections.
+    misuse: MisusePolicy = field(default_factory=MisusePolicy)

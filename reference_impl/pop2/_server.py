@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
 from reference_impl._defects import ClientDefect, client_defect
+from reference_impl._misuse import MisuseCounter
 from reference_impl._transitions import LocalProtocolError, next_state
 from reference_impl.pop2._client_defects import ClientDefectKind
 from reference_impl.pop2._config import ServerConfig
@@ -171,7 +172,7 @@ class ServerConnection(ByteCore[Event]):
     # -- input ------------------------------------------------------------------
 
     def _process(self) -> None:
-        while self.state in INPUT_STATES and self._inbox:
+        while self.state in INPUT_STATES and self._inbox and not self._delay:
             line = self._inbox.extract_line(self.config.max_command_line)
             if line is None and not self._inbox.discarding:
                 return
@@ -253,6 +254,7 @@ class ServerConnection(ByteCore[Event]):
             or not self.config.accounts.authenticate(user, password)
         ):
             self._close(_ERR_LOGIN, "login refused")  # action 3 (b)
+            self._delay_for(MisuseCounter(self.config.misuse).login_failed() or 0.0)
             return
         self._session.user = user
         self._select(user)  # "the number of messages in the default mailbox" (page 7)

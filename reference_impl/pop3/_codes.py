@@ -77,3 +77,6 @@ ERR_AUTH_UNAVAILABLE = _err("Authentication not available before STLS", "AUTH")
 ERR_AUTH_CANCELLED = _err("Authentication cancelled")
 ERR_BAD_BASE64 = _err("Cannot decode base64 response")
 ERR_AUTH_MALFORMED = _err("Malformed authentication response")
+# Misuse: the session is closed after this response (as Dovecot does).
+ERR_TOO_MANY_ERRORS = _err("Too many unknown or out-of-sequence commands, closing")
+ERR_TOO_MANY_LOGIN_FAILURES = _err("Too many failed logins, closing", "AUTH")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reference_impl._misuse import MisusePolicy
 from reference_impl.auth import Accounts
 
 __all__ = ["ServerConfig"]
@@ -32,4 +33,6 @@ class ServerConfig:
     # restrictions on commands and parameters" for a server with CAPA, as this one is.
     max_argument: int = 255
     max_sasl_line: int = 12288  # RFC 5034 §4: responses "may be of arbitrary length"
+    # Delays after failed logins, and error limits (as RFC 5321 §7.8 allows SMTP)
+    misuse: MisusePolicy = field(default_factory=MisusePolicy)
     clock: Callable[[], float] = time.time

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
 from reference_impl._defects import ClientDefect, client_defect
+from reference_impl._misuse import MisuseCounter
 from reference_impl._transitions import next_state
 from reference_impl.auth import (
     SaslAuthenticated,
@@ -115,6 +116,7 @@ class ServerConnection(ByteCore[Event]):
         super().__init__()
         self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
         self._evidence = b""  # what the client sent that the next response answers
+        self._misuse = MisuseCounter(config.misuse)  # per connection: STLS keeps it
         # One table: the states each command is valid in (RFC 1939 §3: anything else
         # gets -ERR and changes nothing) and what runs it.
         self._commands: dict[str, _Command] = {
@@ -211,7 +213,7 @@ class ServerConnection(ByteCore[Event]):
     # -- input loop -------------------------------------------------------------
 
     def _process(self) -> None:
-        while self._inbox:
+        while self._inbox and not self._delay:
             if self.state is State.TLS_HANDSHAKE:
                 # RFC 2595 §4 / CVE-2011-0411: octets pipelined after STLS must
                 # not be executed inside the TLS session.
@@ -244,12 +246,12 @@ class ServerConnection(ByteCore[Event]):
         parsed = parse_command_line(line)
         rule = None if parsed is None else self._commands.get(parsed.verb)
         if parsed is None:
-            self._reply(c.ERR_UNKNOWN_COMMAND)
+            self._error(c.ERR_UNKNOWN_COMMAND)
             self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
         elif rule is None:
-            self._reply(c.ERR_UNKNOWN_COMMAND)
+            self._error(c.ERR_UNKNOWN_COMMAND)
         elif self.state not in rule.states:
-            self._reply(c.ERR_BAD_STATE)
+            self._error(c.ERR_BAD_STATE)
         elif self._argument_too_long(parsed):
             self._reply(c.ERR_ARGUMENT_TOO_LONG)
         else:
@@ -274,6 +276,22 @@ class ServerConnection(ByteCore[Event]):
         self._outbox += c.render(response)
         if (defect := defect_of_response(response, self._evidence)) is not None:
             self._events.append(defect)
+
+    def _error(self, response: c.Response) -> None:
+        """An unknown or out-of-sequence command: ``response``, or closing past the limit."""
+        if self._misuse.error():
+            self._close(c.ERR_TOO_MANY_ERRORS, "too many errors")
+        else:
+            self._reply(response)
+
+    def _login_failed(self, response: c.Response) -> None:
+        """Wrong credentials: answered after a growing delay, closing past the limit."""
+        delay = self._misuse.login_failed()
+        if delay is None:
+            self._close(c.ERR_TOO_MANY_LOGIN_FAILURES, "too many failed logins")
+            return
+        self._reply(response)
+        self._delay_for(delay)
 
     def _close(self, response: c.Response, reason: str) -> None:
         self._reply(response)
@@ -311,11 +329,11 @@ class ServerConnection(ByteCore[Event]):
         user, self._session.pending_user = self._session.pending_user, None
         password = _text(command.rest)
         if user is None:
-            self._reply(c.ERR_PASS_WITHOUT_USER)
+            self._error(c.ERR_PASS_WITHOUT_USER)
         elif not password:
             self._reply(c.ERR_SYNTAX)
         elif not self.config.accounts.authenticate(user, password):
-            self._reply(c.ERR_AUTH_FAILED)
+            self._login_failed(c.ERR_AUTH_FAILED)
         else:
             self._open(user)
 
@@ -329,7 +347,7 @@ class ServerConnection(ByteCore[Event]):
         # "in hexadecimal format, using lower-case ASCII characters".
         expected = hashlib.md5((self.timestamp + secret).encode("utf-8")).hexdigest()
         if password is None or not secrets.compare_digest(command.arguments[1], expected.encode()):
-            self._reply(c.ERR_PERMISSION_DENIED)
+            self._login_failed(c.ERR_PERMISSION_DENIED)
         else:
             self._open(name)
 
@@ -354,17 +372,21 @@ class ServerConnection(ByteCore[Event]):
             case SaslAuthenticated(user=user):
                 self._sasl = None
                 self._open(user)
+            case SaslRefused(reply=c.Response() as response) if response is c.ERR_AUTH_FAILED:
+                self._end_sasl(None)
+                self._login_failed(response)
             case SaslRefused(reply=c.Response() as response):
                 self._end_sasl(response)
             case _:
                 raise AssertionError(f"unexpected SASL outcome {outcome!r}")
 
-    def _end_sasl(self, response: c.Response) -> None:
+    def _end_sasl(self, response: c.Response | None) -> None:
         # RFC 5034 §4: after a failed AUTH "the server MUST behave as if the
         # client had not issued the AUTH command".
         self._sasl = None
         self._step(Step.SASL_ENDED)
-        self._reply(response)
+        if response is not None:
+            self._reply(response)
 
     def _open(self, user: str) -> None:
         self._session.user = user

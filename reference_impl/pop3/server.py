@@ -61,6 +61,7 @@ class _Pop3Protocol(CoreProtocol[ServerConnection, Event]):
             limits=listener.limits,
             session_log_dir=listener.session_log_dir,
             busy_reply=b"-ERR [SYS/TEMP] too many connections, try later\r\n",  # RFC 3206
+            implicit_tls=listener.tls_context if listener.implicit_tls else None,
         )
         self._listener = listener
         self._locked: str | None = None  # the user whose maildrop this session holds
@@ -148,7 +149,4 @@ async def start_server(
 ) -> asyncio.Server:
     """Listen on ``host:port`` (0: the OS chooses); the caller closes the server."""
     loop = asyncio.get_running_loop()
-    ssl_context = listener.tls_context if listener.implicit_tls else None
-    return await loop.create_server(
-        lambda: _Pop3Protocol(listener), host, port, ssl=ssl_context, reuse_address=True
-    )
+    return await loop.create_server(lambda: _Pop3Protocol(listener), host, port, reuse_address=True)

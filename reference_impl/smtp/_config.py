@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from reference_impl._misuse import MisusePolicy
 from reference_impl.auth import Accounts
 
 __all__ = ["ServerConfig"]
@@ -38,4 +39,6 @@ class ServerConfig:
     # that does not wait is sending a smuggled transaction or is out of step (RFC 2920
     # §3.1 lets DATA only end a group).  Hardening practice, as in Postfix and Exim.
     enforce_data_sync: bool = True
+    # Delays after failed AUTH, and error limits (RFC 5321 §7.8)
+    misuse: MisusePolicy = field(default_factory=MisusePolicy)
     clock: Callable[[], float] = time.time

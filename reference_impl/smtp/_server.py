@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from reference_impl._core import ByteCore
 from reference_impl._defects import ClientDefect, client_defect
+from reference_impl._misuse import MisuseCounter
 from reference_impl._transitions import next_state
 from reference_impl._transparency import DataAccumulator
 from reference_impl.auth import (
@@ -93,6 +94,7 @@ class ServerConnection(ByteCore[Event]):
         self._return_state = State.CONNECTED  # where a BDAT chunk returns to
         self._sasl: SaslExchange[c.ServerReply] | None = None
         self._evidence = b""  # what the client sent that the next reply answers
+        self._misuse = MisuseCounter(config.misuse)  # per connection: STARTTLS keeps it
         # One table: the states each command is in sequence in (RFC 5321 §4.1.4; a
         # command outside them gets 503 and changes nothing), and what runs it.  BDAT
         # consumes its chunk in every state and checks the state after (RFC 3030 §2), so
@@ -153,7 +155,7 @@ class ServerConnection(ByteCore[Event]):
     # -- input loop -------------------------------------------------------------
 
     def _process(self) -> None:
-        while self._inbox:
+        while self._inbox and not self._delay:
             if self.state is State.DATA:
                 self._consume_data()
             elif self.state is State.BDAT:
@@ -191,7 +193,7 @@ class ServerConnection(ByteCore[Event]):
             return
         parsed = parse_command_line(line)
         if parsed is None:
-            self._reply(c.S500_UNRECOGNIZED)
+            self._error(c.S500_UNRECOGNIZED)
             self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
             return
         limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
@@ -202,11 +204,11 @@ class ServerConnection(ByteCore[Event]):
         elif parsed.verb in _OBSOLETE:
             self._reply(c.S502_NOT_IMPLEMENTED)
         elif (rule := self._commands.get(parsed.verb)) is None:
-            self._reply(c.S500_UNRECOGNIZED)
+            self._error(c.S500_UNRECOGNIZED)
         elif self._tls_required() and parsed.verb not in ALWAYS_ALLOWED_BEFORE_TLS:
             self._reply(c.S530_TLS_REQUIRED)
         elif self.state not in rule.states:
-            self._reply(c.S503_BAD_SEQUENCE)
+            self._error(c.S503_BAD_SEQUENCE)
         else:
             rule.run(parsed)
 
@@ -225,6 +227,13 @@ class ServerConnection(ByteCore[Event]):
         self._outbox += c.render(reply, enhanced=not plain)
         if (defect := defect_of_reply(reply, self._evidence)) is not None:
             self._events.append(defect)
+
+    def _error(self, reply: c.ServerReply) -> None:
+        """An unknown or out-of-sequence command: ``reply``, or 421 past the limit."""
+        if self._misuse.error():
+            self._close(c.S421_TOO_MANY_ERRORS, "too many errors")
+        else:
+            self._reply(reply)
 
     def _close(self, reply: c.ServerReply, reason: str) -> None:
         self._reply(reply)
@@ -382,7 +391,19 @@ class ServerConnection(ByteCore[Event]):
             case SaslRefused(reply=reply):
                 self._sasl = None
                 self._step(Step.SASL_ENDED)
-                self._reply(reply)
+                if reply is c.S535_AUTH_FAILED:
+                    self._auth_failed(reply)
+                else:
+                    self._reply(reply)
+
+    def _auth_failed(self, reply: c.ServerReply) -> None:
+        """Wrong credentials: answered after a growing delay, and 421 past the limit."""
+        delay = self._misuse.login_failed()
+        if delay is None:
+            self._close(c.S421_TOO_MANY_AUTH_FAILURES, "too many failed authentications")
+            return
+        self._reply(reply)
+        self._delay_for(delay)
 
     # -- mail transactions -----------------------------------------------------
 

@@ -30,6 +30,7 @@ def services(settings: ServiceSettings) -> dict[str, Service]:
         connection_factory=settings.connection_factory or ServerConnection,
         limits=settings.limits,
         session_log_dir=settings.session_log_dir,
+        sink=settings.sink,
     )
     tls = tls_context is not None and config.tls_available
     found = {"smtp": _service("smtp", "SMTP", offered(tls, "STARTTLS"), mx)}
@@ -57,4 +58,5 @@ def _service(name: str, protocol: str, security: str, listener: Listener) -> Ser
         protocol=protocol,
         security=security,
         start=functools.partial(start_server, listener),
+        sink=listener.sink,
     )

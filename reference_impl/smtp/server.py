@@ -4,6 +4,10 @@ It reads into one reusable buffer per connection (``BufferedProtocol``),
 hands the octets to :class:`ServerConnection`, and does the three things the
 core cannot: write to the store (in a worker thread, fsynced before the 250),
 run the TLS handshake, and keep the idle timer of RFC 5321 §4.5.3.2.
+
+With a :class:`MessageSink` the listener runs the whole protocol, with every check,
+but counts and hashes each accepted message instead of storing it: a server to
+measure clients and the protocol path against, without the disk.
 """
 
 from __future__ import annotations
@@ -16,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reference_impl._defects import ClientDefect
+from reference_impl._service import MessageSink
 from reference_impl._shell import ConnectionLimits, CoreProtocol
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._server import Event, ServerConnection
 from reference_impl.store import MailStore
 
-__all__ = ["Listener", "start_server"]
-
+__all__ = ["Listener", "MessageSink", "start_server"]
 log = logging.getLogger("reference_impl.smtp")
 
 _READ_BUFFER = 256 * 1024
@@ -40,6 +44,7 @@ class Listener:
     idle_timeout: float = 300.0  # §4.5.3.2.7: at least 5 minutes
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
+    sink: MessageSink | None = None  # count and hash messages instead of storing them
     # Builds the core for each connection; tests substitute deliberately
     # broken cores here to prove the suites catch them.
     connection_factory: Callable[..., ServerConnection] = ServerConnection
@@ -56,6 +61,7 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
             limits=listener.limits,
             session_log_dir=listener.session_log_dir,
             busy_reply=busy.encode("ascii", "replace"),
+            implicit_tls=listener.tls_context if listener.implicit_tls else None,
         )
         self._listener = listener
 
@@ -77,6 +83,10 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
 
     def _handle(self, event: Event) -> bool:
         match event:
+            case MessageReceived() if self._listener.sink is not None:
+                digest = self._listener.sink.take(event.content)
+                log.info("%s accepted %d octets, sha256 %s", self._peer, len(event.content), digest)
+                self._conn.message_stored()
             case MessageReceived():
                 self._pause()  # no next command before this message is stored
                 self._spawn(self._store(event))
@@ -118,7 +128,4 @@ async def start_server(
 ) -> asyncio.Server:
     """Listen on ``host:port`` (0: the OS chooses); the caller closes the server."""
     loop = asyncio.get_running_loop()
-    ssl_context = listener.tls_context if listener.implicit_tls else None
-    return await loop.create_server(
-        lambda: _SmtpProtocol(listener), host, port, ssl=ssl_context, reuse_address=True
-    )
+    return await loop.create_server(lambda: _SmtpProtocol(listener), host, port, reuse_address=True)

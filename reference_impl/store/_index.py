@@ -23,7 +23,7 @@ from pathlib import Path
 from ._errors import MailboxError
 from ._schema import migrate
 
-__all__ = ["FlagChange", "FolderRow", "Index", "MessageRow"]
+__all__ = ["FlagChange", "FolderRow", "Index", "MessageRow", "NewMessage"]
 
 # How long to wait for another writer (thread or process) before failing.
 _BUSY_TIMEOUT_SECONDS = 10.0
@@ -40,6 +40,18 @@ class FolderRow:
     special_use: str
     noselect: bool
     exists: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewMessage:
+    """A message file (already durable) for the index to add to ``owner``'s ``name``."""
+
+    owner: str
+    name: str
+    file: str
+    size: int
+    internal_date: float
+    flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -255,26 +267,53 @@ class Index:
         internal_date: float,
         flags: Iterable[str] = (),
     ) -> MessageRow:
-        with self._transaction() as db:
-            folder = self._ensure_folder(db, owner, name, special_use="")
-            if folder.noselect:
-                raise MailboxError(f"{name!r} is not a mailbox (\\Noselect)")
-            modseq = self._next_modseq(db, folder)
-            uid = folder.uid_next
-            db.execute(
-                "INSERT INTO mail (folder, uid, file, size, internal_date, flags, modseq)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (folder.id, uid, file, size, internal_date, _join_flags(flags), modseq),
-            )
-            db.execute("UPDATE folders SET uid_next = ? WHERE id = ?", (uid + 1, folder.id))
-        return MessageRow(
+        new = NewMessage(
             owner=owner,
-            mailbox=name,
-            uid=uid,
+            name=name,
             file=file,
             size=size,
             internal_date=internal_date,
             flags=frozenset(flags),
+        )
+        with self._transaction() as db:
+            return self._insert_message(db, new)
+
+    def add_messages(self, batch: list[NewMessage]) -> list[MessageRow | Exception]:
+        """Add several messages in one transaction, so one commit (one fsync of the log)
+        makes them all durable: group commit.  Each is added or refused on its own (a
+        savepoint each); a failed commit raises, and then none was added."""
+        outcomes: list[MessageRow | Exception] = []
+        with self._transaction() as db:
+            for new in batch:
+                db.execute("SAVEPOINT one_message")
+                try:
+                    outcomes.append(self._insert_message(db, new))
+                except (sqlite3.Error, MailboxError) as exc:
+                    db.execute("ROLLBACK TO one_message")
+                    outcomes.append(exc)
+                db.execute("RELEASE one_message")
+        return outcomes
+
+    def _insert_message(self, db: sqlite3.Connection, new: NewMessage) -> MessageRow:
+        folder = self._ensure_folder(db, new.owner, new.name, special_use="")
+        if folder.noselect:
+            raise MailboxError(f"{new.name!r} is not a mailbox (\\Noselect)")
+        modseq = self._next_modseq(db, folder)
+        uid = folder.uid_next
+        db.execute(
+            "INSERT INTO mail (folder, uid, file, size, internal_date, flags, modseq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (folder.id, uid, new.file, new.size, new.internal_date, _join_flags(new.flags), modseq),
+        )
+        db.execute("UPDATE folders SET uid_next = ? WHERE id = ?", (uid + 1, folder.id))
+        return MessageRow(
+            owner=new.owner,
+            mailbox=new.name,
+            uid=uid,
+            file=new.file,
+            size=new.size,
+            internal_date=new.internal_date,
+            flags=new.flags,
             modseq=modseq,
         )
 

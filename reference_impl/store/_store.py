@@ -29,7 +29,8 @@ from types import TracebackType
 
 from ._changes import Callback, ChangeFeed, ChangeKind, MailboxChange, Watch
 from ._errors import InvalidFlag, MailboxError, NoSuchMessage, StoreError
-from ._index import FolderRow, Index, MessageRow
+from ._group import CommitGroup
+from ._index import FolderRow, Index, MessageRow, NewMessage
 from ._maildir import Maildir, mailbox_dirname
 from ._names import DELIMITER, INBOX, check_name, is_inbox
 
@@ -130,6 +131,10 @@ class MailStore:
         self.root = Path(root).absolute()
         (self.root / _MAIL_DIR).mkdir(parents=True, exist_ok=True)
         self._index = Index(self.root / _INDEX_FILE, delimiter=DELIMITER)
+        # Deliveries from many threads share index commits (see _group.py).
+        self._deliveries = CommitGroup[NewMessage, MessageRow](
+            lambda batch: self._index.add_messages(batch)
+        )
         self._feed = _feed_for(self.root)
         # Maildirs this process has already created; saves three stat calls per delivery
         # on the hot path.
@@ -178,13 +183,15 @@ class MailStore:
         )
         path = self._maildir(folder).deliver(data)
         try:
-            row = self._index.add_message(
-                user,
-                name,
-                file=path.relative_to(self.root).as_posix(),
-                size=len(data),
-                internal_date=time.time() if internal_date is None else internal_date,
-                flags=checked,
+            row = self._deliveries.add(
+                NewMessage(
+                    owner=user,
+                    name=name,
+                    file=path.relative_to(self.root).as_posix(),
+                    size=len(data),
+                    internal_date=time.time() if internal_date is None else internal_date,
+                    flags=checked,
+                )
             )
         except BaseException:
             # Not acknowledged, so not kept: the client will send it again.

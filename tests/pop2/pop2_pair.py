@@ -63,6 +63,7 @@ class Pair:
     server: ServerConnection
     store: Store
     client: ClientConnection = field(default_factory=ClientConnection)
+    delays: list[float] = field(default_factory=list)  # the delays a shell would serve
 
     @classmethod
     def new(cls, mailboxes: dict[str, dict[int, bytes]] | None = None) -> Pair:
@@ -73,6 +74,10 @@ class Pair:
     def deliver(self) -> list[ClientEvent]:
         """Run the server's events and hand its output to the client."""
         self.store.serve(self.server)
+        while self.server.delay:  # served at once: the shell's timer is not tested here
+            self.delays.append(self.server.delay)
+            self.server.delay_served()
+            self.store.serve(self.server)
         self.client.receive_data(self.server.data_to_send())
         events = []
         while (event := self.client.next_event()) is not None:

@@ -53,6 +53,7 @@ class Pair:
     fail_reads: bool = False
     events: list[object] = field(default_factory=list)
     greeting: ResponseReceived | None = None
+    delays: list[float] = field(default_factory=list)  # the delays a shell would serve
 
     @classmethod
     def new(cls, messages: dict[int, bytes] | None = None, **changes: Any) -> Pair:
@@ -64,6 +65,10 @@ class Pair:
     def send(self, data: bytes) -> list[ResponseReceived]:
         self.server.receive_data(data)
         self._answer_events()
+        while self.server.delay:  # served at once: the shell's timer is not tested here
+            self.delays.append(self.server.delay)
+            self.server.delay_served()
+            self._answer_events()
         return self._deliver_to_client()
 
     def command(self, line: str | bytes) -> ResponseReceived:

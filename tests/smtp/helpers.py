@@ -31,6 +31,7 @@ class Pair:
     server: ServerConnection
     client: ClientConnection = field(default_factory=ClientConnection)
     messages: list[MessageReceived] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)  # the delays a shell would serve
 
     @classmethod
     def new(cls, **changes: Any) -> Pair:
@@ -40,11 +41,18 @@ class Pair:
 
     def send(self, data: bytes) -> list[ReplyReceived]:
         self.server.receive_data(data)
+        self._answer_events()
+        while self.server.delay:  # served at once: the shell's timer is not tested here
+            self.delays.append(self.server.delay)
+            self.server.delay_served()
+            self._answer_events()
+        return self._deliver_to_client()
+
+    def _answer_events(self) -> None:
         while (event := self.server.next_event()) is not None:
             if isinstance(event, MessageReceived):
                 self.messages.append(event)
                 self.server.message_stored()
-        return self._deliver_to_client()
 
     def command(self, line: str) -> ReplyReceived:
         (received,) = self.send(self.client.command(line))

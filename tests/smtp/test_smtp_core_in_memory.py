@@ -168,6 +168,19 @@ def test_text_line_limit_counts_the_crlf() -> None:
     assert longest_line_exceeds(b"a" * 999 + b"\r\n", 1000)
 
 
+@given(
+    lines=st.lists(st.integers(min_value=0, max_value=40), max_size=8),
+    limit=st.integers(min_value=1, max_value=30),
+)
+def test_text_line_limit_finds_a_long_line_anywhere(lines: list[int], limit: int) -> None:
+    # Any line, first, last or unterminated: the same answer as measuring every line.
+    from reference_impl._transparency import longest_line_exceeds
+
+    content = b"\n".join(b"a" * (n - 1) + b"\r" if n else b"" for n in lines)
+    expected = any(len(line) >= limit for line in content.split(b"\n"))
+    assert longest_line_exceeds(content, limit) == expected
+
+
 def test_runaway_line_gets_500_and_the_session_goes_on() -> None:
     pair = Pair.new()
     pair.command("EHLO client.example.test")

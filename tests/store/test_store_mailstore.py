@@ -196,7 +196,7 @@ def test_failed_index_write_leaves_no_file(
     def fail(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store._index, "add_message", fail)
+    monkeypatch.setattr(store._index, "add_messages", fail)
     with pytest.raises(sqlite3.OperationalError):
         store.deliver("alice", b"lost")
     monkeypatch.undo()

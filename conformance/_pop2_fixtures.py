@@ -51,6 +51,8 @@ __all__ = [
 POP2 = protocol_named("pop2")
 Pop2Connect = Callable[..., Pop2Session]
 _POLL = 0.1
+# How long a login waits for a mailbox another (ended) session still holds.
+_LOCK_WAIT = 10.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,17 +165,32 @@ def pop2(pop2_connect: Pop2Connect) -> Pop2Session:
 
 
 @pytest.fixture
-def pop2_login(pop2_connect: Pop2Connect, pop2_account: Pop2Account) -> Callable[[], Pop2Session]:
-    """Factory: a new session after a successful HELO as ``pop2_account`` (MBOX state)."""
+def pop2_login(
+    request: pytest.FixtureRequest, pop2_connect: Pop2Connect, pop2_account: Pop2Account
+) -> Callable[[], Pop2Session]:
+    """Factory: a new session after a successful HELO as ``pop2_account`` (MBOX state).
+
+    A server may hold a mailbox for one session at a time, as POP3 servers hold a
+    maildrop, and let it go only after an ended session's deletions are done, which
+    RFC 937 does not time.  The account's password was checked before the run, so a
+    refused HELO is tried again with a growing pause, up to ``_LOCK_WAIT`` seconds.
+    """
+    bound = min(options_of(request.config).timeout, _LOCK_WAIT)
 
     def login() -> Pop2Session:
-        session = pop2_connect()
-        reply = session.helo(pop2_account.user, pop2_account.password)
-        if reply.number is None or reply.raw[:1] != b"#":
-            raise AssertionError(
-                f"sent HELO {pop2_account.user} <password>, expected #NNN, got {reply}"
-            )
-        return session
+        deadline, pause = time.monotonic() + bound, _POLL / 4
+        while True:
+            session = pop2_connect()
+            reply = session.helo(pop2_account.user, pop2_account.password)
+            if reply.number is not None and reply.raw[:1] == b"#":
+                return session
+            session.close()
+            if time.monotonic() + pause > deadline:
+                raise AssertionError(
+                    f"sent HELO {pop2_account.user} <password>, expected #NNN, got {reply}"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     return login
 

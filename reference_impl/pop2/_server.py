@@ -56,6 +56,7 @@ _ERR_GARBAGE = "error: command unknown, malformed or out of sequence"
 _ERR_TOO_LONG = "error: command line longer than 512 characters"
 _ERR_LOGIN = "error: invalid user or password"
 _ERR_UNAVAILABLE = "error: mailbox unavailable"
+_ERR_LOCKED = "error: mailbox in use by another session"
 _ERR_TIMEOUT = "error: timeout, closing the connection"
 
 
@@ -132,6 +133,12 @@ class ServerConnection(ByteCore[Event]):
         """The store could not list the mailbox: "- error" and close (action 3 (b))."""
         if self.state is State.OPENING:
             self._close(_ERR_UNAVAILABLE, "mailbox unavailable")
+
+    def mailbox_locked(self) -> None:
+        """Another session (POP2 or POP3) holds the mailbox.  RFC 937 has no "busy"
+        answer to HELO or FOLD, so it is the error of action 3 (b): "- error" and close."""
+        if self.state is State.OPENING:
+            self._close(_ERR_LOCKED, "mailbox locked")
 
     def message_loaded(self, data: bytes) -> None:
         """The message of the pending RETR, in transmission form (action 7)."""

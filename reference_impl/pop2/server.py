@@ -23,7 +23,7 @@ from reference_impl.pop2._events import (
     MessageRequested,
 )
 from reference_impl.pop2._server import Event, ServerConnection
-from reference_impl.store import MailStore
+from reference_impl.store import LOCKS, MaildropLocks, MailStore
 
 __all__ = ["Listener", "start_server"]
 
@@ -42,6 +42,7 @@ class Listener:
     idle_timeout: float = 600.0
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
+    locks: MaildropLocks = field(default=LOCKS)  # shared with POP3
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -60,6 +61,7 @@ class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
             busy_reply=b"- too many connections, try later\r\n",  # RFC 937: "-" is an error
         )
         self._listener = listener
+        self._locked: str | None = None  # the mailbox this session holds
 
     def _make_core(self, peer_ip: str) -> ServerConnection:
         return self._listener.connection_factory(self._listener.config)
@@ -85,11 +87,30 @@ class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
         releases = [e for e in iter(self._conn.next_event, None) if isinstance(e, MailboxReleased)]
         for event in releases:
             self._spawn(self._release(event))
+        if not releases:
+            self._unlock()  # else once the marked messages are gone
+
+    def _unlock(self) -> None:
+        if self._locked is not None:
+            self._listener.locks.release(self._listener.store, self._locked)
+            self._locked = None
+
+    def _lock(self, mailbox: str) -> bool:
+        """Hold ``mailbox`` (the one this session held is let go); False if another
+        session holds it."""
+        if mailbox == self._locked:
+            return True
+        if not self._listener.locks.acquire(self._listener.store, mailbox):
+            return False
+        self._unlock()
+        self._locked = mailbox
+        return True
 
     async def _open(self, event: MailboxRequested) -> None:
-        # RFC 937 says nothing of concurrent sessions, and its suite opens a second one
-        # to check the first's deletions; so POP2 does not take the POP3 maildrop lock
-        # (the lock stays shared in the store for when a rule for both is settled).
+        if not self._lock(event.mailbox):
+            self._conn.mailbox_locked()
+            self._pump()
+            return
         try:
             listing = await asyncio.to_thread(_listing, self._listener.store, event.mailbox)
         except Exception:
@@ -119,6 +140,8 @@ class _Pop2Protocol(CoreProtocol[ServerConnection, Event]):
         if event.awaited:
             self._conn.release_done()
             self._pump()
+        else:
+            self._unlock()  # the end of the session's release
 
 
 async def start_server(

@@ -1,8 +1,11 @@
-"""Exclusive maildrop locks: one per (store, user), kept by the store so that every
-protocol that needs one takes the same.
+"""Exclusive maildrop locks: one per (store, user), whatever protocol takes it.
 
-POP3 locks the maildrop for a whole session (RFC 1939 §4).  POP2 (RFC 937 says nothing
-of concurrent sessions) and IMAP (which allows them) do not take it today.
+POP3 locks the maildrop for a whole session (RFC 1939 §4) and POP2 holds a mailbox from
+HELO or FOLD until it is released (RFC 937 page 9: marked messages go "when the mailbox
+is released").  Both read INBOX of one store, so they take the same lock: a POP2 session
+cannot delete a message under a POP3 session that numbered it, nor two POP2 sessions
+under each other.  IMAP, which allows concurrent sessions, does not take it; it learns
+POP's deletions through the store's change feed.
 """
 
 from __future__ import annotations
@@ -37,4 +40,4 @@ class MaildropLocks:
             self._held.discard((str(store.root), user))
 
 
-LOCKS = MaildropLocks()  # process-wide: every listener shares it
+LOCKS = MaildropLocks()  # process-wide: every POP3 and POP2 listener shares it

@@ -139,13 +139,33 @@ def imap_mailbox(
     )
     yield name
     imap_connect.close_all()
-    cleanup = imap_login()
-    deleted = cleanup.command("DELETE", _quoted(name))
-    cleanup.close()
-    if deleted.response.status != b"OK":
-        raise HarnessError(
-            f"could not DELETE the scratch mailbox {name}: {deleted.response.line!r}"
-        )
+    _delete_all(imap_login(), name)
+
+
+def _delete_all(session: ImapSession, name: str) -> None:
+    """DELETE ``name`` and every mailbox whose name starts with it (children, renamed
+    copies), the deepest first (RFC 3501 §6.3.4: DELETE leaves inferior names)."""
+    listed = session.command("LIST", b'""', _quoted(name + "*"))
+    names = [_listed_name(response.line) for response in listed.untagged]
+    for found in sorted({n for n in names if n} | {name}, key=len, reverse=True):
+        deleted = session.command("DELETE", _quoted(found))
+        if deleted.response.status != b"OK" and found in names:
+            session.close()
+            raise HarnessError(
+                f"could not DELETE the scratch mailbox {found}: {deleted.response.line!r}"
+            )
+    session.close()
+
+
+def _listed_name(line: bytes) -> str | None:
+    """The mailbox of a ``* LIST (...) delim "name"`` line written as a quoted string or
+    an atom; None for other forms (a literal), which the cleanup skips."""
+    name = (
+        line.rsplit(b" ", 1)[-1] if not line.endswith(b'"') else line[line.rindex(b' "') + 2 : -1]
+    )
+    if not line.upper().startswith(b"* LIST ") or b"\\" in name or b"{" in name:
+        return None
+    return name.decode("utf-8", "replace")
 
 
 def log_in(session: ImapSession, user: str, password: str) -> Completion:

@@ -105,7 +105,9 @@ class ImapSession(WireSession[ImapResponse]):
         return self._wait(lambda e: True, "the greeting").response
 
     def _malformed_greeting(self, greeting: ImapResponse) -> str | None:
-        if greeting.untagged and greeting.status in _GREETING_STATUSES:
+        # A status response with the wrong tag is still a greeting, a defective one the
+        # greeting tests judge; anything else leaves nothing to judge by.
+        if greeting.status in _GREETING_STATUSES:
             return None
         return (
             f"the greeting from {self.target.url} is not a greeting: {quoted(greeting.line)} "

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from conformance import ImapSession
 from conformance._imap_session import capabilities_in
+from reference_impl.imap import ImapResponse
 
 from ._imap import expect_bad, expect_ok, responses_until, shown, untagged
 
@@ -49,9 +52,15 @@ def test_completion_echoes_the_exact_tag(imap: ImapSession, tag: bytes) -> None:
     """The server completion result response indicates the success or failure of the
     operation.  It is tagged with the same tag as the client command which began the
     operation."""
-    completed = imap.raw(tag + b" NOOP\r\n", tag)
-    expect_ok(completed, f"{tag.decode()} NOOP")
-    assert completed.response.tag == tag
+    imap.send_raw(tag + b" NOOP\r\n")
+    completion = next(r for r in _responses(imap) if not r.untagged)
+    assert completion.tag == tag, f"sent {tag.decode()} NOOP, the completion is {shown(completion)}"
+    assert completion.status == b"OK", f"{tag.decode()} NOOP: expected OK, got {shown(completion)}"
+
+
+def _responses(session: ImapSession) -> Iterator[ImapResponse]:
+    while True:
+        yield session.next_response().response
 
 
 @pytest.mark.rfc(

@@ -171,6 +171,10 @@ def test_uid_search_returns_uids(imap_login: Callable[[], ImapSession], imap_mai
     """However, the numbers returned in a SEARCH response for a UID SEARCH command are
     unique identifiers instead of message sequence numbers."""
     session = imap_login()
+    append(session, imap_mailbox, message("expunged first"))
+    select(session, imap_mailbox)
+    _delete(session, b"1")
+    expect_ok(session.command("EXPUNGE"), "EXPUNGE")  # so UIDs and numbers differ
     uids = _three(session, imap_mailbox)
     completed = expect_ok(session.command("UID", b"SEARCH", b"SUBJECT", b'"m-2"'), "UID SEARCH")
     assert search_numbers(completed) == [uids[2]]

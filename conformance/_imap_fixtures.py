@@ -144,26 +144,33 @@ def imap_mailbox(
 
 def _delete_all(session: ImapSession, name: str) -> None:
     """DELETE ``name`` and every mailbox whose name starts with it (children, renamed
-    copies), the deepest first (RFC 3501 §6.3.4: DELETE leaves inferior names)."""
-    listed = session.command("LIST", b'""', _quoted(name + "*"))
-    names = [_listed_name(response.line) for response in listed.untagged]
-    for found in sorted({n for n in names if n} | {name}, key=len, reverse=True):
-        deleted = session.command("DELETE", _quoted(found))
-        if deleted.response.status != b"OK" and found in names:
-            session.close()
-            raise HarnessError(
-                f"could not DELETE the scratch mailbox {found}: {deleted.response.line!r}"
-            )
+    copies), the deepest first (RFC 3501 §6.3.4: DELETE leaves inferior names); an
+    error when any is still there after."""
+    for found in sorted(_mailboxes_like(session, name) | {name}, key=len, reverse=True):
+        session.command("DELETE", _quoted(found))  # a level that went with its child: NO
+    left = _mailboxes_like(session, name)
     session.close()
+    if left:
+        raise HarnessError(f"could not DELETE the scratch mailboxes {sorted(left)}")
+
+
+def _mailboxes_like(session: ImapSession, name: str) -> set[str]:
+    listed = session.command("LIST", b'""', _quoted(name + "*"))
+    return {found for r in listed.untagged if (found := _listed_name(r.line)) is not None}
 
 
 def _listed_name(line: bytes) -> str | None:
     """The mailbox of a ``* LIST (...) delim "name"`` line written as a quoted string or
-    an atom; None for other forms (a literal), which the cleanup skips."""
-    name = (
-        line.rsplit(b" ", 1)[-1] if not line.endswith(b'"') else line[line.rindex(b' "') + 2 : -1]
-    )
-    if not line.upper().startswith(b"* LIST ") or b"\\" in name or b"{" in name:
+    an atom; None for other forms (a literal), which the cleanup skips, and for names
+    that are no mailbox (RFC 3501 §7.2.2 \\Noselect: a level of hierarchy only)."""
+    attributes = line[: line.find(b")") + 1].upper()
+    if not line.upper().startswith(b"* LIST ("):
+        return None
+    if b"\\NOSELECT" in attributes or b"\\NONEXISTENT" in attributes:
+        return None
+    quoted = line.endswith(b'"')
+    name = line[line.rindex(b' "') + 2 : -1] if quoted else line.rsplit(b" ", 1)[-1]
+    if b"\\" in name or b"{" in name:
         return None
     return name.decode("utf-8", "replace")
 

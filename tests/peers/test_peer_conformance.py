@@ -1,4 +1,4 @@
-"""The SMTP suite against the real Postfix and the POP3 suite against the real Dovecot:
+"""The SMTP suite against the real Postfix, the POP3 and IMAP suites against the real Dovecot:
 every report must be documented.
 
 docs/known-deviations.md lists each failed or warned test with the RFC
@@ -87,3 +87,7 @@ def test_postfix_submission_reports_match_known_deviations(
 
 def test_dovecot_pop3_reports_match_known_deviations(peers: PeerSystem, tmp_path: Path) -> None:
     _assert_documented(peers.profile_path, tmp_path, "Dovecot 2.3 (POP3)", suite="pop3")
+
+
+def test_dovecot_imap_reports_match_known_deviations(peers: PeerSystem, tmp_path: Path) -> None:
+    _assert_documented(peers.profile_path, tmp_path, "Dovecot 2.3 (IMAP)", suite="imap")

@@ -19,6 +19,7 @@ FETCH = "test_rfc3501_fetch.py"
 EXPUNGE = "test_rfc3501_expunge_search.py"
 MAILBOXES = "test_rfc3501_mailboxes.py"
 LITERALS = "test_rfc3501_literals.py"
+SEQUENCES = "test_rfc3501_sequences.py"
 
 # A refusal turned into success: "tag NO ..." / "tag BAD ..." -> "tag OK ...".
 REFUSAL_TO_OK = ((rb"(?m)^([^*+ ]\S*) (?:NO|BAD)\b", rb"\1 OK"),)
@@ -312,5 +313,30 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "long-line-refused": (
         one_rule(r"LL1 UID FETCH", send=b"", reply=b"LL1 BAD [TOOBIG] line too long\r\n"),
         (f"{LITERALS}::test_an_8000_octet_command_line_is_accepted",),
+    ),
+    # -- sequence sets, CLOSE, STARTTLS ---------------------------------------------------------
+    "reversed-range-one-end": (
+        one_rule(r"\S+ FETCH 3:2 ", edit=((rb"3:2", b"3"),)),
+        (f"{SEQUENCES}::test_a_reversed_range_means_the_same_messages",),
+    ),
+    "star-is-the-first": (
+        one_rule(r"\S+ FETCH \* ", edit=((rb"FETCH \*", b"FETCH 1"),)),
+        (f"{SEQUENCES}::test_star_is_the_last_message",),
+    ),
+    "uid-range-past-the-last-empty": (
+        one_rule(r"\S+ UID FETCH \d+:\* ", rewrite=_line_removed(rb"\* \d+ FETCH")),
+        (f"{SEQUENCES}::test_uid_range_to_star_includes_the_last_message",),
+    ),
+    "close-reports-expunge": (
+        one_rule(r"\S+ CLOSE\r", rewrite=((rb"\A", b"* 2 EXPUNGE\r\n"),)),
+        (f"{SEQUENCES}::test_close_expunges_without_expunge_responses",),
+    ),
+    "close-keeps-deleted": (
+        one_rule(r"\S+ CLOSE\r", edit=((rb"CLOSE", b"UNSELECT"),)),
+        (f"{SEQUENCES}::test_close_expunges_without_expunge_responses",),
+    ),
+    "starttls-refused": (
+        one_rule(r"A0001 STARTTLS", send=b"", reply=b"A0001 BAD not now\r\n"),
+        (f"{SEQUENCES}::test_starttls_starts_tls",),
     ),
 }

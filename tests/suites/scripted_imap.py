@@ -20,6 +20,7 @@ EXPUNGE = "test_rfc3501_expunge_search.py"
 MAILBOXES = "test_rfc3501_mailboxes.py"
 LITERALS = "test_rfc3501_literals.py"
 SEQUENCES = "test_rfc3501_sequences.py"
+MORE = "test_rfc3501_more.py"
 
 # A refusal turned into success: "tag NO ..." / "tag BAD ..." -> "tag OK ...".
 REFUSAL_TO_OK = ((rb"(?m)^([^*+ ]\S*) (?:NO|BAD)\b", rb"\1 OK"),)
@@ -338,5 +339,41 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "starttls-refused": (
         one_rule(r"A0001 STARTTLS", send=b"", reply=b"A0001 BAD not now\r\n"),
         (f"{SEQUENCES}::test_starttls_starts_tls",),
+    ),
+    # -- \\Recent, sections, INBOX, APPEND, SEARCH -----------------------------------------------
+    "recent-for-every-session": (
+        one_rule(r"\S+ SELECT ", rewrite=((rb"\* \d+ RECENT", b"* 1 RECENT"),)),
+        (f"{MORE}::test_recent_is_seen_by_one_session_only",),
+    ),
+    "header-fields-all-fields": (
+        one_rule(
+            r"\S+ FETCH 1 \(BODY\.PEEK\[HEADER\.FIELDS", edit=((rb"\.FIELDS \([^)]*\)", b""),)
+        ),
+        (f"{MORE}::test_header_fields_returns_only_those_fields",),
+    ),
+    "text-with-header": (
+        one_rule(r"\S+ FETCH 1 \(BODY\.PEEK\[TEXT\]\)", edit=((rb"\[TEXT\]", b"[]"),)),
+        (f"{MORE}::test_text_section_is_the_body",),
+    ),
+    "inbox-case-sensitive": (
+        one_rule(r"\S+ EXAMINE inBox", edit=((rb"inBox", b"inBox-nowhere"),)),
+        (f"{MORE}::test_inbox_is_case_insensitive",),
+    ),
+    "inbox-not-listed": (
+        one_rule(r'\S+ LIST "" %', rewrite=_line_removed(rb"\* LIST [^\r\n]*INBOX")),
+        (f"{MORE}::test_list_includes_inbox",),
+    ),
+    "append-date-ignored": (
+        one_rule(r'\S+ APPEND "[^"]*" "07-Feb', edit=((rb' "07-Feb-1994 [^"]*"', b""),)),
+        (f"{MORE}::test_append_sets_the_internal_date_given",),
+    ),
+    "append-without-trycreate": (
+        # Answered after the CRLF that ends the command, past its literal.
+        one_rule(r"\r\n", rewrite=((rb"\[TRYCREATE\] ", b""),)),
+        (f"{MORE}::test_append_to_a_missing_mailbox_gets_trycreate",),
+    ),
+    "search-seen-inverted": (
+        one_rule(r"\S+ SEARCH SEEN", edit=((rb"SEARCH SEEN", b"SEARCH UNSEEN"),)),
+        (f"{MORE}::test_search_seen_and_unseen",),
     ),
 }

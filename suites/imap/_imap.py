@@ -23,6 +23,7 @@ __all__ = [
     "expect_bad",
     "expect_ok",
     "expect_refused",
+    "expect_trycreate",
     "fetch",
     "fetch_data",
     "flags_of",
@@ -81,6 +82,14 @@ def expect_refused(completed: ImapCompletion, sent: str) -> ImapCompletion:
     """NO or BAD: RFC 3501 §7.1 leaves to the server which one a refusal gets when the
     text says "NO or BAD"."""
     return _expect(completed, (b"NO", b"BAD"), sent)
+
+
+def expect_trycreate(completed: ImapCompletion, sent: str) -> None:
+    """NO [TRYCREATE] (RFC 3501 §6.3.11, §6.4.7: to a mailbox that does not exist)."""
+    response = completed.response
+    assert response.status == b"NO" and response.code.upper() == b"TRYCREATE", (
+        f"sent {sent}, expected NO [TRYCREATE], got {shown(response)}"
+    )
 
 
 def mailbox(name: str) -> bytes:

@@ -12,6 +12,7 @@ from ._imap import (
     append,
     code_of,
     expect_ok,
+    expect_trycreate,
     fetch,
     mailbox,
     message,
@@ -209,9 +210,7 @@ def test_copy_to_a_missing_mailbox_gets_trycreate(
     session = imap_login()
     _three(session, imap_mailbox)
     completed = session.command("COPY", b"1", mailbox(imap_mailbox + "-missing"))
-    assert completed.response.status == b"NO" and completed.response.code.upper() == b"TRYCREATE", (
-        f"COPY to a missing mailbox: expected NO [TRYCREATE], got {completed.response.line!r}"
-    )
+    expect_trycreate(completed, "COPY to a missing mailbox")
 
 
 @pytest.mark.rfc(4315, "3", "SHOULD")

@@ -15,6 +15,7 @@ from ._imap import (
     MESSAGE,
     append,
     expect_ok,
+    expect_trycreate,
     fetch,
     mailbox,
     message,
@@ -148,9 +149,7 @@ def test_append_to_a_missing_mailbox_gets_trycreate(
     session = imap_login()
     missing = mailbox(imap_mailbox + "-missing")
     completed = session.command("APPEND", missing, Literal(MESSAGE))
-    assert completed.response.status == b"NO" and completed.response.code.upper() == b"TRYCREATE", (
-        f"APPEND to a missing mailbox: expected NO [TRYCREATE], got {completed.response.line!r}"
-    )
+    expect_trycreate(completed, "APPEND to a missing mailbox")
 
 
 @pytest.mark.rfc(3501, "6.4.4", "MUST", basis="§6.4.4 defines SEEN and UNSEEN by the \\Seen flag")

@@ -144,14 +144,16 @@ def imap_mailbox(
 
 def _delete_all(session: ImapSession, name: str) -> None:
     """DELETE ``name`` and every mailbox whose name starts with it (children, renamed
-    copies), the deepest first (RFC 3501 §6.3.4: DELETE leaves inferior names); an
-    error when any is still there after."""
+    copies), the deepest first (RFC 3501 §6.3.4: DELETE leaves inferior names).
+
+    What a server keeps despite DELETE is noted in the transcript, not raised: the DELETE
+    tests judge DELETE, and a leftover scratch mailbox disturbs no other test."""
     for found in sorted(_mailboxes_like(session, name) | {name}, key=len, reverse=True):
         session.command("DELETE", _quoted(found))  # a level that went with its child: NO
     left = _mailboxes_like(session, name)
-    session.close()
     if left:
-        raise HarnessError(f"could not DELETE the scratch mailboxes {sorted(left)}")
+        session.transcript.note(session.label, f"scratch mailboxes left: {sorted(left)}")
+    session.close()
 
 
 def _mailboxes_like(session: ImapSession, name: str) -> set[str]:

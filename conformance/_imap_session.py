@@ -37,6 +37,7 @@ __all__ = ["Completion", "ImapSession", "Literal", "capabilities_in"]
 Completion = CommandCompleted
 _Event = ResponseReceived | ContinuationRequested | CommandCompleted
 _Wanted = Callable[[_Event], bool]
+_EVIDENCE_KEPT = 64 * 1024  # octets of an unfinished response kept as evidence
 # RFC 9051 §7.1: greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF.
 _GREETING_STATUSES = (b"OK", b"PREAUTH", b"BYE")
 
@@ -80,7 +81,10 @@ class ImapSession(WireSession[ImapResponse]):
         self.core = ClientConnection()
         self.unsolicited: list[ImapResponse] = []  # untagged responses seen, in order
         self._events: list[_Event] = []
-        self._received_since_event = 0  # octets since the last whole response
+        # Octets since the last whole response: how many, and the first of them (evidence
+        # for a timeout or a close in the middle of a response).
+        self._received_since_event = 0
+        self._pending = bytearray()
 
     @classmethod
     def connect(
@@ -203,15 +207,17 @@ class ImapSession(WireSession[ImapResponse]):
                 if wanted(event):
                     return event
             if time.monotonic() >= deadline:
-                self._timed_out(limit, b"")
+                self._timed_out(limit, bytes(self._pending))
             if not self._receive(deadline):
-                self._closed_by_target(f"before {what} (after {self._last_command})")
+                partial = bytes(self._pending)
+                self._closed_by_target(f"before {what} (after {self._last_command})", partial)
             self._collect()
 
     def _collect(self) -> None:
         """Take the core's events; send what a ``+`` released."""
         while (event := self.core.next_event()) is not None:
             self._received_since_event = 0
+            self._pending.clear()
             self._answered()
             if isinstance(event, ResponseReceived):
                 self.unsolicited.append(event.response)
@@ -220,6 +226,7 @@ class ImapSession(WireSession[ImapResponse]):
 
     def _feed(self, data: bytes) -> None:
         self._received_since_event += len(data)
+        self._pending += data[: max(0, _EVIDENCE_KEPT - len(self._pending))]
         limit = max(self.guard.limits.max_multiline_octets, self.guard.limits.max_reply_octets)
         if self._received_since_event > limit:
             self._abandon(
@@ -230,6 +237,7 @@ class ImapSession(WireSession[ImapResponse]):
     def _forget_received(self) -> None:
         self.core = ClientConnection()
         self._events.clear()
+        self._pending = bytearray()
 
     def _unasked(self) -> bytes:
         return b""  # RFC 9051 §7: untagged responses may come at any time

@@ -24,7 +24,7 @@ from ._environment import Environment, chosen_target
 from ._errors import HarnessError, TargetTlsFailure
 from ._guard import TargetGuard
 from ._hooks import ProtocolHooks
-from ._imap_session import Completion, ImapSession, capabilities_in
+from ._imap_session import Completion, ImapSession, capabilities_in, quoted_string
 from ._mailbox_fixtures import RecordedSessions, credentials_of, recorded_sessions
 from ._options import options_of, target_guard
 from ._profile import Profile
@@ -133,7 +133,7 @@ def imap_mailbox(
     """A new, empty mailbox of the account for this test alone; deleted after it."""
     name = f"conformance-{uuid.uuid4().hex[:12]}"
     session = imap_login()
-    created = session.command("CREATE", _quoted(name))
+    created = session.command("CREATE", quoted_string(name))
     assert created.response.status == b"OK", (
         f"CREATE {name} (a scratch mailbox): expected OK, got {created.response.line!r}"
     )
@@ -149,7 +149,7 @@ def _delete_all(session: ImapSession, name: str) -> None:
     What a server keeps despite DELETE is noted in the transcript, not raised: the DELETE
     tests judge DELETE, and a leftover scratch mailbox disturbs no other test."""
     for found in sorted(_mailboxes_like(session, name) | {name}, key=len, reverse=True):
-        session.command("DELETE", _quoted(found))  # a level that went with its child: NO
+        session.command("DELETE", quoted_string(found))  # a level that went with its child: NO
     left = _mailboxes_like(session, name)
     if left:
         session.transcript.note(session.label, f"scratch mailboxes left: {sorted(left)}")
@@ -157,7 +157,7 @@ def _delete_all(session: ImapSession, name: str) -> None:
 
 
 def _mailboxes_like(session: ImapSession, name: str) -> set[str]:
-    listed = session.command("LIST", b'""', _quoted(name + "*"))
+    listed = session.command("LIST", b'""', quoted_string(name + "*"))
     return {found for r in listed.untagged if (found := _listed_name(r.line)) is not None}
 
 
@@ -257,10 +257,6 @@ def _tls_started(session: ImapSession) -> bool:
         return session.starttls().response.status == b"OK"
     except TargetTlsFailure:
         return False
-
-
-def _quoted(name: str) -> bytes:
-    return b'"' + name.encode("utf-8") + b'"'
 
 
 def _advertised(config: pytest.Config, target: Target) -> frozenset[str]:

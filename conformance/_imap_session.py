@@ -32,7 +32,7 @@ from ._targets import Target
 from ._transcript import Transcript
 from ._wire import DEFAULT_TIMEOUT, WireSession, quoted
 
-__all__ = ["Completion", "ImapSession", "Literal", "capabilities_in"]
+__all__ = ["Completion", "ImapSession", "Literal", "capabilities_in", "quoted_string"]
 
 Completion = CommandCompleted
 _Event = ResponseReceived | ContinuationRequested | CommandCompleted
@@ -123,9 +123,7 @@ class ImapSession(WireSession[ImapResponse]):
     def command(self, name: str, *arguments: bytes | str | Literal) -> Completion:
         """Send a command (the core picks the tag and waits for ``+`` before each
         synchronizing literal) and read until its tagged completion."""
-        tag = self.core.command(name, *(_wire(a) for a in arguments))
-        self._flush()
-        return self.completion(tag)
+        return self.completion(self.start(name, *arguments))
 
     def start(self, name: str, *arguments: bytes | str | Literal) -> bytes:
         """Send a command without waiting for its completion; its tag."""
@@ -167,11 +165,11 @@ class ImapSession(WireSession[ImapResponse]):
         self._flush()
 
     def login(self, user: str, password: str) -> Completion:
-        """LOGIN with both arguments as literals-free quoted strings (RFC 9051 §6.2.3)."""
-        return self.command("LOGIN", _quoted(user), _quoted(password))
+        """LOGIN with both arguments as quoted strings (RFC 9051 §6.2.3)."""
+        return self.command("LOGIN", quoted_string(user), quoted_string(password))
 
     def select(self, mailbox: str, *, examine: bool = False) -> Completion:
-        return self.command("EXAMINE" if examine else "SELECT", _quoted(mailbox))
+        return self.command("EXAMINE" if examine else "SELECT", quoted_string(mailbox))
 
     def logout(self) -> Completion:
         """LOGOUT; the connection is left for ``expect_closed`` to observe."""
@@ -247,7 +245,7 @@ def _wire(argument: bytes | str | Literal) -> bytes | Literal:
     return argument.encode("utf-8") if isinstance(argument, str) else argument
 
 
-def _quoted(text: str) -> bytes:
+def quoted_string(text: str) -> bytes:
     """A quoted string (RFC 9051 §4.3): backslash and double quote escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'.encode()

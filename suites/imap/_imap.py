@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from conformance import HarnessError, ImapCompletion, ImapSession
+from conformance._imap_session import quoted_string
 from reference_impl._escape import escape_octets
 from reference_impl.imap import ImapResponse, Literal
 
@@ -94,7 +95,7 @@ def expect_trycreate(completed: ImapCompletion, sent: str) -> None:
 
 def mailbox(name: str) -> bytes:
     """A mailbox name as a quoted string (RFC 3501 §9 mailbox = "INBOX" / astring)."""
-    return b'"' + name.encode("utf-8") + b'"'
+    return quoted_string(name)
 
 
 def untagged(completed: ImapCompletion, keyword: bytes) -> list[ImapResponse]:

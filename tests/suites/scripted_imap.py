@@ -21,6 +21,7 @@ MAILBOXES = "test_rfc3501_mailboxes.py"
 LITERALS = "test_rfc3501_literals.py"
 SEQUENCES = "test_rfc3501_sequences.py"
 MORE = "test_rfc3501_more.py"
+EXTENSIONS = "test_extensions.py"
 
 # A refusal turned into success: "tag NO ..." / "tag BAD ..." -> "tag OK ...".
 REFUSAL_TO_OK = ((rb"(?m)^([^*+ ]\S*) (?:NO|BAD)\b", rb"\1 OK"),)
@@ -375,5 +376,30 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "search-seen-inverted": (
         one_rule(r"\S+ SEARCH SEEN", edit=((rb"SEARCH SEEN", b"SEARCH UNSEEN"),)),
         (f"{MORE}::test_search_seen_and_unseen",),
+    ),
+    # -- extensions, READ-WRITE, FLAGS, STATUS ------------------------------------------------
+    "uid-expunge-expunges-all": (
+        one_rule(r"\S+ UID EXPUNGE \d+", edit=((rb"UID EXPUNGE \d+", b"EXPUNGE"),)),
+        (f"{EXTENSIONS}::test_uid_expunge_removes_only_the_uids_given",),
+    ),
+    "unselect-expunges": (
+        one_rule(r"\S+ UNSELECT", edit=((rb"UNSELECT", b"CLOSE"),)),
+        (f"{EXTENSIONS}::test_unselect_removes_nothing",),
+    ),
+    "move-copies": (
+        one_rule(r"\S+ MOVE 2 ", edit=((rb"MOVE 2", b"COPY 2"),)),
+        (f"{EXTENSIONS}::test_move_leaves_the_source_and_reaches_the_target",),
+    ),
+    "select-without-read-write": (
+        one_rule(r"\S+ SELECT ", rewrite=((rb"\[READ-WRITE\] ", b""),)),
+        (f"{EXTENSIONS}::test_select_says_read_write",),
+    ),
+    "flags-without-draft": (
+        one_rule(r"\S+ SELECT ", rewrite=((rb"(?m)^(\* FLAGS \([^)\r\n]*?) ?\\Draft", rb"\1"),)),
+        (f"{EXTENSIONS}::test_flags_lists_the_system_flags",),
+    ),
+    "status-of-missing-ok": (
+        _refusal_ok(r'\S+ STATUS "[^"]*-missing"'),
+        (f"{EXTENSIONS}::test_status_of_a_missing_mailbox_gets_no",),
     ),
 }

@@ -37,6 +37,7 @@ __all__ = [
     "select",
     "shown",
     "status_items",
+    "three_messages",
     "uid_of",
     "untagged",
 ]
@@ -171,6 +172,15 @@ def search_numbers(completed: ImapCompletion) -> list[int]:
     if found is None:
         raise AssertionError(f"a SEARCH response not of the form '* SEARCH n...': {lines[0]!r}")
     return [int(n) for n in found.group(1).split()]
+
+
+def three_messages(session: ImapSession, name: str) -> list[int]:
+    """Messages 1-3 (subjects m-0, m-1, m-2) appended to ``name``, which is then
+    selected; their UIDs."""
+    for n in range(3):
+        append(session, name, message(f"m-{n}"))
+    select(session, name)
+    return [uid_of(session, n) for n in (1, 2, 3)]
 
 
 def responses_until(session: ImapSession, tag: bytes) -> list[ImapResponse]:

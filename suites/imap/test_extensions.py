@@ -10,25 +10,17 @@ import pytest
 from conformance import ImapSession
 
 from ._imap import (
-    append,
     expect_ok,
     fetch,
     mailbox,
-    message,
     number_in,
     select,
+    three_messages,
     uid_of,
     untagged,
 )
 
 OPTIONAL = "the extension is optional: graded only for a server advertising it"
-
-
-def _three(session: ImapSession, name: str) -> list[int]:
-    for n in range(3):
-        append(session, name, message(f"e-{n}"))
-    select(session, name)
-    return [uid_of(session, n) for n in (1, 2, 3)]
 
 
 def _uids(session: ImapSession) -> list[int]:
@@ -43,7 +35,7 @@ def test_uid_expunge_removes_only_the_uids_given(
     """If a message either does not have the \\Deleted flag set or has a UID that is not
     included in the specified sequence set, it is not affected."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     expect_ok(session.command("STORE", b"1:2", b"+FLAGS.SILENT", b"(\\Deleted)"), "STORE 1:2")
     expect_ok(session.command("UID", b"EXPUNGE", str(uids[1]).encode()), "UID EXPUNGE")
     assert _uids(session) == [uids[0], uids[2]]
@@ -55,7 +47,7 @@ def test_unselect_removes_nothing(imap_login: Callable[[], ImapSession], imap_ma
     """This command performs the same actions as CLOSE, except that no messages are
     permanently removed from the currently selected mailbox."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     expect_ok(session.command("STORE", b"2", b"+FLAGS.SILENT", b"(\\Deleted)"), "STORE 2")
     expect_ok(session.command("UNSELECT"), "UNSELECT")
     select(session, imap_mailbox)
@@ -72,7 +64,7 @@ def test_move_leaves_the_source_and_reaches_the_target(
     session = imap_login()
     target = imap_mailbox + "-moved"
     expect_ok(session.command("CREATE", mailbox(target)), f"CREATE {target}")
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     completed = expect_ok(session.command("MOVE", b"2", mailbox(target)), "MOVE 2")
     gone = [r.number for r in completed.untagged if r.keyword == b"EXPUNGE"]
     assert gone == [2], f"MOVE 2 reported EXPUNGE {gone}"

@@ -19,16 +19,9 @@ from ._imap import (
     number_in,
     search_numbers,
     select,
+    three_messages,
     uid_of,
 )
-
-
-def _three(session: ImapSession, name: str) -> list[int]:
-    """Messages 1-3 (subjects m-0 .. m-2) selected in ``name``; their UIDs."""
-    for n in range(3):
-        append(session, name, message(f"m-{n}"))
-    select(session, name)
-    return [uid_of(session, n) for n in (1, 2, 3)]
 
 
 def _delete(session: ImapSession, numbers: bytes) -> None:
@@ -47,7 +40,7 @@ def test_expunge_reports_each_removed_message(
     """Before returning an OK to the client, an untagged EXPUNGE response is sent for each
     message that is removed."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     _delete(session, b"2")
     completed = expect_ok(session.command("EXPUNGE"), "EXPUNGE")
     expunged = [r.number for r in completed.untagged if r.keyword == b"EXPUNGE"]
@@ -64,7 +57,7 @@ def test_expunge_renumbers_the_later_messages(
     immediately decremented by 1, and this decrement is reflected in message sequence
     numbers in subsequent responses (including other untagged EXPUNGE responses)."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     _delete(session, b"1:2")
     completed = expect_ok(session.command("EXPUNGE"), "EXPUNGE")
     expunged = [r.number for r in completed.untagged if r.keyword == b"EXPUNGE"]
@@ -84,7 +77,7 @@ def test_expunge_keeps_messages_not_deleted(
     """The EXPUNGE command permanently removes all messages that have the \\Deleted flag
     set from the currently selected mailbox."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     _delete(session, b"3")
     expect_ok(session.command("EXPUNGE"), "EXPUNGE")
     left = [uid_of(session, n) for n in sorted(fetch(session, "1:*", "(UID)"))]
@@ -103,7 +96,7 @@ def test_other_session_sees_the_expunge(
     """The EXPUNGE response reports that the specified message sequence number has been
     permanently removed from the mailbox."""
     first = imap_login()
-    _three(first, imap_mailbox)
+    three_messages(first, imap_mailbox)
     second = imap_login()
     select(second, imap_mailbox)
     _delete(first, b"2")
@@ -125,7 +118,7 @@ def test_search_all_lists_every_message(
     """The untagged SEARCH response from the server contains a listing of message sequence
     numbers corresponding to those messages that match the searching criteria."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     completed = expect_ok(session.command("SEARCH", b"ALL"), "SEARCH ALL")
     assert sorted(search_numbers(completed)) == [1, 2, 3]
 
@@ -142,7 +135,7 @@ def test_search_subject_finds_only_the_match(
     """SUBJECT <string>: messages that contain the specified string in the envelope
     structure's SUBJECT field."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     completed = expect_ok(session.command("SEARCH", b"SUBJECT", b'"m-1"'), "SEARCH SUBJECT")
     assert search_numbers(completed) == [2]
 
@@ -154,7 +147,7 @@ def test_search_keys_intersect(imap_login: Callable[[], ImapSession], imap_mailb
     """When multiple keys are specified, the result is the intersection (AND function) of
     all the messages that match those keys."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     expect_ok(session.command("STORE", b"2:3", b"+FLAGS", b"(\\Flagged)"), "STORE")
     completed = expect_ok(
         session.command("SEARCH", b"FLAGGED", b"SUBJECT", b'"m-2"'), "SEARCH FLAGGED SUBJECT"
@@ -176,7 +169,7 @@ def test_uid_search_returns_uids(imap_login: Callable[[], ImapSession], imap_mai
     select(session, imap_mailbox)
     _delete(session, b"1")
     expect_ok(session.command("EXPUNGE"), "EXPUNGE")  # so UIDs and numbers differ
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     completed = expect_ok(session.command("UID", b"SEARCH", b"SUBJECT", b'"m-2"'), "UID SEARCH")
     assert search_numbers(completed) == [uids[2]]
 
@@ -192,7 +185,7 @@ def test_copy_adds_the_message_to_the_destination(
     session = imap_login()
     target = imap_mailbox + "-copy"
     expect_ok(session.command("CREATE", mailbox(target)), f"CREATE {target}")
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     original = fetch(session, "2", "(BODY.PEEK[])")[2][b"BODY[]"]
     expect_ok(session.command("COPY", b"2", mailbox(target)), "COPY 2")
     completed = select(session, target)
@@ -208,7 +201,7 @@ def test_copy_to_a_missing_mailbox_gets_trycreate(
     MUST send the response code "[TRYCREATE]" as the prefix of the text of the tagged NO
     response."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     completed = session.command("COPY", b"1", mailbox(imap_mailbox + "-missing"))
     expect_trycreate(completed, "COPY to a missing mailbox")
 
@@ -221,7 +214,7 @@ def test_copy_returns_copyuid(imap_login: Callable[[], ImapSession], imap_mailbo
     session = imap_login()
     target = imap_mailbox + "-copy"
     expect_ok(session.command("CREATE", mailbox(target)), f"CREATE {target}")
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     completed = expect_ok(session.command("COPY", b"2:3", mailbox(target)), "COPY 2:3")
     found = code_of([completed.response], b"COPYUID")
     assert found is not None, f"COPY completed without [COPYUID]: {completed.response.line!r}"

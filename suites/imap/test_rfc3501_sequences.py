@@ -9,16 +9,9 @@ import pytest
 
 from conformance import ImapSession
 
-from ._imap import append, expect_ok, expect_refused, fetch, message, select, uid_of
+from ._imap import expect_ok, expect_refused, fetch, select, three_messages
 
 RANGE_RULE = "§9 defines seq-range and '*' in the ABNF comments, the only definition there is"
-
-
-def _three(session: ImapSession, name: str) -> list[int]:
-    for n in range(3):
-        append(session, name, message(f"s-{n}"))
-    select(session, name)
-    return [uid_of(session, n) for n in (1, 2, 3)]
 
 
 @pytest.mark.rfc(3501, "9", "MUST", basis=RANGE_RULE)
@@ -29,7 +22,7 @@ def test_a_reversed_range_means_the_same_messages(
     these two regardless of order.  Example: 2:4 and 4:2 are equivalent and indicate
     values 2, 3, and 4."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     assert sorted(fetch(session, "3:2", "(UID)")) == [2, 3]
 
 
@@ -38,7 +31,7 @@ def test_star_is_the_last_message(imap_login: Callable[[], ImapSession], imap_ma
     """seq-number = nz-number / "*"; * represents the largest number in use.  In the case
     of message sequence numbers, it is the number of messages in a non-empty mailbox."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     data = fetch(session, "*", "(UID)")
     assert list(data) == [3] and data[3].get(b"UID") == str(uids[2]).encode(), f"FETCH *: {data}"
 
@@ -50,7 +43,7 @@ def test_uid_range_to_star_includes_the_last_message(
     """Example: a unique identifier sequence range of 3291:* includes the UID of the last
     message in the mailbox, even if that value is less than 3291."""
     session = imap_login()
-    uids = _three(session, imap_mailbox)
+    uids = three_messages(session, imap_mailbox)
     beyond = uids[2] + 100000
     data = fetch(session, f"{beyond}:*", "(UID)", uid=True)
     assert list(data) == [3], f"UID FETCH {beyond}:* returned {data}"
@@ -64,7 +57,7 @@ def test_close_expunges_without_expunge_responses(
     from the currently selected mailbox, and returns to the authenticated state from the
     selected state.  No untagged EXPUNGE responses are sent."""
     session = imap_login()
-    _three(session, imap_mailbox)
+    three_messages(session, imap_mailbox)
     expect_ok(session.command("STORE", b"2", b"+FLAGS.SILENT", b"(\\Deleted)"), "STORE")
     completed = expect_ok(session.command("CLOSE"), "CLOSE")
     assert not [r for r in completed.untagged if r.keyword == b"EXPUNGE"], (

@@ -22,6 +22,7 @@ LITERALS = "test_rfc3501_literals.py"
 SEQUENCES = "test_rfc3501_sequences.py"
 MORE = "test_rfc3501_more.py"
 EXTENSIONS = "test_extensions.py"
+FORMS = "test_rfc3501_fetch_forms.py"
 
 # A refusal turned into success: "tag NO ..." / "tag BAD ..." -> "tag OK ...".
 REFUSAL_TO_OK = ((rb"(?m)^([^*+ ]\S*) (?:NO|BAD)\b", rb"\1 OK"),)
@@ -68,7 +69,10 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     ),
     "logout-without-bye": (
         one_rule(r"\S+ LOGOUT", rewrite=_line_removed(rb"\* BYE")),
-        (f"{COMMANDS}::test_logout_sends_bye_before_ok",),
+        (
+            f"{COMMANDS}::test_logout_sends_bye_before_ok",
+            f"{FORMS}::test_logout_from_the_selected_state",
+        ),
     ),
     "logout-stays-open": (
         # The imap fixture's first command is tagged A0001.
@@ -401,5 +405,40 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "status-of-missing-ok": (
         _refusal_ok(r'\S+ STATUS "[^"]*-missing"'),
         (f"{EXTENSIONS}::test_status_of_a_missing_mailbox_gets_no",),
+    ),
+    # -- FETCH forms, empty SEARCH, LSUB -------------------------------------------------------
+    "truncated-partial-not-partial": (
+        one_rule(r"\S+ FETCH 1 \(BODY\.PEEK\[\]<0\.", rewrite=((rb"BODY\[\]<0>", b"BODY[]"),)),
+        (f"{FORMS}::test_partial_fetch_past_the_end_is_truncated",),
+    ),
+    "partial-past-the-end-nil": (
+        one_rule(
+            r"\S+ FETCH 1 \(BODY\.PEEK\[\]<\d+\.5>\)",
+            rewrite=((rb'(BODY\[\]<\d+>) (?:""|\{0\}\r\n)', rb"\1 NIL"),),
+        ),
+        (f"{FORMS}::test_partial_fetch_starting_past_the_end_is_empty",),
+    ),
+    "rfc822-answered-as-body": (
+        one_rule(r"\S+ FETCH 1 \(RFC822\)", edit=((rb"\(RFC822\)", b"(BODY.PEEK[])"),)),
+        (f"{FORMS}::test_rfc822_is_the_whole_message_and_sets_seen",),
+    ),
+    "rfc822-header-sets-seen": (
+        one_rule(
+            r"\S+ FETCH 1 \(RFC822\.HEADER\)",
+            edit=((rb"\(RFC822\.HEADER\)", b"(RFC822.HEADER BODY[HEADER])"),),
+        ),
+        (f"{FORMS}::test_rfc822_header_is_the_header_without_seen",),
+    ),
+    "append-flags-invented": (
+        one_rule(r'\S+ APPEND "[^"]*" \{', edit=((rb'(APPEND "[^"]*") \{', rb"\1 (\\Flagged) {"),)),
+        (f"{FORMS}::test_message_appended_without_flags_has_none",),
+    ),
+    "search-without-match-finds-all": (
+        one_rule(r'\S+ SEARCH SUBJECT "no-such', edit=((rb'SUBJECT "no-such-subject"', b"ALL"),)),
+        (f"{FORMS}::test_search_without_a_match_returns_an_empty_search",),
+    ),
+    "lsub-forgets": (
+        one_rule(r"\S+ LSUB ", rewrite=_line_removed(rb"\* LSUB")),
+        (f"{FORMS}::test_subscribed_mailbox_is_listed_by_lsub",),
     ),
 }

@@ -4,7 +4,9 @@ Suites use the fixtures (``smtp``, ``smtp_connect``, ``smtp_target``, ``accounts
 ``readback``, ``conformance_profile``; for POP3 ``pop3``, ``pop3_connect``, ``pop3_login``,
 ``pop3_target``, ``pop3_account``, ``pop3_capabilities``, ``pop3_maildrop``,
 ``pop3_messages``; for POP2 ``pop2``, ``pop2_connect``, ``pop2_login``, ``pop2_target``,
-``pop2_account``, ``pop2_mailbox``) and the markers ``rfc``, ``requires`` and ``delivers``;
+``pop2_account``, ``pop2_mailbox``; for IMAP ``imap``, ``imap_connect``, ``imap_login``,
+``imap_target``, ``imap_account``, ``imap_mailbox``, ``imap_capabilities``) and the markers
+``rfc``, ``requires`` and ``delivers``;
 tools use the classes below.
 Without accounts, ``sender``, ``recipient`` and ``mail_domain`` name envelope addresses any
 server accepts (``_envelope``).
@@ -25,6 +27,9 @@ from ._errors import (
     TargetUnreachable,
     TargetUrlError,
 )
+from ._imap_fixtures import ImapAccount
+from ._imap_session import Completion as ImapCompletion
+from ._imap_session import ImapSession
 from ._pcap import write_pcap
 from ._pop2_fixtures import Pop2Account, Pop2Mailbox, Pop2Message
 from ._pop2_session import Pop2Session
@@ -48,6 +53,9 @@ __all__ = [
     "DeliverySettings",
     "Direction",
     "HarnessError",
+    "ImapAccount",
+    "ImapCompletion",
+    "ImapSession",
     "Level",
     "MailRoute",
     "Mailbox",

@@ -86,8 +86,9 @@ def retrieved_message(
 
     def deliver(compose: Compose) -> StoredMessage:
         marker, raw = _send(smtp, accounts[0].address, address, compose)
-        maildrop = SeededMaildrop.of(pop3_account, (SeededMessage(name="mime", marker=marker,
-                                                                  content=raw),))
+        maildrop = SeededMaildrop.of(
+            pop3_account, (SeededMessage(name="mime", marker=marker, content=raw),)
+        )
         delivered.append(maildrop)
         wait_until_visible(maildrop, pop3_login, timeout)
         session = pop3_login()

@@ -162,6 +162,15 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
             fixtures=("conformance._pop2_fixtures",),
             suite="suites.pop2",
         ),
+        ProtocolSpec(
+            name="imap",
+            title="IMAP",
+            # RFC 9051 §1 / RFC 3501 §1: port 143, STARTTLS (§6.2.1) only when a test
+            # asks; RFC 8314 §7.2: 993 is IMAP over implicit TLS.
+            schemes=(_scheme("imap", 143, _PLAIN), _scheme("imaps", 993, _IMPLICIT, "imap")),
+            fixtures=("conformance._imap_fixtures",),
+            suite="suites.imap",
+        ),
     )
 }
 
@@ -175,7 +184,7 @@ SUITES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # [targets] keys a profile may already name for protocols not registered yet; their URLs
 # are kept as text (``Profile.targets``) and nothing runs against them.
-RESERVED_PROFILE_KEYS = ("imap",)
+RESERVED_PROFILE_KEYS: tuple[str, ...] = ()
 
 SCHEMES: dict[str, Scheme] = {
     scheme.name: scheme for spec in PROTOCOLS.values() for scheme in spec.schemes

@@ -89,6 +89,14 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
             extra={},
             serve_port=1109,  # stands in for 109
         ),
+        ReferenceProtocol(
+            name="imap",
+            title="IMAP",
+            builder="reference_impl.imap._services",
+            services=("imap", "imaps"),
+            extra={"imaps": "an implicit-TLS listener (RFC 8314)"},
+            serve_port=1143,  # stands in for 143
+        ),
     )
 }
 

@@ -8,6 +8,7 @@ registry in ``reference_impl._listeners`` names those builders.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from reference_impl.auth import Accounts
     from reference_impl.store import MailStore
 
-__all__ = ["MessageSink", "Service", "ServiceSettings", "offered"]
+__all__ = ["MessageSink", "Service", "ServiceSettings", "offered", "plain_and_implicit_tls"]
 
 
 @dataclass
@@ -78,3 +79,35 @@ class ServiceSettings:
 def offered(tls: bool, command: str) -> str:
     """How a plain listener is secured: ``command`` (STARTTLS, STLS) where TLS is on."""
     return command if tls else "no TLS"
+
+
+def plain_and_implicit_tls(
+    settings: ServiceSettings,
+    *,
+    protocol: str,
+    names: tuple[str, str],
+    command: str,
+    listener: Callable[[bool, bool], Any],
+    start: Callable[..., Awaitable[asyncio.Server]],
+) -> dict[str, Service]:
+    """A mail-access protocol's two services: ``names[0]`` in the clear, offering TLS
+    by ``command`` when there is a TLS context, and then ``names[1]`` with TLS from the
+    first octet (RFC 8314 §3.3).  ``listener(tls_available, implicit_tls)`` builds each
+    listener, ``start(listener, host=, port=)`` opens it."""
+    tls = settings.tls_context is not None
+    found = {
+        names[0]: Service(
+            name=names[0],
+            protocol=protocol,
+            security=offered(tls, command),
+            start=functools.partial(start, listener(tls, False)),
+        )
+    }
+    if tls:
+        found[names[1]] = Service(
+            name=names[1],
+            protocol=protocol,
+            security="implicit TLS",
+            start=functools.partial(start, listener(False, True)),
+        )
+    return found

@@ -29,27 +29,57 @@ pytestmark = pytest.mark.delivers
 _K = MimeDefectKind
 # Defects that fields put above the message would show: the rest belong to the message.
 _FIELD_DEFECTS = {
-    _K.HEADER_SYNTAX, _K.HEADER_NAME, _K.HEADER_FOLD_FIRST, _K.HEADER_WS_ONLY_LINE,
-    _K.HEADER_CONTROL, _K.HEADER_8BIT, _K.BARE_CR, _K.BARE_LF, _K.NUL, _K.LINE_TOO_LONG,
+    _K.HEADER_SYNTAX,
+    _K.HEADER_NAME,
+    _K.HEADER_FOLD_FIRST,
+    _K.HEADER_WS_ONLY_LINE,
+    _K.HEADER_CONTROL,
+    _K.HEADER_8BIT,
+    _K.BARE_CR,
+    _K.BARE_LF,
+    _K.NUL,
+    _K.LINE_TOO_LONG,
 }
 _ATTACHMENT = bytes(range(256)) * 3
 _INNER = MessageSpec(
-    headers=(("From", "carl@example.net"), ("Date", "Wed, 2 Dec 2026 09:00:00 +0100"),
-             ("Subject", "the forwarded one")),
+    headers=(
+        ("From", "carl@example.net"),
+        ("Date", "Wed, 2 Dec 2026 09:00:00 +0100"),
+        ("Subject", "the forwarded one"),
+    ),
     body=Leaf(body=b"Inner text.\r\n"),
 )
 _SHAPES: dict[str, Node] = {
-    "mixed-qp-base64-2231": Multipart(parts=(
-        Leaf(body="Grüße, a line of text\r\n".encode(), encoding="quoted-printable",
-             params={"charset": "utf-8"}),
-        Leaf(media_type="application/octet-stream", body=_ATTACHMENT, encoding="base64",
-             disposition="attachment", disposition_params={"filename": "résumé 2026.bin"}),
-    )),
-    "alternative-and-rfc822": Multipart(parts=(
-        Multipart(subtype="alternative", parts=(
-            Leaf(body=b"plain\r\n"), Leaf(media_type="text/html", body=b"<p>html</p>\r\n"))),
-        Encapsulated(_INNER),
-    ), preamble=b"This is a MIME message.", epilogue=b"the epilogue\r\n"),
+    "mixed-qp-base64-2231": Multipart(
+        parts=(
+            Leaf(
+                body="Grüße, a line of text\r\n".encode(),
+                encoding="quoted-printable",
+                params={"charset": "utf-8"},
+            ),
+            Leaf(
+                media_type="application/octet-stream",
+                body=_ATTACHMENT,
+                encoding="base64",
+                disposition="attachment",
+                disposition_params={"filename": "résumé 2026.bin"},
+            ),
+        )
+    ),
+    "alternative-and-rfc822": Multipart(
+        parts=(
+            Multipart(
+                subtype="alternative",
+                parts=(
+                    Leaf(body=b"plain\r\n"),
+                    Leaf(media_type="text/html", body=b"<p>html</p>\r\n"),
+                ),
+            ),
+            Encapsulated(_INNER),
+        ),
+        preamble=b"This is a MIME message.",
+        epilogue=b"the epilogue\r\n",
+    ),
     "digest": Multipart(subtype="digest", parts=(Encapsulated(_INNER, implicit=True),) * 2),
 }
 
@@ -90,8 +120,11 @@ def test_mime_message_is_stored_unchanged_below_the_trace_fields(
 
 
 @pytest.mark.rfc(
-    5322, "2.2", "MUST", basis="RFC 5322 §2.2 defines header fields by this syntax (ABNF of "
-    "§3.6); an added line outside it is no field and breaks the stored message's header"
+    5322,
+    "2.2",
+    "MUST",
+    basis="RFC 5322 §2.2 defines header fields by this syntax (ABNF of "
+    "§3.6); an added line outside it is no field and breaks the stored message's header",
 )
 def test_fields_the_target_adds_are_well_formed(
     stored_message: Callable[[Compose], StoredMessage],
@@ -117,8 +150,11 @@ def test_fields_the_target_adds_are_well_formed(
 
 
 @pytest.mark.rfc(
-    1939, "7", "MUST", basis="RFC 1939 predates RFC 2119; RETR is defined to send the "
-    "message; with RFC 5321 §4.4 only trace fields may stand above the message as sent"
+    1939,
+    "7",
+    "MUST",
+    basis="RFC 1939 predates RFC 2119; RETR is defined to send the "
+    "message; with RFC 5321 §4.4 only trace fields may stand above the message as sent",
 )
 def test_mime_message_retrieved_by_pop3_unchanged_below_the_trace_fields(
     retrieved_message: Callable[[Compose], StoredMessage],

@@ -106,8 +106,7 @@ def test_expn_unknown_list_is_not_250(smtp: SmtpSession, unknown_recipient: Mail
     line = f"EXPN {unknown_recipient.address}"
     reply = smtp.command(line)
     assert reply.code in _EXPN_NOT_VERIFIED, (
-        f"sent {line!r} (no such list), expected 252 or a refusal (4yz/5yz), "
-        f"not 250, got {reply}"
+        f"sent {line!r} (no such list), expected 252 or a refusal (4yz/5yz), not 250, got {reply}"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import imaplib
 import json
 import poplib
 import re
@@ -359,8 +360,8 @@ def test_serve_pop2_and_no_tls(tmp_path: Path) -> None:
 
 def test_serve_all_shares_one_store(tmp_path: Path) -> None:
     with _serving("all", "--port", "0", "--store", str(tmp_path / "s")) as listening:
-        assert [item.what for item in listening] == ["SMTP", "POP3", "POP2"]
-        smtp, pop3, _ = listening
+        assert [item.what for item in listening] == ["SMTP", "POP3", "POP2", "IMAP"]
+        smtp, pop3, _, imap = listening
         with smtplib.SMTP("127.0.0.1", smtp.port, timeout=10) as client:
             client.sendmail("a@example.org", ["bob@example.test"], b"Subject: t\r\n\r\nhi\r\n")
         client = poplib.POP3("127.0.0.1", pop3.port, timeout=10)
@@ -369,6 +370,12 @@ def test_serve_all_shares_one_store(tmp_path: Path) -> None:
         client.pass_("bob-password")
         assert client.stat()[0] == 1
         client.quit()
+        with imaplib.IMAP4("127.0.0.1", imap.port, timeout=10) as reader:
+            reader.starttls(ssl_context=_verifying(imap.ca_file))
+            reader.login("bob", "bob-password")
+            assert reader.select("INBOX") == ("OK", [b"1"])
+            _, data = reader.fetch("1", "(BODY.PEEK[TEXT])")
+            assert data[0][1] == b"hi\r\n"
 
 
 def test_serve_refuses_tls_ports_it_cannot_serve() -> None:

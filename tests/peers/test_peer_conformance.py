@@ -1,5 +1,6 @@
-"""The SMTP suite against the real Postfix and the POP3 suite against the real Dovecot:
-every report is an accepted deviation, and every accepted deviation is still reported.
+"""The SMTP suite against the real Postfix, the POP3 and IMAP suites against the real
+Dovecot: every report is an accepted deviation, and every accepted deviation is still
+reported.
 
 The peers' profiles name the waiver file ``conformance/peers/known-deviations.toml`` (the
 deviations, each with its reason; docs/known-deviations.md explains them with the RFC
@@ -25,7 +26,7 @@ from markupsafe import escape
 from conformance._waivers import load_waivers
 from conformance.peers import KNOWN_DEVIATIONS, PeerSystem
 
-# The four runs share one fixture: keep them on one xdist worker.
+# The runs share one fixture: keep them on one xdist worker.
 pytestmark = pytest.mark.xdist_group("peer-conformance")
 
 DOC = Path(__file__).parents[2] / "docs" / "known-deviations.md"
@@ -63,6 +64,7 @@ RUNS = {
     "postfix smtp": ("profile_path", "smtp"),
     "postfix submission": ("submission_profile_path", "smtp"),
     "dovecot pop3": ("profile_path", "pop3"),
+    "dovecot imap": ("profile_path", "imap"),
 }
 
 

@@ -46,6 +46,6 @@ def test_each_protocol_gets_the_targets_under_its_keys_in_registry_order(tmp_pat
         "smtp": ["smtp://127.0.0.1:2525", "smtps://127.0.0.1:2465"],
         "pop3": ["pop3s://127.0.0.1:1995"],
         "pop2": ["pop2://127.0.0.1:1109"],
+        "imap": ["imap://127.0.0.1:1143"],
     }
     assert [t.url for t in profile.all_targets] == [url for urls in found.values() for url in urls]
-    assert profile.targets["imap"] == "imap://127.0.0.1:1143"  # kept as text for later

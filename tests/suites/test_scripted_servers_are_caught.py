@@ -6,6 +6,7 @@ suite run, on one xdist worker."""
 from __future__ import annotations
 
 import pytest
+import scripted_imap
 import scripted_pop2
 import scripted_pop3
 import scripted_smtp
@@ -24,7 +25,14 @@ SMTP = scripted(scripted_smtp.SCRIPTS, suite="smtp", baselines=scripted_smtp.BAS
 SMTP_EXTENSIONS = scripted(scripted_smtp_extensions.SCRIPTS, suite="smtp")
 POP3 = scripted(scripted_pop3.SCRIPTS, suite="pop3")
 POP2 = scripted(scripted_pop2.SCRIPTS, suite="pop2")
-GROUPS = {"smtp": [*SMTP, INERT], "smtp-extensions": SMTP_EXTENSIONS, "pop3": POP3, "pop2": POP2}
+IMAP = scripted(scripted_imap.SCRIPTS, suite="imap")
+GROUPS = {
+    "smtp": [*SMTP, INERT],
+    "smtp-extensions": SMTP_EXTENSIONS,
+    "pop3": POP3,
+    "pop2": POP2,
+    "imap": IMAP,
+}
 
 
 def _in_group(group: str, *values: object, id: str) -> object:

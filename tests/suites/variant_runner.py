@@ -28,6 +28,7 @@ import pytest
 from wire_script import Script
 
 from reference_impl._embedded import EmbeddedServers
+from reference_impl.imap import ServerConnection as ImapConnection
 from reference_impl.pop2 import ServerConnection as Pop2Connection
 from reference_impl.pop3 import ServerConnection as Pop3Connection
 from reference_impl.smtp import ServerConnection as SmtpConnection
@@ -55,11 +56,13 @@ FACTORY_KEYWORD = {
     "smtp": "connection_factory",
     "pop3": "pop3_connection_factory",
     "pop2": "pop2_connection_factory",
+    "imap": "imap_connection_factory",
 }
 REFERENCE_CORE: dict[str, type[Any]] = {
     "smtp": SmtpConnection,
     "pop3": Pop3Connection,
     "pop2": Pop2Connection,
+    "imap": ImapConnection,
 }
 # Suites with no server of their own and the protocol whose server they test: the MIME
 # suite judges what an SMTP server stores.
@@ -175,7 +178,7 @@ def _profile(
 
 
 def _reference_targets(servers: EmbeddedServers) -> dict[str, str]:
-    return {name: servers.url(name) for name in ("smtp", "pop3", "pop2")}
+    return {name: servers.url(name) for name in ("smtp", "pop3", "pop2", "imap")}
 
 
 def suite_profile(servers: EmbeddedServers, path: Path, *, pop3_port: int | None = None) -> Path:

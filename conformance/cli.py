@@ -294,8 +294,12 @@ def _refused_login(targets: list[Target], profile: Profile | None, timeout: floa
 
 
 def _run_name(args: argparse.Namespace, targets: list[Target]) -> str:
+    """``STAMP-SCHEME``: named after the first target the chosen suites run against
+    (a profile's IMAP target for ``--suite imap``, not its SMTP one), or ``embedded``."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    kind = targets[0].scheme.replace("+", "-") if targets else "embedded"
+    needed = {protocol for name in args.suite or () for protocol in SUITES[name][1]}
+    tested = [target for target in targets if target.protocol in needed] or targets
+    kind = tested[0].scheme.replace("+", "-") if tested else "embedded"
     if not targets and args.embedded != embedded_services()[0]:
         kind += f"-{args.embedded}"
     return f"{stamp}-{kind}"

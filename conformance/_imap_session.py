@@ -86,26 +86,7 @@ class ImapSession(WireSession[ImapResponse]):
         self._received_since_event = 0
         self._pending = bytearray()
 
-    @classmethod
-    def connect(
-        cls,
-        target: Target,
-        *,
-        transcript: Transcript | None = None,
-        label: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        read_greeting: bool = True,
-        guard: TargetGuard | None = None,
-    ) -> ImapSession:
-        """Open a TCP (for ``imaps://`` TLS) connection and, by default, read the greeting."""
-        session = cls._open(
-            target, transcript=transcript, label=label, timeout=timeout, guard=guard
-        )
-        if read_greeting:
-            session._read_greeting(session._next_greeting)
-        return session
-
-    def _next_greeting(self) -> ImapResponse:
+    def _read_first(self) -> ImapResponse:
         return self._wait(lambda e: True, "the greeting").response
 
     def _malformed_greeting(self, greeting: ImapResponse) -> str | None:

@@ -53,24 +53,8 @@ class Pop2Session(WireSession[Reply]):
         self._core = ClientConnection()
         self._events: collections.deque[ClientEvent] = collections.deque()
 
-    @classmethod
-    def connect(
-        cls,
-        target: Target,
-        *,
-        transcript: Transcript | None = None,
-        label: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        read_greeting: bool = True,
-        guard: TargetGuard | None = None,
-    ) -> Pop2Session:
-        """Open a TCP connection and, by default, read the greeting."""
-        session = cls._open(
-            target, transcript=transcript, label=label, timeout=timeout, guard=guard
-        )
-        if read_greeting:
-            session._read_greeting(session.read_reply)
-        return session
+    def _read_first(self) -> Reply:
+        return self.read_reply()
 
     def _malformed_greeting(self, greeting: Reply) -> str | None:
         if greeting.kind is None:

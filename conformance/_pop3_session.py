@@ -89,24 +89,8 @@ class Pop3Session(WireSession[Pop3Response]):
         )
         self._responses: collections.deque[ResponseReceived] = collections.deque()
 
-    @classmethod
-    def connect(
-        cls,
-        target: Target,
-        *,
-        transcript: Transcript | None = None,
-        label: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        read_greeting: bool = True,
-        guard: TargetGuard | None = None,
-    ) -> Pop3Session:
-        """Open a TCP (for ``pop3s://`` TLS) connection and, by default, read the greeting."""
-        session = cls._open(
-            target, transcript=transcript, label=label, timeout=timeout, guard=guard
-        )
-        if read_greeting:
-            session._read_greeting(session.read_response)
-        return session
+    def _read_first(self) -> Pop3Response:
+        return self.read_response()
 
     def _malformed_greeting(self, greeting: Pop3Response) -> str | None:
         if any(defect.kind is Pop3DefectKind.BAD_STATUS for defect in greeting.defects):

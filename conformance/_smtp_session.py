@@ -80,24 +80,8 @@ class SmtpSession(WireSession[Reply]):
         self._core = ClientConnection(max_reply_octets=self.guard.limits.max_reply_octets)
         self._replies: collections.deque[ReplyReceived] = collections.deque()
 
-    @classmethod
-    def connect(
-        cls,
-        target: Target,
-        *,
-        transcript: Transcript | None = None,
-        label: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        read_greeting: bool = True,
-        guard: TargetGuard | None = None,
-    ) -> SmtpSession:
-        """Open a TCP (for ``smtps://`` TLS) connection and, by default, read the greeting."""
-        session = cls._open(
-            target, transcript=transcript, label=label, timeout=timeout, guard=guard
-        )
-        if read_greeting:
-            session._read_greeting(session.read_reply)
-        return session
+    def _read_first(self) -> Reply:
+        return self.read_reply()
 
     def _malformed_greeting(self, greeting: Reply) -> str | None:
         if any(defect.kind in _NOT_A_REPLY for defect in greeting.defects):

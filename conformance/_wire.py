@@ -134,6 +134,30 @@ class WireSession(Generic[_Greeting]):
         self._unusable: str | None = None  # why no command can be sent any more
 
     @classmethod
+    def connect(
+        cls,
+        target: Target,
+        *,
+        transcript: Transcript | None = None,
+        label: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_greeting: bool = True,
+        guard: TargetGuard | None = None,
+    ) -> Self:
+        """Open a TCP (for an implicit-TLS scheme, TLS) connection and, by default, read
+        the greeting."""
+        session = cls._open(
+            target, transcript=transcript, label=label, timeout=timeout, guard=guard
+        )
+        if read_greeting:
+            session._read_greeting(session._read_first)
+        return session
+
+    def _read_first(self) -> _Greeting:
+        """Read what the target sends first: its greeting."""
+        raise NotImplementedError
+
+    @classmethod
     def _open(
         cls,
         target: Target,

@@ -20,6 +20,7 @@ import pytest
 from ._environment import Environment, chosen_target
 from ._errors import HarnessError
 from ._hooks import ProtocolHooks
+from ._lock_wait import lock_pauses
 from ._mailbox_fixtures import (
     RecordedSessions,
     deliver,
@@ -173,24 +174,27 @@ def pop2_login(
     A server may hold a mailbox for one session at a time, as POP3 servers hold a
     maildrop, and let it go only after an ended session's deletions are done, which
     RFC 937 does not time.  The account's password was checked before the run, so a
-    refused HELO is tried again with a growing pause, up to ``_LOCK_WAIT`` seconds.
+    refused HELO is tried again (``lock_pauses``), up to ``_LOCK_WAIT`` seconds.
     """
     bound = min(options_of(request.config).timeout, _LOCK_WAIT)
 
     def login() -> Pop2Session:
-        deadline, pause = time.monotonic() + bound, _POLL / 4
+        pauses = lock_pauses(bound)
         while True:
             session = pop2_connect()
             reply = session.helo(pop2_account.user, pop2_account.password)
             if reply.number is not None and reply.raw[:1] == b"#":
                 return session
-            session.close()
-            if time.monotonic() + pause > deadline:
+            pause = next(pauses, None)
+            if pause is None:
                 raise AssertionError(
                     f"sent HELO {pop2_account.user} <password>, expected #NNN, got {reply}"
                 )
+            session.transcript.note(
+                session.label, f"mailbox refused, trying again in {pause:g} s (it may be locked)"
+            )
+            session.close()
             time.sleep(pause)
-            pause = min(pause * 2, 1.0)
 
     return login
 

@@ -20,14 +20,13 @@ import time
 from collections.abc import Callable
 
 from ._errors import HarnessError
+from ._lock_wait import lock_pauses
 from ._pop3_responses import Pop3Response
 from ._pop3_session import Pop3Session
 from ._targets import Target
 
 __all__ = ["end_politely", "login_refusal", "login_waiting", "wait_until_free"]
 
-_FIRST_PAUSE = 0.02
-_LONGEST_PAUSE = 1.0
 _IN_USE = "IN-USE"
 
 
@@ -52,8 +51,7 @@ def login_waiting(
     ``-ERR`` counts as "locked" only with ``bare_err_too``: after the credentials were
     checked, nothing else explains it as well.
     """
-    deadline = time.monotonic() + bound
-    pause = _FIRST_PAUSE
+    pauses = lock_pauses(bound)
     while True:
         session = connect()
         response = session.user(user)
@@ -61,7 +59,8 @@ def login_waiting(
             return session, response  # RFC 2449 §8.1.2: IN-USE answers PASS, not USER
         response = session.pass_(password)
         locked = not response.ok and _may_be_locked(response, bare_err_too=bare_err_too)
-        if not locked or time.monotonic() + pause > deadline:
+        pause = next(pauses, None) if locked else None
+        if pause is None:
             return session, response
         session.transcript.note(
             session.label,
@@ -70,7 +69,6 @@ def login_waiting(
         )
         end_politely(session)
         time.sleep(pause)
-        pause = min(pause * 2, _LONGEST_PAUSE)
 
 
 def end_politely(session: Pop3Session) -> None:

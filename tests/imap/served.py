@@ -63,8 +63,10 @@ class ServedImap:
         return self.tls.client_context()
 
     def __exit__(self, *exc: object) -> None:
+        # Servers are closed on their own loop only: closing them from this thread
+        # races inside asyncio (a close can find the loop's waiters already gone).
         for server in self._servers:
-            server.close()
+            self._loop.call_soon_threadsafe(server.close)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self.store.close()

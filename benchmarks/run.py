@@ -10,6 +10,8 @@ falls on every server alike:
 - SMTP: Postfix smtp-source, 20 sessions, one message per connection, 1 KiB and 100 KiB.
 - POP3: RETR of 1,000 messages over 10 sessions (100 each, one session after another:
   the reference server locks a maildrop per session, RFC 1939 §8).
+- IMAP: 400 sessions, 20 at a time, each LOGIN, APPEND, SELECT, FETCH, STORE, LOGOUT on
+  one INBOX (benchmarks/imap_mixed.py).
 
 Every run is bounded (a count, and a timeout); everything started is stopped by its PID.
 This is a measurement, not a test: nothing here runs in CI.  Needs the Debian packages
@@ -38,6 +40,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from imap_mixed import SESSIONS as IMAP_SESSIONS
+from imap_mixed import imap_mixed
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_TIMEOUT = 300.0  # one smtp-source or POP3 run, seconds
@@ -68,7 +73,7 @@ def wait_for_greeting(port: int, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
-                if sock.recv(100)[:1] in (b"2", b"+"):
+                if sock.recv(100)[:1] in (b"2", b"+", b"*"):  # SMTP, POP3, IMAP
                     return
         except OSError:
             time.sleep(0.1)
@@ -220,6 +225,7 @@ def run_all(tmp: Path, rounds: int) -> dict[str, dict[str, Result]]:
     with start_peers(tmp / "peers") as peers, contextlib.ExitStack() as stack:
         servers = {name: stack.enter_context(start()) for name, start in smtp_servers.items()}
         ref_pop3 = stack.enter_context(reference("pop3", pop3_store, tmp / "pop3.log")())
+        ref_imap = stack.enter_context(reference("imap", tmp / "imap-store", tmp / "imap.log")())
         account = peers.account("alice")
         maildir = peers.maildir_for("alice") / "new"
         for n, message in enumerate(pop3_messages()):
@@ -248,6 +254,16 @@ def run_all(tmp: Path, rounds: int) -> dict[str, dict[str, Result]]:
             # Dovecot is several processes: its CPU is not counted.
             seconds = pop3_retr(peers.pop3_port, "alice", account.password)
             pop3.setdefault("Dovecot", Result([], [])).rates.append(POP3_MESSAGES / seconds)
+            imap = results.setdefault("IMAP mixed", {})
+            print(f"round {round_number + 1}: IMAP mixed", flush=True)
+            measure(
+                ref_imap,
+                functools.partial(imap_mixed, ref_imap.port, "alice", "alice-password"),
+                IMAP_SESSIONS,
+                imap.setdefault("reference", Result([], [])),
+            )
+            seconds = imap_mixed(peers.imap_port, "alice", account.password)
+            imap.setdefault("Dovecot", Result([], [])).rates.append(IMAP_SESSIONS / seconds)
     return results
 
 
@@ -263,14 +279,17 @@ def report(results: dict[str, dict[str, Result]], rounds: int) -> str:
         "the absolute rates are noisy and only the ratios within one run mean anything.",
         "",
         "SMTP: Postfix `smtp-source`, 20 sessions, one message per connection.  POP3: RETR "
-        f"of {POP3_MESSAGES} messages over {POP3_SESSIONS} sessions, one after another.",
-        "CPU is the server process's own user + system time per message.",
+        f"of {POP3_MESSAGES} messages over {POP3_SESSIONS} sessions, one after another.  "
+        f"IMAP: {IMAP_SESSIONS} sessions, 20 at a time, each LOGIN, APPEND, SELECT, FETCH, "
+        "STORE, LOGOUT; its rate is sessions per second.",
+        "CPU is the server process's own user + system time per message (IMAP: per session).",
         "",
     ]
     for workload, by_server in results.items():
         baseline = smtp_sink if smtp_sink in by_server else "Dovecot"
         base = by_server[baseline].rate()
-        lines += [f"## {workload}", "", f"| server | msgs/s | x {baseline} | CPU ms/msg |"]
+        unit = "session" if workload.startswith("IMAP") else "msg"
+        lines += [f"## {workload}", "", f"| server | {unit}s/s | x {baseline} | CPU ms/{unit} |"]
         lines += ["|---|---:|---:|---:|"]
         for name, result in by_server.items():
             cpu = f"{statistics.median(result.cpu_ms):.2f}" if result.cpu_ms else "n/a"
@@ -286,6 +305,7 @@ GOALS = (
     ("SMTP 1 KiB", "reference (durable)", "aiosmtpd Maildir (no fsync)", 2.0),
     ("SMTP 100 KiB", "reference (durable)", "aiosmtpd Maildir (no fsync)", 2.0),
     ("POP3 RETR", "reference", "Dovecot", 0.5),
+    ("IMAP mixed", "reference", "Dovecot", 0.5),
 )
 
 LIMITS = """\

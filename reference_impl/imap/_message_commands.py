@@ -88,7 +88,8 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     def run(store: MailStore) -> Reply:
         enabled = enable_condstore(session, store) if enabling else b""
         wanted = _with(items, "UID" if uid else "", "MODSEQ" if session.condstore else "")
-        messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+        found = store.messages_with_uids(view.user, uids, mailbox=view.mailbox)
+        messages = {m.uid: m for m in found}
         present = [u for u in uids if u in messages]
         if changed_since is not None:
             present = [u for u in present if messages[u].modseq > changed_since]
@@ -184,7 +185,8 @@ def store(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         # RFC 7162 §3.1.3: with UNCHANGEDSINCE the changed ones are reported even .SILENT.
         changed = {m.uid: m for m in result.changed}
         reported = [u for u in uids if not silent or (unchanged_since is not None and u in changed)]
-        current = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+        found = store.messages_with_uids(view.user, reported, mailbox=view.mailbox)
+        current = {m.uid: m for m in found}
         data = [_flags_fetch(view, current[u], uid=uid) for u in reported if u in current]
         code = b""
         if result.modified:

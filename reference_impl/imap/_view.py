@@ -32,6 +32,7 @@ class View:
     rev1: bool  # \Recent exists only in IMAP4rev1 (RFC 9051 Appendix E)
     condstore: bool = False  # FETCH responses carry MODSEQ (RFC 7162 §3.1)
     uid_validity: int = 0
+    synced_modseq: int = 0  # the mailbox's HIGHESTMODSEQ when the view last caught up
     uids: list[int] = field(default_factory=list)  # sequence number n is uids[n - 1]
     flags: dict[int, frozenset[str]] = field(default_factory=dict)
     recent: set[int] = field(default_factory=set)
@@ -54,11 +55,12 @@ class View:
     # -- synchronising with the store ----------------------------------------------------
 
     def load(self, store: MailStore, info: MailboxInfo) -> None:
-        """SELECT / EXAMINE: take the mailbox as it is now."""
-        messages = store.messages(self.user, mailbox=self.mailbox)
+        """SELECT / EXAMINE: take the mailbox as it is now (``info`` read just before)."""
+        listed = store.uids_and_flags(self.user, mailbox=self.mailbox)
         self.uid_validity = info.uid_validity
-        self.uids = [m.uid for m in messages]
-        self.flags = {m.uid: m.flags for m in messages}
+        self.synced_modseq = info.highest_modseq
+        self.uids = [uid for uid, _ in listed]
+        self.flags = dict(listed)
         self.recent = self._claim(store.root, self.uids)
 
     def _claim(self, root: Path, uids: list[int]) -> set[int]:
@@ -70,12 +72,46 @@ class View:
         """Untagged responses for what changed since the view was last brought up to date
         (a command that changed flags itself has already put them in ``flags``).
         ``expunge``: EXPUNGE may be sent now."""
-        current = {m.uid: m for m in store.messages(self.user, mailbox=self.mailbox)}
-        self.gone |= {uid for uid in self.uids if uid not in current}
+        changed = self._changes(store, store.mailbox_info(self.user, self.mailbox))
         out = [self._expunges() if expunge else b""]
-        out.append(self._flag_changes(current))
-        out.append(self._arrivals(store.root, current))
+        out.append(self._flag_changes(changed))
+        out.append(self._arrivals(store.root, changed))
         return b"".join(out)
+
+    def _changes(self, store: MailStore, info: MailboxInfo | None) -> list[StoredMessage]:
+        """The messages added or changed since the last sync, ascending by UID; what was
+        expunged joins ``gone``.
+
+        Every change to a mailbox raises its MODSEQ, expunges included, so an unchanged
+        HIGHESTMODSEQ means nothing to report, and otherwise only the changes since are
+        read: a command costs the same in a mailbox of ten messages or of a hundred
+        thousand.  The whole mailbox is compared only when the mailbox went away, was made
+        anew, or moved on while it was being read (its count then disagrees).
+        """
+        if info is not None and info.uid_validity == self.uid_validity:
+            if info.highest_modseq == self.synced_modseq:
+                return []
+            changed, expunged = store.changes_since(
+                self.user, self.synced_modseq, mailbox=self.mailbox
+            )
+            self.gone.update(expunged)
+            self.synced_modseq = info.highest_modseq
+            if self._count_after(changed) == info.exists:
+                return changed
+        return self._compare_all(store, info)
+
+    def _count_after(self, changed: list[StoredMessage]) -> int:
+        highest = self.uids[-1] if self.uids else 0
+        leaving = sum(1 for uid in self.gone if self.seq_of(uid) is not None)
+        return len(self.uids) - leaving + sum(1 for m in changed if m.uid > highest)
+
+    def _compare_all(self, store: MailStore, info: MailboxInfo | None) -> list[StoredMessage]:
+        if info is not None:
+            self.synced_modseq = info.highest_modseq
+        current = store.messages(self.user, mailbox=self.mailbox)
+        present = {m.uid for m in current}
+        self.gone |= {uid for uid in self.uids if uid not in present}
+        return current
 
     def _expunges(self) -> bytes:
         # Highest first: each EXPUNGE renumbers only the messages above it, so the
@@ -91,11 +127,12 @@ class View:
         self.gone.clear()
         return b"".join(lines)
 
-    def _flag_changes(self, current: dict[int, StoredMessage]) -> bytes:
+    def _flag_changes(self, changed: list[StoredMessage]) -> bytes:
         lines = []
-        for seq, uid in enumerate(self.uids, 1):
-            message = current.get(uid)
-            if message is None or message.flags == self.flags.get(uid):
+        for message in changed:  # ascending UIDs, so ascending sequence numbers
+            uid = message.uid
+            seq = self.seq_of(uid)
+            if seq is None or message.flags == self.flags.get(uid):
                 continue
             self.flags[uid] = message.flags
             shown = flag_list(self.flags_of(uid))
@@ -103,13 +140,14 @@ class View:
             lines.append(untagged(b"%d FETCH (UID %d FLAGS %s%s)" % (seq, uid, shown, modseq)))
         return b"".join(lines)
 
-    def _arrivals(self, root: Path, current: dict[int, StoredMessage]) -> bytes:
+    def _arrivals(self, root: Path, changed: list[StoredMessage]) -> bytes:
         highest = self.uids[-1] if self.uids else 0
-        new = sorted(uid for uid in current if uid > highest)
-        if not new:
+        arrived = [m for m in changed if m.uid > highest]
+        if not arrived:
             return b""
+        new = [m.uid for m in arrived]
         self.uids += new
-        self.flags.update((uid, current[uid].flags) for uid in new)
+        self.flags.update((m.uid, m.flags) for m in arrived)
         self.recent |= self._claim(root, new)
         out = untagged(b"%d EXISTS" % len(self.uids))
         if self.rev1:

@@ -12,6 +12,7 @@ takes the next MODSEQ of that mailbox (RFC 7162 §3.1) and stamps it on what it 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import sqlite3
 import threading
 import time
@@ -75,13 +76,20 @@ class FlagChange:
     modified: list[int]
 
 
+# Up to this many UIDs are looked up by one IN (...) list; more by a range scan (SQLite
+# allows at least 999 parameters per statement).
+_UIDS_PER_QUERY = 200
+
+
 def _join_flags(flags: Iterable[str]) -> str:
     # Flags are IMAP atoms (RFC 9051 §9 flag-keyword) or "\"-prefixed system flags, so
     # none contains a space: a space-separated column is unambiguous.
     return " ".join(sorted(set(flags)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _split_flags(text: str) -> frozenset[str]:
+    # Few distinct flag sets recur across a mailbox's messages: split each once.
     return frozenset(text.split())
 
 
@@ -321,6 +329,20 @@ class Index:
         with self._reading() as db:
             return self._select(db, "folders.owner = ? AND folders.name = ?", (owner, name))
 
+    def uids_and_flags(self, owner: str, name: str) -> list[tuple[int, frozenset[str]]]:
+        with self._reading() as db:
+            rows = db.execute(
+                f"SELECT mail.uid, mail.flags {_FROM_MAIL}"
+                " WHERE folders.owner = ? AND folders.name = ? ORDER BY mail.uid",
+                (owner, name),
+            ).fetchall()
+        return [(uid, _split_flags(flags)) for uid, flags in rows]
+
+    def messages_with_uids(self, owner: str, name: str, uids: Iterable[int]) -> list[MessageRow]:
+        with self._reading() as db:
+            folder = self._folder(db, owner, name)
+            return [] if folder is None else self._rows_of(db, folder, uids)
+
     def message(self, owner: str, name: str, uid: int) -> MessageRow | None:
         with self._reading() as db:
             found = self._select(
@@ -484,10 +506,18 @@ class Index:
         self, db: sqlite3.Connection, folder: FolderRow, uids: Iterable[int]
     ) -> list[MessageRow]:
         wanted = sorted(set(uids))
-        rows: list[MessageRow] = []
-        for uid in wanted:
-            rows += self._select(db, "mail.folder = ? AND mail.uid = ?", (folder.id, uid))
-        return rows
+        if not wanted:
+            return []
+        if len(wanted) <= _UIDS_PER_QUERY:
+            marks = ", ".join("?" * len(wanted))
+            where = f"mail.folder = ? AND mail.uid IN ({marks})"
+            return self._select(db, where, (folder.id, *wanted))
+        # A large set (a client's 1:*): one range scan of the UID index, then keep the wanted.
+        rows = self._select(
+            db, "mail.folder = ? AND mail.uid BETWEEN ? AND ?", (folder.id, wanted[0], wanted[-1])
+        )
+        keep = set(wanted)
+        return [row for row in rows if row.uid in keep]
 
     @staticmethod
     def _select(db: sqlite3.Connection, where: str, args: tuple[object, ...]) -> list[MessageRow]:

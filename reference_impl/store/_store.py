@@ -204,6 +204,21 @@ class MailStore:
         """The messages of a mailbox in ascending UID order ([] if it does not exist)."""
         return [self._stored(row) for row in self._index.messages(user, check_name(mailbox))]
 
+    def uids_and_flags(
+        self, user: str, *, mailbox: str = INBOX
+    ) -> list[tuple[int, frozenset[str]]]:
+        """Each message's UID and flags, ascending by UID ([] if the mailbox does not
+        exist): all an IMAP SELECT keeps of a mailbox, read without building messages."""
+        return self._index.uids_and_flags(user, check_name(mailbox))
+
+    def messages_with_uids(
+        self, user: str, uids: Iterable[int], *, mailbox: str = INBOX
+    ) -> list[StoredMessage]:
+        """The messages of ``uids`` that exist, in ascending UID order: what a command on
+        a few messages of a large mailbox reads, instead of the whole mailbox."""
+        rows = self._index.messages_with_uids(user, check_name(mailbox), uids)
+        return [self._stored(row) for row in rows]
+
     def message(self, user: str, uid: int, *, mailbox: str = INBOX) -> StoredMessage:
         """The message with ``uid``; raises NoSuchMessage if there is none."""
         row = self._index.message(user, check_name(mailbox), uid)

@@ -243,28 +243,38 @@ def run_all(tmp: Path, rounds: int) -> dict[str, dict[str, Result]]:
                         count,
                         result,
                     )
-            pop3 = results.setdefault("POP3 RETR", {})
-            print(f"round {round_number + 1}: POP3 RETR", flush=True)
-            measure(
-                ref_pop3,
-                functools.partial(pop3_retr, ref_pop3.port, "alice", "alice-password"),
+            versus_dovecot(
+                results.setdefault("POP3 RETR", {}),
+                functools.partial(pop3_retr, user="alice"),
+                (ref_pop3, "alice-password"),
+                (peers.pop3_port, account.password),
                 POP3_MESSAGES,
-                pop3.setdefault("reference", Result([], [])),
             )
-            # Dovecot is several processes: its CPU is not counted.
-            seconds = pop3_retr(peers.pop3_port, "alice", account.password)
-            pop3.setdefault("Dovecot", Result([], [])).rates.append(POP3_MESSAGES / seconds)
-            imap = results.setdefault("IMAP mixed", {})
-            print(f"round {round_number + 1}: IMAP mixed", flush=True)
-            measure(
-                ref_imap,
-                functools.partial(imap_mixed, ref_imap.port, "alice", "alice-password"),
+            versus_dovecot(
+                results.setdefault("IMAP mixed", {}),
+                functools.partial(imap_mixed, user="alice"),
+                (ref_imap, "alice-password"),
+                (peers.imap_port, account.password),
                 IMAP_SESSIONS,
-                imap.setdefault("reference", Result([], [])),
             )
-            seconds = imap_mixed(peers.imap_port, "alice", account.password)
-            imap.setdefault("Dovecot", Result([], [])).rates.append(IMAP_SESSIONS / seconds)
     return results
+
+
+def versus_dovecot(
+    by_server: dict[str, Result],
+    workload: Callable[..., float],
+    reference: tuple[Server, str],
+    dovecot: tuple[int, str],
+    count: int,
+) -> None:
+    """One round of ``workload(port, password=...)`` on the reference server, then on
+    Dovecot (several processes: its CPU is not counted)."""
+    server, password = reference
+    print(f"  {count} units to {server.name}, then to Dovecot", flush=True)
+    run = functools.partial(workload, server.port, password=password)
+    measure(server, run, count, by_server.setdefault("reference", Result([], [])))
+    seconds = workload(dovecot[0], password=dovecot[1])
+    by_server.setdefault("Dovecot", Result([], [])).rates.append(count / seconds)
 
 
 def report(results: dict[str, dict[str, Result]], rounds: int) -> str:

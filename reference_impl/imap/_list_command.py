@@ -25,8 +25,9 @@ STATUS_ITEMS = (
     "DELETED",
     "SIZE",
     "HIGHESTMODSEQ",
+    "APPENDLIMIT",
 )
-_SELECT_OPTIONS = frozenset({"SUBSCRIBED", "REMOTE", "RECURSIVEMATCH"})
+_SELECT_OPTIONS = frozenset({"SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"})
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _return_options(tokens: Tokens, request: _ListRequest) -> None:
         if name == "STATUS":
             tokens.sp()
             request.status_items = _status_items(tokens)
-        elif name not in ("SUBSCRIBED", "CHILDREN"):
+        elif name not in ("SUBSCRIBED", "CHILDREN", "SPECIAL-USE"):
             raise fault(ImapDefectKind.UNKNOWN_ITEM, f"no LIST return option {name[:40]!r}")
         return name
 
@@ -128,6 +129,8 @@ def _listing(session: Session, store: MailStore, request: _ListRequest) -> bytes
         if not _matches(patterns, name):
             continue
         info = boxes.get(name)
+        if "SPECIAL-USE" in request.select and (info is None or not info.special_use):
+            continue  # RFC 6154 §2: only mailboxes with a special use
         attributes = _attributes(name, info, boxes, subscribed, request)
         lines.append(
             untagged(
@@ -149,7 +152,8 @@ def _attributes(
     request: _ListRequest,
 ) -> list[str]:
     """RFC 9051 §7.3.1: \\NonExistent, \\Noselect, \\HasChildren / \\HasNoChildren,
-    \\Subscribed (when SUBSCRIBED was selected or asked for)."""
+    \\Subscribed (when SUBSCRIBED was selected or asked for); and the special uses
+    (RFC 6154 §2), always: the RFC lets every form of LIST show them."""
     attributes = []
     if info is None:
         attributes.append("\\NonExistent")
@@ -160,6 +164,8 @@ def _attributes(
         attributes.append("\\HasChildren" if children else "\\HasNoChildren")
     if name in subscribed and ("SUBSCRIBED" in request.select or "SUBSCRIBED" in request.returns):
         attributes.append("\\Subscribed")
+    if info is not None and info.special_use:
+        attributes += info.special_use.split()
     return attributes
 
 
@@ -247,6 +253,7 @@ def _status_line(session: Session, store: MailStore, info: MailboxInfo, items: l
         "DELETED": sum("\\Deleted" in m.flags for m in messages),
         "SIZE": sum(m.size for m in messages),
         "HIGHESTMODSEQ": info.highest_modseq,  # RFC 7162 §3.1.9
+        "APPENDLIMIT": session.config.limits.max_literal,  # RFC 7889 §3.1
     }
     pairs = " ".join(f"{item} {values[item]}" for item in items).encode()
     return untagged(b"STATUS " + session.wire_name(info.name) + b" (" + pairs + b")")

@@ -98,10 +98,34 @@ def _selected_data(session: Session, view: View, info: MailboxInfo) -> bytes:
     return b"".join(untagged(line) for line in lines)
 
 
+# The special uses (RFC 6154 §2) a mailbox can be created with: the ones that only advise
+# clients.  \All and \Flagged name virtual mailboxes, which this store has not.
+_SPECIAL_USES = {
+    use.upper(): use for use in ("\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash")
+}
+
+
+def _create_uses(tokens: Tokens) -> list[str]:
+    """create-param "USE" SP "(" [use-attr *(SP use-attr)] ")" (RFC 6154 §6, RFC 4466
+    §2.2: the parameters come in parentheses after the name)."""
+    if not tokens.skip(b" ("):
+        return []
+    tokens.expect(b"USE ", ImapDefectKind.UNKNOWN_ITEM)
+    uses = tokens.paren_list(_use_attr)
+    tokens.expect(b")", ImapDefectKind.UNKNOWN_ITEM)
+    return uses
+
+
+def _use_attr(tokens: Tokens) -> str:
+    tokens.expect(b"\\", ImapDefectKind.UNKNOWN_ITEM)
+    return "\\" + tokens.atom().decode("ascii")
+
+
 def create(session: Session, tokens: Tokens) -> Outcome:
     tokens.sp()
     # RFC 9051 §6.3.4: a trailing hierarchy delimiter means "will have inferiors".
     name = session.mailbox(tokens).removesuffix(DELIMITER)
+    uses = _create_uses(tokens)
     tokens.end()
     user = session.owner
 
@@ -109,8 +133,13 @@ def create(session: Session, tokens: Tokens) -> Outcome:
         existing = store.mailbox_info(user, name)
         if name.upper() == INBOX or (existing is not None and not existing.noselect):
             return no("mailbox exists already", b"ALREADYEXISTS")  # RFC 5530 §3
+        unsupported = [use for use in uses if use.upper() not in _SPECIAL_USES]
+        if unsupported:
+            # RFC 6154 §3: the mailbox MUST NOT be created; NO, with USEATTR.
+            return no(f"no special use {unsupported[0][:40]} here", b"USEATTR")
         # A name the store refuses is answered NO [CANNOT] by the core's guard.
-        store.create_new_mailbox(user, name)
+        special_use = " ".join(_SPECIAL_USES[use.upper()] for use in uses)
+        store.create_new_mailbox(user, name, special_use=special_use)
         return ok("created")
 
     return with_updates(session, run, expunge=True)

@@ -34,6 +34,8 @@ def capabilities(session: Session, *, before_login: bool) -> bytes:
     words += [b"SASL-IR", b"ID", b"IDLE", b"NAMESPACE", b"UIDPLUS", b"MOVE", b"UNSELECT"]
     words += [b"ENABLE", b"CHILDREN", b"ESEARCH", b"SEARCHRES", b"LIST-EXTENDED", b"LIST-STATUS"]
     words.append(b"CONDSTORE")  # RFC 7162 §3
+    words += [b"SPECIAL-USE", b"CREATE-SPECIAL-USE", b"STATUS=SIZE"]  # RFC 6154, RFC 8438
+    words.append(b"APPENDLIMIT=%d" % cfg.limits.max_literal)  # RFC 7889 §2 (a)
     if cfg.tls_available and not session.tls_active and before_login:
         words.append(b"STARTTLS")
     if login_allowed(session):

@@ -4,6 +4,7 @@ drive it with real clients."""
 from __future__ import annotations
 
 import asyncio
+import imaplib
 import ssl
 import threading
 from collections.abc import Coroutine
@@ -70,3 +71,10 @@ class ServedImap:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self.store.close()
+
+
+def login(server: ServedImap) -> imaplib.IMAP4:
+    """alice logged in over plain TCP."""
+    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
+    client.login("alice", "alice-pw")
+    return client

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from served import ServedImap
+from served import ServedImap, login
 
 from reference_impl.imap import FramingLimits
 
@@ -37,12 +37,6 @@ def server(served: ServedImap) -> ServedImap:
         if info.name != "INBOX":
             store.delete_mailbox("alice", info.name)
     return served
-
-
-def login(server: ServedImap) -> imaplib.IMAP4:
-    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
-    client.login("alice", "alice-pw")
-    return client
 
 
 def test_login_select_fetch_byte_exact(server: ServedImap) -> None:

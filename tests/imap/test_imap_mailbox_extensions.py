@@ -7,7 +7,7 @@ import imaplib
 from collections.abc import Iterator
 
 import pytest
-from served import ServedImap
+from served import ServedImap, login
 
 from reference_impl.imap import FramingLimits
 
@@ -19,12 +19,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedImap]:
     limits = FramingLimits(max_literal=LIMIT)
     with ServedImap(tmp_path_factory.mktemp("imap"), limits=limits) as running:
         yield running
-
-
-def login(server: ServedImap) -> imaplib.IMAP4:
-    client = imaplib.IMAP4("127.0.0.1", server.port, timeout=10)
-    client.login("alice", "alice-pw")
-    return client
 
 
 def test_capabilities_name_each_extension(server: ServedImap) -> None:

@@ -55,7 +55,10 @@ def capabilities_in(responses: tuple[ImapResponse, ...] | list[ImapResponse]) ->
 
 
 def _atoms(text: bytes) -> set[str]:
-    return {atom.decode("ascii", "replace").upper() for atom in text.split()}
+    atoms = {atom.decode("ascii", "replace").upper() for atom in text.split()}
+    # A limit given as NAME=<number> advertises NAME too (RFC 7889 §2: APPENDLIMIT=n).
+    named = {name for name, _, value in (a.partition("=") for a in atoms) if value.isdigit()}
+    return atoms | named
 
 
 class ImapSession(WireSession[ImapResponse]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 import scripted_imap
+import scripted_imap_mailboxes
 import scripted_pop2
 import scripted_pop3
 import scripted_smtp
@@ -25,7 +26,7 @@ SMTP = scripted(scripted_smtp.SCRIPTS, suite="smtp", baselines=scripted_smtp.BAS
 SMTP_EXTENSIONS = scripted(scripted_smtp_extensions.SCRIPTS, suite="smtp")
 POP3 = scripted(scripted_pop3.SCRIPTS, suite="pop3")
 POP2 = scripted(scripted_pop2.SCRIPTS, suite="pop2")
-IMAP = scripted(scripted_imap.SCRIPTS, suite="imap")
+IMAP = scripted({**scripted_imap.SCRIPTS, **scripted_imap_mailboxes.SCRIPTS}, suite="imap")
 GROUPS = {
     "smtp": [*SMTP, INERT],
     "smtp-extensions": SMTP_EXTENSIONS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._qresync import Resync, resync_data, select_parameter
 from reference_impl.imap._responses import Reply, no, ok, untagged
 from reference_impl.imap._session import Outcome, Session, with_updates
 from reference_impl.imap._states import Step
@@ -38,20 +39,27 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
     tokens.sp()
     name = session.mailbox(tokens)
     parameters: list[bytes] = []
+    resyncs: list[Resync] = []
+
+    def parameter(tokens: Tokens) -> bytes:
+        word = tokens.keyword()
+        if word == b"QRESYNC":
+            resyncs.append(select_parameter(tokens, enabled=session.qresync))
+        elif word != b"CONDSTORE":
+            raise fault(ImapDefectKind.UNKNOWN_ITEM, "SELECT parameters: CONDSTORE, QRESYNC")
+        return word
+
     if not tokens.at_end():
-        tokens.sp()  # RFC 4466 §2.1 select-params; CONDSTORE is RFC 7162 §3.1.8's
-        parameters = tokens.paren_list(Tokens.keyword)
-        if any(p != b"CONDSTORE" for p in parameters):
-            raise fault(ImapDefectKind.UNKNOWN_ITEM, "SELECT parameters: CONDSTORE only")
+        tokens.sp()  # RFC 4466 §2.1 select-params: RFC 7162 §3.1.8 CONDSTORE, §3.2.5 QRESYNC
+        parameters = tokens.paren_list(parameter)
     tokens.end()
     user, rev1 = session.owner, not session.rev2
     was_selected = session.view is not None
 
     def run(store: MailStore) -> Reply:
-        # RFC 9051 §6.3.2: a SELECT first deselects; CLOSED says so in IMAP4rev2 (§7.1).
-        closed = (
-            untagged(b"OK [CLOSED] previous mailbox closed") if was_selected and not rev1 else b""
-        )
+        # RFC 9051 §6.3.2: a SELECT first deselects; CLOSED says so (RFC 9051 §7.1, and
+        # RFC 7162 §3.2.11 for any server advertising CONDSTORE, in IMAP4rev1 too).
+        closed = untagged(b"OK [CLOSED] previous mailbox closed") if was_selected else b""
         info = mailbox_info(store, user, name)  # first: a name the store refuses changes nothing
         session.view = None
         if info is None or info.noselect:
@@ -64,11 +72,14 @@ def select(session: Session, tokens: Tokens, *, read_only: bool) -> Outcome:
             read_only=read_only,
             rev1=rev1,
             condstore=session.condstore,
+            qresync=session.qresync,
         )
         view.load(store, info)
         session.view = view
         session.saved = []  # RFC 9051 §6.4.4.1: SELECT resets "$"
         data = closed + _selected_data(session, view, info)
+        for resync in resyncs:
+            data += resync_data(store, view, info, resync)
         code = b"READ-ONLY" if read_only else b"READ-WRITE"
         return ok("selected", code, data=data, step=Step.SELECTED)
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from reference_impl.imap._fetch import render_items, sets_seen
 from reference_impl.imap._fetch_syntax import FetchItem, fetch_items
 from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
+from reference_impl.imap._qresync import vanished_earlier
 from reference_impl.imap._responses import Reply, no, ok, untagged
 from reference_impl.imap._session import Outcome, Session, enable_condstore, with_updates
 from reference_impl.imap._states import Step
@@ -60,7 +61,12 @@ def expunge(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
 
     def run(store: MailStore) -> Reply:
         removed = store.expunge(view.user, mailbox=view.mailbox, uids=only)
-        return ok("expunged", data=view.forget_expunged(removed))
+        code = b""
+        info = store.mailbox_info(view.user, view.mailbox)
+        if removed and session.qresync and info is not None:
+            # RFC 7162 §3.2.7, §3.2.9: the raised HIGHESTMODSEQ in the tagged OK.
+            code = b"HIGHESTMODSEQ %d" % info.highest_modseq
+        return ok("expunged", code, data=view.forget_expunged(removed))
 
     return with_updates(session, run, expunge=True)
 
@@ -76,8 +82,11 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
     numbers = sequence_set(tokens)
     tokens.sp()
     items = fetch_items(tokens)
-    changed_since = _fetch_modifiers(tokens)
+    changed_since, vanished = _fetch_modifiers(tokens)
     tokens.end()
+    if vanished and not (uid and session.qresync and changed_since is not None):
+        # RFC 7162 §3.2.6: UID FETCH only, with CHANGEDSINCE, after ENABLE QRESYNC.
+        raise fault(ImapDefectKind.UNKNOWN_ITEM, "VANISHED needs UID FETCH, CHANGEDSINCE, QRESYNC")
     enabling = changed_since is not None or any(item.name == "MODSEQ" for item in items)
     uids = session.message_uids(numbers, uid=uid)
     if isinstance(uids, Reply):
@@ -87,6 +96,9 @@ def fetch(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
 
     def run(store: MailStore) -> Reply:
         enabled = enable_condstore(session, store) if enabling else b""
+        if vanished and changed_since is not None:
+            # RFC 7162 §3.2.6: VANISHED (EARLIER) before any FETCH response.
+            enabled += vanished_earlier(store, view, numbers, changed_since)
         wanted = _with(items, "UID" if uid else "", "MODSEQ" if session.condstore else "")
         found = store.messages_with_uids(view.user, uids, mailbox=view.mailbox)
         messages = {m.uid: m for m in found}
@@ -115,17 +127,26 @@ def _with(items: list[FetchItem], *names: str) -> list[FetchItem]:
     return first + items + [item for item in missing if item.name != "UID"]
 
 
-def _fetch_modifiers(tokens: Tokens) -> int | None:
-    """fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466 §2.4);
-    CHANGEDSINCE mod-sequence (RFC 7162 §3.1.4.1), the only one known here."""
+def _fetch_modifiers(tokens: Tokens) -> tuple[int | None, bool]:
+    """fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466 §2.4):
+    CHANGEDSINCE mod-sequence (RFC 7162 §3.1.4.1) and VANISHED (§3.2.6); the first, and
+    whether the second was given."""
+    changed_since: list[int] = []
+
+    def modifier(tokens: Tokens) -> bytes:
+        word = tokens.keyword()
+        if word == b"CHANGEDSINCE":
+            tokens.sp()
+            changed_since.append(tokens.number(wide=True))
+        elif word != b"VANISHED":
+            raise fault(ImapDefectKind.UNKNOWN_ITEM, "FETCH modifiers: CHANGEDSINCE, VANISHED")
+        return word
+
     if tokens.at_end():
-        return None
+        return None, False
     tokens.sp()
-    tokens.expect(b"(", ImapDefectKind.EXPECTED_LIST)
-    tokens.expect(b"CHANGEDSINCE ", ImapDefectKind.UNKNOWN_ITEM)
-    value = tokens.number(wide=True)
-    tokens.expect(b")", ImapDefectKind.EXPECTED_LIST)
-    return value
+    words = tokens.paren_list(modifier, empty_ok=False)
+    return (changed_since[0] if changed_since else None), b"VANISHED" in words
 
 
 def _mark_seen(

@@ -27,6 +27,7 @@ class Session:
     view: View | None = None
     rev2: bool = False  # ENABLE IMAP4rev2 (RFC 9051 §6.3.1)
     condstore: bool = False  # a CONDSTORE enabling command was seen (RFC 7162 §3.1)
+    qresync: bool = False  # ENABLE QRESYNC: VANISHED instead of EXPUNGE (RFC 7162 §3.2.3)
     saved: list[int] = dataclasses.field(default_factory=list)  # "$": UIDs (RFC 5182)
     tag: bytes = b""  # of the command being run: ESEARCH's correlator (RFC 4466 §2.6.2)
 

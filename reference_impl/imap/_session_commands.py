@@ -33,7 +33,7 @@ def capabilities(session: Session, *, before_login: bool) -> bytes:
     words.append(b"LITERAL-" if cfg.limits.literal_minus else b"LITERAL+")  # RFC 7888 §5
     words += [b"SASL-IR", b"ID", b"IDLE", b"NAMESPACE", b"UIDPLUS", b"MOVE", b"UNSELECT"]
     words += [b"ENABLE", b"CHILDREN", b"ESEARCH", b"SEARCHRES", b"LIST-EXTENDED", b"LIST-STATUS"]
-    words.append(b"CONDSTORE")  # RFC 7162 §3
+    words += [b"CONDSTORE", b"QRESYNC"]  # RFC 7162 §3.1.1, §3.2.2
     words += [b"SPECIAL-USE", b"CREATE-SPECIAL-USE", b"STATUS=SIZE"]  # RFC 6154, RFC 8438
     words.append(b"APPENDLIMIT=%d" % cfg.limits.max_literal)  # RFC 7889 §2 (a)
     if cfg.tls_available and not session.tls_active and before_login:
@@ -69,12 +69,16 @@ def enable(session: Session, tokens: Tokens) -> Outcome:
         names.append(tokens.atom())
     if not names:
         return bad("ENABLE needs a capability")
-    enabled = [n for n in names if n.upper() in (b"IMAP4REV2", b"CONDSTORE")]
+    enabled = [n for n in names if n.upper() in (b"IMAP4REV2", b"CONDSTORE", b"QRESYNC")]
     for name in enabled:
         if name.upper() == b"IMAP4REV2":
             session.rev2 = True
         else:
             session.condstore = True  # RFC 7162 §3.1: ENABLE CONDSTORE is an enabling command
+        if name.upper() == b"QRESYNC":
+            session.qresync = True  # RFC 7162 §3.2.3: until the connection closes
+    if session.view is not None:
+        session.view.qresync = session.qresync
     return ok("enabled", data=untagged(b"ENABLED" + b"".join(b" " + n for n in enabled)))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reference_impl.imap._recent import claim_recent
 from reference_impl.imap._responses import untagged
+from reference_impl.imap._values import compress_set
 from reference_impl.store import MailboxInfo, MailStore, StoredMessage
 
 __all__ = ["View", "flag_list"]
@@ -31,6 +32,7 @@ class View:
     read_only: bool
     rev1: bool  # \Recent exists only in IMAP4rev1 (RFC 9051 Appendix E)
     condstore: bool = False  # FETCH responses carry MODSEQ (RFC 7162 §3.1)
+    qresync: bool = False  # expunges are reported as VANISHED (RFC 7162 §3.2.10.2)
     uid_validity: int = 0
     synced_modseq: int = 0  # the mailbox's HIGHESTMODSEQ when the view last caught up
     uids: list[int] = field(default_factory=list)  # sequence number n is uids[n - 1]
@@ -114,6 +116,8 @@ class View:
         return current
 
     def _expunges(self) -> bytes:
+        if self.qresync:
+            return self._vanished()
         # Highest first: each EXPUNGE renumbers only the messages above it, so the
         # numbers still to send stay right (RFC 9051 §7.5.1).
         lines = []
@@ -153,6 +157,19 @@ class View:
         if self.rev1:
             out += untagged(b"%d RECENT" % len(self.recent))
         return out
+
+    def _vanished(self) -> bytes:
+        # RFC 7162 §3.2.10.2: only UIDs the client was told of, one response for all.
+        shown = sorted(uid for uid in self.gone if self.seq_of(uid) is not None)
+        self.gone.clear()
+        if not shown:
+            return b""
+        leaving = set(shown)
+        self.uids = [uid for uid in self.uids if uid not in leaving]
+        for uid in shown:
+            self.flags.pop(uid, None)
+            self.recent.discard(uid)
+        return untagged(b"VANISHED " + compress_set(shown))
 
     def forget_expunged(self, uids: list[int]) -> bytes:
         """This session's own EXPUNGE / MOVE: report those at once (RFC 9051 §6.4.3)."""

@@ -214,7 +214,9 @@ def test_examine_is_read_only(store: MailStore) -> None:
 def test_select_of_a_missing_mailbox_deselects(store: MailStore) -> None:
     """RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected."""
     pair = selected(store, MESSAGE)
-    assert pair.send(b"t SELECT nope\r\n").startswith(b"t NO")
+    reply = pair.send(b"t SELECT nope\r\n")
+    # RFC 7162 §3.2.11: the mailbox left is closed, and CLOSED says so before the NO.
+    assert reply.startswith(b"* OK [CLOSED]") and b"\r\nt NO" in reply, reply
     assert pair.conn.state is State.AUTHENTICATED
 
 

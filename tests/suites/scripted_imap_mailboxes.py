@@ -1,6 +1,7 @@
 """Misbehaving IMAP servers (wire rules, see ``wire_script``) for the mailbox extensions:
 SPECIAL-USE and CREATE-SPECIAL-USE (RFC 6154), STATUS=SIZE (RFC 8438), APPENDLIMIT
-(RFC 7889).  Each names the suite tests that must fail on it."""
+(RFC 7889), and for QRESYNC (RFC 7162 §3.2).  Each names the suite tests that must fail
+on it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from wire_script import Script, one_rule
 __all__ = ["SCRIPTS"]
 
 EXTENSIONS = "test_mailbox_extensions.py"
+QRESYNC = "test_rfc7162_qresync.py"
 USES = rb"\\(?:Archive|Junk|Drafts|Trash|Sent|XConformanceNoSuchUse)"
 
 SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
@@ -33,5 +35,40 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "list-status-without-appendlimit": (
         one_rule(r"\S+ LIST .*APPENDLIMIT", rewrite=((rb"(?m)^\* STATUS [^\r\n]*\r\n", b""),)),
         (f"{EXTENSIONS}::test_list_status_answers_appendlimit",),
+    ),
+    "closed-left-out": (
+        one_rule(r"\S+ EXAMINE ", rewrite=((rb"(?m)^\* OK \[CLOSED\][^\r\n]*\r\n", b""),)),
+        (f"{QRESYNC}::test_select_while_selected_returns_closed",),
+    ),
+    "qresync-parameter-ignored": (
+        one_rule(r"\S+ SELECT \S+ \(QRESYNC \(1 1\)\)", edit=((rb" \(QRESYNC \(1 1\)\)", b""),)),
+        (f"{QRESYNC}::test_qresync_parameter_without_enable_is_bad",),
+    ),
+    "expunge-not-vanished": (
+        one_rule(r"\S+ EXPUNGE\r", rewrite=((rb"\* VANISHED [^\r\n]*", b"* 2 EXPUNGE"),)),
+        (f"{QRESYNC}::test_expunge_is_reported_as_vanished_once_enabled",),
+    ),
+    "expunge-without-highestmodseq": (
+        one_rule(r"\S+ EXPUNGE\r", rewrite=((rb"\[HIGHESTMODSEQ \d+\] ", b""),)),
+        (f"{QRESYNC}::test_expunge_with_qresync_returns_highestmodseq",),
+    ),
+    "vanished-after-fetch": (
+        one_rule(
+            r"\S+ UID FETCH .*VANISHED\)",
+            rewrite=(
+                (
+                    rb"(\* VANISHED \(EARLIER\)[^\r\n]*\r\n)((?:\* \d+ FETCH[^\r\n]*\r\n)+)",
+                    rb"\2\1",
+                ),
+            ),
+        ),
+        (f"{QRESYNC}::test_uid_fetch_vanished_comes_before_fetch",),
+    ),
+    "vanished-without-changedsince-served": (
+        one_rule(
+            r"\S+ UID FETCH .*\(VANISHED\)",
+            edit=((rb"\(VANISHED\)", b"(CHANGEDSINCE 1 VANISHED)"),),
+        ),
+        (f"{QRESYNC}::test_vanished_modifier_without_changedsince_is_bad",),
     ),
 }

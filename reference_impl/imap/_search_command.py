@@ -7,14 +7,14 @@ from reference_impl.imap._grammar import ImapDefectKind, Tokens, fault
 from reference_impl.imap._message_commands import loader
 from reference_impl.imap._responses import Reply, no, ok, untagged
 from reference_impl.imap._search import Candidate, matches, uses_modseq
-from reference_impl.imap._search_syntax import search_keys
+from reference_impl.imap._search_syntax import SearchKey, search_keys
 from reference_impl.imap._session import Outcome, Session, enable_condstore, with_updates
 from reference_impl.imap._values import compress_set
-from reference_impl.store import MailStore
+from reference_impl.store import MailStore, StoredMessage
 
-__all__ = ["search"]
+__all__ = ["CHARSETS", "matching", "search"]
 
-_CHARSETS = {"US-ASCII": "ascii", "UTF-8": "utf-8"}
+CHARSETS = {"US-ASCII": "ascii", "UTF-8": "utf-8"}
 _OPTIONS = frozenset({"MIN", "MAX", "ALL", "COUNT", "SAVE"})
 
 
@@ -26,35 +26,18 @@ def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         charset = tokens.astring().decode("ascii", "replace").upper()
         tokens.sp()
     program = search_keys(tokens)
-    if charset not in _CHARSETS:
+    if charset not in CHARSETS:
         if options is not None and "SAVE" in options:
             session.saved = []  # RFC 9051 §6.4.4.1: a NO with SAVE empties "$"
         return no("unsupported charset", b"BADCHARSET (US-ASCII UTF-8)")  # RFC 9051 §6.4.4
     if options is None and session.rev2:
         options = {"ALL"}  # RFC 9051 §6.4.4: IMAP4rev2 answers SEARCH with ESEARCH
-    view, codec, tag = session.selected, _CHARSETS[charset], session.tag
+    view, codec, tag = session.selected, CHARSETS[charset], session.tag
     modseq = uses_modseq(program)  # RFC 7162 §3.1.5: an enabling command
 
     def run(store: MailStore) -> Reply:
         enabled = enable_condstore(session, store) if modseq else b""
-        messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
-        saved, largest_uid = frozenset(session.saved), view.uids[-1] if view.uids else 0
-        found_uids = []
-        for seq, message_uid in enumerate(view.uids, 1):
-            message = messages.get(message_uid)
-            if message is None:
-                continue
-            candidate = Candidate(
-                seq=seq,
-                message=message,
-                flags=view.flags_of(message_uid),
-                largest_seq=view.exists,
-                largest_uid=largest_uid,
-                saved=saved,
-                load=loader(message),
-            )
-            if matches(program, candidate, codec):
-                found_uids.append(message_uid)
+        found_uids, messages = matching(session, store, program, codec)
         found = found_uids if uid else [view.seq_of(u) or 0 for u in found_uids]
         # RFC 7162 §3.1.5: with a MODSEQ key, the highest mod-sequence of what was found.
         highest = max((messages[u].modseq for u in found_uids), default=0) if modseq else 0
@@ -68,6 +51,33 @@ def search(session: Session, tokens: Tokens, *, uid: bool) -> Outcome:
         return ok("searched", data=enabled + esearch)
 
     return with_updates(session, run, expunge=uid)
+
+
+def matching(
+    session: Session, store: MailStore, program: SearchKey, codec: str
+) -> tuple[list[int], dict[int, StoredMessage]]:
+    """The UIDs of the selected mailbox's messages that ``program`` matches, ascending,
+    and the messages by UID (SEARCH, and SORT's search part, RFC 5256 §3)."""
+    view = session.selected
+    messages = {m.uid: m for m in store.messages(view.user, mailbox=view.mailbox)}
+    saved, largest_uid = frozenset(session.saved), view.uids[-1] if view.uids else 0
+    found = []
+    for seq, message_uid in enumerate(view.uids, 1):
+        message = messages.get(message_uid)
+        if message is None:
+            continue
+        candidate = Candidate(
+            seq=seq,
+            message=message,
+            flags=view.flags_of(message_uid),
+            largest_seq=view.exists,
+            largest_uid=largest_uid,
+            saved=saved,
+            load=loader(message),
+        )
+        if matches(program, candidate, codec):
+            found.append(message_uid)
+    return found, messages
 
 
 def _return_options(tokens: Tokens) -> set[str]:

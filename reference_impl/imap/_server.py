@@ -46,6 +46,7 @@ from reference_impl.imap._responses import Reply, Status, bad, no, ok, status_li
 from reference_impl.imap._sasl import new_exchange
 from reference_impl.imap._search_command import search
 from reference_impl.imap._session import Outcome, Session, Work
+from reference_impl.imap._sort_command import sort
 from reference_impl.imap._states import (
     ANY,
     TRANSITIONS,
@@ -123,6 +124,7 @@ class ServerConnection(ByteCore[Event]):
             b"UNSELECT": _Command(SEL, lambda t: msg.close(s, t, expunge_first=False)),
             b"EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=False)),
             b"SEARCH": _Command(SEL, lambda t: search(s, t, uid=False)),
+            b"SORT": _Command(SEL, lambda t: sort(s, t, uid=False)),  # RFC 5256 §3
             b"FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=False)),
             b"STORE": _Command(SEL, lambda t: msg.store(s, t, uid=False)),
             b"COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=False, move=False)),
@@ -130,6 +132,7 @@ class ServerConnection(ByteCore[Event]):
             # RFC 9051 §6.4.9, RFC 4315 §2.1 (UID EXPUNGE), RFC 6851 §3 (UID MOVE).
             b"UID EXPUNGE": _Command(SEL, lambda t: msg.expunge(s, t, uid=True)),
             b"UID SEARCH": _Command(SEL, lambda t: search(s, t, uid=True)),
+            b"UID SORT": _Command(SEL, lambda t: sort(s, t, uid=True)),
             b"UID FETCH": _Command(SEL, lambda t: msg.fetch(s, t, uid=True)),
             b"UID STORE": _Command(SEL, lambda t: msg.store(s, t, uid=True)),
             b"UID COPY": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=False)),

@@ -35,6 +35,7 @@ def capabilities(session: Session, *, before_login: bool) -> bytes:
     words += [b"ENABLE", b"CHILDREN", b"ESEARCH", b"SEARCHRES", b"LIST-EXTENDED", b"LIST-STATUS"]
     words += [b"CONDSTORE", b"QRESYNC"]  # RFC 7162 §3.1.1, §3.2.2
     words += [b"SPECIAL-USE", b"CREATE-SPECIAL-USE", b"STATUS=SIZE"]  # RFC 6154, RFC 8438
+    words.append(b"SORT")  # RFC 5256 §3
     words.append(b"APPENDLIMIT=%d" % cfg.limits.max_literal)  # RFC 7889 §2 (a)
     if cfg.tls_available and not session.tls_active and before_login:
         words.append(b"STARTTLS")

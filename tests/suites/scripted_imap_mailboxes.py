@@ -1,7 +1,7 @@
 """Misbehaving IMAP servers (wire rules, see ``wire_script``) for the mailbox extensions:
 SPECIAL-USE and CREATE-SPECIAL-USE (RFC 6154), STATUS=SIZE (RFC 8438), APPENDLIMIT
-(RFC 7889), and for QRESYNC (RFC 7162 §3.2).  Each names the suite tests that must fail
-on it."""
+(RFC 7889), and for QRESYNC (RFC 7162 §3.2) and SORT (RFC 5256).  Each names the suite
+tests that must fail on it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ __all__ = ["SCRIPTS"]
 
 EXTENSIONS = "test_mailbox_extensions.py"
 QRESYNC = "test_rfc7162_qresync.py"
+SORT = "test_rfc5256_sort.py"
 USES = rb"\\(?:Archive|Junk|Drafts|Trash|Sent|XConformanceNoSuchUse)"
 
 SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
@@ -70,5 +71,21 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
             edit=((rb"\(VANISHED\)", b"(CHANGEDSINCE 1 VANISHED)"),),
         ),
         (f"{QRESYNC}::test_vanished_modifier_without_changedsince_is_bad",),
+    ),
+    "sort-by-raw-subject": (
+        one_rule(r"\S+ SORT \(SUBJECT\)", rewrite=((rb"\* SORT 2 1 3\r", b"* SORT 3 2 1\r"),)),
+        (f"{SORT}::test_subject_sorts_by_the_base_subject",),
+    ),
+    "sort-date-ignores-zones": (
+        one_rule(r"\S+ SORT \(DATE\)", rewrite=((rb"\* SORT 2 1\r", b"* SORT 1 2\r"),)),
+        (f"{SORT}::test_date_sorts_by_the_sent_date_in_utc",),
+    ),
+    "sort-reverses-ties": (
+        one_rule(r"\S+ SORT \(REVERSE ", rewrite=((rb"\* SORT 1 2 3\r", b"* SORT 3 2 1\r"),)),
+        (f"{SORT}::test_equal_messages_keep_their_mailbox_order",),
+    ),
+    "uid-sort-numbers": (
+        one_rule(r"\S+ UID SORT ", edit=((rb" UID SORT ", b" SORT "),)),
+        (f"{SORT}::test_uid_sort_returns_uids",),
     ),
 }

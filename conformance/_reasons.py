@@ -1,7 +1,7 @@
 """Why a catalogued requirement has no suite test: rules first, then hand-kept overrides.
 
 The rules read the sentence and its section: who the requirement binds (the words before its
-first keyword: "the client MUST", "Servers SHOULD"), whether the section is a registration
+keywords: "the client MUST", "Servers SHOULD"), whether the section is a registration
 or change log, and whether the sentence is about something no peer can see (logs,
 configuration, operators).  They are heuristics, so every rule's verdict can be replaced
 for one entry in ``catalogue/overrides.toml``, with a note saying why.  What no rule or
@@ -55,11 +55,12 @@ _REGISTRATION_RFCS = {2048}
 
 
 def _actor(entry: Entry) -> str:
-    """The words before the first keyword: who the sentence binds, lower-cased."""
+    """The words before the last keyword, lower-cased: whom each of its clauses binds
+    ("Clients SHOULD retry, and servers MUST wait" binds both)."""
     sentence = entry.lead or entry.text
-    keyword = entry.keywords[0] if entry.keywords else ""
-    found = re.search(rf"\b{re.escape(keyword)}\b", sentence, re.IGNORECASE)
-    return (sentence[: found.start()] if found else sentence).lower()
+    keywords = "|".join(re.escape(keyword) for keyword in entry.keywords) or "$^"
+    found = list(re.finditer(rf"\b(?:{keywords})\b", sentence, re.IGNORECASE))
+    return (sentence[: found[-1].start()] if found else sentence).lower()
 
 
 def reason_by_rule(entry: Entry) -> str:

@@ -213,7 +213,7 @@ def _is_figure(lines: list[str]) -> bool:
     codeish = sum(
         1
         for line in lines
-        if re.match(r"^\s*(?:[CS]:|[\w-]+\s+=\s|[|+]|\S+\s*=/)", line) or "  ; " in line
+        if re.match(r"^\s*(?:[CS]:|[\w-]+\s*(?:::=|=/?)\s|[|+])", line) or "  ; " in line
     )
     return codeish * 2 > len(lines)
 

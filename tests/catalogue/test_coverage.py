@@ -1,0 +1,117 @@
+"""``conformance coverage``: the counts per RFC and section, and the reasons' rules."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conformance._catalogue import Catalogue, Citation, parse_rfc_catalogue
+from conformance._coverage import measure
+from conformance._reasons import reason_by_rule
+from conformance._rfc_text import Requirement
+
+
+def conformance(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-bb", "-m", "conformance.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _catalogue() -> Catalogue:
+    texts = [
+        ("1", ["MUST"], "The server MUST answer every command."),
+        ("1", ["MAY"], "The client MAY pipeline commands."),
+        ("2", ["SHOULD"], "The server SHOULD log each refusal."),
+        ("2", [], "Replies are lines."),  # cited on a basis: no requirement
+    ]
+    document = {
+        "rfc": 7,
+        "title": "Seven",
+        "lower_case_keywords": False,
+        "sections": {"1": "One", "2": "Two"},
+        "entries": [
+            {"id": f"7-{section}-{n}", "section": section, "keywords": keywords, "text": text}
+            for n, (section, keywords, text) in enumerate(texts)
+        ],
+    }
+    return Catalogue(by_rfc={7: parse_rfc_catalogue(document)})
+
+
+def test_an_entry_is_tested_when_a_quote_comes_from_it() -> None:
+    quote = "The server MUST answer\n    every command."
+    citation = Citation(test_id="s::test_a", rfc=7, section="1", level="MUST", quote=quote)
+    measured = measure(_catalogue(), [citation])
+    states = {item.entry.text: (item.state, item.tests) for item in measured.judged}
+    assert states == {
+        "The server MUST answer every command.": ("tested", ("s::test_a",)),
+        "The client MAY pipeline commands.": ("client", ()),
+        "The server SHOULD log each refusal.": ("not-observable", ()),
+    }
+    (rfc,) = measured.rfcs()
+    assert (rfc.entries, rfc.counts["tested"], round(rfc.percent_tested)) == (3, 1, 33)
+    assert [(s.key, s.entries) for s in measured.sections(7)] == [("1", 2), ("2", 1)]
+
+
+def test_without_a_matching_quote_nothing_is_tested() -> None:
+    quote = "The server MUST reply to every command."  # a paraphrase checks nothing
+    citation = Citation(test_id="s::test_a", rfc=7, section="1", level="MUST", quote=quote)
+    measured = measure(_catalogue(), [citation])
+    assert all(item.state != "tested" for item in measured.judged)
+
+
+def _entry(text: str, keyword: str, rfc: int = 5321, title: str = "Rules") -> Requirement:
+    keywords = tuple(keyword.split(","))
+    return Requirement(id="x", rfc=rfc, section="1", title=title, keywords=keywords, text=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "rfc", "title", "reason"),
+    [
+        ("The SMTP client MUST NOT send it.", "MUST NOT", 5321, "Rules", "client"),
+        ("Clients SHOULD retry, and servers MUST wait.", "SHOULD,MUST", 5321, "Rules", "open"),
+        ("The server MUST reply 250.", "MUST", 5321, "Rules", "open"),
+        ("A server MUST be configurable to refuse it.", "MUST", 5321, "Rules", "not-observable"),
+        ("New values MUST be registered with IANA.", "MUST", 5321, "Rules", "registration"),
+        ("Anything at all MUST be.", "MUST", 2048, "Rules", "registration"),
+        ("It MUST now be sent.", "MUST", 3501, "Changes from RFC 2060", "editorial"),
+        ("A boundary MUST NOT appear in it.", "MUST NOT", 2046, "Rules", "open"),
+        ("Such a timer MUST be long.", "MUST", 1939, "Rules", "unclassified"),
+    ],
+)
+def test_reason_rules(text: str, keyword: str, rfc: int, title: str, reason: str) -> None:
+    assert reason_by_rule(_entry(text, keyword, rfc, title)) == reason
+
+
+def test_coverage_command_prints_every_core_rfc_and_a_total() -> None:
+    done = conformance("coverage")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:4] == ["RFC", "entries", "tested%", "tested"]
+    for rfc in (5321, 1939, 2449, 3501, 9051, 5322, 2045, 2046, 2047, 2048, 2049):
+        assert any(line.startswith(f"RFC {rfc} ") for line in lines), rfc
+    assert any(line.startswith("total ") for line in lines)
+    assert "unclassified: no rule or override has decided it yet" in done.stdout
+
+
+def test_coverage_of_one_rfc_as_json_lists_sections_and_entries() -> None:
+    done = conformance("coverage", "--rfc", "5321", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    (rfc,) = document["rfcs"]
+    assert rfc["rfc"] == 5321 and rfc["entries"] == len(document["entries"])
+    assert sum(section["entries"] for section in rfc["sections"]) == rfc["entries"]
+    tested = [entry for entry in document["entries"] if entry["state"] == "tested"]
+    assert tested and all(entry["tests"] for entry in tested)
+    assert rfc["tested"] == len(tested)
+
+
+def test_an_uncatalogued_rfc_is_a_usage_error() -> None:
+    done = conformance("coverage", "--rfc", "1")
+    assert done.returncode == 2
+    assert "RFC 1 is not catalogued" in done.stderr

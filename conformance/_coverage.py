@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +19,18 @@ from typing import Any
 from ._catalogue import Catalogue, Citation, Entry, load_catalogue, suite_citations
 from ._reasons import REASONS, load_overrides, reason_by_rule
 
-__all__ = ["STATES", "Coverage", "add_coverage", "coverage", "coverage_json", "measure"]
+__all__ = [
+    "STATES",
+    "Coverage",
+    "RunTally",
+    "add_coverage",
+    "coverage",
+    "coverage_json",
+    "measure",
+    "result_key",
+    "run_outcomes",
+    "run_tallies",
+]
 
 # "tested" first, then every reason, in the order people read them.
 STATES = ("tested", *REASONS)
@@ -113,6 +125,47 @@ def measure(
             judged.append(Judged(entry=entry, tests=(), state=reason_by_rule(entry)))
     titles = {rfc: held.title for rfc, held in catalogue.by_rfc.items()}
     return Coverage(judged=judged, rfc_titles=titles)
+
+
+# -- against stored runs (the HTML report) ---------------------------------------------------
+
+
+def result_key(test_id: str) -> str:
+    """``suites.smtp.test_x::test_y`` and a results.json id ``suites/smtp/test_x.py::test_y[p]``
+    both as ``test_x::test_y``: how a run's results find the tests of an entry."""
+    module, _, name = test_id.partition("::")
+    stem = re.split(r"[./]", module.removesuffix(".py"))[-1]
+    return f"{stem}::{name.split('[', 1)[0]}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunTally:
+    """In one run: the entries some test of which ran, and those all of whose tests passed."""
+
+    ran: int
+    held: int
+
+
+def run_outcomes(results: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """A run's outcomes by ``result_key`` (a parametrized test has several)."""
+    outcomes: dict[str, list[str]] = {}
+    for result_id, result in results.items():
+        outcomes.setdefault(result_key(result_id), []).append(str(result.get("outcome")))
+    return outcomes
+
+
+def run_tallies(judged: list[Judged], runs: list[dict[str, list[str]]]) -> list[RunTally]:
+    """For each run (its ``run_outcomes``), how many of the entries it checked and passed."""
+    tallies = []
+    for outcomes in runs:
+        ran = held = 0
+        for item in judged:
+            found = [o for t in item.tests for o in outcomes.get(result_key(t), [])]
+            found = [outcome for outcome in found if outcome != "skipped"]
+            ran += bool(found)
+            held += bool(found) and all(outcome == "passed" for outcome in found)
+        tallies.append(RunTally(ran=ran, held=held))
+    return tallies
 
 
 # -- output ----------------------------------------------------------------------------------

@@ -112,15 +112,20 @@ def measure(
         for entry in catalogue.matching(citation)[0]:
             tests.setdefault(entry.id, []).append(citation.test_id)
     overrides = load_overrides()
+    # The same sentence tested in another RFC (RFC 9051 repeats much of RFC 3501).
+    tested_text = {e.text: e for e in catalogue.entries() if e.id in tests}
     judged = []
     for entry in catalogue.entries():
         if not entry.is_requirement:
             continue
-        override = overrides.get(entry.id)
+        override, twin = overrides.get(entry.id), tested_text.get(entry.text)
         if entry.id in tests:
             judged.append(Judged(entry=entry, tests=tuple(tests[entry.id]), state="tested"))
         elif override is not None:
             judged.append(Judged(entry=entry, tests=(), state=override.reason, note=override.note))
+        elif twin is not None:
+            note = f"the same sentence is tested as RFC {twin.rfc} §{twin.section}"
+            judged.append(Judged(entry=entry, tests=(), state="other-rfc", note=note))
         else:
             judged.append(Judged(entry=entry, tests=(), state=reason_by_rule(entry)))
     titles = {rfc: held.title for rfc, held in catalogue.by_rfc.items()}

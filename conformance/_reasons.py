@@ -26,7 +26,7 @@ REASONS = {
     "not-observable": "not observable over the wire (storage, logs, configuration, operators)",
     "registration": "a registration or IANA procedure, or a rule for writers of specifications",
     "editorial": "describes changes from an earlier RFC, or notes for implementors",
-    "other-rfc": "checked under another RFC's entry (see the override's note)",
+    "other-rfc": "the same sentence is tested under another RFC (or an override says so)",
     "open": "testable against a server or on a message: no suite test checks it yet",
     "unclassified": "no rule or override has decided it yet",
 }

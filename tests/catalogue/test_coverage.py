@@ -115,3 +115,26 @@ def test_an_uncatalogued_rfc_is_a_usage_error() -> None:
     done = conformance("coverage", "--rfc", "1")
     assert done.returncode == 2
     assert "RFC 1 is not catalogued" in done.stderr
+
+
+def test_the_same_sentence_tested_under_another_rfc_is_marked_so() -> None:
+    catalogue = _catalogue()
+    twin = dict(
+        rfc=8,
+        title="Eight",
+        lower_case_keywords=False,
+        sections={"3": "Three"},
+        entries=[
+            {
+                "id": "8-3-0",
+                "section": "3",
+                "keywords": ["MUST"],
+                "text": "The server MUST answer every command.",
+            }
+        ],
+    )
+    catalogue.by_rfc[8] = parse_rfc_catalogue(twin)
+    quote = "The server MUST answer every command."
+    citation = Citation(test_id="s::test_a", rfc=7, section="1", level="MUST", quote=quote)
+    (eight,) = [item for item in measure(catalogue, [citation]).judged if item.entry.rfc == 8]
+    assert (eight.state, eight.note) == ("other-rfc", "the same sentence is tested as RFC 7 §1")

@@ -54,7 +54,10 @@ _KEYWORD = re.compile(rf"(?<![\w\"'-])({_UPPER})(?![\w\"'-])")
 _KEYWORD_LOWER = re.compile(rf"(?<![\w\"'-])({_UPPER}|{_LOWER})(?![\w\"'-])")
 _LIST_ITEM = re.compile(r"^(?:[o*+-]|\(?\d+\)|\(?[a-z]\)|[a-z0-9]\.)\s+\S")
 # Where a sentence may not end: abbreviations and initials before a full stop.
-_NO_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|cf|vs|al|Sec|No|Ref|resp|approx)|\b[A-Z])\.$")
+# A piece that is only a list number ("1.", "(a).") is not a sentence either.
+_NO_END = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|cf|vs|al|Sec|No|Ref|resp|approx)|\b[A-Z]|^\(?\w{1,2}\)?)\.$"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,9 +216,10 @@ def _is_figure(lines: list[str]) -> bool:
     codeish = sum(
         1
         for line in lines
-        if re.match(r"^\s*(?:[CS]:|[\w-]+\s*(?:::=|=/?)\s|[|+])", line) or "  ; " in line
+        if re.match(r"^\s*(?:[CS]:|[\w-]+\s*(?:::=|:=|=/?)\s|[|+])", line) or "  ; " in line
     )
-    return codeish * 2 > len(lines)
+    starts_a_rule = bool(re.match(r"^\s*[\w-]+\s*(?:::=|:=|=/?)\s", lines[0]))
+    return starts_a_rule or codeish * 2 > len(lines)
 
 
 def _figure_comments(lines: list[str]) -> str:

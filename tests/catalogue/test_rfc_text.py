@@ -122,3 +122,7 @@ def test_sentences_do_not_end_at_abbreviations_or_initials() -> None:
         "The server, i.e. the receiver, MUST act.",
         "J. Postel wrote it.",
     ]
+    assert sentences("1. The server MUST act. (b). It MAY stop.") == [
+        "1. The server MUST act.",
+        "(b). It MAY stop.",
+    ]

@@ -39,7 +39,8 @@ _CLIENT = re.compile(
 _SERVER = re.compile(
     r"\b(?:servers?|receivers?|receiver-smtp|receiving smtp|relays?|relaying|mtas?|"
     r"gateways?|delivery (?:smtp|system)|message stores?|the (?:response|reply)|replies|"
-    r"responses?|smtp systems?)\b"
+    r"responses?|smtp systems?|receiving (?:systems?|hosts?)|reply codes?|smtp-capable hosts?|"
+    r"hosts? that (?:expects?|receives?))\b"
 )
 _NOT_OBSERVABLE = re.compile(
     r"\b(?:log(?:s|ged|ging)?|administrators?|operators?|site polic(?:y|ies)|local polic"

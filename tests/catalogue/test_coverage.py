@@ -76,6 +76,7 @@ def _entry(text: str, keyword: str, rfc: int = 5321, title: str = "Rules") -> Re
         ("The SMTP client MUST NOT send it.", "MUST NOT", 5321, "Rules", "client"),
         ("Clients SHOULD retry, and servers MUST wait.", "SHOULD,MUST", 5321, "Rules", "open"),
         ("The server MUST reply 250.", "MUST", 5321, "Rules", "open"),
+        ("Receiving systems SHOULD reject such commands.", "SHOULD", 5321, "Rules", "open"),
         ("A server MUST be configurable to refuse it.", "MUST", 5321, "Rules", "not-observable"),
         ("New values MUST be registered with IANA.", "MUST", 5321, "Rules", "registration"),
         ("Anything at all MUST be.", "MUST", 2048, "Rules", "registration"),

@@ -28,6 +28,7 @@ __all__ = [
     "coverage_json",
     "measure",
     "result_key",
+    "run_coverage_text",
     "run_outcomes",
     "run_tallies",
 ]
@@ -171,6 +172,28 @@ def run_tallies(judged: list[Judged], runs: list[dict[str, list[str]]]) -> list[
             held += bool(found) and all(outcome == "passed" for outcome in found)
         tallies.append(RunTally(ran=ran, held=held))
     return tallies
+
+
+def run_coverage_text(results: list[dict[str, Any]]) -> str:
+    """For summary.txt: per RFC the run's tests name, its catalogued requirements, how many
+    the suites test, and how many of those this run checked and how many held."""
+    rfcs = {str(result.get("rfc")) for result in results}
+    measured = measure()
+    outcomes = run_outcomes({str(result.get("id")): result for result in results})
+    lines = []
+    for tally in measured.rfcs():
+        if tally.key in rfcs:
+            rfc = int(tally.key)
+            judged = [item for item in measured.judged if item.entry.rfc == rfc and item.tests]
+            (run,) = run_tallies(judged, [outcomes])
+            lines.append(
+                f"  RFC {rfc}: {tally.entries} requirements, {tally.counts['tested']} tested by "
+                f"the suites ({tally.percent_tested:.0f}%); this run checked {run.ran}, "
+                f"{run.held} held"
+            )
+    if not lines:
+        return ""
+    return "\n\nRFC coverage (conformance coverage, docs/coverage.md):\n" + "\n".join(lines)
 
 
 # -- output ----------------------------------------------------------------------------------

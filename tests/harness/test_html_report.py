@@ -167,7 +167,13 @@ def test_coverage_table_counts_each_rfc_and_what_each_run_checked(
     (smtp,) = [t for t in measured.rfcs() if t.key == "5321"]
     assert f"{smtp.counts['tested']} ({smtp.percent_tested:.0f}%)" in coverage
     # The three tests ran in both runs; against the broken server one failed and one failure
-    # is waived (accepted, not met), so one requirement held.
+    # is waived (accepted, not met), so one requirement held.  summary.txt says the same.
+    summaries = [(run.parent / "summary.txt").read_text() for run in two_runs]
+    for summary, held in zip(summaries, (3, 1), strict=True):
+        line = next(line for line in summary.splitlines() if line.startswith("  RFC 5321: "))
+        assert line.endswith(
+            f"tested by the suites ({smtp.percent_tested:.0f}%); this run checked 3, {held} held"
+        ), line
     assert _run_cells(render(tmp_path, str(two_runs[0]), str(two_runs[1])), "5321") == [
         (3, 3),
         (1, 3),

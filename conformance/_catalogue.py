@@ -112,7 +112,7 @@ def _entry(rfc: int, sections: dict[str, str], raw: dict[str, Any]) -> Entry:
         id=str(raw["id"]),
         rfc=rfc,
         section=str(raw["section"]),
-        title=sections.get(str(raw["section"]), ""),
+        title=str(raw.get("title") or sections.get(str(raw["section"]), "")),
         keywords=tuple(str(k) for k in raw["keywords"]),
         text=str(raw["text"]),
         lead=str(raw["lead"]) if raw.get("lead") else None,

@@ -143,6 +143,7 @@ def test_each_rfc_catalogue_is_well_formed(rfc: int) -> None:
     for entry in held.entries:
         assert entry.id.startswith(f"{rfc}-"), entry.id
         assert entry.section in held.sections, f"{entry.id}: no section {entry.section!r}"
+        assert entry.title == held.sections[entry.section], entry.id
         assert set(entry.keywords) <= KEYWORDS, f"{entry.id}: {entry.keywords}"
         assert entry.text and entry.text == normalise(entry.text), entry.id
         if entry.keywords and not held.lower_case_keywords:

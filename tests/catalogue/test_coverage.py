@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conformance._catalogue import Catalogue, Citation, parse_rfc_catalogue
-from conformance._coverage import measure
+from conformance._coverage import measure, run_outcomes, run_tallies
 from conformance._reasons import reason_by_rule
 from conformance._rfc_text import Requirement
 
@@ -139,3 +139,26 @@ def test_the_same_sentence_tested_under_another_rfc_is_marked_so() -> None:
     citation = Citation(test_id="s::test_a", rfc=7, section="1", level="MUST", quote=quote)
     (eight,) = [item for item in measure(catalogue, [citation]).judged if item.entry.rfc == 8]
     assert (eight.state, eight.note) == ("other-rfc", "the same sentence is tested as RFC 7 §1")
+
+
+def test_a_run_checked_what_ran_and_held_what_all_passed() -> None:
+    citations = [
+        Citation(test_id=f"suites.x.test_f::{name}", rfc=7, section="1", level="MUST", quote=q)
+        for name, q in [
+            ("test_a", "The server MUST answer every command."),
+            ("test_b", "The server MUST answer every command."),
+            ("test_c", "The client MAY pipeline commands."),
+        ]
+    ]
+    judged = [item for item in measure(_catalogue(), citations).judged if item.tests]
+    results = {
+        "suites/x/test_f.py::test_a[one]": {"outcome": "passed"},
+        "suites/x/test_f.py::test_a[two]": {"outcome": "passed"},
+        "suites/x/test_f.py::test_b": {"outcome": "waived"},  # accepted, not met
+        "suites/x/test_f.py::test_c": {"outcome": "skipped"},  # did not run
+    }
+    (tally,) = run_tallies(judged, [run_outcomes(results)])
+    assert (tally.ran, tally.held) == (1, 0)
+    del results["suites/x/test_f.py::test_b"]
+    (tally,) = run_tallies(judged, [run_outcomes(results)])
+    assert (tally.ran, tally.held) == (1, 1)

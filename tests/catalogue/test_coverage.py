@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -12,15 +10,14 @@ from conformance._catalogue import Catalogue, Citation, parse_rfc_catalogue
 from conformance._coverage import measure, run_outcomes, run_tallies
 from conformance._reasons import reason_by_rule
 from conformance._rfc_text import Requirement
+from conformance.cli import main
 
 
-def conformance(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-bb", "-m", "conformance.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def conformance(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command in this process: its exit status, stdout and stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _catalogue() -> Catalogue:
@@ -89,21 +86,25 @@ def test_reason_rules(text: str, keyword: str, rfc: int, title: str, reason: str
     assert reason_by_rule(_entry(text, keyword, rfc, title)) == reason
 
 
-def test_coverage_command_prints_every_core_rfc_and_a_total() -> None:
-    done = conformance("coverage")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+def test_coverage_command_prints_every_core_rfc_and_a_total(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = conformance(capsys, "coverage")
+    assert code == 0, err
+    lines = out.splitlines()
     assert lines[0].split()[:4] == ["RFC", "entries", "tested%", "tested"]
     for rfc in (5321, 1939, 2449, 3501, 9051, 5322, 2045, 2046, 2047, 2048, 2049):
         assert any(line.startswith(f"RFC {rfc} ") for line in lines), rfc
     assert any(line.startswith("total ") for line in lines)
-    assert "unclassified: no rule or override has decided it yet" in done.stdout
+    assert "unclassified: no rule or override has decided it yet" in out
 
 
-def test_coverage_of_one_rfc_as_json_lists_sections_and_entries() -> None:
-    done = conformance("coverage", "--rfc", "5321", "--json")
-    assert done.returncode == 0, done.stderr
-    document = json.loads(done.stdout)
+def test_coverage_of_one_rfc_as_json_lists_sections_and_entries(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = conformance(capsys, "coverage", "--rfc", "5321", "--json")
+    assert code == 0, err
+    document = json.loads(out)
     (rfc,) = document["rfcs"]
     assert rfc["rfc"] == 5321 and rfc["entries"] == len(document["entries"])
     assert sum(section["entries"] for section in rfc["sections"]) == rfc["entries"]
@@ -112,10 +113,10 @@ def test_coverage_of_one_rfc_as_json_lists_sections_and_entries() -> None:
     assert rfc["tested"] == len(tested)
 
 
-def test_an_uncatalogued_rfc_is_a_usage_error() -> None:
-    done = conformance("coverage", "--rfc", "1")
-    assert done.returncode == 2
-    assert "RFC 1 is not catalogued" in done.stderr
+def test_an_uncatalogued_rfc_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = conformance(capsys, "coverage", "--rfc", "1")
+    assert code == 2
+    assert "RFC 1 is not catalogued" in err
 
 
 def test_the_same_sentence_tested_under_another_rfc_is_marked_so() -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from ._baseline import BaselineError, load_results
+from ._coverage import STATES, RunTally, Tally, measure, run_outcomes, run_tallies
 from ._sanitize import escape_controls
 from ._verdicts import Outcome
 
@@ -142,6 +143,44 @@ def _rollups(groups: list[Group], width: int) -> list[tuple[str, list[Counter[st
     return list(per_rfc.items())
 
 
+@dataclass(frozen=True, kw_only=True)
+class CoverageRow:
+    """One RFC, or one of its sections: its requirements by state, and per run how many of
+    them some test checked (ran) and how many of those all passed (held)."""
+
+    label: str
+    title: str
+    rfc: int
+    is_section: bool
+    tally: Tally
+    runs: list[RunTally]
+
+
+def _coverage_rows(columns: list[Column]) -> list[CoverageRow]:
+    measured = measure()
+    runs = [run_outcomes(column.results) for column in columns]
+    rows = []
+    for tally in measured.rfcs():
+        rfc = int(tally.key)
+        judged = [item for item in measured.judged if item.entry.rfc == rfc and item.tests]
+        parts = [(f"RFC {rfc}", tally, judged, False)]
+        for section in measured.sections(rfc):
+            here = [item for item in judged if item.entry.section == section.key]
+            parts.append((f"§{section.key}", section, here, True))
+        rows += [
+            CoverageRow(
+                label=label,
+                title=part.title,
+                rfc=rfc,
+                is_section=is_section,
+                tally=part,
+                runs=run_tallies(checked, runs),
+            )
+            for label, part, checked, is_section in parts
+        ]
+    return rows
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("conformance", "templates"),
@@ -164,6 +203,8 @@ def render_report(specs: list[str]) -> str:
         outcomes=OUTCOMES,
         levels=LEVELS,
         total=sum(len(group.rows) for group in groups),
+        coverage=_coverage_rows(columns),
+        states=STATES,
     )
 
 

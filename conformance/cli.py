@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from ._coverage import add_coverage, coverage, run_coverage_text
 from ._hooks import hooks_of
 from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     add_diff(commands)
     add_report(commands)
     add_load(commands)
+    add_coverage(commands)
     return parser
 
 
@@ -220,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report(args)
     if args.command == "load":
         return load(args)
+    if args.command == "coverage":
+        return coverage(args)
     return serve(args)
 
 
@@ -393,7 +397,7 @@ def _run(args: argparse.Namespace) -> int:
     listed = "\n\n" + left_out_text(groups, list_tests=True) if groups else ""
     results_of_run = document["results"]
     summary_of_run = summary_text(results_of_run) + run_verdict_text(args, results_of_run)
-    summary_of_run += _logins_text(document["run"])
+    summary_of_run += _logins_text(document["run"]) + run_coverage_text(results_of_run)
     (report_dir / "summary.txt").write_text(summary_of_run + listed + "\n", encoding="utf-8")
     print("\n" + summary_of_run)
     if groups:

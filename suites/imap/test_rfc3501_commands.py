@@ -23,8 +23,8 @@ from ._imap import expect_bad, expect_ok, responses_until, shown, untagged
     ),
 )
 def test_greeting_is_untagged_ok_preauth_or_bye(imap: ImapSession) -> None:
-    """The initial state is identified in the server greeting: an untagged OK, PREAUTH
-    or BYE response (the greeting is one of the status responses OK, PREAUTH and BYE)."""
+    """The initial state is identified in the server greeting. ... The untagged form is
+    also used as one of three possible greetings at connection startup."""
     greeting = imap.greeting
     assert greeting is not None
     assert greeting.untagged and greeting.status in (b"OK", b"PREAUTH", b"BYE"), (

@@ -132,7 +132,7 @@ def test_search_all_lists_every_message(
 def test_search_subject_finds_only_the_match(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """SUBJECT <string>: messages that contain the specified string in the envelope
+    """SUBJECT <string> Messages that contain the specified string in the envelope
     structure's SUBJECT field."""
     session = imap_login()
     three_messages(session, imap_mailbox)
@@ -162,8 +162,9 @@ def test_search_keys_intersect(imap_login: Callable[[], ImapSession], imap_mailb
     basis="§6.4.8: the numbers a UID SEARCH returns are unique identifiers",
 )
 def test_uid_search_returns_uids(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
-    """However, the numbers returned in a SEARCH response for a UID SEARCH command are
-    unique identifiers instead of message sequence numbers."""
+    """The interpretation of the arguments is the same as with SEARCH; however, the numbers
+    returned in a SEARCH response for a UID SEARCH command are unique identifiers instead
+    of message sequence numbers."""
     session = imap_login()
     append(session, imap_mailbox, message("expunged first"))
     select(session, imap_mailbox)

@@ -30,7 +30,7 @@ def _one(session: ImapSession, mailbox: str, content: bytes = MESSAGE, flags: by
 def test_append_then_fetch_body_is_byte_exact(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """BODY[<section>]<<partial>>: the text of a particular body section.  An empty section
+    """BODY[<section>]<<partial>> The text of a particular body section. ... An empty section
     specification refers to the entire message, including the header."""
     session = imap_login()
     _one(session, imap_mailbox, OCTETS)
@@ -47,7 +47,7 @@ def test_append_then_fetch_body_is_byte_exact(
 def test_rfc822_size_is_the_octets_of_body(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """RFC822.SIZE: the [RFC-2822] size of the message."""
+    """RFC822.SIZE The [RFC-2822] size of the message."""
     session = imap_login()
     _one(session, imap_mailbox, OCTETS)
     data = fetch(session, "1", "(RFC822.SIZE BODY.PEEK[])")[1]
@@ -61,8 +61,8 @@ def test_rfc822_size_is_the_octets_of_body(
     3501, "6.4.5", "MUST", basis="§6.4.5 defines BODY[] so; its \\Seen side effect is part of it"
 )
 def test_fetch_body_sets_seen(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
-    """BODY[<section>]<<partial>>: the text of a particular body section.  The \\Seen flag
-    is implicitly set."""
+    """BODY[<section>]<<partial>> The text of a particular body section. ... The \\Seen flag
+    is implicitly set"""
     session = imap_login()
     _one(session, imap_mailbox)
     fetch(session, "1", "(BODY[])")
@@ -76,7 +76,7 @@ def test_fetch_body_sets_seen(imap_login: Callable[[], ImapSession], imap_mailbo
 def test_fetch_body_peek_leaves_seen_unset(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """BODY.PEEK[<section>]<<partial>>: an alternate form of BODY[<section>] that does not
+    """BODY.PEEK[<section>]<<partial>> An alternate form of BODY[<section>] that does not
     implicitly set the \\Seen flag."""
     session = imap_login()
     _one(session, imap_mailbox)
@@ -118,7 +118,7 @@ def test_append_sets_the_flags_given(
 def test_store_plus_flags_adds_and_returns_them(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """+FLAGS <flag list>: add the argument to the flags for the message.  The new value of
+    """+FLAGS <flag list> Add the argument to the flags for the message.  The new value of
     the flags is returned as if a FETCH of those flags was done."""
     session = imap_login()
     _one(session, imap_mailbox, flags=b"(\\Draft)")
@@ -137,7 +137,7 @@ def test_store_plus_flags_adds_and_returns_them(
 def test_store_minus_flags_removes_only_them(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """-FLAGS <flag list>: remove the argument from the flags for the message.  The new
+    """-FLAGS <flag list> Remove the argument from the flags for the message.  The new
     value of the flags is returned as if a FETCH of those flags was done."""
     session = imap_login()
     _one(session, imap_mailbox, flags=b"(\\Flagged \\Draft)")

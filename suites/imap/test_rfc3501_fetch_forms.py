@@ -58,7 +58,7 @@ def test_partial_fetch_starting_past_the_end_is_empty(
 def test_rfc822_is_the_whole_message_and_sets_seen(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """RFC822: functionally equivalent to BODY[], differing in the syntax of the resulting
+    """RFC822 Functionally equivalent to BODY[], differing in the syntax of the resulting
     untagged FETCH data (RFC822 is returned)."""
     session = imap_login()
     _one(session, imap_mailbox)
@@ -70,7 +70,7 @@ def test_rfc822_is_the_whole_message_and_sets_seen(
 def test_rfc822_header_is_the_header_without_seen(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """RFC822.HEADER: functionally equivalent to BODY.PEEK[HEADER], differing in the syntax
+    """RFC822.HEADER Functionally equivalent to BODY.PEEK[HEADER], differing in the syntax
     of the resulting untagged FETCH data (RFC822.HEADER is returned)."""
     session = imap_login()
     _one(session, imap_mailbox)
@@ -85,7 +85,7 @@ def test_rfc822_header_is_the_header_without_seen(
 def test_message_appended_without_flags_has_none(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """Otherwise, the flag list of the resulting message is set to empty by default.  In
+    """... otherwise, the flag list of the resulting message is set to empty by default.  In
     either case, the Recent flag is also set."""
     session = imap_login()
     _one(session, imap_mailbox)

@@ -188,7 +188,7 @@ def test_list_percent_stops_at_the_delimiter(
 def test_status_items_count_the_mailbox(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """MESSAGES: the number of messages in the mailbox.  UNSEEN: the number of messages
+    """MESSAGES The number of messages in the mailbox. ... UNSEEN The number of messages
     which do not have the \\Seen flag set."""
     session = imap_login()
     append(session, imap_mailbox, message("status-1"), b"(\\Seen)")

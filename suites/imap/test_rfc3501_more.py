@@ -154,7 +154,7 @@ def test_append_to_a_missing_mailbox_gets_trycreate(
 
 @pytest.mark.rfc(3501, "6.4.4", "MUST", basis="§6.4.4 defines SEEN and UNSEEN by the \\Seen flag")
 def test_search_seen_and_unseen(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
-    """SEEN: messages that have the \\Seen flag set.  UNSEEN: messages that do not have
+    """SEEN Messages that have the \\Seen flag set. ... UNSEEN Messages that do not have
     the \\Seen flag set."""
     session = imap_login()
     append(session, imap_mailbox, message("seen"), b"(\\Seen)")

@@ -24,7 +24,7 @@ from ._imap import (
 @pytest.mark.rfc(3501, "6.3.1", "MUST")
 def test_select_sends_flags(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: FLAGS, the defined flags in the mailbox."""
+    data to the client. ... FLAGS Defined flags in the mailbox."""
     completed = select(imap_login(), imap_mailbox)
     assert untagged(completed, b"FLAGS"), "SELECT completed without an untagged FLAGS"
 
@@ -34,7 +34,7 @@ def test_select_sends_exists_with_the_count(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: <n> EXISTS, the number of messages in the mailbox."""
+    data to the client. ... <n> EXISTS The number of messages in the mailbox."""
     session = imap_login()
     for n in range(2):
         append(session, imap_mailbox, message(f"exists-{n}"))
@@ -47,7 +47,7 @@ def test_select_sends_exists_with_the_count(
 @pytest.mark.rfc(3501, "6.3.1", "MUST")
 def test_select_sends_recent(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: <n> RECENT, the number of messages with the \\Recent flag set."""
+    data to the client. ... <n> RECENT The number of messages with the \\Recent flag set."""
     completed = select(imap_login(), imap_mailbox)
     assert number_in(completed, b"RECENT") is not None, "SELECT completed without RECENT"
 
@@ -55,7 +55,7 @@ def test_select_sends_recent(imap_login: Callable[[], ImapSession], imap_mailbox
 @pytest.mark.rfc(3501, "6.3.1", "MUST")
 def test_select_sends_uidvalidity(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: OK [UIDVALIDITY <n>], the unique identifier validity value."""
+    data to the client. ... OK [UIDVALIDITY <n>] The unique identifier validity value."""
     completed = select(imap_login(), imap_mailbox)
     value = code_of(completed.untagged, b"UIDVALIDITY")
     assert value is not None and value.isdigit() and int(value) > 0, (
@@ -66,7 +66,7 @@ def test_select_sends_uidvalidity(imap_login: Callable[[], ImapSession], imap_ma
 @pytest.mark.rfc(3501, "6.3.1", "MUST")
 def test_select_sends_uidnext(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: OK [UIDNEXT <n>], the next unique identifier value."""
+    data to the client. ... OK [UIDNEXT <n>] The next unique identifier value."""
     completed = select(imap_login(), imap_mailbox)
     value = code_of(completed.untagged, b"UIDNEXT")
     assert value is not None and value.isdigit() and int(value) > 0, (
@@ -79,8 +79,8 @@ def test_select_sends_permanentflags(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged
-    data to the client: OK [PERMANENTFLAGS (<list of flags>)], the message flags that the
-    client can change permanently."""
+    data to the client. ... OK [PERMANENTFLAGS (<list of flags>)] A list of message flags
+    that the client can change permanently."""
     completed = select(imap_login(), imap_mailbox)
     value = code_of(completed.untagged, b"PERMANENTFLAGS")
     assert value is not None and value.startswith(b"(") and value.endswith(b")"), (
@@ -90,7 +90,7 @@ def test_select_sends_permanentflags(
 
 @pytest.mark.rfc(3501, "6.3.2", "MUST")
 def test_examine_is_read_only(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
-    """The text of the tagged OK response to EXAMINE MUST begin with the "[READ-ONLY]"
+    """The text of the tagged OK response to the EXAMINE command MUST begin with the "[READ-ONLY]"
     response code."""
     completed = expect_ok(imap_login().select(imap_mailbox, examine=True), "EXAMINE")
     assert completed.response.code.upper() == b"READ-ONLY", (
@@ -126,7 +126,7 @@ def test_uids_strictly_ascending(imap_login: Callable[[], ImapSession], imap_mai
 def test_uidnext_changes_when_a_message_is_added(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """The next unique identifier value MUST change whenever new messages are added to the
+    """... the next unique identifier value MUST change whenever new messages are added to the
     mailbox, even if those new messages are subsequently expunged."""
     session = imap_login()
     before = code_of(select(session, imap_mailbox).untagged, b"UIDNEXT")
@@ -143,7 +143,7 @@ def test_uid_not_reused_after_expunge(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
     """A 32-bit value assigned to each message, which when used with the unique identifier
-    validity value forms a 64-bit value that MUST NOT refer to any other message in the
+    validity value (see below) forms a 64-bit value that MUST NOT refer to any other message in the
     mailbox or any subsequent mailbox with the same name forever."""
     session = imap_login()
     append(session, imap_mailbox, message("reuse-1"))

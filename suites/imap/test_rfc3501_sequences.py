@@ -18,8 +18,8 @@ RANGE_RULE = "§9 defines seq-range and '*' in the ABNF comments, the only defin
 def test_a_reversed_range_means_the_same_messages(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
-    """seq-range = seq-number ":" seq-number; two seq-number values and all values between
-    these two regardless of order.  Example: 2:4 and 4:2 are equivalent and indicate
+    """seq-range = seq-number ":" seq-number ; two seq-number values and all values between
+    ; these two regardless of order.  Example: 2:4 and 4:2 are equivalent and indicate
     values 2, 3, and 4."""
     session = imap_login()
     three_messages(session, imap_mailbox)
@@ -28,7 +28,7 @@ def test_a_reversed_range_means_the_same_messages(
 
 @pytest.mark.rfc(3501, "9", "MUST", basis=RANGE_RULE)
 def test_star_is_the_last_message(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
-    """seq-number = nz-number / "*"; * represents the largest number in use.  In the case
+    """seq-number = nz-number / "*" ... * represents the largest number in use.  In the case
     of message sequence numbers, it is the number of messages in a non-empty mailbox."""
     session = imap_login()
     uids = three_messages(session, imap_mailbox)

@@ -49,8 +49,9 @@ def test_selected_command_refused_in_authenticated_state(
     imap_login: Callable[[], ImapSession], line: tuple[str, ...]
 ) -> None:
     """In addition to the universal commands (CAPABILITY, NOOP, and LOGOUT), and the
-    authenticated state commands, the following commands are valid in the selected state:
-    CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, and UID."""
+    authenticated state commands (SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE,
+    UNSUBSCRIBE, LIST, LSUB, STATUS, and APPEND), the following commands are valid in the
+    selected state: CHECK, CLOSE, EXPUNGE, SEARCH, FETCH, STORE, COPY, and UID."""
     session = imap_login()
     name, *arguments = line
     expect_refused(session.command(name, *arguments), f"{name} with no mailbox selected")
@@ -79,8 +80,8 @@ def test_login_with_a_wrong_password_gets_no(imap: ImapSession, imap_account: Im
 def test_still_not_authenticated_after_a_refused_login(
     imap: ImapSession, imap_account: ImapAccount
 ) -> None:
-    """NO - login failure: user name or password rejected; the session stays in the not
-    authenticated state, where SELECT is not valid."""
+    """NO - login failure: user name or password rejected ... the following commands are
+    valid in the not authenticated state: STARTTLS, AUTHENTICATE and LOGIN."""
     imap.login(imap_account.user, imap_account.password + "-wrong")
     expect_refused(imap.select("INBOX"), "SELECT INBOX after a refused LOGIN")
 

@@ -72,7 +72,7 @@ def test_fold_sets_the_current_message_to_one(
 def test_fold_of_a_missing_mailbox_keeps_the_session(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
-    """Possible responses: "#nnn" where nnn is the number of messages in this mailbox.
+    """"#nnn" ... where nnn is the number of messages in this mailbox.
 
     FOLD has no "-" response: the session goes on, and READ in the empty folder is =0.
     """

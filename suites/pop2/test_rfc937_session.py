@@ -44,7 +44,7 @@ def test_greeting_is_plus_pop2_host(pop2: Pop2Session) -> None:
 def test_helo_returns_the_message_count(
     pop2_login: Callable[[], Pop2Session], pop2_mailbox: Pop2Mailbox
 ) -> None:
-    """ "#nnn" where nnn is the number of messages in the default mailbox,"
+    """ "#nnn" ... where nnn is the number of messages in the default mailbox,"
 
     The three seeded messages are in it, so the count is at least the highest of
     their numbers.

@@ -116,8 +116,8 @@ def test_keywords_are_case_insensitive(pop3: Pop3Session) -> None:
     ),
 )
 def test_quit_in_authorization(pop3: Pop3Session) -> None:
-    """Here is the summary for the QUIT command when used in the AUTHORIZATION state:
-    QUIT Arguments: none Restrictions: none Possible Responses: +OK"""
+    """Here is the summary for the QUIT command when used in the AUTHORIZATION state: ...
+    QUIT ... Arguments: none ... Restrictions: none ... Possible Responses: +OK"""
     expect_ok(pop3.quit(), "QUIT in the AUTHORIZATION state")
 
 

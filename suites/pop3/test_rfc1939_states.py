@@ -37,8 +37,8 @@ def test_authorization_command_refused_in_transaction(
 @pytest.mark.rfc(1939, "3", "MUST")
 def test_pass_without_user_refused(pop3: Pop3Session, pop3_account: Pop3Account) -> None:
     """A server MUST respond to a command issued when the session is in an incorrect state
-    by responding with a negative status indicator.  PASS "may only be given in the
-    AUTHORIZATION state immediately after a successful USER command" (§7)."""
+    by responding with a negative status indicator.  PASS ... Restrictions: may only be
+    given in the AUTHORIZATION state immediately after a successful USER command (§7)."""
     expect_err(pop3.pass_(pop3_account.password), "PASS without USER")
     expect_still_authorization(pop3, "the refused PASS")
 

@@ -58,8 +58,8 @@ def test_capa_in_transaction(pop3_login: Login) -> None:
     ),
 )
 def test_capability_lines_syntax(pop3: Pop3Session) -> None:
-    """capa-resp = single-line *capability "." CRLF; capability = capa-tag *(SP param)
-    CRLF; capa-tag = 1*cchar; cchar = %x21-2D / %x2F-7F; param = 1*VCHAR."""
+    """capa-resp = single-line *capability "." CRLF ... capa-tag = 1*cchar ... capability =
+    capa-tag *(SP param) CRLF ... cchar = %x21-2D / %x2F-7F ... param = 1*VCHAR"""
     response = expect_ok(pop3.capa(), "CAPA")
     bad = [line for line in response.lines if not _CAPABILITY.fullmatch(line)]
     assert not bad, f"sent CAPA, expected 'capa-tag *(SP param)' lines, got {bad}"

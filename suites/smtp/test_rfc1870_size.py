@@ -43,7 +43,7 @@ def _fixed_maximum(smtp: SmtpSession) -> int:
 def test_ehlo_size_parameter_is_a_number(smtp: SmtpSession) -> None:
     """one optional parameter is allowed with this EHLO keyword value, a decimal number
     indicating the fixed maximum message size in bytes that the server will accept.  The
-    syntax of the parameter is as follows, using the augmented BNF notation of [2]:
+    syntax of the parameter is as follows, using the augmented BNF notation of [2]: ...
     size-param ::= [1*DIGIT]"""
     mail_ready(smtp, "SIZE")
     value = smtp.extensions["SIZE"]

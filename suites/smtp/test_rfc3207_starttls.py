@@ -34,7 +34,7 @@ def _plain_ehlo(smtp: SmtpSession, name: str = "conformance.test") -> None:
 )
 def test_starttls_answered_with_220(smtp: SmtpSession) -> None:
     """After the client gives the STARTTLS command, the server responds with one of the
-    following reply codes: 220 Ready to start TLS 501 Syntax error (no parameters allowed)
+    following reply codes: ... 220 Ready to start TLS 501 Syntax error (no parameters allowed)
     454 TLS not available due to temporary reason
 
     A correct STARTTLS (no parameter) to a server advertising it gets 220 and a TLS
@@ -58,7 +58,7 @@ def test_starttls_answered_with_220(smtp: SmtpSession) -> None:
     ),
 )
 def test_starttls_with_parameter_refused_501(smtp: SmtpSession) -> None:
-    """The format for the STARTTLS command is: STARTTLS with no parameters.
+    """The format for the STARTTLS command is: ... STARTTLS ... with no parameters.
 
     The reply list of §4 names "501 Syntax error (no parameters allowed)" for a STARTTLS
     with a parameter.
@@ -194,8 +194,8 @@ def test_commands_before_tls_refused_530_when_tls_required(
 ) -> None:
     """A SMTP server that is not publicly referenced may choose to require that the
     client perform a TLS negotiation before accepting any commands.  In this case, the
-    server SHOULD return the reply code: 530 Must issue a STARTTLS command first to every
-    command other than NOOP, EHLO, STARTTLS, or QUIT.
+    server SHOULD return the reply code: ... 530 Must issue a STARTTLS command first ...
+    to every command other than NOOP, EHLO, STARTTLS, or QUIT.
 
     Checked only for targets given as smtp+starttls:// (declared to require TLS).
     """

@@ -56,7 +56,7 @@ def _open_for(smtp: SmtpSession, verb: str, sender: Mailbox, recipient: Mailbox)
 def test_required_command_is_implemented(
     smtp: SmtpSession, sender: Mailbox, recipient: Mailbox, verb: str
 ) -> None:
-    """The following commands MUST be supported to conform to this specification: EHLO
+    """The following commands MUST be supported to conform to this specification: ... EHLO
     HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
 
     §4.3.2: "producing a "command not recognized" error in response to the required subset

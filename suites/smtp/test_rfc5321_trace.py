@@ -134,7 +134,7 @@ def test_received_has_by_clause(
     """When an SMTP server receives a message for delivery or further processing, it MUST
     insert trace ("time stamp" or "Received") information at the beginning of the message
     content.  The time stamp line and the return path line are formally defined as
-    follows: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
+    follows: ... Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback)
     field = _server_received(prefix)
     assert re.search(r"(?i)\sby\s+\S", field.split(";")[0]), (
@@ -149,7 +149,7 @@ def test_received_ends_with_date_time(
     """When an SMTP server receives a message for delivery or further processing, it MUST
     insert trace ("time stamp" or "Received") information at the beginning of the message
     content.  The time stamp line and the return path line are formally defined as
-    follows: Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
+    follows: ... Stamp = From-domain By-domain Opt-info [CFWS] ";" FWS date-time"""
     prefix, _ = _delivered_with_prefix(smtp, accounts, readback)
     field = _server_received(prefix)
     when = field.rpartition(";")[2].strip()

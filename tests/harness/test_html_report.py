@@ -8,6 +8,7 @@ waived cell appears too.  The browser test (test_html_report_browser.py) uses th
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -16,6 +17,8 @@ from typing import Any
 
 import pytest
 from stored_runs import conformance, reference_and_broken, run_against
+
+from conformance._coverage import measure
 
 SELECT = (
     "test_every_command_generates_exactly_one_reply or test_greeting_is_220 "
@@ -150,6 +153,41 @@ def test_rollups_per_rfc_and_section_count_each_run(
     assert "3 passed" in rollup and "1 failed" in rollup and "1 waived" in rollup
 
 
+def test_coverage_table_counts_each_rfc_and_what_each_run_checked(
+    two_runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    page = parse(render(tmp_path, f"reference={two_runs[0]}", f"broken={two_runs[1]}"))
+    rfcs = page.having("tr", class_="coverage-rfc")
+    assert {"5321", "1939", "3501", "9051", "5322", "2045", "2049"} <= {r["data-rfc"] for r in rfcs}
+    sections = page.having("tr", class_="coverage-section", **{"data-rfc": "5321"})
+    assert sections and all("hidden" in row for row in sections)  # opened by a click
+    coverage = page.text_by_id["coverage"]
+    assert "held / ran: reference" in coverage and "held / ran: broken" in coverage
+    measured = measure()
+    (smtp,) = [t for t in measured.rfcs() if t.key == "5321"]
+    assert f"{smtp.counts['tested']} ({smtp.percent_tested:.0f}%)" in coverage
+    # The three tests ran in both runs; against the broken server one failed and one failure
+    # is waived (accepted, not met), so one requirement held.  summary.txt says the same.
+    summaries = [(run.parent / "summary.txt").read_text() for run in two_runs]
+    for summary, held in zip(summaries, (3, 1), strict=True):
+        line = next(line for line in summary.splitlines() if line.startswith("  RFC 5321: "))
+        assert line.endswith(
+            f"tested by the suites ({smtp.percent_tested:.0f}%); this run checked 3, {held} held"
+        ), line
+    assert _run_cells(render(tmp_path, str(two_runs[0]), str(two_runs[1])), "5321") == [
+        (3, 3),
+        (1, 3),
+    ]
+
+
+def _run_cells(page: str, rfc: str) -> list[tuple[int, int]]:
+    """The (held, ran) cells of one RFC's coverage row."""
+    row = re.search(rf'<tr class="coverage-rfc" data-rfc="{rfc}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r'<td class="run">(\d+) / (\d+)</td>', row.group(1))
+    return [(int(held), int(ran)) for held, ran in cells]
+
+
 def test_page_is_self_contained(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
     page = parse(render(tmp_path, *map(str, two_runs)))
     for tag, values in page.tags:
@@ -254,6 +292,18 @@ def test_page_works_in_a_real_browser(
     assert "sent a reply nobody asked for" in dialog.find_element(By.CSS_SELECTOR, ".reason").text
     browser.find_element(By.ID, "close").click()
     assert not dialog.is_displayed()
+
+    # The coverage table: a click on an RFC shows its sections, a second hides them.
+    sections = browser.find_elements(By.CSS_SELECTOR, 'tr.coverage-section[data-rfc="5321"]')
+    assert sections and not any(row.is_displayed() for row in sections)
+    expand = browser.find_element(By.CSS_SELECTOR, 'button.expand[data-rfc="5321"]')
+    # Clear of the sticky table headers, as a person scrolling to it would see it.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", expand)
+    expand.click()
+    assert all(row.is_displayed() for row in sections)
+    assert expand.get_attribute("aria-expanded") == "true"
+    expand.click()
+    assert not any(row.is_displayed() for row in sections)
 
     problems = [entry for entry in browser.get_log("browser") if entry["level"] != "INFO"]
     assert problems == []

@@ -20,31 +20,19 @@ is no keyword.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-import suites
+from conformance._catalogue import suite_functions
 from conformance._verdicts import Level, level_problem
 
 LEVELS = {"MUST", "SHOULD", "MAY"}
 
 
-def suite_tests() -> Iterator[tuple[str, Callable[..., Any]]]:
-    for info in pkgutil.walk_packages(suites.__path__, "suites."):
-        if not info.name.rsplit(".", 1)[-1].startswith("test_"):
-            continue
-        module = importlib.import_module(info.name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("test_") and function.__module__ == module.__name__:
-                yield f"{info.name}::{name}", function
-
-
-ALL = list(suite_tests())
+ALL = list(suite_functions())
 
 
 def test_the_suites_are_found() -> None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_impl._core import ByteCore
-from reference_impl._defects import RECORD, Defect, DefectPolicy
+from reference_impl._defects import RECORD, Defect, DefectPolicy, client_defect
 from reference_impl._transitions import next_state
 from reference_impl.auth import (
     SaslAuthenticated,
@@ -32,6 +32,8 @@ from reference_impl.imap import _list_command as listing
 from reference_impl.imap import _mailbox_commands as mb
 from reference_impl.imap import _message_commands as msg
 from reference_impl.imap import _session_commands as sc
+from reference_impl.imap._client_defects import ClientDefectKind as Kind
+from reference_impl.imap._client_defects import TagLedger, evidence
 from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, StoreWork, WatchMailbox
 from reference_impl.imap._framing import (
@@ -43,7 +45,7 @@ from reference_impl.imap._framing import (
 )
 from reference_impl.imap._grammar import Framed, ImapDefectKind, ImapSyntaxError, Tokens
 from reference_impl.imap._responses import Reply, Status, bad, no, ok, status_line, untagged
-from reference_impl.imap._sasl import new_exchange
+from reference_impl.imap._sasl import IMAP_SASL_REPLIES, new_exchange
 from reference_impl.imap._search_command import search
 from reference_impl.imap._session import Outcome, Session, Work
 from reference_impl.imap._states import (
@@ -90,6 +92,8 @@ class ServerConnection(ByteCore[Event]):
         self._then: Callable[[Reply], None] = self._complete
         self._before_work = self._before_idle = self.state
         self._changed_meanwhile = False  # the watched mailbox changed since last read
+        self._received = 0  # octets received on the connection, to place client defects
+        self._tags = TagLedger()
         s = self.session
         self._commands: dict[bytes, _Command] = {
             # RFC 9051 §6.1: any state.
@@ -139,6 +143,10 @@ class ServerConnection(ByteCore[Event]):
         self._outbox += untagged(greeting)
 
     # -- the shell's interface -------------------------------------------------------
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        self._received += len(data)
+        super().receive_data(data)
 
     @property
     def _closed(self) -> bool:
@@ -208,14 +216,19 @@ class ServerConnection(ByteCore[Event]):
             case CommandFramed(framed=framed):
                 self._command(framed)
             case LiteralAnnounced(first_line=first):
+                if self._inbox:  # sent before the "+" below could be read
+                    self._client_defect(Kind.LITERAL_BEFORE_CONTINUATION, first)
                 refusal = self._refuse_early(first)
                 if refusal is None:
                     self._outbox += b"+ Ready for literal data\r\n"  # RFC 9051 §7.5
                     self._framer.accept_literal()
                 else:
                     self._framer.refuse_literal()
+                    self._note_tag(self._tag_of(first), first)
                     self._answer(self._tag_of(first), refusal)
             case FramingRefused(first_line=first, refusal=refusal):
+                if refusal is Refusal.NON_SYNC_TOO_BIG:
+                    self._client_defect(Kind.NON_SYNC_TOO_BIG, first)
                 code = b"TOOBIG" if refusal is not Refusal.LINE_TOO_LONG else b""
                 self._answer(self._tag_of(first), bad(refusal.value, code))
 
@@ -228,6 +241,7 @@ class ServerConnection(ByteCore[Event]):
         answered now, and its literal never sent (RFC 9051 §7.5)."""
         found = _TAG.match(first_line)
         if found is None:
+            self._client_defect(Kind.SYNTAX, first_line)
             return bad("missing or invalid tag")
         rest = first_line[found.end() + 1 :]
         words = rest.split(b" ", 2)
@@ -238,18 +252,23 @@ class ServerConnection(ByteCore[Event]):
         if rule is None:
             return bad("unknown command")
         if self.state not in rule.states:
+            self._client_defect(Kind.BAD_STATE, first_line)
             return bad("command not valid in this state")
         return None
 
     def _command(self, framed: Framed) -> None:
+        if self._not_a_command(framed):
+            return
         tokens = Tokens(framed)
         found = tokens.match(_TAG)
         if found is None:
             # RFC 9051 §7.1.5: "If ... the tag ... cannot be read", untagged BAD.
             self._defect(ImapDefectKind.MISSING_TAG, framed.parts[0][:40])
+            self._client_defect(Kind.SYNTAX, framed.parts[0])
             self._answer(b"*", bad("missing or invalid tag"))
             return
         tag = found.group(1)
+        self._note_tag(tag, framed.parts[0])
         try:
             tokens.sp()
             name = tokens.keyword()
@@ -268,6 +287,7 @@ class ServerConnection(ByteCore[Event]):
             return
         if self.state not in rule.states:
             # RFC 9051 §6: "the server will respond with a BAD or NO".
+            self._client_defect(Kind.BAD_STATE, tag + b" " + name)
             self._answer(tag, bad("command not valid in this state"))
             return
         self._tag = self.session.tag = tag
@@ -285,10 +305,38 @@ class ServerConnection(ByteCore[Event]):
 
     def _syntax_error(self, error: ImapSyntaxError) -> Reply:
         self._policy.handle(error.defect, self.defects)
+        self._client_defect(Kind.SYNTAX, error.defect.detail.encode("utf-8", "replace"))
         return bad(f"syntax error: {error.defect.kind.name.lower().replace('_', ' ')}")
 
     def _defect(self, kind: ImapDefectKind, evidence: bytes) -> None:
         self._policy.handle(Defect(kind=kind, detail=repr(evidence)[2:-1]), self.defects)
+
+    # -- what the client did wrong (_client_defects) -------------------------------------
+
+    def _client_defect(self, kind: Kind, line: bytes) -> None:
+        self._events.append(client_defect(kind, evidence(line)))
+
+    @property
+    def _consumed(self) -> int:
+        return self._received - len(self._inbox)
+
+    def _note_tag(self, tag: bytes, line: bytes) -> None:
+        kind = self._tags.command(tag, end=self._consumed)
+        if kind is not None:
+            self._client_defect(kind, line)
+
+    def _not_a_command(self, framed: Framed) -> bool:
+        """A line that breaks the framing itself: answered BAD, not parsed further."""
+        lines = framed.parts
+        if any(b"\r" in line or b"\n" in line for line in lines):
+            self._client_defect(Kind.BARE_LINE_END, lines[0])
+            self._answer(self._tag_of(lines[0]), bad("bare CR or LF in a command line"))
+            return True
+        if len(lines) == 1 and lines[0].upper() == b"DONE":
+            self._client_defect(Kind.DONE_OUTSIDE_IDLE, lines[0])
+            self._answer(b"*", bad("DONE outside IDLE"))
+            return True
+        return False
 
     # -- answering ---------------------------------------------------------------------
 
@@ -306,6 +354,8 @@ class ServerConnection(ByteCore[Event]):
         """Untagged data, then the tagged status (RFC 9051 §2.2.2), then the state change."""
         self._outbox += reply.data
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
+        if self._tag != b"*":
+            self._tags.completed(self._tag, horizon=self._received, end=self._consumed)
         if reply.step is not None:
             self._step(reply.step)
             self._watch(reply.step)
@@ -342,6 +392,8 @@ class ServerConnection(ByteCore[Event]):
             self._step(Step.IDLE_DONE, previous=self._before_idle)
             # RFC 2177 §3: DONE ends IDLE; anything else is a protocol error.
             done = line.content.upper() == b"DONE" and not line.too_long
+            if not done:
+                self._client_defect(Kind.COMMAND_DURING_IDLE, line.content)
             self._complete(ok("IDLE terminated") if done else bad("expected DONE"))
         elif line.too_long:
             self._end_sasl(bad("SASL response too long"))
@@ -368,6 +420,8 @@ class ServerConnection(ByteCore[Event]):
         tokens.end()
         if self.session.tls_active or not self.config.tls_available:
             return bad("TLS not available")
+        if self._inbox:  # sent before the OK below could be read
+            self._client_defect(Kind.COMMAND_AFTER_STARTTLS, bytes(self._inbox)[:80])
         self._tag_reply(ok("begin TLS negotiation now"))
         self._step(Step.TLS_ACCEPTED)
         self._inbox.clear()  # pipelined octets are not carried into TLS
@@ -385,6 +439,7 @@ class ServerConnection(ByteCore[Event]):
         password = tokens.astring()
         tokens.end()
         if not self._login_allowed():
+            self._client_defect(Kind.LOGIN_WHEN_DISABLED, self._tag + b" LOGIN")
             return no("LOGIN needs TLS first", b"PRIVACYREQUIRED")  # RFC 5530 §3
         name, secret = user.decode("utf-8", "replace"), password.decode("utf-8", "replace")
         if not self.config.accounts.authenticate(name, secret):
@@ -429,6 +484,8 @@ class ServerConnection(ByteCore[Event]):
                 self._sasl = None
                 return self._finish_sasl(self._logged_in(user))
             case SaslRefused(reply=Reply() as reply):
+                if reply == IMAP_SASL_REPLIES.bad_base64:
+                    self._client_defect(Kind.BAD_SASL_RESPONSE, self._tag + b" AUTHENTICATE")
                 return self._end_sasl(reply)
         raise AssertionError(f"unexpected SASL outcome {outcome!r}")
 

@@ -31,6 +31,7 @@ from typing import Any
 from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 from reference_impl._listeners import (
+    DEMO_USERS,
     PROTOCOLS,
     SERVER_NAME,
     ServiceSettings,
@@ -315,6 +316,9 @@ class JudgeServer:
 
         context = LoopbackTLS(self.ca_file, names=(SERVER_NAME, self.host)).server_context()
         self._store = MailStore(self.root / "store")
+        for user, _, _ in DEMO_USERS:
+            for message in self.judge.judging.messages:
+                self._store.deliver(user, message)
         settings = ServiceSettings(
             accounts=demo_accounts(),
             store=self._store,

@@ -84,6 +84,7 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
             services=("pop3", "pop3s"),
             extra={"pop3s": "an implicit-TLS listener (RFC 8314)"},
             serve_port=1110,  # stands in for 110
+            judging="reference_impl.pop3._scenarios",
         ),
         ReferenceProtocol(
             name="pop2",
@@ -100,6 +101,7 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
             services=("imap", "imaps"),
             extra={"imaps": "an implicit-TLS listener (RFC 8314)"},
             serve_port=1143,  # stands in for 143
+            judging="reference_impl.imap._scenarios",
         ),
     )
 }

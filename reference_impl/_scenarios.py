@@ -19,7 +19,9 @@ its clients names a module in its ``ReferenceProtocol`` entry (``judging``,
   with ``server_changes`` (what every judging server does, e.g. accept any recipient)
   and then the scenario's ``config_changes``;
 - ``placeholders``: the values a client command template may name besides ``{host}``,
-  ``{port}`` and ``{cafile}`` (SMTP: ``{sender}``, ``{rcpt}``, ``{message}``).
+  ``{port}`` and ``{cafile}`` (SMTP: ``{sender}``, ``{rcpt}``, ``{message}``);
+- ``messages``: what the judge delivers to every demo user's INBOX when it starts, for
+  the clients that read mail (POP3, IMAP) to find.
 
 Verdicts carry the same requirement keys as the server suites (RFC, section, level;
 docs/results-format.md): ``requirement_of_kind`` reads them off a defect kind's rule
@@ -122,6 +124,7 @@ class Judging:
     core: Callable[..., Any]
     placeholders: Callable[[Path], dict[str, str]] = lambda directory: {}
     server_changes: Mapping[str, Any] = field(default_factory=dict)
+    messages: tuple[bytes, ...] = ()
 
     def scenario(self, name: str) -> Scenario:
         """The scenario called ``name`` (``KeyError`` naming the known ones)."""

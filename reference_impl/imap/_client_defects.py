@@ -77,6 +77,11 @@ class ClientDefectKind(RuleKind):
         "§6.2.1: the client MUST NOT issue further commands until a server response is "
         "seen and the TLS negotiation is complete)"
     )
+    INJECTED_RESPONSE_TAKEN = (
+        "a second command sent in TLS before the first was answered: the client took "
+        "plaintext sent before the handshake as that answer (RFC 9051 §6.2.1: the client "
+        "MUST discard cached information about server capabilities; CVE-2011-0411 class)"
+    )
     BAD_SASL_RESPONSE = (
         "AUTHENTICATE response is not base64 (RFC 9051 §6.2.2: the client response "
         "consists of a single line consisting of a base64-encoded string)"

@@ -28,6 +28,7 @@ from reference_impl.auth import (
     SaslOutcome,
     SaslRefused,
 )
+from reference_impl.imap import _judged as judged
 from reference_impl.imap import _list_command as listing
 from reference_impl.imap import _mailbox_commands as mb
 from reference_impl.imap import _message_commands as msg
@@ -94,6 +95,8 @@ class ServerConnection(ByteCore[Event]):
         self._changed_meanwhile = False  # the watched mailbox changed since last read
         self._received = 0  # octets received on the connection, to place client defects
         self._tags = TagLedger()
+        self._held_in_tls = False  # the first command in TLS waits (hold_after_tls)
+        self._completed = 0  # tagged completions sent, for bye_after
         s = self.session
         self._commands: dict[bytes, _Command] = {
             # RFC 9051 §6.1: any state.
@@ -108,8 +111,8 @@ class ServerConnection(ByteCore[Event]):
             # RFC 9051 §6.3: authenticated (and selected).
             # RFC 5161 §3.1: ENABLE only before a mailbox is selected.
             b"ENABLE": _Command(AUTH_ONLY, lambda t: sc.enable(s, t)),
-            b"SELECT": _Command(AUTH, lambda t: mb.select(s, t, read_only=False)),
-            b"EXAMINE": _Command(AUTH, lambda t: mb.select(s, t, read_only=True)),
+            b"SELECT": _Command(AUTH, lambda t: self._select(t, read_only=False)),
+            b"EXAMINE": _Command(AUTH, lambda t: self._select(t, read_only=True)),
             b"CREATE": _Command(AUTH, lambda t: mb.create(s, t)),
             b"DELETE": _Command(AUTH, lambda t: mb.delete(s, t)),
             b"RENAME": _Command(AUTH, lambda t: mb.rename(s, t)),
@@ -186,6 +189,24 @@ class ServerConnection(ByteCore[Event]):
         self._inbox.clear()
         self._framer.reset()
         self._step(Step.TLS_STARTED)
+        if self.config.hold_after_tls:
+            self._held_in_tls = True
+            self._delay_for(self.config.hold_after_tls)
+
+    @property
+    def reads_during_delay(self) -> bool:
+        """The shell keeps reading while the first command in TLS waits: what comes
+        meanwhile is the evidence ``delay_served`` looks for."""
+        return self._held_in_tls
+
+    def delay_served(self) -> None:
+        if self._held_in_tls:
+            self._held_in_tls = False
+            # A client that waits has sent one command; a second one means it took
+            # something from before the handshake as the first one's completion.
+            if bytes(self._inbox).count(b"\r\n") >= 2:
+                self._client_defect(Kind.INJECTED_RESPONSE_TAKEN, bytes(self._inbox))
+        super().delay_served()
 
     def timed_out(self) -> None:
         """Autologout (RFC 9051 §5.4): BYE, then close."""
@@ -353,9 +374,16 @@ class ServerConnection(ByteCore[Event]):
     def _complete(self, reply: Reply) -> None:
         """Untagged data, then the tagged status (RFC 9051 §2.2.2), then the state change."""
         self._outbox += reply.data
+        if self.config.unsolicited and self.state is State.SELECTED and self.session.view:
+            self._outbox += judged.unsolicited(self.session.view)
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
         if self._tag != b"*":
             self._tags.completed(self._tag, horizon=self._received, end=self._consumed)
+            self._completed += 1
+        if self._completed == self.config.bye_after > 0 and not reply.closes:
+            self._outbox += untagged(judged.BYE)
+            self._close("bye")
+            return
         if reply.step is not None:
             self._step(reply.step)
             self._watch(reply.step)
@@ -420,9 +448,13 @@ class ServerConnection(ByteCore[Event]):
         tokens.end()
         if self.session.tls_active or not self.config.tls_available:
             return bad("TLS not available")
+        if self.config.starttls_refused:
+            return bad("TLS not available now")
         if self._inbox:  # sent before the OK below could be read
             self._client_defect(Kind.COMMAND_AFTER_STARTTLS, bytes(self._inbox)[:80])
         self._tag_reply(ok("begin TLS negotiation now"))
+        if self.config.inject_after_starttls:
+            self._outbox += judged.injected_after_starttls(self._tag)
         self._step(Step.TLS_ACCEPTED)
         self._inbox.clear()  # pipelined octets are not carried into TLS
         self._framer.reset()
@@ -431,6 +463,14 @@ class ServerConnection(ByteCore[Event]):
 
     def _tag_reply(self, reply: Reply) -> None:
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
+
+    def _select(self, tokens: Tokens, *, read_only: bool) -> Outcome:
+        if self.config.select_refused:
+            # RFC 9051 §6.3.2: "NO - select failure, now in authenticated state".
+            tokens.sp()
+            tokens.astring()
+            return Reply(status=Status.NO, text="cannot select now", step=Step.DESELECTED)
+        return mb.select(self.session, tokens, read_only=read_only)
 
     def _login(self, tokens: Tokens) -> Outcome:
         tokens.sp()

@@ -74,6 +74,9 @@ Event = (
     | ClientDefect
 )
 
+# What sends credentials (RFC 1939 §7, RFC 5034 §4).
+_CREDENTIALS = frozenset({"USER", "PASS", "APOP", "AUTH"})
+
 # Part of the APOP timestamp: unique per greeting within this process (RFC 1939 §7).
 _SESSIONS = itertools.count(1)
 
@@ -117,6 +120,8 @@ class ServerConnection(ByteCore[Event]):
         self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
         self._evidence = b""  # what the client sent that the next response answers
         self._misuse = MisuseCounter(config.misuse)  # per connection: STLS keeps it
+        self._tls_refused = False  # STLS was answered -ERR (a judge's scenario)
+        self._held_in_tls = False  # the first command in TLS waits (hold_after_tls)
         # One table: the states each command is valid in (RFC 1939 §3: anything else
         # gets -ERR and changes nothing) and what runs it.
         self._commands: dict[str, _Command] = {
@@ -202,6 +207,25 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         self._inbox.clear()
         self._step(Step.TLS_STARTED)
+        if self.config.hold_after_tls:
+            self._held_in_tls = True
+            self._delay_for(self.config.hold_after_tls)
+
+    @property
+    def reads_during_delay(self) -> bool:
+        """The shell keeps reading while the first command in TLS waits: what comes
+        meanwhile is the evidence ``delay_served`` looks for."""
+        return self._held_in_tls
+
+    def delay_served(self) -> None:
+        if self._held_in_tls:
+            self._held_in_tls = False
+            # A client that waits has sent one command; a second one means it took
+            # something from before the handshake as the first one's answer.
+            if bytes(self._inbox).count(b"\r\n") >= 2:
+                kind = ClientDefectKind.INJECTED_RESPONSE_TAKEN
+                self._events.append(client_defect(kind, bytes(self._inbox)))
+        super().delay_served()
 
     def timed_out(self) -> None:
         """Autologout (RFC 1939 §3): close "without removing any messages or
@@ -255,6 +279,9 @@ class ServerConnection(ByteCore[Event]):
         elif self._argument_too_long(parsed):
             self._reply(c.ERR_ARGUMENT_TOO_LONG)
         else:
+            if self._tls_refused and parsed.verb in _CREDENTIALS and not self.tls_active:
+                kind = ClientDefectKind.CREDENTIALS_AFTER_TLS_REFUSED
+                self._events.append(client_defect(kind, parsed.verb.encode()))
             rule.run(parsed)
 
     def _step(self, step: Step) -> None:
@@ -320,6 +347,8 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_SYNTAX)
         elif not self._plaintext_allowed():
             self._reply(c.ERR_TLS_REQUIRED)
+        elif self.config.user_refused:
+            self._reply(c.ERR_USER_REFUSED)
         else:
             # +OK whatever the name: an -ERR here would tell which users exist.
             self._session.pending_user = name
@@ -408,20 +437,27 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_NO_ARGUMENTS)
         elif self.tls_active:
             self._reply(c.ERR_TLS_ACTIVE)
-        elif not self.config.tls_available:
+        elif not self.config.tls_available or self.config.stls_refused:
+            self._tls_refused = self.config.stls_refused
             self._reply(c.ERR_TLS_UNAVAILABLE)
         else:
+            if self._inbox:  # sent before the +OK below could be read
+                kind = ClientDefectKind.COMMAND_AFTER_STLS
+                self._events.append(client_defect(kind, bytes(self._inbox)))
             self._reply(c.OK_STLS)
+            self._outbox += self.config.injected_after_stls
             self._step(Step.TLS_ACCEPTED)
             self._inbox.clear()
             self._events.append(StartTLS())
 
     def _capa(self, command: CommandLine) -> None:
-        if command.arguments:
+        if self.config.capa_refused:
+            self._reply(c.ERR_UNKNOWN_COMMAND)
+        elif command.arguments:
             self._reply(c.ERR_NO_ARGUMENTS)
-            return
-        lines = "".join(f"{capability}\r\n" for capability in self._capabilities())
-        self._outbox += multiline(c.render(c.OK_CAPA), lines.encode("ascii"))
+        else:
+            lines = "".join(f"{capability}\r\n" for capability in self._capabilities())
+            self._outbox += multiline(c.render(c.OK_CAPA), lines.encode("ascii"))
 
     def _capabilities(self) -> list[str]:
         """RFC 2449 §6, RFC 5034 §3, RFC 2595 §4, RFC 3206 §6."""
@@ -431,7 +467,8 @@ class ServerConnection(ByteCore[Event]):
         if self._auth_offered():
             # RFC 5034 §3: still listed after AUTH, though AUTH is no longer valid.
             capabilities.append("SASL " + " ".join(self.config.auth_mechanisms))
-        capabilities += ["RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER"]
+        capabilities += ["RESP-CODES", "AUTH-RESP-CODE", "EXPIRE NEVER"]
+        capabilities += ["PIPELINING"] if self.config.pipelining else []
         capabilities += ["LOGIN-DELAY 0", "IMPLEMENTATION mail-conformance"]
         if self.state is State.AUTHORIZATION and self.config.tls_available and not self.tls_active:
             capabilities.append("STLS")

@@ -455,6 +455,10 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             self._log.info("%s TLS handshake failed: %s", self._peer, exc)
             self._note(f"TLS handshake failed: {exc}")
             self._transport.close()
+            # The TLS layer had the transport: it does not tell this protocol the
+            # connection is lost, so its limits and observers are let go here.
+            if not self._lost:
+                self.connection_lost(exc)
             return
         if transport is None:
             return

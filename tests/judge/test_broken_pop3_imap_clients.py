@@ -3,6 +3,8 @@ judge's check for the rule it breaks, and passes every other check it exercised.
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from reference_impl._judge import Judge, JudgeServer, Outcome, grade
 from reference_impl._scenarios import judging_of
 
 sys.path.insert(0, str(Path(__file__).parent))
-import broken_mail_clients as broken  # noqa: E402
+import broken_mail_clients as broken
 
 pytestmark = pytest.mark.xdist_group("judge-pop3-imap")
 
@@ -63,7 +65,7 @@ def test_a_broken_client_fails_exactly_its_check(
     }
     assert found == expected, "\n".join(f"{v.check.name}: {v.reason}" for v in verdicts)
     (broke,) = [v for v in verdicts if v.check.name in expected]
-    assert broke.transcript and broke.defects or broke.check.inspect is not None
+    assert (broke.transcript and broke.defects) or broke.check.inspect is not None
 
 
 def test_not_unstuffing_is_seen_only_in_what_the_client_kept() -> None:
@@ -74,3 +76,19 @@ def test_not_unstuffing_is_seen_only_in_what_the_client_kept() -> None:
     served = judge.judging.messages[0]
     assert isinstance(kept, bytes) and kept != served
     assert kept.replace(b"\r\n..", b"\r\n.") == served
+
+
+def test_a_failed_handshake_ends_the_session() -> None:
+    """A client that resets the connection in the TLS handshake (as fetchmail does when
+    plaintext is injected before it): the session is over for the judge, and for the
+    connection limits, at once."""
+    judge = Judge(judging_of("reference_impl.pop3._scenarios"))
+    with JudgeServer("pop3", judge) as server:
+        wire = broken.Wire(server.host, server.port)
+        wire.line()
+        wire.send(b"STLS\r\n")
+        wire.line()
+        wire.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        wire.close()  # a reset, not a FIN
+        assert judge.wait_closed(1, timeout=10)
+    assert "TLS handshake failed" in judge.records[0].transcript

@@ -182,6 +182,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._held: asyncio.TimerHandle | None = None  # the core's delay being served
         self._close_when_served = False
         self._lost = False
+        self._lost_told = False  # connection_lost has run
 
     @property
     def _core_made(self) -> bool:
@@ -261,7 +262,9 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         return False  # close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._lost = True
+        if self._lost_told:
+            return  # told already, when its TLS handshake failed
+        self._lost = self._lost_told = True
         self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
@@ -457,8 +460,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             self._transport.close()
             # The TLS layer had the transport: it does not tell this protocol the
             # connection is lost, so its limits and observers are let go here.
-            if not self._lost:
-                self.connection_lost(exc)
+            self.connection_lost(exc)
             return
         if transport is None:
             return

@@ -30,8 +30,16 @@ USER, PASSWORD = "alice", "alice-password"
 POP3 = judging_of("reference_impl.pop3._scenarios")
 IMAP = judging_of("reference_impl.imap._scenarios")
 
-# (client, scenario) -> {check: outcome} the judge is expected to find; empty: none.
-FINDINGS: dict[tuple[str, str], dict[str, str]] = {}
+# (client, scenario) -> the verdicts {check: outcome} the judge may find besides
+# passes; without an entry, none.  Each is in docs/client-findings.md with its sentence
+# and transcript.
+FINDINGS: dict[tuple[str, str], tuple[dict[str, str], ...]] = {
+    # isync 1.4.4 takes a CAPABILITY completion injected before the TLS handshake as the
+    # answer to its CAPABILITY in TLS (RFC 9051 §6.2.1).  In some runs it parses the
+    # injected lines before starting TLS and stops with "unexpected reply" instead
+    # (7 runs in 8 here showed the flaw): either outcome is this client's.
+    ("mbsync", "starttls-injection"): ({"injected-plaintext-discarded": "failed"}, {}),
+}
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,7 @@ def test_a_real_client_under_a_scenario(
         assert judge.wait_closed(len(judge.records), timeout=20)
     verdicts = grade(judge)
     report = "\n".join(f"{v.check.name}: {v.outcome.value} {v.reason}" for v in verdicts)
-    assert _graded(verdicts) == FINDINGS.get((client, scenario), {}), (
+    assert _graded(verdicts) in FINDINGS.get((client, scenario), ({},)), (
         f"{ran.output[-1500:]}\n{report}\n{verdicts[0].transcript[-4000:]}"
     )
     if ran.retrieved is not None:

@@ -87,7 +87,8 @@ class Check:
     (by enum member name), or when ``inspect(record)`` returns reasons.  ``exercised``
     says whether a session gave the client the chance to break it (a check of mail data
     in a session that sent none is not exercised); a check no session exercised is
-    reported as skipped, not passed."""
+    reported as skipped, not passed.  ``applies``: whether the check is graded under a
+    scenario at all (waiting for the greeting, where the greeting is slow)."""
 
     name: str
     summary: str
@@ -95,6 +96,7 @@ class Check:
     kinds: frozenset[str] = frozenset()
     inspect: Callable[[SessionRecord], list[str]] | None = None
     exercised: Callable[[SessionRecord], bool] | None = None
+    applies: Callable[[Scenario], bool] = lambda scenario: True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +141,7 @@ class Judging:
 
     def checks_of(self, scenario: Scenario) -> tuple[Check, ...]:
         """What is graded in the sessions of ``scenario``."""
-        return (*self.checks, *scenario.checks)
+        return tuple(c for c in (*self.checks, *scenario.checks) if c.applies(scenario))
 
 
 def judging_of(module: str) -> Judging:

@@ -108,6 +108,11 @@ class SansIOCore(Protocol):
 
     def delay_served(self) -> None: ...
 
+    @property
+    def pace(self) -> float: ...
+
+    def pace_served(self) -> None: ...
+
 
 class SessionObserver(Protocol):
     """What watches one connection: its transcript file (``SessionLog``), or the judge
@@ -180,6 +185,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""  # read but not yet fed while writing was paused
         self._unprogressed = 0  # octets since the idle timer last restarted
         self._held: asyncio.TimerHandle | None = None  # the core's delay being served
+        self._paced: asyncio.TimerHandle | None = None  # the core's paced output
         self._close_when_served = False
         self._lost = False
         self._lost_told = False  # connection_lost has run
@@ -268,8 +274,9 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
-        if self._held is not None:
-            self._held.cancel()
+        for timer in (self._held, self._paced):
+            if timer is not None:
+                timer.cancel()
         if self._admitted is not None and self._limits is not None:
             self._limits.release(self._admitted)
             self._admitted = None
@@ -342,11 +349,22 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             for watcher in self._watchers:
                 watcher.sent(data)
             self._transport.write(data)
+        if self._paced is None and (pace := self._conn.pace) and not self._lost:
+            self._paced = asyncio.get_running_loop().call_later(pace, self._pace_over)
+
+    def _pace_over(self) -> None:
+        """The core's paced output is due: its next piece goes out (and the input
+        that came meanwhile is read, once nothing is held)."""
+        self._paced = None
+        self._conn.pace_served()
+        self._pump()
+        if self._close_when_served and self._paced is None and not self._lost:
+            self._close()
 
     def _close(self) -> None:
         assert self._transport is not None
         self._flush()
-        if self._held is not None:
+        if self._held is not None or self._paced is not None:
             self._close_when_served = True  # the held reply goes out first
             return
         self._transport.close()

@@ -375,10 +375,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         delay = self._conn.delay
         if not delay or self._lost:
             return False
-        # A core that looks at what comes during its delay (a judge's evidence) is fed
-        # meanwhile; the others are not read from until it is over.
-        if not getattr(self._conn, "reads_during_delay", False):
-            self._pause("delay")
+        self._pause("delay")
         self._held = asyncio.get_running_loop().call_later(delay, self._delay_over)
         return True
 

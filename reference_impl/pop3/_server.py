@@ -207,25 +207,21 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         self._inbox.clear()
         self._step(Step.TLS_STARTED)
-        if self.config.hold_after_tls:
+        if self.config.hold_after_tls:  # no answer in TLS before then
             self._held_in_tls = True
-            self._delay_for(self.config.hold_after_tls)
+            self._send_later(b"", self.config.hold_after_tls)
 
-    @property
-    def reads_during_delay(self) -> bool:
-        """The shell keeps reading while the first command in TLS waits: what comes
-        meanwhile is the evidence ``delay_served`` looks for."""
-        return self._held_in_tls
-
-    def delay_served(self) -> None:
-        if self._held_in_tls:
+    def _input_while_held(self) -> None:
+        # A client that waits has sent one command; a second one means it took
+        # something from before the handshake as the first one's answer.
+        if self._held_in_tls and bytes(self._inbox).count(b"\r\n") >= 2:
             self._held_in_tls = False
-            # A client that waits has sent one command; a second one means it took
-            # something from before the handshake as the first one's answer.
-            if bytes(self._inbox).count(b"\r\n") >= 2:
-                kind = ClientDefectKind.INJECTED_RESPONSE_TAKEN
-                self._events.append(client_defect(kind, bytes(self._inbox)))
-        super().delay_served()
+            kind = ClientDefectKind.INJECTED_RESPONSE_TAKEN
+            self._events.append(client_defect(kind, bytes(self._inbox)))
+
+    def pace_served(self) -> None:
+        self._held_in_tls = False
+        super().pace_served()
 
     def timed_out(self) -> None:
         """Autologout (RFC 1939 §3): close "without removing any messages or

@@ -89,9 +89,9 @@ def test_pop3_injection_and_the_held_first_answer(sent: bytes, kinds: list[int])
     assert b"PIPELINING" not in pop3.send(b"CAPA\r\n")
     assert pop3.send(b"STLS\r\n").endswith(b"\r\n+OK injected before TLS\r\nUSER\r\n.\r\n")
     pop3.conn.tls_started()
-    assert pop3.conn.delay == 0.5 and pop3.conn.reads_during_delay
+    assert pop3.conn.pace == 0.5
     assert pop3.send(sent) == b""  # held
-    pop3.conn.delay_served()
+    pop3.conn.pace_served()
     assert pop3.conn.data_to_send().startswith(b"+OK")
     expected = [Pop3Kind.INJECTED_RESPONSE_TAKEN] * len(kinds)
     assert _kinds([*pop3.events, *iter(pop3.conn.next_event, None)]) == expected
@@ -148,9 +148,9 @@ def test_imap_injection_and_the_held_first_answer(tmp_path: Path, sent: bytes, c
         b"A002 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN X-INJECTED-BEFORE-TLS] injected before TLS\r\n"
     )
     imap.conn.tls_started()
-    assert imap.conn.delay == 0.5 and imap.conn.reads_during_delay
+    assert imap.conn.pace == 0.5
     assert imap.send(sent) == b""  # held
-    imap.conn.delay_served()
+    imap.conn.pace_served()
     events = [*imap.events, *iter(imap.conn.next_event, None)]
     assert _kinds(events) == [ImapKind.INJECTED_RESPONSE_TAKEN] * count
 

@@ -38,3 +38,4 @@ class ServerConfig:
     select_refused: bool = False  # NO to every SELECT and EXAMINE
     unsolicited: bool = False  # EXISTS and FETCH again before each completion in SELECTED
     bye_after: int = 0  # untagged BYE and close after this many commands (0: never)
+    endless_literal: bool = False  # a FETCH literal of 10**20 octets, cut off by a close

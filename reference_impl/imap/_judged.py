@@ -9,10 +9,21 @@ import re
 from reference_impl.imap._responses import untagged
 from reference_impl.imap._view import View, flag_list
 
-__all__ = ["BYE", "INJECTED_CAPABILITIES", "injected_after_starttls", "next_tag", "unsolicited"]
+__all__ = [
+    "BYE",
+    "ENDLESS_LITERAL",
+    "INJECTED_CAPABILITIES",
+    "injected_after_starttls",
+    "next_tag",
+    "unsolicited",
+]
 
 # RFC 9051 §7.1.5: BYE may come at any time; the server closes the connection after it.
 BYE = b"BYE [UNAVAILABLE] closing now, as a server may at any time"
+
+# SECURITY-CATALOGUE I-18: a literal no client can hold, cut off by the close; the
+# client must bound what it reads (no RFC sentence: graded by the client's exit only).
+ENDLESS_LITERAL = b"* 1 FETCH (UID 1 BODY[] {99999999999999999999}\r\n" + b"x" * 8192
 
 _NUMBERED = re.compile(rb"(.*?)([0-9]+)\Z")
 

@@ -279,6 +279,20 @@ STARTTLS_INJECTION = Scenario(
     hostile=True,
 )
 
+ENDLESS_LITERAL = Scenario(
+    name="endless-literal",
+    summary="a FETCH literal announced as 10**20 octets, cut off by a close",
+    requirement=Requirement(
+        rfc=None,
+        section="",
+        level="SHOULD",
+        text="A client bounds what it reads from a server (SECURITY-CATALOGUE I-18).",
+        basis=f"{PRACTICE}: no RFC bounds a literal; graded by the client ending",
+    ),
+    config_changes={"endless_literal": True},
+    hostile=True,
+)
+
 JUDGING = Judging(
     scenarios=(
         BASELINE,
@@ -289,6 +303,7 @@ JUDGING = Judging(
         BYE,
         STARTTLS_REFUSED,
         STARTTLS_INJECTION,
+        ENDLESS_LITERAL,
     ),
     checks=(
         CRLF_ONLY,

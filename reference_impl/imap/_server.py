@@ -372,6 +372,10 @@ class ServerConnection(ByteCore[Event]):
         self._outbox += reply.data
         if self.config.unsolicited and self.state is State.SELECTED and self.session.view:
             self._outbox += judged.unsolicited(self.session.view)
+        if self.config.endless_literal and self.state is State.SELECTED:
+            self._outbox += judged.ENDLESS_LITERAL
+            self._close("endless literal")
+            return
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
         if self._tag != b"*":
             self._tags.completed(self._tag, horizon=self._received, end=self._consumed)

@@ -44,3 +44,4 @@ class ServerConfig:
     injected_after_stls: bytes = b""  # plaintext after the +OK to STLS (CVE-2011-0411 class)
     hold_after_tls: float = 0.0  # the first command in TLS waits this long for its answer
     pipelining: bool = True  # PIPELINING in CAPA (RFC 2449 §6.6)
+    unterminated_retr: bool = False  # RETR's answer cut before its "." line, then close

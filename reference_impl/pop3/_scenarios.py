@@ -227,8 +227,24 @@ STLS_INJECTION = Scenario(
     hostile=True,
 )
 
+UNTERMINATED = Scenario(
+    name="unterminated-retr",
+    summary="RETR answered with half the message and no final '.', then a close",
+    requirement=_rfc(
+        1939,
+        "3",
+        "MUST",
+        """When all lines of the response have been sent, a final line is sent,
+        consisting of a termination octet (decimal code 046, ".") and a CRLF pair.""",
+        f"{_DEFINITION}: a response without it is incomplete, which the client's "
+        "retrieval must show (graded on what the client kept)",
+    ),
+    config_changes={"unterminated_retr": True},
+    hostile=True,
+)
+
 JUDGING = Judging(
-    scenarios=(BASELINE, NO_CAPA, USER_REFUSED, STLS_REFUSED, STLS_INJECTION),
+    scenarios=(BASELINE, NO_CAPA, USER_REFUSED, STLS_REFUSED, STLS_INJECTION, UNTERMINATED),
     checks=(CRLF_ONLY, COMMAND_SYNTAX, LINE_LENGTH, STATE, SASL, STLS_WAIT, QUIT_COMMITS),
     core=ServerConnection,
     messages=MESSAGES,

@@ -45,7 +45,7 @@ from reference_impl.pop3._events import (
     StartTLS,
     UpdateRequested,
 )
-from reference_impl.pop3._multiline import multiline, top_of_message
+from reference_impl.pop3._multiline import TERMINATOR, multiline, top_of_message
 from reference_impl.pop3._sasl import ContinueWith, new_exchange
 from reference_impl.pop3._states import (
     AUTHORIZATION_ONLY,
@@ -182,6 +182,12 @@ class ServerConnection(ByteCore[Event]):
         if self.state is not State.LOADING:
             return
         lines = self._session.top_lines
+        if lines is None and self.config.unterminated_retr:
+            # A judge's scenario: half the message, and no end (RFC 1939 §3).
+            half = data[: len(data) // 2]
+            self._outbox += multiline(c.render(c.OK), half).removesuffix(TERMINATOR)
+            self.timed_out()
+            return
         if lines is None:
             first = c.render(c.OK.with_text(f"{len(data)} octets"))
             self._outbox += multiline(first, data)

@@ -40,6 +40,9 @@ FINDINGS: dict[tuple[str, str], tuple[dict[str, str], ...]] = {
     # (7 runs in 8 here showed the flaw): either outcome is this client's.
     ("mbsync", "starttls-injection"): ({"injected-plaintext-discarded": "failed"}, {}),
 }
+# Clients that report success with what they kept of a RETR answer cut off before its
+# "." line (RFC 1939 §3): only what they kept shows it.
+KEPT_TRUNCATED = {("curl-pop3", "unterminated-retr")}
 
 
 @dataclass(frozen=True)
@@ -110,9 +113,9 @@ def python_imaplib(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
         _, data = client.uid("FETCH", "1", "(BODYSTRUCTURE BODY.PEEK[])")
         client.append("INBOX", None, None, b"Subject: big\r\n\r\n" + b"x" * 5000 + b"\r\n")
         client.logout()
-    except (imaplib.IMAP4.error, ssl.SSLError, OSError) as error:
+    except Exception as error:  # any way it stops is the client's answer (no hang)
         client.shutdown()
-        return Ran(1, None, str(error))
+        return Ran(1, None, f"{type(error).__name__}: {error}")
     body = next(part[1] for part in data if isinstance(part, tuple))
     return Ran(0, body)
 
@@ -172,10 +175,10 @@ IMAP_CLIENTS: dict[str, Adapter] = {
 }
 # scenario -> require TLS: the TLS scenarios are run as a client configured for TLS.
 POP3_RUNS = {"baseline": True, "no-capa": False, "user-refused": False}
-POP3_RUNS |= {"stls-refused": True, "stls-injection": True}
+POP3_RUNS |= {"stls-refused": True, "stls-injection": True, "unterminated-retr": False}
 IMAP_RUNS = {"baseline": True, "logindisabled": True, "literal-minus": False}
 IMAP_RUNS |= {"unsolicited": False, "select-refused": False, "bye": False}
-IMAP_RUNS |= {"starttls-refused": True, "starttls-injection": True}
+IMAP_RUNS |= {"starttls-refused": True, "starttls-injection": True, "endless-literal": False}
 
 CASES = [
     pytest.param("pop3", client, scenario, tls, marks=pytest.mark.xdist_group("judged-pop3"))
@@ -207,6 +210,6 @@ def test_a_real_client_under_a_scenario(
     assert _graded(verdicts) in FINDINGS.get((client, scenario), ({},)), (
         f"{ran.output[-1500:]}\n{report}\n{verdicts[0].transcript[-4000:]}"
     )
-    if ran.retrieved is not None:
-        # fetchmail adds its own Received: field first; the rest is the message served.
-        assert ran.retrieved.endswith(judging.messages[0]), ran.retrieved[-600:]
+    # fetchmail adds its own Received: field first; the rest is the message served.
+    intact = ran.retrieved is None or ran.retrieved.endswith(judging.messages[0])
+    assert intact != ((client, scenario) in KEPT_TRUNCATED), (ran.retrieved or b"")[-600:]

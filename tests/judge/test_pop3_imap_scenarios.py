@@ -20,6 +20,7 @@ from reference_impl.imap._judged import next_tag
 from reference_impl.pop3 import ServerConnection as Pop3Server
 from reference_impl.pop3._client_defects import ClientDefectKind as Pop3Kind
 from reference_impl.pop3._config import ServerConfig as Pop3Config
+from reference_impl.pop3._events import ConnectionClosed, ListedMessage, Maildrop
 from reference_impl.store import MailStore
 
 POP3 = judging_of("reference_impl.pop3._scenarios")
@@ -184,4 +185,25 @@ def test_imap_bye_after_the_third_command(tmp_path: Path) -> None:
     assert out.endswith(
         b"c OK done\r\n* BYE [UNAVAILABLE] closing now, as a server may at any time\r\n"
     )
+    assert imap.conn.state.name == "LOGOUT"
+
+
+def test_pop3_unterminated_retr_sends_half_and_closes() -> None:
+    """The RETR answer stops halfway with no "." line, and the session ends (hostile)."""
+    pop3 = Pop3("unterminated-retr")
+    pop3.send(b"USER alice\r\nPASS alice-password\r\n")
+    pop3.conn.maildrop_opened(Maildrop(uid_validity=1, messages=(ListedMessage(uid=1, size=20),)))
+    pop3.send(b"RETR 1\r\n")
+    pop3.conn.message_loaded(b"Subject: x\r\n\r\n.body\r\n")
+    out = pop3.conn.data_to_send()
+    assert out == b"+OK\r\nSubject: x\r\n"  # the first 11 octets, and no "." line
+    assert isinstance([*iter(pop3.conn.next_event, None)][-1], ConnectionClosed)
+
+
+def test_imap_endless_literal_at_the_first_answer_in_selected(tmp_path: Path) -> None:
+    imap = Imap(tmp_path, "endless-literal")
+    imap.send(LOGIN)
+    assert b"s OK" in imap.send(b"s SELECT INBOX\r\n")
+    out = imap.send(b"f UID FETCH 1 FLAGS\r\n")
+    assert b"{99999999999999999999}\r\n" in out and b"f OK" not in out
     assert imap.conn.state.name == "LOGOUT"

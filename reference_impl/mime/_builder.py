@@ -22,21 +22,8 @@ from reference_impl.mime._encode import (
 
 __all__ = ["Encapsulated", "Leaf", "MessageSpec", "Multipart", "Node", "build", "mailbox"]
 
-_STRUCTURED = frozenset(
-    {
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "sender",
-        "reply-to",
-        "date",
-        "message-id",
-        "in-reply-to",
-        "references",
-        "content-id",
-    }
-)
+_STRUCTURED = frozenset({"from", "to", "cc", "bcc", "sender", "reply-to", "date", "message-id",
+                         "in-reply-to", "references", "content-id"})
 _LINE_ENDS = re.compile(rb"\r(?!\n)|(?<!\r)\n|\x00")
 _LONG_LINE = re.compile(rb"^[^\r\n]{999,}", re.MULTILINE)
 

@@ -25,50 +25,19 @@ __all__ = ["ADDRESS_FIELDS", "check_message_fields", "check_unstructured"]
 _K = MimeDefectKind
 # The fields the RFC 5322 §3.6 table allows at most once.
 _AT_MOST_ONCE = (
-    "date",
-    "from",
-    "sender",
-    "reply-to",
-    "to",
-    "cc",
-    "bcc",
-    "message-id",
-    "in-reply-to",
-    "references",
-    "subject",
+    "date", "from", "sender", "reply-to", "to", "cc", "bcc",
+    "message-id", "in-reply-to", "references", "subject",
 )
-ADDRESS_FIELDS = frozenset(
-    {
-        "from",
-        "sender",
-        "reply-to",
-        "to",
-        "cc",
-        "bcc",
-        "resent-from",
-        "resent-sender",
-        "resent-to",
-        "resent-cc",
-        "resent-bcc",
-    }
-)
+ADDRESS_FIELDS = frozenset({"from", "sender", "reply-to", "to", "cc", "bcc",
+                            "resent-from", "resent-sender", "resent-to", "resent-cc",
+                            "resent-bcc"})
 _ID_FIELDS = frozenset({"message-id", "resent-message-id", "in-reply-to", "references"})
 _DATE_FIELDS = frozenset({"date", "resent-date"})
 # Structured fields that hold no encoded words; every other field is taken as unstructured,
 # where encoded words may replace text (RFC 2047 §5 (1)).
-_NO_WORDS = frozenset(
-    {
-        "content-type",
-        "content-transfer-encoding",
-        "content-disposition",
-        "content-id",
-        "received",
-        "return-path",
-        "dkim-signature",
-        "authentication-results",
-        "keywords",
-    }
-)
+_NO_WORDS = frozenset({"content-type", "content-transfer-encoding", "content-disposition",
+                       "content-id", "received", "return-path", "dkim-signature",
+                       "authentication-results", "keywords"})
 
 
 def check_message_fields(ctx: ParseContext, fields: list[HeaderField], *, nested: bool) -> None:

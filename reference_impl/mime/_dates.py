@@ -24,18 +24,8 @@ _DATE_TIME = re.compile(
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # obs-zone (RFC 5322 §4.3): UT, GMT, the US zones, military letters except J
-_OBS_ZONES = {
-    "ut": 0,
-    "gmt": 0,
-    "est": -5,
-    "edt": -4,
-    "cst": -6,
-    "cdt": -5,
-    "mst": -7,
-    "mdt": -6,
-    "pst": -8,
-    "pdt": -7,
-}
+_OBS_ZONES = {"ut": 0, "gmt": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7,
+              "mdt": -6, "pst": -8, "pdt": -7}
 
 
 def parse_date(text: str) -> tuple[datetime.datetime | None, list[Issue]]:

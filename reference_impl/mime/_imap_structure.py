@@ -22,16 +22,8 @@ ImapValue = None | int | bytes | list["ImapValue"]
 
 _ENVELOPE_ADDRESSES = ("from", "sender", "reply-to", "to", "cc", "bcc")
 # An empty multipart still needs one body (RFC 3501 §9: body-type-mpart = 1*body SP subtype).
-_EMPTY_PART: list[ImapValue] = [
-    b"TEXT",
-    b"PLAIN",
-    [b"CHARSET", b"US-ASCII"],
-    None,
-    None,
-    b"7BIT",
-    0,
-    0,
-]
+_EMPTY_PART: list[ImapValue] = [b"TEXT", b"PLAIN", [b"CHARSET", b"US-ASCII"], None, None,
+                                b"7BIT", 0, 0]
 
 
 def imap_envelope(raw: bytes) -> ImapValue:
@@ -158,5 +150,7 @@ def _language(entity: Entity) -> ImapValue:
     header = entity.get("content-language")
     if header is None:
         return None
-    tags: list[ImapValue] = [_octets(tag.strip()) for tag in header.text.split(",") if tag.strip()]
+    tags: list[ImapValue] = [
+        _octets(tag.strip()) for tag in header.text.split(",") if tag.strip()
+    ]
     return tags[0] if len(tags) == 1 else (tags or None)

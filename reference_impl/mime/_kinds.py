@@ -28,13 +28,16 @@ class MimeDefectKind(RuleKind):
     # Header section (RFC 5322 §2.2, §2.2.3, §3.5, §3.6)
     HEADER_SYNTAX = "header line is neither 'name: value' nor a folded continuation (RFC 5322 §2.2)"
     HEADER_NAME = (
-        "field name has octets outside printable US-ASCII 33-126 minus ':' (RFC 5322 §2.2)"
+        "field name has octets outside printable US-ASCII 33-126 minus ':' (RFC 5322 "
+        "§2.2)"
     )
     HEADER_FOLD_FIRST = (
-        "first header line starts with white space, folding nothing (RFC 5322 §2.2.3)"
+        "first header line starts with white space, folding nothing (RFC 5322 "
+        "§2.2.3)"
     )
     HEADER_WS_ONLY_LINE = (
-        "folded header line made only of white space (RFC 5322 §4.2 obs-FWS; §4: MUST NOT generate)"
+        "folded header line made only of white space (RFC 5322 §4.2 obs-FWS; §4: MUST "
+        "NOT generate)"
     )
     HEADER_CONTROL = "control octet in a header field body (RFC 5322 §2.2: printable US-ASCII, WSP)"
     HEADER_8BIT = "octet above 127 in a header field without RFC 6532 (RFC 5322 §2.2)"
@@ -44,18 +47,23 @@ class MimeDefectKind(RuleKind):
     DUPLICATE_FIELD = "field that may occur at most once occurs more than once (RFC 5322 §3.6)"
     MISSING_SENDER = "From has more than one mailbox and no Sender field (RFC 5322 §3.6.2)"
     MISSING_MESSAGE_ID = (
-        "no Message-ID field (RFC 5322 §3.6.4: every message SHOULD have one)",
+        "no Message-ID field (RFC 5322 §3.6.4: every message SHOULD have "
+        "one)",
         _S,
     )
-    NESTED_HEADERS_MISSING = "message/rfc822 body has none of From, Subject, Date (RFC 2046 §5.2.1)"
+    NESTED_HEADERS_MISSING = (
+        "message/rfc822 body has none of From, Subject, Date (RFC 2046 §5.2.1)"
+    )
 
     # Structured fields (RFC 5322 §3.3, §3.4, §3.6.4, §4)
     DATE_SYNTAX = (
-        "Date is not a date-time: [day ','] day month year hh:mm[:ss] zone (RFC 5322 §3.3)"
+        "Date is not a date-time: [day ','] day month year hh:mm[:ss] zone (RFC 5322 "
+        "§3.3)"
     )
     DATE_RANGE = "date-time value out of range or day-of-week not the date's (RFC 5322 §3.3)"
     DATE_OBSOLETE = (
-        "obsolete date syntax (2-digit year or named zone) (RFC 5322 §4.3 MUST NOT generate)"
+        "obsolete date syntax (2-digit year or named zone) (RFC 5322 §4.3 MUST NOT "
+        "generate)"
     )
     ADDRESS_SYNTAX = "address field is not a valid address-list (RFC 5322 §3.4, §3.4.1)"
     ADDRESS_COUNT = "Sender holds more than one address (RFC 5322 §3.6.2: exactly one mailbox)"
@@ -77,16 +85,19 @@ class MimeDefectKind(RuleKind):
     BODY_8BIT_IN_7BIT = "octet above 127 in a 7bit body (RFC 2045 §2.7)"
     QP_LINE_TOO_LONG = "quoted-printable line longer than 76 characters (RFC 2045 §6.7 rule 5)"
     QP_BAD_ESCAPE = (
-        "'=' in quoted-printable not followed by two hex digits or line end (RFC 2045 §6.7)"
+        "'=' in quoted-printable not followed by two hex digits or line end (RFC 2045 "
+        "§6.7)"
     )
     QP_LOWERCASE_HEX = "quoted-printable hex digits in lower case (RFC 2045 §6.7 rule 1)"
     QP_LITERAL_OCTET = (
-        "octet that quoted-printable must encode sent literally (RFC 2045 §6.7 rule 2)"
+        "octet that quoted-printable must encode sent literally (RFC 2045 §6.7 rule "
+        "2)"
     )
     QP_TRAILING_SPACE = "white space at the end of a quoted-printable line (RFC 2045 §6.7 rule 3)"
     BASE64_BAD_CHAR = "character outside the base64 alphabet in a base64 body (RFC 2045 §6.8)"
     BASE64_BAD_PADDING = (
-        "base64 body not a whole number of 4-character groups / bad '=' (RFC 2045 §6.8)"
+        "base64 body not a whole number of 4-character groups / bad '=' (RFC 2045 "
+        "§6.8)"
     )
     BASE64_LINE_TOO_LONG = "base64 line longer than 76 characters (RFC 2045 §6.8)"
 
@@ -99,7 +110,8 @@ class MimeDefectKind(RuleKind):
     )
     NO_FIRST_DELIMITER = "multipart body has no boundary delimiter line, no parts (RFC 2046 §5.1.1)"
     NO_CLOSE_DELIMITER = (
-        "multipart body ends without its close delimiter '--boundary--' (RFC 2046 §5.1.1)"
+        "multipart body ends without its close delimiter '--boundary--' (RFC 2046 "
+        "§5.1.1)"
     )
     TRANSPORT_PADDING = (
         "white space after a boundary delimiter (RFC 2046 §5.1.1: composers MUST NOT generate "
@@ -120,11 +132,13 @@ class MimeDefectKind(RuleKind):
         "encoded-word inside a quoted-string, addr-spec, msg-id or MIME parameter (RFC 2047 §5)"
     )
     RFC2231_SECTIONS = (
-        "parameter continuations with a gap, a duplicate or a leading zero (RFC 2231 §3)"
+        "parameter continuations with a gap, a duplicate or a leading zero (RFC 2231 "
+        "§3)"
     )
     RFC2231_ENCODING = "extended parameter value not charset'language'%XX-encoded (RFC 2231 §4)"
     RFC2231_UNKNOWN_CHARSET = (
-        "RFC 2231 parameter charset unknown here; left undecoded (RFC 2231 §4)",
+        "RFC 2231 parameter charset unknown here; left undecoded (RFC 2231 "
+        "§4)",
         _S,
     )
 

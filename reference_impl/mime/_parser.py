@@ -73,11 +73,7 @@ def _entity(
             if header.key == "content-description":
                 check_unstructured(ctx, header)
     entity = Entity(
-        source=ctx.raw,
-        offset=start,
-        body_offset=body_start,
-        end=end,
-        fields=fields,
+        source=ctx.raw, offset=start, body_offset=body_start, end=end, fields=fields,
         content_type=_content_type(ctx, fields, default),
         transfer_encoding=_transfer_encoding(ctx, fields),
         disposition=_disposition(ctx, fields),
@@ -100,10 +96,8 @@ def _fill_body(ctx: ParseContext, entity: Entity, depth: int) -> None:
         ctx.report(_K.CTE_NOT_ALLOWED, entity.offset, encoding)
     if kind.main == "multipart":
         _split(ctx, entity, depth)
-    elif (
-        kind.main == "message"
-        and kind.sub in _ENCAPSULATING
-        and (kind.sub == "rfc822" or encoding in IDENTITY_ENCODINGS)
+    elif kind.main == "message" and kind.sub in _ENCAPSULATING and (
+        kind.sub == "rfc822" or encoding in IDENTITY_ENCODINGS
     ):
         _encapsulated(ctx, entity, depth, utf8=ctx.utf8 or kind.sub == "global")
     elif encoding in KNOWN_ENCODINGS:

@@ -69,9 +69,7 @@ def _header_fields(message: Entity, names: str, *, exclude: bool) -> bytes:
 
 def _has_blank_line(message: Entity) -> bool:
     """Whether an empty line ends the header (not so for a message with no body, §6.4.5)."""
-    fields_end = (
-        message.fields[-1].offset + len(message.fields[-1].raw)
-        if message.fields
-        else (message.offset)
+    fields_end = message.fields[-1].offset + len(message.fields[-1].raw) if message.fields else (
+        message.offset
     )
     return message.body_offset > fields_end

@@ -77,6 +77,11 @@ class ClientDefectKind(RuleKind):
         "§6.2.1: the client MUST NOT issue further commands until a server response is "
         "seen and the TLS negotiation is complete)"
     )
+    SENT_BEFORE_GREETING = (
+        "command sent before the greeting (RFC 9051 §3: the initial state is identified "
+        "in the server greeting; a client that does not wait cannot know it)",
+        _S,
+    )
     INJECTED_RESPONSE_TAKEN = (
         "a second command sent in TLS before the first was answered: the client took "
         "plaintext sent before the handshake as that answer (RFC 9051 §6.2.1: the client "

@@ -35,6 +35,7 @@ class ServerConfig:
     starttls_refused: bool = False  # STARTTLS advertised, then answered BAD
     inject_after_starttls: bool = False  # plaintext responses after the OK to STARTTLS
     hold_after_tls: float = 0.0  # the first command in TLS waits this long for its answer
+    greeting_delay: float = 0.0  # the greeting comes this long after the connection
     select_refused: bool = False  # NO to every SELECT and EXAMINE
     unsolicited: bool = False  # EXISTS and FETCH again before each completion in SELECTED
     bye_after: int = 0  # untagged BYE and close after this many commands (0: never)

@@ -279,6 +279,25 @@ STARTTLS_INJECTION = Scenario(
     hostile=True,
 )
 
+WAITS_FOR_GREETING = Check(
+    name="waits-for-greeting",
+    summary="no command before the greeting",
+    requirement=_rfc(
+        9051,
+        "3",
+        "SHOULD",
+        "The initial state is identified in the server greeting.",
+        f"{PRACTICE}: a command sent before it is sent not knowing the state",
+    ),
+    kinds=frozenset({"SENT_BEFORE_GREETING"}),
+)
+SLOW_GREETING = Scenario(
+    name="slow-greeting",
+    summary="the greeting comes a second after the connection",
+    requirement=WAITS_FOR_GREETING.requirement,
+    config_changes={"greeting_delay": 1.0},
+    checks=(WAITS_FOR_GREETING,),
+)
 ENDLESS_LITERAL = Scenario(
     name="endless-literal",
     summary="a FETCH literal announced as 10**20 octets, cut off by a close",
@@ -296,6 +315,7 @@ ENDLESS_LITERAL = Scenario(
 JUDGING = Judging(
     scenarios=(
         BASELINE,
+        SLOW_GREETING,
         LOGINDISABLED,
         LITERAL_MINUS,
         UNSOLICITED,

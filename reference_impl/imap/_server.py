@@ -95,7 +95,9 @@ class ServerConnection(ByteCore[Event]):
         self._changed_meanwhile = False  # the watched mailbox changed since last read
         self._received = 0  # octets received on the connection, to place client defects
         self._tags = TagLedger()
-        self._held_in_tls = False  # the first command in TLS waits (hold_after_tls)
+        # While output is held (a judge's scenario): the departure input would show,
+        # and how many lines show it.
+        self._awaited: tuple[Kind, int] | None = None
         self._completed = 0  # tagged completions sent, for bye_after
         s = self.session
         self._commands: dict[bytes, _Command] = {
@@ -143,7 +145,11 @@ class ServerConnection(ByteCore[Event]):
             b"UID MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=True)),
         }
         greeting = b"OK [CAPABILITY " + self.capabilities() + b"] mail-conformance IMAP ready"
-        self._outbox += untagged(greeting)
+        if config.greeting_delay:  # RFC 9051 §3: the greeting names the initial state
+            self._awaited = (Kind.SENT_BEFORE_GREETING, 1)
+            self._send_later(untagged(greeting), config.greeting_delay)
+        else:
+            self._outbox += untagged(greeting)
 
     # -- the shell's interface -------------------------------------------------------
 
@@ -190,18 +196,18 @@ class ServerConnection(ByteCore[Event]):
         self._framer.reset()
         self._step(Step.TLS_STARTED)
         if self.config.hold_after_tls:  # no answer in TLS before then
-            self._held_in_tls = True
+            # A client that waits sends one command; a second one means it took
+            # something from before the handshake as the first one's completion.
+            self._awaited = (Kind.INJECTED_RESPONSE_TAKEN, 2)
             self._send_later(b"", self.config.hold_after_tls)
 
     def _input_while_held(self) -> None:
-        # A client that waits has sent one command; a second one means it took
-        # something from before the handshake as the first one's completion.
-        if self._held_in_tls and bytes(self._inbox).count(b"\r\n") >= 2:
-            self._held_in_tls = False
-            self._client_defect(Kind.INJECTED_RESPONSE_TAKEN, bytes(self._inbox))
+        if self._awaited and bytes(self._inbox).count(b"\r\n") >= self._awaited[1]:
+            self._client_defect(self._awaited[0], bytes(self._inbox))
+            self._awaited = None
 
     def pace_served(self) -> None:
-        self._held_in_tls = False
+        self._awaited = None
         super().pace_served()
 
     def timed_out(self) -> None:

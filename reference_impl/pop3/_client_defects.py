@@ -28,6 +28,11 @@ class ClientDefectKind(RuleKind):
     BAD_STATE = "command not valid in the session's state (RFC 1939 §3)"
     PASS_WITHOUT_USER = "PASS not right after a successful USER (RFC 1939 §7)"
     BAD_SASL_RESPONSE = "SASL response is not base64 (RFC 5034 §4)"
+    SENT_BEFORE_GREETING = (
+        "command sent before the greeting (RFC 1939 §3: the POP3 server sends a greeting; "
+        "the client and POP3 server then exchange commands and responses)",
+        Level.SHOULD,
+    )
     COMMAND_AFTER_STLS = (
         "octets sent after STLS before its response and the TLS handshake (RFC 2595 §4: "
         "the client MUST NOT issue further commands until a server response is seen and "

@@ -43,5 +43,6 @@ class ServerConfig:
     stls_refused: bool = False  # STLS listed by CAPA, then answered -ERR
     injected_after_stls: bytes = b""  # plaintext after the +OK to STLS (CVE-2011-0411 class)
     hold_after_tls: float = 0.0  # the first command in TLS waits this long for its answer
+    greeting_delay: float = 0.0  # the greeting comes this long after the connection
     pipelining: bool = True  # PIPELINING in CAPA (RFC 2449 §6.6)
     unterminated_retr: bool = False  # RETR's answer cut before its "." line, then close

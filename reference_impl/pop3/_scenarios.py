@@ -227,6 +227,27 @@ STLS_INJECTION = Scenario(
     hostile=True,
 )
 
+WAITS_FOR_GREETING = Check(
+    name="waits-for-greeting",
+    summary="no command before the greeting",
+    requirement=_rfc(
+        1939,
+        "3",
+        "SHOULD",
+        """When the connection is established, the POP3 server sends a greeting.  The
+        client and POP3 server then exchange commands and responses (respectively) until
+        the connection is closed or aborted.""",
+        f"{PRACTICE}: the order the sentence describes; no keyword binds the client",
+    ),
+    kinds=frozenset({"SENT_BEFORE_GREETING"}),
+)
+SLOW_GREETING = Scenario(
+    name="slow-greeting",
+    summary="the greeting comes a second after the connection",
+    requirement=WAITS_FOR_GREETING.requirement,
+    config_changes={"greeting_delay": 1.0},
+    checks=(WAITS_FOR_GREETING,),
+)
 UNTERMINATED = Scenario(
     name="unterminated-retr",
     summary="RETR answered with half the message and no final '.', then a close",
@@ -244,7 +265,15 @@ UNTERMINATED = Scenario(
 )
 
 JUDGING = Judging(
-    scenarios=(BASELINE, NO_CAPA, USER_REFUSED, STLS_REFUSED, STLS_INJECTION, UNTERMINATED),
+    scenarios=(
+        BASELINE,
+        SLOW_GREETING,
+        NO_CAPA,
+        USER_REFUSED,
+        STLS_REFUSED,
+        STLS_INJECTION,
+        UNTERMINATED,
+    ),
     checks=(CRLF_ONLY, COMMAND_SYNTAX, LINE_LENGTH, STATE, SASL, STLS_WAIT, QUIT_COMMITS),
     core=ServerConnection,
     messages=MESSAGES,

@@ -121,7 +121,9 @@ class ServerConnection(ByteCore[Event]):
         self._evidence = b""  # what the client sent that the next response answers
         self._misuse = MisuseCounter(config.misuse)  # per connection: STLS keeps it
         self._tls_refused = False  # STLS was answered -ERR (a judge's scenario)
-        self._held_in_tls = False  # the first command in TLS waits (hold_after_tls)
+        # While output is held (a judge's scenario): the departure input would show,
+        # and how many lines show it.
+        self._awaited: tuple[ClientDefectKind, int] | None = None
         # One table: the states each command is valid in (RFC 1939 §3: anything else
         # gets -ERR and changes nothing) and what runs it.
         self._commands: dict[str, _Command] = {
@@ -144,7 +146,12 @@ class ServerConnection(ByteCore[Event]):
             "TOP": _Command(TRANSACTION_ONLY, self._top),
             "UIDL": _Command(TRANSACTION_ONLY, self._uidl),
         }
-        self._reply(c.OK.with_text(f"mail-conformance POP3 server ready {self.timestamp}"))
+        greeting = c.OK.with_text(f"mail-conformance POP3 server ready {self.timestamp}")
+        if config.greeting_delay:  # RFC 1939 §3: commands follow the greeting
+            self._awaited = (ClientDefectKind.SENT_BEFORE_GREETING, 1)
+            self._send_later(c.render(greeting), config.greeting_delay)
+        else:
+            self._reply(greeting)
 
     @property
     def user(self) -> str | None:
@@ -214,19 +221,18 @@ class ServerConnection(ByteCore[Event]):
         self._inbox.clear()
         self._step(Step.TLS_STARTED)
         if self.config.hold_after_tls:  # no answer in TLS before then
-            self._held_in_tls = True
+            # A client that waits sends one command; a second one means it took
+            # something from before the handshake as the first one's answer.
+            self._awaited = (ClientDefectKind.INJECTED_RESPONSE_TAKEN, 2)
             self._send_later(b"", self.config.hold_after_tls)
 
     def _input_while_held(self) -> None:
-        # A client that waits has sent one command; a second one means it took
-        # something from before the handshake as the first one's answer.
-        if self._held_in_tls and bytes(self._inbox).count(b"\r\n") >= 2:
-            self._held_in_tls = False
-            kind = ClientDefectKind.INJECTED_RESPONSE_TAKEN
-            self._events.append(client_defect(kind, bytes(self._inbox)))
+        if self._awaited and bytes(self._inbox).count(b"\r\n") >= self._awaited[1]:
+            self._events.append(client_defect(self._awaited[0], bytes(self._inbox)))
+            self._awaited = None
 
     def pace_served(self) -> None:
-        self._held_in_tls = False
+        self._awaited = None
         super().pace_served()
 
     def timed_out(self) -> None:

@@ -174,9 +174,10 @@ IMAP_CLIENTS: dict[str, Adapter] = {
     "mbsync": mbsync,
 }
 # scenario -> require TLS: the TLS scenarios are run as a client configured for TLS.
-POP3_RUNS = {"baseline": True, "no-capa": False, "user-refused": False}
+POP3_RUNS = {"baseline": True, "slow-greeting": False, "no-capa": False, "user-refused": False}
 POP3_RUNS |= {"stls-refused": True, "stls-injection": True, "unterminated-retr": False}
-IMAP_RUNS = {"baseline": True, "logindisabled": True, "literal-minus": False}
+IMAP_RUNS = {"baseline": True, "slow-greeting": False, "logindisabled": True}
+IMAP_RUNS |= {"literal-minus": False}
 IMAP_RUNS |= {"unsolicited": False, "select-refused": False, "bye": False}
 IMAP_RUNS |= {"starttls-refused": True, "starttls-injection": True, "endless-literal": False}
 

@@ -73,6 +73,23 @@ def pop3_bare_lf(wire: Wire, ca_file: str) -> None:
     wire.line()
 
 
+def pop3_no_greeting_wait(wire: Wire, ca_file: str) -> None:
+    """RFC 1939 §3: commands follow the greeting; this one sends CAPA at once."""
+    wire.send(b"CAPA\r\n")
+    wire.line()
+    wire.until(b".")
+    wire.send(b"QUIT\r\n")
+    wire.line()
+
+
+def imap_no_greeting_wait(wire: Wire, ca_file: str) -> None:
+    """RFC 9051 §3: the greeting names the state; this one sends CAPABILITY at once."""
+    wire.send(b"a CAPABILITY\r\n")
+    wire.until(b"a ")
+    wire.send(b"b LOGOUT\r\n")
+    wire.until(b"b ")
+
+
 def pop3_pass_before_user(wire: Wire, ca_file: str) -> None:
     """RFC 1939 §7: PASS only right after a successful USER."""
     wire.line()
@@ -189,6 +206,8 @@ Client = Callable[[Wire, str], object]
 
 CLIENTS: dict[str, Client] = {
     "pop3-bare-lf": pop3_bare_lf,
+    "pop3-no-greeting-wait": pop3_no_greeting_wait,
+    "imap-no-greeting-wait": imap_no_greeting_wait,
     "pop3-pass-before-user": pop3_pass_before_user,
     "pop3-stls-pipelined": pop3_stls_pipelined,
     "pop3-takes-injected": pop3_takes_injected,

@@ -22,6 +22,8 @@ CASES = [
     # (client, protocol, scenario, {check: outcome})
     ("pop3-bare-lf", "pop3", "baseline", {"crlf-line-ends": "failed"}),
     ("pop3-pass-before-user", "pop3", "baseline", {"command-state": "failed"}),
+    ("pop3-no-greeting-wait", "pop3", "slow-greeting", {"waits-for-greeting": "warned"}),
+    ("imap-no-greeting-wait", "imap", "slow-greeting", {"waits-for-greeting": "warned"}),
     ("pop3-stls-pipelined", "pop3", "baseline", {"stls-then-wait": "failed"}),
     ("pop3-takes-injected", "pop3", "stls-injection", {"injected-plaintext-discarded": "failed"}),
     ("pop3-dele-without-quit", "pop3", "baseline", {"quit-commits-deletes": "warned"}),

@@ -207,3 +207,25 @@ def test_imap_endless_literal_at_the_first_answer_in_selected(tmp_path: Path) ->
     out = imap.send(b"f UID FETCH 1 FLAGS\r\n")
     assert b"{99999999999999999999}\r\n" in out and b"f OK" not in out
     assert imap.conn.state.name == "LOGOUT"
+
+
+def test_pop3_a_command_before_a_slow_greeting() -> None:
+    """The greeting is held; a command that comes meanwhile did not wait for it."""
+    pop3 = Pop3("slow-greeting")
+    assert pop3.conn.pace == 1.0 and pop3.send(b"CAPA\r\n") == b""
+    pop3.conn.pace_served()
+    assert pop3.conn.data_to_send().startswith(b"+OK mail-conformance POP3 server ready")
+    assert _kinds([*pop3.events, *iter(pop3.conn.next_event, None)]) == [
+        Pop3Kind.SENT_BEFORE_GREETING
+    ]
+
+
+def test_imap_a_command_before_a_slow_greeting(tmp_path: Path) -> None:
+    imap = Imap(tmp_path, "slow-greeting")
+    assert imap.conn.pace == 1.0 and imap.send(b"a CAPABILITY\r\n") == b""
+    imap.conn.pace_served()
+    out = imap.conn.data_to_send()
+    assert out.startswith(b"* OK [CAPABILITY") and out.endswith(b"a OK capabilities listed\r\n")
+    assert _kinds([*imap.events, *iter(imap.conn.next_event, None)]) == [
+        ImapKind.SENT_BEFORE_GREETING
+    ]

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from reference_impl._scenarios import Judging, Scenario, judging_of
 from ._judge_report import now, result_of, write_run
 from ._options import positive_count, positive_seconds
 
-__all__ = ["add_judge", "judge"]
+__all__ = ["ClientRun", "add_judge", "judge", "judge_command"]
 
 # How long sessions get to close after the command exited (a client may still be
 # writing its QUIT when its process is reaped).
@@ -215,22 +216,47 @@ def _run_command(
     args: argparse.Namespace, judging: Judging, scenarios: list[Scenario], command: list[str]
 ) -> int:
     started = now()
+    run = judge_command(args.protocol, scenarios, command, stdin=args.stdin, timeout=args.timeout)
+    for scenario, problem in run.problems.items():
+        print(f"conformance: {scenario}: {problem}", file=sys.stderr)
+    return _report(args, run.judge, started, "client: " + shlex.join(command))
+
+
+@dataclass(frozen=True)
+class ClientRun:
+    """A command graded under scenarios: the judge holding its sessions, and what went
+    wrong with the command itself, by scenario name (it exited non-zero, timed out)."""
+
+    judge: Judge
+    problems: dict[str, str]
+
+
+def judge_command(
+    protocol: str,
+    scenarios: list[Scenario],
+    command: list[str],
+    *,
+    stdin: str | None = None,
+    timeout: float = 60.0,
+) -> ClientRun:
+    """Run ``command`` once per scenario against a judge of ``protocol`` on a free port of
+    127.0.0.1, its words' placeholders filled in (``stdin`` too, a file for its input)."""
+    judging = judging_of(_judged()[protocol])
+    problems: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="mail-conformance-client-") as scratch:
         values = judging.placeholders(Path(scratch))
-        expected = {
-            name: Path(value).read_bytes() for name, value in values.items() if name == "message"
-        }
+        expected = {"message": Path(values["message"]).read_bytes()} if "message" in values else {}
         judge_ = Judge(judging, scenarios, expected=expected)
-        with JudgeServer(args.protocol, judge_) as server:
+        with JudgeServer(protocol, judge_) as server:
             values |= {"host": server.host, "port": str(server.port), "cafile": str(server.ca_file)}
             for scenario in scenarios:
                 judge_.use_only(scenario)
-                stdin = _filled([args.stdin], values)[0] if args.stdin else None
-                problem = _run_once(_filled(command, values), stdin, args.timeout, scratch)
+                given = _filled([stdin], values)[0] if stdin else None
+                problem = _run_once(_filled(command, values), given, timeout, scratch)
                 _settle(judge_)
                 if problem:
-                    print(f"conformance: {scenario.name}: {problem}", file=sys.stderr)
-    return _report(args, judge_, started, "client: " + shlex.join(command))
+                    problems[scenario.name] = problem
+    return ClientRun(judge=judge_, problems=problems)
 
 
 def _filled(command: list[str], values: dict[str, str]) -> list[str]:

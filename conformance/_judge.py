@@ -188,11 +188,14 @@ def _listen(args: argparse.Namespace, judging: Judging, scenarios: list[Scenario
         file=sys.stderr,
         flush=True,
     )
-    with _stopped_by_signals(stop), server:
-        while not stop.is_set():
-            if args.sessions and judge_.wait_closed(args.sessions, timeout=0.2):
-                break
-            stop.wait(0.2)
+    try:
+        with _stopped_by_signals(stop):
+            while not stop.is_set():
+                if args.sessions and judge_.wait_closed(args.sessions, timeout=0.2):
+                    break
+                stop.wait(0.2)
+    finally:
+        server.stop()
     target = f"clients of {host}:{server.port}"
     return _report(args, judge_, started, target)
 

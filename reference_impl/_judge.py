@@ -97,7 +97,9 @@ class SessionRecord:
         self._lines("S:", data)
 
     def note(self, text: str) -> None:
-        self._write("==", escape_octets(text.encode("utf-8", "replace")))
+        # Our own words (a defect's evidence in them is escaped already): only what
+        # would not print is escaped, so the RFC's section sign stays readable.
+        self._write("==", "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text))
 
     def event(self, event: object) -> None:
         if len(self.events) < _EVENT_LIMIT:

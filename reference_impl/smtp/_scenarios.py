@@ -22,13 +22,14 @@ __all__ = ["JUDGING", "MESSAGE", "RECIPIENT", "SENDER"]
 SENDER = "sender@client.example"
 RECIPIENT = "rcpt@judge.example"
 
-# RFC 5321 §4.5.2: the lines starting with a period must reach the server doubled, and
-# the lone period must not end the mail data early.
+# RFC 5321 §4.5.2: the lines starting with a period must reach the server doubled.  (No
+# lone period: a client that does not double it ends the data there, and the rest of the
+# message would be graded again as commands.)
+PERIOD_LINES = (b".a line that starts with a period", b"..two periods")
 MESSAGE = (
     f"From: <{SENDER}>\r\nTo: <{RECIPIENT}>\r\nSubject: judged\r\n"
     "Message-ID: <judged@client.example>\r\n\r\n"
-    ".a line that starts with a period\r\n.\r\n..two periods\r\nlast line\r\n"
-).encode()
+).encode() + b"\r\n".join((*PERIOD_LINES, b"last line", b""))
 
 
 def _rfc(rfc: int, section: str, level: str, text: str, basis: str | None = None) -> Requirement:
@@ -60,35 +61,30 @@ def _expected_message(record: object) -> bytes | None:
 
 
 def _unstuffed_lines(record: object) -> list[str]:
-    """Why the message's period lines did not arrive as given (RFC 5321 §4.5.2)."""
-    message = _expected_message(record)
-    if message is None:
-        return []
-    wanted = [line for line in message.split(b"\r\n") if line.startswith(b".")]
+    """The message's period lines that arrived with one period less: the client did not
+    double it, and the server took the one it sent for the doubling (RFC 5321 §4.5.2)."""
     reasons = []
     for content in _messages(record):
-        lines = content.split(b"\r\n")
-        missing = [line for line in wanted if line not in lines]
-        if missing:
-            reasons.append(f"line {missing[0]!r} of the message did not arrive as sent")
-    if message and not _messages(record) and _ended_early(record):
-        reasons.append("the message's lone '.' line ended the mail data (not doubled)")
+        lines = set(content.split(b"\r\n"))
+        for line in PERIOD_LINES:
+            if line[1:] in lines and line not in lines:
+                reasons.append(f"the message line {line!r} arrived as {line[1:]!r}")
     return reasons
 
 
-def _ended_early(record: object) -> bool:
-    """The text after the message's lone period came back as commands."""
-    return b"C: ..two periods" in getattr(record, "sent_by_client", lambda: b"")()
+def _carries_period_lines(record: object) -> bool:
+    """A message arrived holding the period lines, one way or the other."""
+    return any(
+        line in content or line[1:] in content
+        for content in _messages(record)
+        for line in PERIOD_LINES
+    )
 
 
 def _delivered_or_not_exercised(record: object) -> list[str]:
     if _expected_message(record) is None or _messages(record):
         return []
     return ["the client delivered no message in this session"]
-
-
-def _sent_a_message(record: object) -> bool:
-    return _expected_message(record) is not None and bool(_messages(record))
 
 
 # -- checks made in every session ------------------------------------------------------
@@ -145,7 +141,7 @@ DOT_STUFFING = Check(
         "mail data is cut at a line holding a lone period, so the message is altered",
     ),
     inspect=_unstuffed_lines,
-    exercised=_sent_a_message,
+    exercised=_carries_period_lines,
 )
 DATA_END = Check(
     name="data-ends-with-crlf-dot-crlf",
@@ -408,7 +404,6 @@ SCENARIOS = (
         "greeting comes after 0.3 s",
         _WAIT,
         Script(greeting_delay=0.3),
-        delivers=True,
     ),
     _scenario(
         "multiline-replies",
@@ -433,7 +428,6 @@ SCENARIOS = (
         "PIPELINING not offered, and every reply 50 ms late: each command must wait",
         _WAIT,
         Script(offer_pipelining=False, reply_delay=0.05),
-        delivers=True,
     ),
     _scenario(
         "slow-replies",
@@ -476,7 +470,6 @@ SCENARIOS = (
         "one recipient per transaction: a second RCPT is answered 452",
         _452,
         Script(),
-        delivers=True,
         config={"max_recipients": 1},
     ),
     _scenario(

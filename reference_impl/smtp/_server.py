@@ -58,6 +58,9 @@ Event = MessageReceived | StartTLS | ConnectionClosed | ClientDefect
 
 # §4.3.2 / §4.2.4: 502 for commands we know but do not implement.
 _OBSOLETE = frozenset({"SEND", "SOML", "SAML", "TURN"})
+# What a pipelining client sends after MAIL without its reply: their 503 after a failed
+# MAIL or RCPT is no departure, the client could not know (RFC 2920 §3.1).
+_GROUPED = frozenset({"RCPT", "DATA", "BDAT"})
 _BDAT = re.compile(rb"(?i)([0-9]{1,18})(?: (LAST))?")
 
 
@@ -123,6 +126,7 @@ class ServerConnection(ByteCore[Event]):
         # does not wait (the script's delays, _input_while_held).
         self._held_for: ClientDefectKind | None = None
         self._hold_next = 0.0  # hold the next reply this long (after a TLS handshake)
+        self._verb = ""  # of the command being run
         script = config.script
         if script.greeting_delay:
             self._held_for = ClientDefectKind.EARLY_COMMAND
@@ -168,6 +172,11 @@ class ServerConnection(ByteCore[Event]):
         if self.state in (State.DATA, State.BDAT):
             self._events.append(client_defect(ClientDefectKind.DATA_NOT_ENDED, evidence))
         if self.config.judging:
+            if b"\n" in bytes(self._inbox) and self.state in ANY_INPUT:
+                # A command ended by a bare LF waits for a CRLF that never came.
+                self._events.append(
+                    client_defect(ClientDefectKind.BARE_LINE_END, bytes(self._inbox))
+                )
             mid_session = self.state not in (State.CLOSED, State.TLS_HANDSHAKE)
             for kind in self._watch.closed_by_client(mid_session=mid_session):
                 self._events.append(client_defect(kind, evidence))
@@ -233,6 +242,7 @@ class ServerConnection(ByteCore[Event]):
             self._error(c.S500_UNRECOGNIZED)
             self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
             return
+        self._verb = parsed.verb
         self._judge_command(parsed, line)
         limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
         if len(line) + 2 > limit:
@@ -265,12 +275,15 @@ class ServerConnection(ByteCore[Event]):
             return
         kinds = self._watch.command(parsed.verb, parsed.argument, tls_active=self.tls_active)
         waits = parsed.verb in ("BDAT", "DATA") or self.state not in ANY_INPUT
-        if self._inbox and not waits and not self._may_pipeline():
-            kinds += (
-                [ClientDefectKind.NOT_WAITING]
-                if self._watch.once(ClientDefectKind.NOT_WAITING)
-                else []
-            )
+        # After the injected plaintext was taken for a reply, not waiting is its effect.
+        injected = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED in self._watch.reported
+        grouped = self._inbox and not waits and not injected and not self._may_pipeline()
+        # The first command after the handshake of the injection scenario, sent with the
+        # next: the client did not wait because it took the injected lines for the reply.
+        kind = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED if self._hold_next else None
+        kind = kind or ClientDefectKind.NOT_WAITING
+        if grouped and self._watch.once(kind):
+            kinds.append(kind)
         self._events.extend(client_defect(kind, line) for kind in kinds)
 
     def _scripted(self, verb: str) -> tuple[c.ServerReply, bool] | None:
@@ -306,6 +319,8 @@ class ServerConnection(ByteCore[Event]):
         self._hold_next = 0.0
         if reply == c.S552_TOO_BIG and self.state is State.READY:
             self._watch.size_refused = True  # RFC 1870 §6.2: RSET or QUIT next
+        if reply.code == 503 and self._verb in _GROUPED and self._may_pipeline():
+            return  # RFC 2920 §3.1: sent in a group, before the failure was known
         if (defect := defect_of_reply(reply, self._evidence)) is not None:
             self._events.append(defect)
 

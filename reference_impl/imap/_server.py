@@ -317,7 +317,7 @@ class ServerConnection(ByteCore[Event]):
         try:
             outcome = rule.run(tokens)
         except ImapSyntaxError as error:
-            self._answer(tag, self._syntax_error(error))
+            self._answer(tag, self._syntax_error(error, name))
             return
         if outcome is _ANSWERED:
             return
@@ -326,9 +326,12 @@ class ServerConnection(ByteCore[Event]):
         else:
             self._start_work(outcome, self._complete)
 
-    def _syntax_error(self, error: ImapSyntaxError) -> Reply:
+    def _syntax_error(self, error: ImapSyntaxError, name: bytes = b"") -> Reply:
         self._policy.handle(error.defect, self.defects)
-        self._client_defect(Kind.SYNTAX, error.defect.detail.encode("utf-8", "replace"))
+        # What is left of a LOGIN or AUTHENTICATE may be the password: not for a log.
+        detail = error.defect.detail.encode("utf-8", "replace")
+        shown = name if name in _SECRET_COMMANDS else detail
+        self._client_defect(Kind.SYNTAX, shown)
         return bad(f"syntax error: {error.defect.kind.name.lower().replace('_', ' ')}")
 
     def _defect(self, kind: ImapDefectKind, evidence: bytes) -> None:
@@ -563,6 +566,9 @@ class ServerConnection(ByteCore[Event]):
             )
         return _ANSWERED
 
+
+# Commands whose arguments are credentials (RFC 9051 §6.2.2, §6.2.3).
+_SECRET_COMMANDS = frozenset({b"LOGIN", b"AUTHENTICATE"})
 
 # Returned by a handler that wrote its own answer (or a continuation) already.
 _ANSWERED = Reply(status=Status.OK, text="")

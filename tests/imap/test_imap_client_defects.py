@@ -128,3 +128,19 @@ def test_tag_and_greeting_rules_are_should_and_the_others_must() -> None:
     described, not required (§3); the rest are MUST rules."""
     should = {kind for kind in Kind if kind.level is Level.SHOULD}
     assert should == {Kind.TAG_REUSED, Kind.TAG_IN_PROGRESS, Kind.SENT_BEFORE_GREETING}
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        b'a LOGIN alice "secret\r\n',
+        b"b LOGIN alice secret extra\r\n",
+        b"c LOGIN alice (secret)\r\n",
+    ],
+)
+def test_a_login_syntax_error_shows_no_password(tmp_path: Path, wire: bytes) -> None:
+    """The defect names the rule broken; the rest of a LOGIN line may be the password."""
+    pair = driven(tmp_path, MailStore(tmp_path))
+    pair.send(wire)
+    [event] = [e for e in pair.events if isinstance(e, ClientDefect)]
+    assert event.defect.kind is Kind.SYNTAX and "secret" not in str(event.defect)

@@ -67,6 +67,10 @@ _BY_RESPONSE: dict[c.Response, ClientDefectKind] = {
 
 
 def defect_of_response(response: c.Response, evidence: bytes) -> ClientDefect | None:
-    """The client's departure that ``response`` refuses, if it refuses one."""
+    """The client's departure that ``response`` refuses, if it refuses one; the evidence
+    of a PASS or APOP shows the keyword only (defects go to the log)."""
     kind = _BY_RESPONSE.get(response)
-    return None if kind is None else client_defect(kind, evidence)
+    if kind is None:
+        return None
+    secret = evidence[:5].upper() in (b"PASS ", b"APOP ")
+    return client_defect(kind, evidence[:4] + b" ..." if secret else evidence)

@@ -55,7 +55,7 @@ examples:
   conformance judge smtp --list-scenarios
   conformance judge smtp -- swaks --server {host}:{port} --from {sender} --to {rcpt} \\
       --data {message}
-  conformance judge smtp --scenario no-pipelining -- curl -sS smtp://{host}:{port} \\
+  conformance judge smtp --scenario no-pipelining -- curl -sS smtp://{host}:{port}/client.example \\
       --mail-from {sender} --mail-rcpt {rcpt} --upload-file {message}
   conformance judge smtp --stdin {message} -- msmtp --host={host} --port={port} \\
       --auth=off --tls=off --from={sender} {rcpt}

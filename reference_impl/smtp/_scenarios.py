@@ -431,9 +431,9 @@ SCENARIOS = (
     ),
     _scenario(
         "slow-replies",
-        "the greeting after 1.5 s and every reply after 0.5 s, far within the RFC's minutes",
+        "the greeting after 1 s and every reply after 0.25 s, far within the RFC's minutes",
         _TIMEOUTS,
-        Script(greeting_delay=1.5, reply_delay=0.5),
+        Script(greeting_delay=1.0, reply_delay=0.25),
         delivers=True,
     ),
     _scenario(

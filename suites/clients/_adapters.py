@@ -46,7 +46,7 @@ class Adapter:
         return None
 
 
-_CURL = ("curl", "-sS", "smtp://{host}:{port}", "--mail-from", "{sender}")
+_CURL = ("curl", "-sS", "smtp://{host}:{port}/client.example", "--mail-from", "{sender}")
 _CURL += ("--mail-rcpt", "{rcpt}", "--upload-file", "{message}")
 _SWAKS = ("swaks", "--server", "{host}:{port}", "--from", "{sender}", "--to", "{rcpt}")
 _SWAKS += ("--data", "{message}", "--silent", "2")

@@ -1,4 +1,5 @@
-"""The ``conformance`` command: run the suites against a server, or serve the reference one."""
+"""The ``conformance`` command: run the suites against a server, serve the reference one,
+or let it judge a client."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import pytest
 from ._coverage import add_coverage, coverage, run_coverage_text
 from ._hooks import hooks_of
 from ._html_report import add_report, render_report, report
+from ._judge import add_judge, judge
 from ._left_out import left_out_text
 from ._lint import add_lint, lint
 from ._load import add_load, load
@@ -113,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     add_report(commands)
     add_load(commands)
     add_coverage(commands)
+    add_judge(commands)
     return parser
 
 
@@ -208,7 +211,8 @@ def _add_run(commands: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    # Everything after "--" belongs to pytest; split it off before argparse sees it.
+    # Everything after "--" belongs to pytest (to the client command, for judge); split it
+    # off before argparse sees it.
     cut = words.index("--") if "--" in words else len(words)
     args = _parser().parse_args(words[:cut])
     args.pytest_args = words[cut + 1 :]
@@ -224,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return load(args)
     if args.command == "coverage":
         return coverage(args)
+    if args.command == "judge":
+        return judge(args)
     return serve(args)
 
 

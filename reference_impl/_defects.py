@@ -28,6 +28,7 @@ __all__ = [
     "DefectError",
     "DefectPolicy",
     "Level",
+    "RuleKind",
     "client_defect",
 ]
 
@@ -37,6 +38,18 @@ class Level(enum.Enum):
 
     MUST = "MUST"
     SHOULD = "SHOULD"
+
+
+class RuleKind(enum.Enum):
+    """Base of a defect-kind enum whose members are ``rule`` or ``(rule, level)``."""
+
+    level: Level
+
+    def __new__(cls, rule: str, level: Level = Level.MUST) -> RuleKind:
+        member = object.__new__(cls)
+        member._value_ = rule
+        member.level = level
+        return member
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,6 +49,8 @@ class ReferenceProtocol:
 
     ``services`` lists every name the builder can return, the plain one first; the
     others (``extra``) need TLS and are described for ``--<name>-port`` options.
+    ``judging`` names the module whose ``JUDGING`` grades the protocol's clients
+    (``reference_impl._scenarios``; None: its clients cannot be graded yet).
     """
 
     name: str
@@ -57,6 +59,7 @@ class ReferenceProtocol:
     services: tuple[str, ...]
     extra: dict[str, str]
     serve_port: int
+    judging: str | None = None
 
 
 PROTOCOLS: dict[str, ReferenceProtocol] = {
@@ -72,6 +75,7 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
                 "smtps": "an implicit-TLS listener (RFC 8314)",
             },
             serve_port=2525,  # stands in for 25
+            judging="reference_impl.smtp._scenarios",
         ),
         ReferenceProtocol(
             name="pop3",
@@ -80,6 +84,7 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
             services=("pop3", "pop3s"),
             extra={"pop3s": "an implicit-TLS listener (RFC 8314)"},
             serve_port=1110,  # stands in for 110
+            judging="reference_impl.pop3._scenarios",
         ),
         ReferenceProtocol(
             name="pop2",
@@ -96,6 +101,7 @@ PROTOCOLS: dict[str, ReferenceProtocol] = {
             services=("imap", "imaps"),
             extra={"imaps": "an implicit-TLS listener (RFC 8314)"},
             serve_port=1143,  # stands in for 143
+            judging="reference_impl.imap._scenarios",
         ),
     )
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reference_impl._shell import ConnectionLimits
+from reference_impl._shell import ConnectionLimits, ObserverFactory
 
 if TYPE_CHECKING:
     from reference_impl.auth import Accounts
@@ -62,7 +62,8 @@ class ServiceSettings:
     ``dataclasses.replace`` changes to the protocol's ``ServerConfig``.  Without
     ``tls_context`` a protocol offers no TLS and builds no implicit-TLS service.  With a
     ``sink``, services that receive mail count it there instead of storing it (a load
-    test's target); the others ignore it.
+    test's target); the others ignore it.  ``observer`` watches each connection
+    (``reference_impl._shell.SessionObserver``): the judge grading its client.
     """
 
     accounts: Accounts
@@ -74,6 +75,7 @@ class ServiceSettings:
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None
     sink: MessageSink | None = None
+    observer: ObserverFactory | None = None
 
 
 def offered(tls: bool, command: str) -> str:

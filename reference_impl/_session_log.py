@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
 
 __all__ = ["SessionLog"]
@@ -44,6 +45,12 @@ class SessionLog:
 
     def note(self, text: str) -> None:
         self._write("==", escape_octets(text.encode("utf-8", "replace")))
+
+    def event(self, event: object) -> None:
+        """The core's events are not logged: their effect is on the wire."""
+
+    def defect(self, defect: Defect) -> None:
+        self.note(f"client defect: {defect}")
 
     def close(self) -> None:
         if self._file is not None:

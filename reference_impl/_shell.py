@@ -42,7 +42,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from reference_impl._defects import ClientDefect, Defect
 from reference_impl._session_log import SessionLog
 
-__all__ = ["ConnectionLimits", "CoreProtocol", "SansIOCore"]
+__all__ = ["ConnectionLimits", "CoreProtocol", "SansIOCore", "SessionObserver"]
 
 # The transport's write buffer past which the shell stops reading (and resumes once
 # it drains below a quarter of it).
@@ -108,6 +108,31 @@ class SansIOCore(Protocol):
 
     def delay_served(self) -> None: ...
 
+    @property
+    def pace(self) -> float: ...
+
+    def pace_served(self) -> None: ...
+
+
+class SessionObserver(Protocol):
+    """What watches one connection: its transcript file (``SessionLog``), or the judge
+    grading the client (``reference_impl._judge.SessionRecord``)."""
+
+    def received(self, data: bytes) -> None: ...
+
+    def sent(self, data: bytes) -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+    def event(self, event: object) -> None: ...
+
+    def defect(self, defect: Defect) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# Builds the observer of a connection from its core and its peer ("ip:port").
+ObserverFactory = Callable[[Any, str], SessionObserver]
 
 CoreT = TypeVar("CoreT", bound=SansIOCore)
 EventT = TypeVar("EventT")
@@ -132,6 +157,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         busy_reply: bytes = b"",
         session_log_dir: Path | None = None,
         implicit_tls: ssl.SSLContext | None = None,
+        observer: ObserverFactory | None = None,
     ) -> None:
         self._buffer_size = buffer_size
         # Implicit TLS (RFC 8314 §3) is started here rather than by the listening
@@ -143,7 +169,9 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._busy_reply = busy_reply
         self._admitted: str | None = None  # the address counted against the limits
         self._session_log_dir = session_log_dir
-        self._session_log: SessionLog | None = None
+        self._observer = observer
+        # The session log, once connected, and the observer, once the core is made.
+        self._watchers: list[SessionObserver] = []
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._deadline = 0.0  # when the idle timer closes the connection (loop time)
@@ -157,8 +185,10 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._backlog = b""  # read but not yet fed while writing was paused
         self._unprogressed = 0  # octets since the idle timer last restarted
         self._held: asyncio.TimerHandle | None = None  # the core's delay being served
+        self._paced: asyncio.TimerHandle | None = None  # the core's paced output
         self._close_when_served = False
         self._lost = False
+        self._lost_told = False  # connection_lost has run
 
     @property
     def _core_made(self) -> bool:
@@ -198,10 +228,12 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             self._admitted = str(peer[0])
         transport.set_write_buffer_limits(high=_WRITE_HIGH_WATER)
         if self._session_log_dir is not None:
-            self._session_log = SessionLog(
+            log = SessionLog(
                 self._session_log_dir, listener_port=int(local[1]), peer=f"{peer[0]}:{peer[1]}"
             )
-            self._session_log.note(f"connected from {peer[0]}:{peer[1]} to port {local[1]}")
+            self._watchers.append(log)
+        self._peer_port = f"{peer[0]}:{peer[1]}"
+        self._note(f"connected from {peer[0]}:{peer[1]} to port {local[1]}")
         self._log.info("%s connected", self._peer)
         if self._implicit_tls is not None:
             # asyncio's handshake timeout (60 s) bounds a client that never starts it.
@@ -213,6 +245,10 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
     def _start_core(self) -> None:
         """Make the core and send its greeting (after the handshake, with implicit TLS)."""
         self._conn = self._make_core(self._peer_ip)
+        if self._observer is not None:
+            watcher = self._observer(self._conn, self._peer_port)
+            watcher.note(f"connected from {self._peer_port}")
+            self._watchers.append(watcher)
         self._flush()
         self._restart_timer()
 
@@ -221,8 +257,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def buffer_updated(self, nbytes: int) -> None:
         data = _read_buffer(self._buffer_size)[:nbytes]
-        if self._session_log is not None:
-            self._session_log.received(bytes(data))
+        for watcher in self._watchers:
+            watcher.received(bytes(data))
         if self._early is not None:
             self._early += data
             return
@@ -232,18 +268,21 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         return False  # close our side too
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._lost = True
+        if self._lost_told:
+            return  # told already, when its TLS handshake failed
+        self._lost = self._lost_told = True
         self._backlog = b""
         if self._timer is not None:
             self._timer.cancel()
-        if self._held is not None:
-            self._held.cancel()
+        for timer in (self._held, self._paced):
+            if timer is not None:
+                timer.cancel()
         if self._admitted is not None and self._limits is not None:
             self._limits.release(self._admitted)
             self._admitted = None
-        if self._session_log is not None:
-            self._session_log.note(f"connection closed{f' ({exc})' if exc else ''}")
-            self._session_log.close()
+        self._note(f"connection closed{f' ({exc})' if exc else ''}")
+        for watcher in self._watchers:
+            watcher.close()
         self._log.info("%s disconnected%s", self._peer, f" ({exc})" if exc else "")
 
     def pause_writing(self) -> None:
@@ -283,6 +322,8 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             return  # the connection is gone: its queued commands are not worked on
         while "writing" not in self._paused and (event := self._next_event()) is not None:
             self._restart_timer()
+            for watcher in self._watchers:
+                watcher.event(event)
             if isinstance(event, ClientDefect):
                 self._client_defect(event.defect)
             elif not self._handle(event):
@@ -291,8 +332,12 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
 
     def _client_defect(self, defect: Defect) -> None:
         self._log.info("%s client defect: %s", self._peer, defect)
-        if self._session_log is not None:
-            self._session_log.note(f"client defect: {defect}")
+        for watcher in self._watchers:
+            watcher.defect(defect)
+
+    def _note(self, text: str) -> None:
+        for watcher in self._watchers:
+            watcher.note(text)
 
     def _flush(self) -> None:
         assert self._transport is not None
@@ -301,14 +346,25 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         data = self._conn.data_to_send()
         if data and not self._transport.is_closing():
             self._restart_timer()
-            if self._session_log is not None:
-                self._session_log.sent(data)
+            for watcher in self._watchers:
+                watcher.sent(data)
             self._transport.write(data)
+        if self._paced is None and (pace := self._conn.pace) and not self._lost:
+            self._paced = asyncio.get_running_loop().call_later(pace, self._pace_over)
+
+    def _pace_over(self) -> None:
+        """The core's paced output is due: its next piece goes out (and the input
+        that came meanwhile is read, once nothing is held)."""
+        self._paced = None
+        self._conn.pace_served()
+        self._pump()
+        if self._close_when_served and self._paced is None and not self._lost:
+            self._close()
 
     def _close(self) -> None:
         assert self._transport is not None
         self._flush()
-        if self._held is not None:
+        if self._held is not None or self._paced is not None:
             self._close_when_served = True  # the held reply goes out first
             return
         self._transport.close()
@@ -415,9 +471,11 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
             transport = await loop.start_tls(self._transport, self, context, server_side=True)
         except (OSError, ssl.SSLError, ConnectionError) as exc:
             self._log.info("%s TLS handshake failed: %s", self._peer, exc)
-            if self._session_log is not None:
-                self._session_log.note(f"TLS handshake failed: {exc}")
+            self._note(f"TLS handshake failed: {exc}")
             self._transport.close()
+            # The TLS layer had the transport: it does not tell this protocol the
+            # connection is lost, so its limits and observers are let go here.
+            self.connection_lost(exc)
             return
         if transport is None:
             return
@@ -425,8 +483,7 @@ class CoreProtocol(asyncio.BufferedProtocol, Generic[CoreT, EventT]):
         self._paused.discard("tls")  # start_tls resumed reading on the new transport
         established()
         self._log.info("%s TLS established", self._peer)
-        if self._session_log is not None:
-            self._session_log.note("TLS started")
+        self._note("TLS started")
         early, self._early = self._early, None
         self._feed(bytes(early or b""))
         self._pump()

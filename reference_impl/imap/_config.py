@@ -30,3 +30,13 @@ class ServerConfig:
     max_sasl_line: int = 12288
     # RFC 2177 §3 and RFC 9051 §5.4: the autologout timer is at least 30 minutes.
     autologout: float = 30 * 60.0
+    # What a judge's scenario makes the server do (reference_impl.imap._scenarios): odd
+    # but legal behaviour a client must handle, or an attacker's (_judged).
+    starttls_refused: bool = False  # STARTTLS advertised, then answered BAD
+    inject_after_starttls: bool = False  # plaintext responses after the OK to STARTTLS
+    hold_after_tls: float = 0.0  # the first command in TLS waits this long for its answer
+    greeting_delay: float = 0.0  # the greeting comes this long after the connection
+    select_refused: bool = False  # NO to every SELECT and EXAMINE
+    unsolicited: bool = False  # EXISTS and FETCH again before each completion in SELECTED
+    bye_after: int = 0  # untagged BYE and close after this many commands (0: never)
+    endless_literal: bool = False  # a FETCH literal of 10**20 octets, cut off by a close

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reference_impl._defects import ClientDefect
 from reference_impl.imap._responses import Reply
 from reference_impl.store import MailStore
 
-__all__ = ["ConnectionClosed", "Event", "StartTLS", "StoreWork", "WatchMailbox"]
+__all__ = ["ClientDefect", "ConnectionClosed", "Event", "StartTLS", "StoreWork", "WatchMailbox"]
 
 Work = Callable[[MailStore], Reply]
 
@@ -43,4 +44,4 @@ class ConnectionClosed:
     reason: str
 
 
-Event = StoreWork | WatchMailbox | StartTLS | ConnectionClosed
+Event = StoreWork | WatchMailbox | StartTLS | ConnectionClosed | ClientDefect

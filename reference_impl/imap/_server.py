@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_impl._core import ByteCore
-from reference_impl._defects import RECORD, Defect, DefectPolicy
+from reference_impl._defects import RECORD, Defect, DefectPolicy, client_defect
 from reference_impl._transitions import next_state
 from reference_impl.auth import (
     SaslAuthenticated,
@@ -28,10 +28,13 @@ from reference_impl.auth import (
     SaslOutcome,
     SaslRefused,
 )
+from reference_impl.imap import _judged as judged
 from reference_impl.imap import _list_command as listing
 from reference_impl.imap import _mailbox_commands as mb
 from reference_impl.imap import _message_commands as msg
 from reference_impl.imap import _session_commands as sc
+from reference_impl.imap._client_defects import ClientDefectKind as Kind
+from reference_impl.imap._client_defects import TagLedger, evidence
 from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, StoreWork, WatchMailbox
 from reference_impl.imap._framing import (
@@ -43,7 +46,7 @@ from reference_impl.imap._framing import (
 )
 from reference_impl.imap._grammar import Framed, ImapDefectKind, ImapSyntaxError, Tokens
 from reference_impl.imap._responses import Reply, Status, bad, no, ok, status_line, untagged
-from reference_impl.imap._sasl import new_exchange
+from reference_impl.imap._sasl import IMAP_SASL_REPLIES, new_exchange
 from reference_impl.imap._search_command import search
 from reference_impl.imap._session import Outcome, Session, Work
 from reference_impl.imap._sort_command import sort
@@ -91,6 +94,12 @@ class ServerConnection(ByteCore[Event]):
         self._then: Callable[[Reply], None] = self._complete
         self._before_work = self._before_idle = self.state
         self._changed_meanwhile = False  # the watched mailbox changed since last read
+        self._received = 0  # octets received on the connection, to place client defects
+        self._tags = TagLedger()
+        # While output is held (a judge's scenario): the departure input would show,
+        # and how many lines show it.
+        self._awaited: tuple[Kind, int] | None = None
+        self._completed = 0  # tagged completions sent, for bye_after
         s = self.session
         self._commands: dict[bytes, _Command] = {
             # RFC 9051 §6.1: any state.
@@ -105,8 +114,8 @@ class ServerConnection(ByteCore[Event]):
             # RFC 9051 §6.3: authenticated (and selected).
             # RFC 5161 §3.1: ENABLE only before a mailbox is selected.
             b"ENABLE": _Command(AUTH_ONLY, lambda t: sc.enable(s, t)),
-            b"SELECT": _Command(AUTH, lambda t: mb.select(s, t, read_only=False)),
-            b"EXAMINE": _Command(AUTH, lambda t: mb.select(s, t, read_only=True)),
+            b"SELECT": _Command(AUTH, lambda t: self._select(t, read_only=False)),
+            b"EXAMINE": _Command(AUTH, lambda t: self._select(t, read_only=True)),
             b"CREATE": _Command(AUTH, lambda t: mb.create(s, t)),
             b"DELETE": _Command(AUTH, lambda t: mb.delete(s, t)),
             b"RENAME": _Command(AUTH, lambda t: mb.rename(s, t)),
@@ -139,9 +148,17 @@ class ServerConnection(ByteCore[Event]):
             b"UID MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=True)),
         }
         greeting = b"OK [CAPABILITY " + self.capabilities() + b"] mail-conformance IMAP ready"
-        self._outbox += untagged(greeting)
+        if config.greeting_delay:  # RFC 9051 §3: the greeting names the initial state
+            self._awaited = (Kind.SENT_BEFORE_GREETING, 1)
+            self._send_later(untagged(greeting), config.greeting_delay)
+        else:
+            self._outbox += untagged(greeting)
 
     # -- the shell's interface -------------------------------------------------------
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        self._received += len(data)
+        super().receive_data(data)
 
     @property
     def _closed(self) -> bool:
@@ -181,6 +198,20 @@ class ServerConnection(ByteCore[Event]):
         self._inbox.clear()
         self._framer.reset()
         self._step(Step.TLS_STARTED)
+        if self.config.hold_after_tls:  # no answer in TLS before then
+            # A client that waits sends one command; a second one means it took
+            # something from before the handshake as the first one's completion.
+            self._awaited = (Kind.INJECTED_RESPONSE_TAKEN, 2)
+            self._send_later(b"", self.config.hold_after_tls)
+
+    def _input_while_held(self) -> None:
+        if self._awaited and bytes(self._inbox).count(b"\r\n") >= self._awaited[1]:
+            self._client_defect(self._awaited[0], bytes(self._inbox))
+            self._awaited = None
+
+    def pace_served(self) -> None:
+        self._awaited = None
+        super().pace_served()
 
     def timed_out(self) -> None:
         """Autologout (RFC 9051 §5.4): BYE, then close."""
@@ -211,14 +242,19 @@ class ServerConnection(ByteCore[Event]):
             case CommandFramed(framed=framed):
                 self._command(framed)
             case LiteralAnnounced(first_line=first):
+                if self._inbox:  # sent before the "+" below could be read
+                    self._client_defect(Kind.LITERAL_BEFORE_CONTINUATION, first)
                 refusal = self._refuse_early(first)
                 if refusal is None:
                     self._outbox += b"+ Ready for literal data\r\n"  # RFC 9051 §7.5
                     self._framer.accept_literal()
                 else:
                     self._framer.refuse_literal()
+                    self._note_tag(self._tag_of(first), first)
                     self._answer(self._tag_of(first), refusal)
             case FramingRefused(first_line=first, refusal=refusal):
+                if refusal is Refusal.NON_SYNC_TOO_BIG:
+                    self._client_defect(Kind.NON_SYNC_TOO_BIG, first)
                 code = b"TOOBIG" if refusal is not Refusal.LINE_TOO_LONG else b""
                 self._answer(self._tag_of(first), bad(refusal.value, code))
 
@@ -231,6 +267,7 @@ class ServerConnection(ByteCore[Event]):
         answered now, and its literal never sent (RFC 9051 §7.5)."""
         found = _TAG.match(first_line)
         if found is None:
+            self._client_defect(Kind.SYNTAX, first_line)
             return bad("missing or invalid tag")
         rest = first_line[found.end() + 1 :]
         words = rest.split(b" ", 2)
@@ -241,18 +278,23 @@ class ServerConnection(ByteCore[Event]):
         if rule is None:
             return bad("unknown command")
         if self.state not in rule.states:
+            self._client_defect(Kind.BAD_STATE, first_line)
             return bad("command not valid in this state")
         return None
 
     def _command(self, framed: Framed) -> None:
+        if self._not_a_command(framed):
+            return
         tokens = Tokens(framed)
         found = tokens.match(_TAG)
         if found is None:
             # RFC 9051 §7.1.5: "If ... the tag ... cannot be read", untagged BAD.
             self._defect(ImapDefectKind.MISSING_TAG, framed.parts[0][:40])
+            self._client_defect(Kind.SYNTAX, framed.parts[0])
             self._answer(b"*", bad("missing or invalid tag"))
             return
         tag = found.group(1)
+        self._note_tag(tag, framed.parts[0])
         try:
             tokens.sp()
             name = tokens.keyword()
@@ -271,13 +313,14 @@ class ServerConnection(ByteCore[Event]):
             return
         if self.state not in rule.states:
             # RFC 9051 §6: "the server will respond with a BAD or NO".
+            self._client_defect(Kind.BAD_STATE, tag + b" " + name)
             self._answer(tag, bad("command not valid in this state"))
             return
         self._tag = self.session.tag = tag
         try:
             outcome = rule.run(tokens)
         except ImapSyntaxError as error:
-            self._answer(tag, self._syntax_error(error))
+            self._answer(tag, self._syntax_error(error, name))
             return
         if outcome is _ANSWERED:
             return
@@ -286,12 +329,43 @@ class ServerConnection(ByteCore[Event]):
         else:
             self._start_work(outcome, self._complete)
 
-    def _syntax_error(self, error: ImapSyntaxError) -> Reply:
+    def _syntax_error(self, error: ImapSyntaxError, name: bytes = b"") -> Reply:
         self._policy.handle(error.defect, self.defects)
+        # What is left of a LOGIN or AUTHENTICATE may be the password: not for a log.
+        detail = error.defect.detail.encode("utf-8", "replace")
+        shown = name if name in _SECRET_COMMANDS else detail
+        self._client_defect(Kind.SYNTAX, shown)
         return bad(f"syntax error: {error.defect.kind.name.lower().replace('_', ' ')}")
 
     def _defect(self, kind: ImapDefectKind, evidence: bytes) -> None:
         self._policy.handle(Defect(kind=kind, detail=repr(evidence)[2:-1]), self.defects)
+
+    # -- what the client did wrong (_client_defects) -------------------------------------
+
+    def _client_defect(self, kind: Kind, line: bytes) -> None:
+        self._events.append(client_defect(kind, evidence(line)))
+
+    @property
+    def _consumed(self) -> int:
+        return self._received - len(self._inbox)
+
+    def _note_tag(self, tag: bytes, line: bytes) -> None:
+        kind = self._tags.command(tag, end=self._consumed)
+        if kind is not None:
+            self._client_defect(kind, line)
+
+    def _not_a_command(self, framed: Framed) -> bool:
+        """A line that breaks the framing itself: answered BAD, not parsed further."""
+        lines = framed.parts
+        if any(b"\r" in line or b"\n" in line for line in lines):
+            self._client_defect(Kind.BARE_LINE_END, lines[0])
+            self._answer(self._tag_of(lines[0]), bad("bare CR or LF in a command line"))
+            return True
+        if len(lines) == 1 and lines[0].upper() == b"DONE":
+            self._client_defect(Kind.DONE_OUTSIDE_IDLE, lines[0])
+            self._answer(b"*", bad("DONE outside IDLE"))
+            return True
+        return False
 
     # -- answering ---------------------------------------------------------------------
 
@@ -308,7 +382,20 @@ class ServerConnection(ByteCore[Event]):
     def _complete(self, reply: Reply) -> None:
         """Untagged data, then the tagged status (RFC 9051 §2.2.2), then the state change."""
         self._outbox += reply.data
+        if self.config.unsolicited and self.state is State.SELECTED and self.session.view:
+            self._outbox += judged.unsolicited(self.session.view)
+        if self.config.endless_literal and self.state is State.SELECTED:
+            self._outbox += judged.ENDLESS_LITERAL
+            self._close("endless literal")
+            return
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
+        if self._tag != b"*":
+            self._tags.completed(self._tag, horizon=self._received, end=self._consumed)
+            self._completed += 1
+        if self._completed == self.config.bye_after > 0 and not reply.closes:
+            self._outbox += untagged(judged.BYE)
+            self._close("bye")
+            return
         if reply.step is not None:
             self._step(reply.step)
             self._watch(reply.step)
@@ -345,6 +432,8 @@ class ServerConnection(ByteCore[Event]):
             self._step(Step.IDLE_DONE, previous=self._before_idle)
             # RFC 2177 §3: DONE ends IDLE; anything else is a protocol error.
             done = line.content.upper() == b"DONE" and not line.too_long
+            if not done:
+                self._client_defect(Kind.COMMAND_DURING_IDLE, line.content)
             self._complete(ok("IDLE terminated") if done else bad("expected DONE"))
         elif line.too_long:
             self._end_sasl(bad("SASL response too long"))
@@ -371,7 +460,13 @@ class ServerConnection(ByteCore[Event]):
         tokens.end()
         if self.session.tls_active or not self.config.tls_available:
             return bad("TLS not available")
+        if self.config.starttls_refused:
+            return bad("TLS not available now")
+        if self._inbox:  # sent before the OK below could be read
+            self._client_defect(Kind.COMMAND_AFTER_STARTTLS, bytes(self._inbox)[:80])
         self._tag_reply(ok("begin TLS negotiation now"))
+        if self.config.inject_after_starttls:
+            self._outbox += judged.injected_after_starttls(self._tag)
         self._step(Step.TLS_ACCEPTED)
         self._inbox.clear()  # pipelined octets are not carried into TLS
         self._framer.reset()
@@ -381,6 +476,14 @@ class ServerConnection(ByteCore[Event]):
     def _tag_reply(self, reply: Reply) -> None:
         self._outbox += status_line(self._tag, reply.status, reply.text, reply.code)
 
+    def _select(self, tokens: Tokens, *, read_only: bool) -> Outcome:
+        if self.config.select_refused:
+            # RFC 9051 §6.3.2: "NO - select failure, now in authenticated state".
+            tokens.sp()
+            tokens.astring()
+            return Reply(status=Status.NO, text="cannot select now", step=Step.DESELECTED)
+        return mb.select(self.session, tokens, read_only=read_only)
+
     def _login(self, tokens: Tokens) -> Outcome:
         tokens.sp()
         user = tokens.astring()
@@ -388,6 +491,7 @@ class ServerConnection(ByteCore[Event]):
         password = tokens.astring()
         tokens.end()
         if not self._login_allowed():
+            self._client_defect(Kind.LOGIN_WHEN_DISABLED, self._tag + b" LOGIN")
             return no("LOGIN needs TLS first", b"PRIVACYREQUIRED")  # RFC 5530 §3
         name, secret = user.decode("utf-8", "replace"), password.decode("utf-8", "replace")
         if not self.config.accounts.authenticate(name, secret):
@@ -432,6 +536,8 @@ class ServerConnection(ByteCore[Event]):
                 self._sasl = None
                 return self._finish_sasl(self._logged_in(user))
             case SaslRefused(reply=Reply() as reply):
+                if reply == IMAP_SASL_REPLIES.bad_base64:
+                    self._client_defect(Kind.BAD_SASL_RESPONSE, self._tag + b" AUTHENTICATE")
                 return self._end_sasl(reply)
         raise AssertionError(f"unexpected SASL outcome {outcome!r}")
 
@@ -463,6 +569,9 @@ class ServerConnection(ByteCore[Event]):
             )
         return _ANSWERED
 
+
+# Commands whose arguments are credentials (RFC 9051 §6.2.2, §6.2.3).
+_SECRET_COMMANDS = frozenset({b"LOGIN", b"AUTHENTICATE"})
 
 # Returned by a handler that wrote its own answer (or a continuation) already.
 _ANSWERED = Reply(status=Status.OK, text="")

@@ -27,6 +27,7 @@ def services(settings: ServiceSettings) -> dict[str, Service]:
             connection_factory=settings.connection_factory or ServerConnection,
             limits=settings.limits,
             session_log_dir=settings.session_log_dir,
+            observer=settings.observer,
         )
 
     return plain_and_implicit_tls(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_impl._shell import ConnectionLimits, CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol, ObserverFactory
 from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, StoreWork, WatchMailbox
 from reference_impl.imap._server import ServerConnection
@@ -38,6 +38,7 @@ class Listener:
     implicit_tls: bool = False  # imaps: TLS from the first octet (RFC 8314 §3)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
+    observer: ObserverFactory | None = None  # watches each connection (the judge)
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -49,6 +50,7 @@ class _ImapProtocol(CoreProtocol[ServerConnection, Event]):
             log=log,
             limits=listener.limits,
             session_log_dir=listener.session_log_dir,
+            observer=listener.observer,
             busy_reply=b"* BYE [UNAVAILABLE] too many connections, try later\r\n",  # RFC 5530
         )
         self._listener = listener

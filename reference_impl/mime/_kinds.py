@@ -7,9 +7,7 @@ RFC, and grammar the text requires, are ``Level.MUST``; "SHOULD" rules are ``Lev
 
 from __future__ import annotations
 
-import enum
-
-from reference_impl._defects import Level
+from reference_impl._defects import Level, RuleKind
 
 __all__ = ["MimeDefectKind"]
 
@@ -17,16 +15,8 @@ _M = Level.MUST
 _S = Level.SHOULD
 
 
-class MimeDefectKind(enum.Enum):
+class MimeDefectKind(RuleKind):
     """Departures from RFC 5322, RFC 2045-2047, RFC 2231, RFC 2183 and RFC 6532."""
-
-    level: Level
-
-    def __new__(cls, rule: str, level: Level = _M) -> MimeDefectKind:
-        member = object.__new__(cls)
-        member._value_ = rule
-        member.level = level
-        return member
 
     # Lines (RFC 5322 §2.1, §2.1.1, §2.3; RFC 2045 §2.7-2.8)
     BARE_CR = "CR not followed by LF: CR and LF MUST only occur together as CRLF (RFC 5322 §2.3)"

@@ -8,15 +8,13 @@ keyword, an unknown command, a wrong password or a cancelled AUTH break no rule.
 
 from __future__ import annotations
 
-import enum
-
-from reference_impl._defects import ClientDefect, client_defect
+from reference_impl._defects import ClientDefect, Level, RuleKind, client_defect
 from reference_impl.pop3 import _codes as c
 
 __all__ = ["ClientDefectKind", "defect_of_response"]
 
 
-class ClientDefectKind(enum.Enum):
+class ClientDefectKind(RuleKind):
     """Departures of a POP3 client, with the rule each breaks."""
 
     BARE_LINE_END = "bare CR or LF in a command (RFC 1939 §3: commands end with a CRLF pair)"
@@ -30,6 +28,27 @@ class ClientDefectKind(enum.Enum):
     BAD_STATE = "command not valid in the session's state (RFC 1939 §3)"
     PASS_WITHOUT_USER = "PASS not right after a successful USER (RFC 1939 §7)"
     BAD_SASL_RESPONSE = "SASL response is not base64 (RFC 5034 §4)"
+    SENT_BEFORE_GREETING = (
+        "command sent before the greeting (RFC 1939 §3: the POP3 server sends a greeting; "
+        "the client and POP3 server then exchange commands and responses)",
+        Level.SHOULD,
+    )
+    COMMAND_AFTER_STLS = (
+        "octets sent after STLS before its response and the TLS handshake (RFC 2595 §4: "
+        "the client MUST NOT issue further commands until a server response is seen and "
+        "the TLS negotiation is complete)"
+    )
+    INJECTED_RESPONSE_TAKEN = (
+        "a second command sent in TLS before the first was answered: the client took "
+        "plaintext sent before the handshake as that answer (RFC 2595 §4: once TLS has "
+        "been started, the client MUST discard cached information; CVE-2011-0411 class)"
+    )
+    CREDENTIALS_AFTER_TLS_REFUSED = (
+        "credentials sent in the clear after STLS was refused (RFC 8314 §5: MUAs SHOULD "
+        "refuse to exchange information if the session does not provide the minimum "
+        "level of confidentiality)",
+        Level.SHOULD,
+    )
 
 
 # The -ERR responses that name the client's fault; the others (authentication failed,
@@ -48,6 +67,10 @@ _BY_RESPONSE: dict[c.Response, ClientDefectKind] = {
 
 
 def defect_of_response(response: c.Response, evidence: bytes) -> ClientDefect | None:
-    """The client's departure that ``response`` refuses, if it refuses one."""
+    """The client's departure that ``response`` refuses, if it refuses one; the evidence
+    of a PASS or APOP shows the keyword only (defects go to the log)."""
     kind = _BY_RESPONSE.get(response)
-    return None if kind is None else client_defect(kind, evidence)
+    if kind is None:
+        return None
+    secret = evidence[:5].upper() in (b"PASS ", b"APOP ")
+    return client_defect(kind, evidence[:4] + b" ..." if secret else evidence)

@@ -36,3 +36,13 @@ class ServerConfig:
     # Delays after failed logins, and error limits (as RFC 5321 §7.8 allows SMTP)
     misuse: MisusePolicy = field(default_factory=MisusePolicy)
     clock: Callable[[], float] = time.time
+    # What a judge's scenario makes the server do (reference_impl.pop3._scenarios): odd
+    # but legal behaviour a client must handle, or an attacker's.
+    capa_refused: bool = False  # -ERR to CAPA, as a server older than RFC 2449
+    user_refused: bool = False  # -ERR to USER (RFC 1939 §7)
+    stls_refused: bool = False  # STLS listed by CAPA, then answered -ERR
+    injected_after_stls: bytes = b""  # plaintext after the +OK to STLS (CVE-2011-0411 class)
+    hold_after_tls: float = 0.0  # the first command in TLS waits this long for its answer
+    greeting_delay: float = 0.0  # the greeting comes this long after the connection
+    pipelining: bool = True  # PIPELINING in CAPA (RFC 2449 §6.6)
+    unterminated_retr: bool = False  # RETR's answer cut before its "." line, then close

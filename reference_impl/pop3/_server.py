@@ -45,7 +45,7 @@ from reference_impl.pop3._events import (
     StartTLS,
     UpdateRequested,
 )
-from reference_impl.pop3._multiline import multiline, top_of_message
+from reference_impl.pop3._multiline import TERMINATOR, multiline, top_of_message
 from reference_impl.pop3._sasl import ContinueWith, new_exchange
 from reference_impl.pop3._states import (
     AUTHORIZATION_ONLY,
@@ -73,6 +73,9 @@ Event = (
     | ConnectionClosed
     | ClientDefect
 )
+
+# What sends credentials (RFC 1939 §7, RFC 5034 §4).
+_CREDENTIALS = frozenset({"USER", "PASS", "APOP", "AUTH"})
 
 # Part of the APOP timestamp: unique per greeting within this process (RFC 1939 §7).
 _SESSIONS = itertools.count(1)
@@ -117,6 +120,10 @@ class ServerConnection(ByteCore[Event]):
         self._sasl: SaslExchange[c.Response | ContinueWith] | None = None
         self._evidence = b""  # what the client sent that the next response answers
         self._misuse = MisuseCounter(config.misuse)  # per connection: STLS keeps it
+        self._tls_refused = False  # STLS was answered -ERR (a judge's scenario)
+        # While output is held (a judge's scenario): the departure input would show,
+        # and how many lines show it.
+        self._awaited: tuple[ClientDefectKind, int] | None = None
         # One table: the states each command is valid in (RFC 1939 §3: anything else
         # gets -ERR and changes nothing) and what runs it.
         self._commands: dict[str, _Command] = {
@@ -139,7 +146,12 @@ class ServerConnection(ByteCore[Event]):
             "TOP": _Command(TRANSACTION_ONLY, self._top),
             "UIDL": _Command(TRANSACTION_ONLY, self._uidl),
         }
-        self._reply(c.OK.with_text(f"mail-conformance POP3 server ready {self.timestamp}"))
+        greeting = c.OK.with_text(f"mail-conformance POP3 server ready {self.timestamp}")
+        if config.greeting_delay:  # RFC 1939 §3: commands follow the greeting
+            self._awaited = (ClientDefectKind.SENT_BEFORE_GREETING, 1)
+            self._send_later(c.render(greeting), config.greeting_delay)
+        else:
+            self._reply(greeting)
 
     @property
     def user(self) -> str | None:
@@ -177,6 +189,12 @@ class ServerConnection(ByteCore[Event]):
         if self.state is not State.LOADING:
             return
         lines = self._session.top_lines
+        if lines is None and self.config.unterminated_retr:
+            # A judge's scenario: half the message, and no end (RFC 1939 §3).
+            half = data[: len(data) // 2]
+            self._outbox += multiline(c.render(c.OK), half).removesuffix(TERMINATOR)
+            self.timed_out()
+            return
         if lines is None:
             first = c.render(c.OK.with_text(f"{len(data)} octets"))
             self._outbox += multiline(first, data)
@@ -202,6 +220,20 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         self._inbox.clear()
         self._step(Step.TLS_STARTED)
+        if self.config.hold_after_tls:  # no answer in TLS before then
+            # A client that waits sends one command; a second one means it took
+            # something from before the handshake as the first one's answer.
+            self._awaited = (ClientDefectKind.INJECTED_RESPONSE_TAKEN, 2)
+            self._send_later(b"", self.config.hold_after_tls)
+
+    def _input_while_held(self) -> None:
+        if self._awaited and bytes(self._inbox).count(b"\r\n") >= self._awaited[1]:
+            self._events.append(client_defect(self._awaited[0], bytes(self._inbox)))
+            self._awaited = None
+
+    def pace_served(self) -> None:
+        self._awaited = None
+        super().pace_served()
 
     def timed_out(self) -> None:
         """Autologout (RFC 1939 §3): close "without removing any messages or
@@ -255,6 +287,9 @@ class ServerConnection(ByteCore[Event]):
         elif self._argument_too_long(parsed):
             self._reply(c.ERR_ARGUMENT_TOO_LONG)
         else:
+            if self._tls_refused and parsed.verb in _CREDENTIALS and not self.tls_active:
+                kind = ClientDefectKind.CREDENTIALS_AFTER_TLS_REFUSED
+                self._events.append(client_defect(kind, parsed.verb.encode()))
             rule.run(parsed)
 
     def _step(self, step: Step) -> None:
@@ -320,6 +355,8 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_SYNTAX)
         elif not self._plaintext_allowed():
             self._reply(c.ERR_TLS_REQUIRED)
+        elif self.config.user_refused:
+            self._reply(c.ERR_USER_REFUSED)
         else:
             # +OK whatever the name: an -ERR here would tell which users exist.
             self._session.pending_user = name
@@ -408,20 +445,27 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.ERR_NO_ARGUMENTS)
         elif self.tls_active:
             self._reply(c.ERR_TLS_ACTIVE)
-        elif not self.config.tls_available:
+        elif not self.config.tls_available or self.config.stls_refused:
+            self._tls_refused = self.config.stls_refused
             self._reply(c.ERR_TLS_UNAVAILABLE)
         else:
+            if self._inbox:  # sent before the +OK below could be read
+                kind = ClientDefectKind.COMMAND_AFTER_STLS
+                self._events.append(client_defect(kind, bytes(self._inbox)))
             self._reply(c.OK_STLS)
+            self._outbox += self.config.injected_after_stls
             self._step(Step.TLS_ACCEPTED)
             self._inbox.clear()
             self._events.append(StartTLS())
 
     def _capa(self, command: CommandLine) -> None:
-        if command.arguments:
+        if self.config.capa_refused:
+            self._reply(c.ERR_UNKNOWN_COMMAND)
+        elif command.arguments:
             self._reply(c.ERR_NO_ARGUMENTS)
-            return
-        lines = "".join(f"{capability}\r\n" for capability in self._capabilities())
-        self._outbox += multiline(c.render(c.OK_CAPA), lines.encode("ascii"))
+        else:
+            lines = "".join(f"{capability}\r\n" for capability in self._capabilities())
+            self._outbox += multiline(c.render(c.OK_CAPA), lines.encode("ascii"))
 
     def _capabilities(self) -> list[str]:
         """RFC 2449 §6, RFC 5034 §3, RFC 2595 §4, RFC 3206 §6."""
@@ -431,7 +475,8 @@ class ServerConnection(ByteCore[Event]):
         if self._auth_offered():
             # RFC 5034 §3: still listed after AUTH, though AUTH is no longer valid.
             capabilities.append("SASL " + " ".join(self.config.auth_mechanisms))
-        capabilities += ["RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER"]
+        capabilities += ["RESP-CODES", "AUTH-RESP-CODE", "EXPIRE NEVER"]
+        capabilities += ["PIPELINING"] if self.config.pipelining else []
         capabilities += ["LOGIN-DELAY 0", "IMPLEMENTATION mail-conformance"]
         if self.state is State.AUTHORIZATION and self.config.tls_available and not self.tls_active:
             capabilities.append("STLS")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_impl._shell import ConnectionLimits, CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol, ObserverFactory
 from reference_impl.pop3._config import ServerConfig
 from reference_impl.pop3._events import (
     ConnectionClosed,
@@ -49,6 +49,7 @@ class Listener:
     locks: MaildropLocks = field(default=LOCKS)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
+    observer: ObserverFactory | None = None  # watches each connection (the judge)
     connection_factory: Callable[..., ServerConnection] = ServerConnection
 
 
@@ -60,6 +61,7 @@ class _Pop3Protocol(CoreProtocol[ServerConnection, Event]):
             log=log,
             limits=listener.limits,
             session_log_dir=listener.session_log_dir,
+            observer=listener.observer,
             busy_reply=b"-ERR [SYS/TEMP] too many connections, try later\r\n",  # RFC 3206
             implicit_tls=listener.tls_context if listener.implicit_tls else None,
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from reference_impl._misuse import MisusePolicy
 from reference_impl.auth import Accounts
 
-__all__ = ["ServerConfig"]
+__all__ = ["Script", "ServerConfig"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,3 +42,33 @@ class ServerConfig:
     # Delays after failed AUTH, and error limits (RFC 5321 §7.8)
     misuse: MisusePolicy = field(default_factory=MisusePolicy)
     clock: Callable[[], float] = time.time
+    # Report the departures only a whole session shows (closing without QUIT, not
+    # waiting for a reply, §4.1.1.10, §4.3.1): the judge's business; the plain server's
+    # clients (the harness among them) pipeline and hang up as tests need.
+    judging: bool = False
+    # What a scenario of the judge makes the server do (reference_impl.smtp._scenarios):
+    # legal behaviour a client must handle, or an attacker's (see _scripted.py).
+    script: Script = field(default_factory=lambda: Script())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Script:
+    """How a judging server departs from the plain MX; the defaults change nothing.
+
+    Every field is behaviour the RFCs allow a server (or, under ``hostile``, behaviour
+    of an attacker a client must survive): the client is graded on how it copes."""
+
+    greeting_lines: tuple[str, ...] = ()  # more 220- lines before the last (§4.2.1)
+    ehlo_lines: tuple[str, ...] = ()  # odd but legal extra EHLO lines (§4.1.1.1)
+    greeting_delay: float = 0.0  # seconds before the greeting (§4.3.1: clients wait)
+    reply_delay: float = 0.0  # seconds before every other reply (§4.5.3.2 timeouts)
+    split_replies: bool = False  # each line of a reply in its own TCP segment
+    offer_pipelining: bool = True  # RFC 2920: advertise PIPELINING
+    refuse_ehlo: bool = False  # 500 to EHLO: the client falls back to HELO (§4.1.1.1)
+    refuse_mail: bool = False  # 550 to MAIL
+    refuse_first_rcpt: bool = False  # 450 to the first RCPT of a transaction
+    close_at: str = ""  # 421 and close instead of answering this verb (§3.8)
+    drop_after_data: bool = False  # close after the final dot, before any reply
+    refuse_starttls: bool = False  # advertise STARTTLS, then 454 to it (RFC 3207 §4)
+    inject_after_starttls: bytes = b""  # plaintext after the 220 to STARTTLS (hostile)
+    delay_after_tls: float = 0.0  # hold the first reply after the TLS handshake

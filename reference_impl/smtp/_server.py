@@ -36,6 +36,7 @@ from reference_impl.smtp._client_defects import ClientDefectKind, defect_of_repl
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._sasl_exchange import new_exchange
+from reference_impl.smtp._scripted import greeting, paced, scripted_refusal
 from reference_impl.smtp._states import (
     ALWAYS_ALLOWED_BEFORE_TLS,
     ANY_INPUT,
@@ -49,6 +50,7 @@ from reference_impl.smtp._syntax import (
     parse_domain_argument,
 )
 from reference_impl.smtp._transaction import Transaction, check_message, trace_field
+from reference_impl.smtp._watch import ClientWatch
 
 __all__ = ["Event", "ServerConnection"]
 
@@ -56,6 +58,9 @@ Event = MessageReceived | StartTLS | ConnectionClosed | ClientDefect
 
 # §4.3.2 / §4.2.4: 502 for commands we know but do not implement.
 _OBSOLETE = frozenset({"SEND", "SOML", "SAML", "TURN"})
+# What a pipelining client sends after MAIL without its reply: their 503 after a failed
+# MAIL or RCPT is no departure, the client could not know (RFC 2920 §3.1).
+_GROUPED = frozenset({"RCPT", "DATA", "BDAT"})
 _BDAT = re.compile(rb"(?i)([0-9]{1,18})(?: (LAST))?")
 
 
@@ -115,8 +120,18 @@ class ServerConnection(ByteCore[Event]):
             "STARTTLS": _Command(ANY_INPUT - {State.CHUNKING}, self._starttls),
             "AUTH": _Command(session, self._auth),
         }
-        greeting = f"{config.hostname} ESMTP mail-conformance reference server"
-        self._reply(c.ServerReply(code=220, status="", lines=(greeting,)), plain=True)
+        self._watch = ClientWatch()
+        self._rcpts_tried = 0  # RCPT commands of the open transaction
+        # What held output the client is waiting for, if any: its departure if it
+        # does not wait (the script's delays, _input_while_held).
+        self._held_for: ClientDefectKind | None = None
+        self._hold_next = 0.0  # hold the next reply this long (after a TLS handshake)
+        self._verb = ""  # of the command being run
+        script = config.script
+        if script.greeting_delay:
+            self._held_for = ClientDefectKind.EARLY_COMMAND
+        rendered = c.render(greeting(config.hostname, script), enhanced=False)
+        self._emit(rendered, delay=script.greeting_delay)
 
     # -- the shell's interface ------------------------------------------------
 
@@ -138,6 +153,11 @@ class ServerConnection(ByteCore[Event]):
         self._session = _Session()
         self._inbox.clear()
         self._step(Step.TLS_STARTED)
+        self._watch.tls_started()
+        if self.config.script.delay_after_tls:
+            # Plaintext was injected after our 220: a client that took it for the reply
+            # to its EHLO sends its next command before our real reply (RFC 3207 §4.2).
+            self._hold_next = self.config.script.delay_after_tls
 
     def timed_out(self) -> None:
         """The shell's idle timer fired (§4.5.3.2): 421 and close."""
@@ -148,14 +168,40 @@ class ServerConnection(ByteCore[Event]):
 
     def connection_lost(self) -> None:
         """The client closed the connection: mail data it left unended is its departure."""
+        evidence = f"closed in {self.state.name}".encode()
         if self.state in (State.DATA, State.BDAT):
-            evidence = f"closed in {self.state.name}".encode()
             self._events.append(client_defect(ClientDefectKind.DATA_NOT_ENDED, evidence))
+        if self.config.judging:
+            if b"\n" in bytes(self._inbox) and self.state in ANY_INPUT:
+                # A command ended by a bare LF waits for a CRLF that never came.
+                self._events.append(
+                    client_defect(ClientDefectKind.BARE_LINE_END, bytes(self._inbox))
+                )
+            mid_session = self.state not in (State.CLOSED, State.TLS_HANDSHAKE)
+            for kind in self._watch.closed_by_client(mid_session=mid_session):
+                self._events.append(client_defect(kind, evidence))
+
+    def pace_served(self) -> None:
+        super().pace_served()
+        if not self._later:
+            self._held_for = None
+
+    def _input_while_held(self) -> None:
+        """The client sent while a reply was held: a departure unless it may pipeline
+        (RFC 2920) and the held reply is not one a client must always wait for."""
+        kind = self._held_for
+        if kind is ClientDefectKind.NOT_WAITING and self._may_pipeline():
+            return
+        if kind is not None and self._watch.once(kind):
+            self._events.append(client_defect(kind, bytes(self._inbox)))
+
+    def _may_pipeline(self) -> bool:
+        return "PIPELINING" in self._session.extensions
 
     # -- input loop -------------------------------------------------------------
 
     def _process(self) -> None:
-        while self._inbox and not self._delay:
+        while self._inbox and not self._holding:
             if self.state is State.DATA:
                 self._consume_data()
             elif self.state is State.BDAT:
@@ -196,6 +242,8 @@ class ServerConnection(ByteCore[Event]):
             self._error(c.S500_UNRECOGNIZED)
             self._events.append(client_defect(ClientDefectKind.SYNTAX, line))
             return
+        self._verb = parsed.verb
+        self._judge_command(parsed, line)
         limit = self.config.max_auth_line if parsed.verb == "AUTH" else self.config.max_command_line
         if len(line) + 2 > limit:
             self._reply(c.S500_LINE_TOO_LONG)
@@ -209,8 +257,45 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S530_TLS_REQUIRED)
         elif self.state not in rule.states:
             self._error(c.S503_BAD_SEQUENCE)
+        elif (scripted := self._scripted(parsed.verb)) is not None:
+            reply, closes = scripted
+            if closes:
+                self._close(reply, "scripted 421")
+            else:
+                self._reply(reply)
         else:
             rule.run(parsed)
+
+    def _judge_command(self, parsed: CommandLine, line: bytes) -> None:
+        """Report what this command shows of the client (``ClientWatch``), and a command
+        that came with the next one in one read although PIPELINING was not offered
+        (§4.3.1; a BDAT's chunk and the octets after DATA are judged elsewhere).  Only
+        when judging: the plain server's clients pipeline and hang up as tests need."""
+        if not self.config.judging:
+            return
+        kinds = self._watch.command(parsed.verb, parsed.argument, tls_active=self.tls_active)
+        waits = parsed.verb in ("BDAT", "DATA") or self.state not in ANY_INPUT
+        # After the injected plaintext was taken for a reply, not waiting is its effect.
+        injected = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED in self._watch.reported
+        grouped = self._inbox and not waits and not injected and not self._may_pipeline()
+        # The first command after the handshake of the injection scenario, sent with the
+        # next: the client did not wait because it took the injected lines for the reply.
+        kind = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED if self._hold_next else None
+        kind = kind or ClientDefectKind.NOT_WAITING
+        if grouped and self._watch.once(kind):
+            kinds.append(kind)
+        self._events.extend(client_defect(kind, line) for kind in kinds)
+
+    def _scripted(self, verb: str) -> tuple[c.ServerReply, bool] | None:
+        """The script's reply in place of running ``verb`` (``_scripted``), noting the
+        refusals whose aftermath the watch judges."""
+        found = scripted_refusal(self.config.script, verb, recipients_tried=self._rcpts_tried)
+        if verb == "RCPT":
+            self._rcpts_tried += 1
+        if found is not None:
+            self._watch.ehlo_refused |= verb == "EHLO"
+            self._watch.tls_refused |= verb == "STARTTLS"
+        return found
 
     def _tls_required(self) -> bool:
         return self.config.require_tls and not self.tls_active
@@ -224,9 +309,28 @@ class ServerConnection(ByteCore[Event]):
     def _reply(self, reply: c.ServerReply, *, plain: bool = False) -> None:
         # RFC 2034 §4: status codes on every reply "regardless of whether or
         # not EHLO is employed", except the greeting and HELO/EHLO replies.
-        self._outbox += c.render(reply, enhanced=not plain)
+        rendered = c.render(reply, enhanced=not plain)
+        if self._hold_next:
+            self._held_for = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED
+        elif self.config.script.reply_delay or self.config.script.split_replies:
+            waited_for = ClientDefectKind.DATA_BEFORE_354 if reply.code == 354 else None
+            self._held_for = waited_for or ClientDefectKind.NOT_WAITING
+        self._emit(rendered, delay=self._hold_next or self.config.script.reply_delay)
+        self._hold_next = 0.0
+        if reply == c.S552_TOO_BIG and self.state is State.READY:
+            self._watch.size_refused = True  # RFC 1870 §6.2: RSET or QUIT next
+        if reply.code == 503 and self._verb in _GROUPED and self._may_pipeline():
+            return  # RFC 2920 §3.1: sent in a group, before the failure was known
         if (defect := defect_of_reply(reply, self._evidence)) is not None:
             self._events.append(defect)
+
+    def _emit(self, data: bytes, *, delay: float) -> None:
+        """Send ``data``, held ``delay`` seconds and split as the script says."""
+        for pause, piece in paced(data, self.config.script, delay=delay):
+            if pause:
+                self._send_later(piece, pause)
+            else:
+                self._send(piece)
 
     def _error(self, reply: c.ServerReply) -> None:
         """An unknown or out-of-sequence command: ``reply``, or 421 past the limit."""
@@ -250,7 +354,7 @@ class ServerConnection(ByteCore[Event]):
             return
         self._start_session(name, esmtp=True)
         self._session.extensions = self._extensions()
-        lines = [f"{self.config.hostname} greets {name}"]
+        lines = [f"{self.config.hostname} greets {name}", *self.config.script.ehlo_lines]
         lines += [f"{k} {v}".rstrip() for k, v in self._session.extensions.items()]
         self._reply(c.ServerReply(code=250, status="", lines=tuple(lines)), plain=True)
 
@@ -285,6 +389,8 @@ class ServerConnection(ByteCore[Event]):
             ext["AUTH"] = " ".join(cfg.auth_mechanisms)
         if cfg.vrfy_answers:
             ext["EXPN"] = ""  # §3.5.2: "if EXPN is supported, it MUST be listed"
+        if not cfg.script.offer_pipelining:
+            del ext["PIPELINING"]
         return ext
 
     def _auth_offered(self) -> bool:
@@ -350,7 +456,10 @@ class ServerConnection(ByteCore[Event]):
         elif not self.config.tls_available:
             self._reply(c.S454_TLS_UNAVAILABLE)
         else:
-            self._reply(c.S220_READY_TLS)
+            # Never held: the handshake starts once this is out.  What the script
+            # injects after it is the plaintext a client must discard (RFC 3207 §4.2).
+            self._outbox += c.render(c.S220_READY_TLS, enhanced=True)
+            self._outbox += self.config.script.inject_after_starttls
             self._step(Step.TLS_ACCEPTED)
             self._inbox.clear()
             self._events.append(StartTLS())
@@ -387,7 +496,7 @@ class ServerConnection(ByteCore[Event]):
                 self._reply(c.S235_AUTH_OK)
             case SaslContinue(reply=reply):
                 self._step(Step.SASL_CONTINUED)
-                self._outbox += c.render(reply, enhanced=False)
+                self._emit(c.render(reply, enhanced=False), delay=self.config.script.reply_delay)
             case SaslRefused(reply=reply):
                 self._sasl = None
                 self._step(Step.SASL_ENDED)
@@ -419,6 +528,7 @@ class ServerConnection(ByteCore[Event]):
         )
         if transaction is not None:
             self._session.transaction = transaction
+            self._rcpts_tried = 0
             self._step(Step.MAIL_ACCEPTED)
         self._reply(reply)
 
@@ -512,9 +622,17 @@ class ServerConnection(ByteCore[Event]):
             helo_name=self._session.helo_name,
             protocol=self._protocol_keyword(transaction),
         )
+        if self.config.script.drop_after_data:
+            self._drop()  # the client must not count the message as delivered
+            return
         trace = trace_field(envelope, config=self.config, peer_ip=self.peer_ip)
         self._events.append(MessageReceived(envelope=envelope, trace=trace, content=refusal))
         self._step(Step.MESSAGE_COMPLETE)
+
+    def _drop(self) -> None:
+        self._step(Step.CLOSED)
+        self._inbox.clear()
+        self._events.append(ConnectionClosed(reason="scripted drop after the final dot"))
 
     def _protocol_keyword(self, transaction: Transaction) -> str:
         """RFC 3848 / RFC 6531 §3.7.3 "with" keyword for the Received field."""

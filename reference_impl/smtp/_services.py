@@ -31,6 +31,7 @@ def services(settings: ServiceSettings) -> dict[str, Service]:
         limits=settings.limits,
         session_log_dir=settings.session_log_dir,
         sink=settings.sink,
+        observer=settings.observer,
     )
     tls = tls_context is not None and config.tls_available
     found = {"smtp": _service("smtp", "SMTP", offered(tls, "STARTTLS"), mx)}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reference_impl._defects import ClientDefect
 from reference_impl._service import MessageSink
-from reference_impl._shell import ConnectionLimits, CoreProtocol
+from reference_impl._shell import ConnectionLimits, CoreProtocol, ObserverFactory
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._server import Event, ServerConnection
@@ -45,6 +45,7 @@ class Listener:
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
     session_log_dir: Path | None = None  # one transcript file per connection there
     sink: MessageSink | None = None  # count and hash messages instead of storing them
+    observer: ObserverFactory | None = None  # watches each connection (the judge)
     # Builds the core for each connection; tests substitute deliberately
     # broken cores here to prove the suites catch them.
     connection_factory: Callable[..., ServerConnection] = ServerConnection
@@ -62,6 +63,7 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
             session_log_dir=listener.session_log_dir,
             busy_reply=busy.encode("ascii", "replace"),
             implicit_tls=listener.tls_context if listener.implicit_tls else None,
+            observer=listener.observer,
         )
         self._listener = listener
 

@@ -53,3 +53,11 @@ def test_an_argument_past_the_limit_is_a_client_defect() -> None:
 def test_a_bad_sasl_response_is_a_client_defect() -> None:
     wire = b"AUTH PLAIN\r\nnot base64!\r\n"
     assert _defects(wire, auth_without_tls=True) == [Kind.BAD_SASL_RESPONSE]  # RFC 5034 §4
+
+
+def test_the_evidence_of_a_pass_shows_no_password() -> None:
+    server = ServerConnection(make_config(auth_without_tls=True), timestamp=TIMESTAMP)
+    server.receive_data(b"PASS secret-password\r\n")
+    [event] = [e for e in iter(server.next_event, None) if isinstance(e, ClientDefect)]
+    assert event.defect.kind is Kind.PASS_WITHOUT_USER
+    assert "secret" not in str(event.defect) and "PASS" in event.defect.detail

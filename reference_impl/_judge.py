@@ -1,0 +1,353 @@
+"""The judge: a reference server that grades the clients connecting to it.
+
+Protocol-neutral.  A ``Judge`` is given a protocol's ``Judging`` (``_scenarios``) and the
+scenarios to run; each connection gets the next scenario in turn (its core built with
+the scenario's ``config_changes``) and a ``SessionRecord``, which the shell feeds with
+what it reads, writes and the core's events (``SessionObserver``).  ``grade`` turns the
+records into verdicts, one per scenario and check, keyed to the requirement.
+
+``JudgeServer`` runs the protocol's plain listener in a background thread for a judge:
+on 127.0.0.1 by default, with a throwaway CA (``ca_file``) for the scenarios that
+offer TLS, counting the mail it is given instead of storing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import itertools
+import shutil
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from reference_impl._defects import Defect
+from reference_impl._escape import escape_octets
+from reference_impl._listeners import (
+    DEMO_USERS,
+    PROTOCOLS,
+    SERVER_NAME,
+    ServiceSettings,
+    build_services,
+    demo_accounts,
+    start_service,
+)
+from reference_impl._scenarios import Check, Judging, Requirement, Scenario, requirement_of_kind
+from reference_impl._service import MessageSink
+from reference_impl.store import MailStore
+
+__all__ = [
+    "Judge",
+    "JudgeServer",
+    "Outcome",
+    "SessionRecord",
+    "Verdict",
+    "grade",
+]
+
+# A record stops growing past this many octets of transcript (a client flooding the
+# judge cannot fill its memory); its defects and events are still counted.
+_TRANSCRIPT_LIMIT = 256 * 1024
+_EVENT_LIMIT = 1000
+
+
+class Outcome(enum.StrEnum):
+    """A verdict's outcome, as in results.json."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNED = "warned"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(eq=False)
+class SessionRecord:
+    """Everything one connection showed: the transcript, the core's events (its
+    ``ClientDefect`` ones also in ``defects``), and the scenario it ran under.
+
+    ``expected`` is what the client was given to send (the judge's placeholders), for
+    checks that compare (a message's dot-stuffing)."""
+
+    scenario: Scenario
+    peer: str
+    core: Any = None
+    expected: dict[str, bytes] = field(default_factory=dict)
+    defects: list[Defect] = field(default_factory=list)
+    events: list[object] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    closed: bool = False
+    _started: float = field(default_factory=time.monotonic)
+    _size: int = 0
+    _on_close: list[Any] = field(default_factory=list)
+
+    # -- the shell's side (reference_impl._shell.SessionObserver) ----------------------
+
+    def received(self, data: bytes) -> None:
+        self._lines("C:", data)
+
+    def sent(self, data: bytes) -> None:
+        self._lines("S:", data)
+
+    def note(self, text: str) -> None:
+        # Our own words (a defect's evidence in them is escaped already): only what
+        # would not print is escaped, so the RFC's section sign stays readable.
+        self._write("==", "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text))
+
+    def event(self, event: object) -> None:
+        if len(self.events) < _EVENT_LIMIT:
+            self.events.append(event)
+
+    def defect(self, defect: Defect) -> None:
+        if len(self.defects) < _EVENT_LIMIT:
+            self.defects.append(defect)
+        self.note(f"client defect: {defect}")
+
+    def close(self) -> None:
+        self.closed = True
+        for callback in self._on_close:
+            callback(self)
+
+    # -- what checks read ----------------------------------------------------------
+
+    @property
+    def transcript(self) -> str:
+        return "\n".join(self.lines)
+
+    def sent_by_client(self) -> bytes:
+        """The client's octets, as escaped in the transcript, for checks that search."""
+        return "\n".join(line for line in self.lines if " C: " in line).encode()
+
+    def _lines(self, tag: str, data: bytes) -> None:
+        for line in data.splitlines(keepends=True):
+            self._write(tag, escape_octets(line))
+
+    def _write(self, tag: str, text: str) -> None:
+        line = f"{time.monotonic() - self._started:8.3f} {tag} {text}"
+        if self._size + len(line) > _TRANSCRIPT_LIMIT:
+            if self._size <= _TRANSCRIPT_LIMIT:
+                self.lines.append(f"{'':8} == the rest is not kept (over {_TRANSCRIPT_LIMIT})")
+                self._size = _TRANSCRIPT_LIMIT + 1
+            return
+        self._size += len(line)
+        self.lines.append(line)
+
+
+class Judge:
+    """Hands out scenarios to connections in turn and keeps each one's record.
+
+    ``factory`` is the listeners' ``connection_factory`` and ``observe`` their
+    ``observer`` (``ServiceSettings``); both are called on the server's loop."""
+
+    def __init__(
+        self,
+        judging: Judging,
+        scenarios: Sequence[Scenario] = (),
+        *,
+        expected: dict[str, bytes] | None = None,
+    ) -> None:
+        self.judging = judging
+        self.scenarios = tuple(scenarios) or judging.scenarios[:1]
+        self.expected = dict(expected or {})
+        self.records: list[SessionRecord] = []
+        self._turn = itertools.cycle(self.scenarios)
+        self._scenario_of: weakref.WeakKeyDictionary[Any, Scenario] = weakref.WeakKeyDictionary()
+        self._changed = threading.Condition()
+
+    def use_only(self, scenario: Scenario) -> None:
+        """Give every next connection ``scenario`` (one command run per scenario)."""
+        self._turn = itertools.cycle((scenario,))
+
+    def factory(self, config: Any, *args: Any, **kwargs: Any) -> Any:
+        scenario = next(self._turn)
+        changes = {**self.judging.server_changes, **scenario.config_changes}
+        core = self.judging.core(dataclasses.replace(config, **changes), *args, **kwargs)
+        self._scenario_of[core] = scenario
+        return core
+
+    def observe(self, core: Any, peer: str) -> SessionRecord:
+        scenario = self._scenario_of.get(core, self.scenarios[0])
+        record = SessionRecord(scenario=scenario, peer=peer, core=core, expected=self.expected)
+        record._on_close.append(self._closed)
+        with self._changed:
+            self.records.append(record)
+        return record
+
+    def closed_sessions(self) -> int:
+        with self._changed:
+            return sum(1 for record in self.records if record.closed)
+
+    def wait_closed(self, count: int, timeout: float) -> bool:
+        """Wait until ``count`` sessions have closed; whether they did in ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while sum(1 for r in self.records if r.closed) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(left)
+        return True
+
+    def _closed(self, record: SessionRecord) -> None:
+        with self._changed:
+            record.core = None  # the verdicts need the record, not the core
+            self._changed.notify_all()
+
+
+# -- verdicts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    """How the clients did on one check under one scenario."""
+
+    scenario: Scenario
+    check: Check
+    outcome: Outcome
+    reason: str
+    sessions: int
+    transcript: str
+    defects: tuple[tuple[int, Defect], ...]  # (session number, defect)
+
+    @property
+    def requirement(self) -> Requirement:
+        return self.check.requirement
+
+
+def grade(judge: Judge) -> list[Verdict]:
+    """One verdict per scenario run and check: failed (a MUST) or warned (a SHOULD or
+    MAY) when a session broke it, passed when sessions exercised it and none did,
+    skipped when none exercised it; an error for a scenario no client connected under."""
+    verdicts: list[Verdict] = []
+    for scenario in judge.scenarios:
+        records = [record for record in judge.records if record.scenario is scenario]
+        for check in judge.judging.checks_of(scenario):
+            verdicts.append(_verdict(scenario, check, records))
+    return verdicts
+
+
+def _verdict(scenario: Scenario, check: Check, records: list[SessionRecord]) -> Verdict:
+    if not records:
+        return _made(scenario, check, Outcome.ERROR, "no client connected under this scenario", [])
+    broken: list[tuple[int, SessionRecord, list[str]]] = []
+    found: list[tuple[int, Defect]] = []
+    for number, record in enumerate(records, 1):
+        reasons = [str(d) for d in record.defects if d.kind.name in check.kinds]
+        found += [(number, d) for d in record.defects if d.kind.name in check.kinds]
+        if check.inspect is not None:
+            reasons += check.inspect(record)
+        if reasons:
+            broken.append((number, record, reasons))
+    if broken:
+        number, record, reasons = broken[0]
+        outcome = Outcome.FAILED if check.requirement.level == "MUST" else Outcome.WARNED
+        reason = f"session {number} of {len(records)}: {reasons[0]}"
+        if outcome is Outcome.WARNED:
+            reason = f"{check.requirement.key} not met: {reason}"
+        return _made(scenario, check, outcome, reason, [r for _, r, _ in broken], found)
+    if check.exercised is not None and not any(check.exercised(r) for r in records):
+        return _made(scenario, check, Outcome.SKIPPED, "no session exercised it", records)
+    return _made(scenario, check, Outcome.PASSED, "", records)
+
+
+def _made(
+    scenario: Scenario,
+    check: Check,
+    outcome: Outcome,
+    reason: str,
+    records: list[SessionRecord],
+    defects: list[tuple[int, Defect]] | None = None,
+) -> Verdict:
+    transcript = "\n".join(
+        f"--- session {number}\n{record.transcript}" for number, record in enumerate(records, 1)
+    )
+    return Verdict(
+        scenario=scenario,
+        check=check,
+        outcome=outcome,
+        reason=reason,
+        sessions=len(records),
+        transcript=transcript,
+        defects=tuple(defects or ()),
+    )
+
+
+def defect_requirement(defect: Defect) -> Requirement:
+    """The requirement key a defect carries (``requirement_of_kind``)."""
+    return requirement_of_kind(defect.kind)
+
+
+# -- running the judge -----------------------------------------------------------------
+
+
+class JudgeServer:
+    """``protocol``'s plain reference listener, judging with ``judge``, on a loop in a
+    background thread.  ``port`` after ``start()`` is where clients connect."""
+
+    def __init__(self, protocol: str, judge: Judge, *, host: str = "127.0.0.1", port: int = 0):
+        self.protocol = PROTOCOLS[protocol]
+        self.judge = judge
+        self.host = host
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="mail-conformance-judge-"))
+        self.ca_file = self.root / "ca.pem"
+        self.sink = MessageSink()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._server: asyncio.Server | None = None
+        self._store: MailStore | None = None
+
+    def __enter__(self) -> JudgeServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        from reference_impl.tls import LoopbackTLS
+
+        context = LoopbackTLS(self.ca_file, names=(SERVER_NAME, self.host)).server_context()
+        self._store = MailStore(self.root / "store")
+        for user, _, _ in DEMO_USERS:
+            for message in self.judge.judging.messages:
+                self._store.deliver(user, message)
+        settings = ServiceSettings(
+            accounts=demo_accounts(),
+            store=self._store,
+            tls_context=context,
+            hostname=SERVER_NAME,
+            connection_factory=self.judge.factory,
+            observer=self.judge.observe,
+            sink=self.sink,
+        )
+        service = build_services(self.protocol.name, settings)[self.protocol.services[0]]
+        self._thread.start()
+        self._server = self._run(start_service(service, host=self.host, port=self.port))
+        self.port = int(self._server.sockets[0].getsockname()[1])
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._run(self._close())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+        if self._store is not None:
+            self._store.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    async def _close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        await asyncio.sleep(0)
+
+    def _run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=30)

@@ -1,0 +1,74 @@
+"""Runs each adapter's client under its scenarios once per test process and keeps the
+verdicts, which the check tests read (``test_smtp_clients``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance._judge import judge_command
+from reference_impl._judge import Outcome, Verdict, grade
+from reference_impl.smtp._scenarios import JUDGING
+from suites.clients._adapters import ADAPTERS, TLS_SCENARIOS, scenarios_for
+
+__all__ = ["assert_holds", "cases", "verdict_of"]
+
+# (client, scenario) -> check name -> verdict; per test process (each xdist worker runs
+# the clients of its own groups).
+_VERDICTS: dict[tuple[str, str], dict[str, Verdict]] = {}
+_PROBLEMS: dict[tuple[str, str], str] = {}
+
+
+def cases(
+    check: str, known: dict[tuple[str, str], str] | None = None, *, only: tuple[str, ...] = ()
+) -> list[object]:
+    """(client, scenario) parameters of every scenario ``check`` is graded under, in one
+    xdist group per client (its runs then happen once, on one worker); ``known`` marks
+    the findings kept in docs/client-findings.md as expected failures; ``only`` keeps
+    the scenarios named (a check keyed differently per scenario)."""
+    found = []
+    for client in ADAPTERS:
+        for scenario in JUDGING.scenarios:
+            if check not in {c.name for c in JUDGING.checks_of(scenario)}:
+                continue
+            if only and scenario.name not in only:
+                continue
+            marks = [pytest.mark.xdist_group(f"client-{client}")]
+            reason = (known or {}).get((client, scenario.name))
+            if reason:
+                marks.append(pytest.mark.xfail(reason=reason, strict=True))
+            found.append(
+                pytest.param(client, scenario.name, marks=marks, id=f"{client}-{scenario.name}")
+            )
+    return found
+
+
+def verdict_of(check: str, client: str, scenario: str) -> Verdict:
+    """The verdict of ``check`` for ``client`` under ``scenario``: runs the client under
+    all its scenarios the first time one is asked for."""
+    adapter = ADAPTERS[client]
+    if adapter.missing:
+        pytest.skip(adapter.missing)
+    if (client, scenario) not in _VERDICTS:
+        tls = scenario in TLS_SCENARIOS
+        run = judge_command(
+            "smtp", scenarios_for(tls), adapter.command(tls), stdin=adapter.stdin, timeout=60
+        )
+        for verdict in grade(run.judge):
+            _VERDICTS.setdefault((client, verdict.scenario.name), {})[verdict.check.name] = verdict
+        for name, problem in run.problems.items():
+            _PROBLEMS[(client, name)] = problem
+    return _VERDICTS[(client, scenario)][check]
+
+
+def assert_holds(check: str, client: str, scenario: str) -> None:
+    """Pass, skip (not exercised), or fail with the reason and the transcript."""
+    verdict = verdict_of(check, client, scenario)
+    if verdict.outcome is Outcome.SKIPPED:
+        pytest.skip(f"{client} under {scenario}: {verdict.reason}")
+    if verdict.outcome is Outcome.ERROR:
+        raise RuntimeError(f"{client} under {scenario}: {verdict.reason}")
+    client_said = _PROBLEMS.get((client, scenario))
+    note = f"\n(the client: {client_said})" if client_said else ""
+    assert verdict.outcome is Outcome.PASSED, (
+        f"{client} under {scenario}: {verdict.reason}{note}\n{verdict.transcript[-3000:]}"
+    )

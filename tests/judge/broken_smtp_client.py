@@ -1,0 +1,154 @@
+"""A deliberately broken SMTP client: it sends one message, departing from the RFCs in
+the ways ``--misbehave`` names (repeatable), and otherwise waits for every reply.
+
+    python broken_smtp_client.py --host H --port P [--cafile CA] --misbehave bare-lf
+
+Used by test_broken_client.py: each misbehaviour must fail exactly the judge's matching
+checks.  It never prints what the server sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import socket
+import ssl
+
+MISBEHAVIOURS = (
+    "no-dot-stuffing",  # RFC 5321 §4.5.2
+    "bare-lf",  # §2.3.8
+    "pipeline-without-pipelining",  # §4.3.1
+    "no-greeting-wait",  # §4.3.1
+    "no-quit",  # §4.1.1.10
+    "no-helo-fallback",  # §4.1.1.1
+    "long-line",  # §4.5.3.1
+    "password-in-clear",  # RFC 4616 §6
+    "starttls",  # not a misbehaviour: upgrade with STARTTLS, for the TLS scenarios
+    "helo-after-starttls",  # RFC 3207 §4.2
+    "believe-injection",  # RFC 3207 §4.2
+    "mail-after-refused-starttls",  # practice
+    "ignore-size-refusal",  # RFC 1870 §6.2
+)
+BODY = [b".a line that starts with a period", b"..two periods", b"last line"]
+
+
+class Client:
+    def __init__(self, host: str, port: int, cafile: str | None, bad: set[str]) -> None:
+        self.sock: socket.socket = socket.create_connection((host, port), timeout=10)
+        self.cafile, self.bad, self.host = cafile, bad, host
+        self.buffer = b""
+        self.esmtp = False
+
+    def reply(self) -> bytes:
+        """One whole reply: lines up to the one with a space after the code."""
+        lines = []
+        while True:
+            while b"\r\n" not in self.buffer:
+                data = self.sock.recv(4096)
+                if not data:
+                    return b"".join(lines) or b"closed"
+                self.buffer += data
+            line, _, self.buffer = self.buffer.partition(b"\r\n")
+            lines.append(line + b"\r\n")
+            if line[3:4] != b"-":
+                return b"".join(lines)
+
+    def command(self, line: bytes) -> bytes:
+        self.sock.sendall(line + b"\r\n")
+        return self.reply()
+
+    def upgrade(self) -> None:
+        """Start TLS after the 220.  A client that believes the injection keeps what came
+        in the clear after the 220 (waiting for it: a whole reply) as its next reply."""
+        if "believe-injection" in self.bad:
+            while not self.buffer.endswith(b"\r\n") or b"\r\n250 " not in b"\r\n" + self.buffer:
+                self.buffer += self.sock.recv(4096)
+        else:
+            self.buffer = b""  # RFC 3207 §4.2: forget what came in the clear
+        context = ssl.create_default_context(cafile=self.cafile)
+        self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
+
+
+def _data(bad: set[str]) -> bytes:
+    lines = list(BODY)
+    if "no-dot-stuffing" not in bad:
+        lines = [b"." + line if line.startswith(b".") else line for line in lines]
+    if "long-line" in bad:
+        lines.append(b"x" * 1100)
+    header = [b"From: <sender@client.example>", b"To: <rcpt@judge.example>", b"Subject: x", b""]
+    # bare-lf: the body's lines end in a bare LF, the end of data is right (a common bug).
+    body = (b"\n" if "bare-lf" in bad else b"\r\n").join(lines)
+    return b"\r\n".join([*header, body, b"."]) + b"\r\n"
+
+
+def run(client: Client, bad: set[str]) -> None:
+    if "no-greeting-wait" not in bad:
+        client.reply()
+    if "pipeline-without-pipelining" in bad:
+        group = [b"EHLO client.example", b"MAIL FROM:<sender@client.example>"]
+        client.sock.sendall(b"\r\n".join([*group, b"RCPT TO:<rcpt@judge.example>", b""]))
+        for _ in range(4 if "no-greeting-wait" in bad else 3):
+            client.reply()
+    else:
+        ehlo = client.command(b"EHLO client.example")
+        if "no-greeting-wait" in bad:
+            client.reply()
+        client.esmtp = ehlo.startswith(b"250")
+        if ehlo.startswith(b"500") and "no-helo-fallback" not in bad:
+            client.command(b"HELO client.example")
+        elif ehlo.startswith(b"500"):
+            client.command(b"QUIT")
+            return
+        if "starttls" in bad:
+            refused = not client.command(b"STARTTLS").startswith(b"220")
+            if refused and "mail-after-refused-starttls" not in bad:
+                client.command(b"QUIT")
+                return
+            if not refused:
+                client.upgrade()
+                _after_tls(client, bad)
+        if "password-in-clear" in bad:
+            token = base64.b64encode(b"\0alice\0alice-password")
+            client.command(b"AUTH PLAIN " + token)
+        size = b" SIZE=500" if client.esmtp else b""  # parameters need EHLO (RFC 5321 §2.2.1)
+        mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
+        if mail.startswith(b"552") and "ignore-size-refusal" not in bad:
+            client.command(b"QUIT")
+            return
+        client.command(b"RCPT TO:<rcpt@judge.example>")
+    if client.command(b"DATA").startswith(b"354"):
+        client.sock.sendall(_data(bad))
+        client.reply()
+    if "no-quit" not in bad:
+        client.command(b"QUIT")
+
+
+def _after_tls(client: Client, bad: set[str]) -> None:
+    if "believe-injection" in bad:
+        client.sock.sendall(b"EHLO client.example\r\n")
+        client.reply()  # the injected plaintext, taken for the reply
+        client.sock.sendall(b"RSET\r\n")  # before the real reply: the judge sees it
+        client.reply()
+        client.reply()
+    elif "helo-after-starttls" in bad:
+        client.command(b"HELO client.example")
+        client.esmtp = False
+    else:
+        client.command(b"EHLO client.example")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cafile")
+    parser.add_argument("--misbehave", action="append", choices=MISBEHAVIOURS, default=[])
+    args = parser.parse_args()
+    bad = set(args.misbehave)
+    client = Client(args.host, args.port, args.cafile, bad)
+    with client.sock:
+        run(client, bad)
+
+
+if __name__ == "__main__":
+    main()

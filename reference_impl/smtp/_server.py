@@ -37,6 +37,7 @@ from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._sasl_exchange import new_exchange
 from reference_impl.smtp._scripted import greeting, paced, scripted_refusal
+from reference_impl.smtp._session_facts import auth_offered, extensions, lookup, protocol_keyword
 from reference_impl.smtp._states import (
     ALWAYS_ALLOWED_BEFORE_TLS,
     ANY_INPUT,
@@ -353,7 +354,7 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S501_SYNTAX)  # §4.1.4: state unchanged on failure
             return
         self._start_session(name, esmtp=True)
-        self._session.extensions = self._extensions()
+        self._session.extensions = extensions(self.config, tls_active=self.tls_active)
         lines = [f"{self.config.hostname} greets {name}", *self.config.script.ehlo_lines]
         lines += [f"{k} {v}".rstrip() for k, v in self._session.extensions.items()]
         self._reply(c.ServerReply(code=250, status="", lines=tuple(lines)), plain=True)
@@ -371,31 +372,6 @@ class ServerConnection(ByteCore[Event]):
         authenticated = self._session.authenticated_as
         self._session = _Session(helo_name=name, esmtp=esmtp, authenticated_as=authenticated)
         self._step(Step.HELLO)
-
-    def _extensions(self) -> dict[str, str]:
-        cfg = self.config
-        ext = {
-            "PIPELINING": "",
-            "SIZE": str(cfg.max_message_size),
-            "8BITMIME": "",
-            "SMTPUTF8": "",
-            "CHUNKING": "",
-            "DSN": "",
-            "ENHANCEDSTATUSCODES": "",
-        }
-        if cfg.tls_available and not self.tls_active:
-            ext["STARTTLS"] = ""  # RFC 3207 §4.2: never after the handshake
-        if self._auth_offered():
-            ext["AUTH"] = " ".join(cfg.auth_mechanisms)
-        if cfg.vrfy_answers:
-            ext["EXPN"] = ""  # §3.5.2: "if EXPN is supported, it MUST be listed"
-        if not cfg.script.offer_pipelining:
-            del ext["PIPELINING"]
-        return ext
-
-    def _auth_offered(self) -> bool:
-        cfg = self.config
-        return bool(cfg.auth_mechanisms) and (self.tls_active or cfg.auth_without_tls)
 
     def _rset(self, command: CommandLine) -> None:
         if command.argument:
@@ -429,7 +405,7 @@ class ServerConnection(ByteCore[Event]):
         elif not self.config.vrfy_answers:
             self._reply(c.S252_CANNOT_VRFY)  # §3.5.3: 252 when not verifying
         else:
-            self._reply(self._lookup(command.argument))
+            self._reply(lookup(self.config, command.argument))
 
     def _expn(self, command: CommandLine) -> None:
         if not command.argument:
@@ -437,16 +413,7 @@ class ServerConnection(ByteCore[Event]):
         elif not self.config.vrfy_answers:
             self._reply(c.S502_NOT_IMPLEMENTED)
         else:
-            self._reply(self._lookup(command.argument))
-
-    def _lookup(self, argument: bytes) -> c.ServerReply:
-        name = argument.strip().strip(b"<>").decode("utf-8", "replace")
-        accounts = self.config.accounts
-        candidates = [name] if "@" in name else [f"{name}@{d}" for d in accounts.local_domains]
-        for address in candidates:
-            if accounts.mailbox_for(address) is not None:
-                return c.ServerReply(code=250, status="2.1.5", lines=(f"<{address}>",))
-        return c.S550_UNKNOWN_USER_VRFY
+            self._reply(lookup(self.config, command.argument))
 
     def _starttls(self, command: CommandLine) -> None:
         if command.argument:
@@ -467,7 +434,7 @@ class ServerConnection(ByteCore[Event]):
     # -- AUTH (RFC 4954) -------------------------------------------------------
 
     def _auth(self, command: CommandLine) -> None:
-        if not self._auth_offered():
+        if not auth_offered(self.config, tls_active=self.tls_active):
             if self.config.auth_mechanisms and not self.tls_active:
                 self._reply(c.S538_ENCRYPTION_REQUIRED)
             else:
@@ -620,7 +587,12 @@ class ServerConnection(ByteCore[Event]):
             return
         envelope = transaction.envelope(
             helo_name=self._session.helo_name,
-            protocol=self._protocol_keyword(transaction),
+            protocol=protocol_keyword(
+                esmtp=self._session.esmtp,
+                smtputf8=transaction.smtputf8,
+                tls=self.tls_active,
+                authenticated=self._session.authenticated_as is not None,
+            ),
         )
         if self.config.script.drop_after_data:
             self._drop()  # the client must not count the message as delivered
@@ -633,14 +605,6 @@ class ServerConnection(ByteCore[Event]):
         self._step(Step.CLOSED)
         self._inbox.clear()
         self._events.append(ConnectionClosed(reason="scripted drop after the final dot"))
-
-    def _protocol_keyword(self, transaction: Transaction) -> str:
-        """RFC 3848 / RFC 6531 §3.7.3 "with" keyword for the Received field."""
-        base = "ESMTP" if self._session.esmtp else "SMTP"
-        if transaction.smtputf8:
-            base = "UTF8SMTP"
-        suffix = ("S" if self.tls_active else "") + ("A" if self._session.authenticated_as else "")
-        return base + suffix
 
     def _finish_storing(self, reply: c.ServerReply) -> None:
         if self.state is not State.STORING:

@@ -179,3 +179,15 @@ def test_without_judging_the_plain_server_reports_none_of_this() -> None:
     server.receive_data(EHLO + MAIL)
     server.connection_lost()
     assert not [e for e in iter(server.next_event, None) if isinstance(e, ClientDefect)]
+
+
+def test_a_503_to_a_group_after_a_refused_mail_is_not_the_clients_fault() -> None:
+    # RFC 2920 §3.1: RCPT and DATA may follow MAIL in a group, sent before its reply.
+    server = _server(script=Script(refuse_mail=True))
+    assert _kinds(server, EHLO, MAIL + RCPT + b"DATA\r\n") == []
+
+
+def test_a_503_without_pipelining_is_out_of_sequence() -> None:
+    server = _server(script=Script(refuse_mail=True))
+    found = _kinds(server, b"HELO client.example.test\r\n", MAIL, RCPT)
+    assert found == [Kind.BAD_SEQUENCE]  # RFC 5321 §4.1.4

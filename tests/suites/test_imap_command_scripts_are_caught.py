@@ -6,10 +6,11 @@ pass against the unbroken reference (see ``variant_runner``)."""
 from __future__ import annotations
 
 import pytest
+import scripted_imap_commands
 import scripted_imap_search
 from variant_runner import Variant, VariantRuns, runs_fixture, scripted
 
-VARIANTS = scripted(scripted_imap_search.SCRIPTS, suite="imap")
+VARIANTS = scripted(scripted_imap_search.SCRIPTS | scripted_imap_commands.SCRIPTS, suite="imap")
 runs = runs_fixture(VARIANTS)
 # One suite run serves every test here: keep them on one xdist worker.
 pytestmark = pytest.mark.xdist_group("test_imap_command_scripts_are_caught")

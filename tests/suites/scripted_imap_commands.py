@@ -1,0 +1,86 @@
+"""Misbehaving IMAP servers for the suite's tests of flags, STORE, tags, states, UIDs
+and mailboxes (suites/imap/test_rfc3501_{flags,tags,uids,hierarchy,sessions}.py), said
+as wire rules (see ``wire_script``): each breaks one rule of RFC 3501 (or 4315, 6851,
+3348) and names the tests that must fail on it.
+
+Client lines start with a tag, so rules match ``\\S+ COMMAND``; a rule's rewrite applies
+to everything the core answers to the matching line.
+"""
+
+from __future__ import annotations
+
+from scripted_imap import _line_removed
+from wire_script import Rule, Script, one_rule
+
+__all__ = ["SCRIPTS"]
+
+FLAGS = "test_rfc3501_flags.py"
+
+# \Recent taken out of a FLAGS list, leaving the list well formed.
+_RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
+# \Recent put into a FLAGS list.
+_RECENT_ADDED = (
+    (rb"FLAGS \(\)", rb"FLAGS (\\Recent)"),
+    (rb"FLAGS \((?!\\Recent)", rb"FLAGS (\\Recent "),
+)
+
+
+def _edit(command: str, *edits: tuple[bytes, bytes]) -> Script:
+    """``command`` reaches the core changed by ``edits``."""
+    return one_rule(command, edit=edits)
+
+
+SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
+    # -- flags and STORE -------------------------------------------------------------------
+    "keyword-not-created": (
+        _edit(r"\S+ STORE 1 \+FLAGS \(NewKeyword7\)", (rb"\(NewKeyword7\)", b"()")),
+        (f"{FLAGS}::test_permanentflags_star_lets_store_create_a_keyword",),
+    ),
+    "permanent-flag-session-only": (
+        one_rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=((rb" ?\\Flagged", b""),)),
+        (f"{FLAGS}::test_permanent_flag_is_seen_by_another_session",),
+    ),
+    "store-flags-adds": (
+        _edit(r"\S+ STORE 1 FLAGS \(\\Answered\)", (rb"STORE 1 FLAGS", b"STORE 1 +FLAGS")),
+        (
+            f"{FLAGS}::test_store_flags_replaces_the_flags",
+            f"{FLAGS}::test_store_flags_returns_the_new_value",
+        ),
+    ),
+    "store-flags-clears-recent": (
+        Script((Rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=_RECENT_REMOVED, skip=1),)),
+        (f"{FLAGS}::test_store_flags_leaves_recent",),
+    ),
+    "store-sets-recent": (
+        one_rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=_RECENT_ADDED),
+        (f"{FLAGS}::test_store_cannot_set_recent",),
+    ),
+    "minus-flags-returns-no-fetch": (
+        one_rule(r"\S+ STORE 1 -FLAGS \(", rewrite=_line_removed(rb"\* \d+ FETCH")),
+        (f"{FLAGS}::test_store_minus_flags_returns_the_new_value",),
+    ),
+    "silent-forms-not-silent": (
+        _edit(r"\S+ STORE 1 -?FLAGS\.SILENT", (rb"\.SILENT", b"")),
+        (f"{FLAGS}::test_silent_store_forms_return_no_fetch",),
+    ),
+    "stored-flag-dropped": (
+        _edit(r"\S+ STORE 1 \+FLAGS\.SILENT \(", (rb"\([^)\r\n]*\)\r\n", b"()\r\n")),
+        (f"{FLAGS}::test_store_sets_each_flag",),
+    ),
+    "external-flag-change-unreported": (
+        one_rule(r"\S+ NOOP", rewrite=_line_removed(rb"\* \d+ FETCH")),
+        (f"{FLAGS}::test_flags_changed_by_another_session_are_reported",),
+    ),
+    "implicit-seen-unreported": (
+        _edit(r"\S+ FETCH 1 \(BODY\[TEXT\]\)", (rb"BODY\[TEXT\]", b"BODY.PEEK[TEXT]")),
+        (f"{FLAGS}::test_fetch_body_returns_the_seen_it_set",),
+    ),
+    "rfc822-text-answered-as-peek": (
+        _edit(r"\S+ FETCH 1 \(RFC822\.TEXT\)", (rb"RFC822\.TEXT", b"BODY.PEEK[TEXT]")),
+        (f"{FLAGS}::test_rfc822_text_is_the_body_and_sets_seen",),
+    ),
+    "peek-of-a-section-sets-seen": (
+        _edit(r"\S+ FETCH 1 \(BODY\.PEEK\[HEADER\]", (rb"BODY\.PEEK\[", b"BODY[")),
+        (f"{FLAGS}::test_body_peek_of_a_section_leaves_seen_unset",),
+    ),
+}

@@ -9,12 +9,13 @@ to everything the core answers to the matching line.
 
 from __future__ import annotations
 
-from scripted_imap import _line_removed
+from scripted_imap import REFUSAL_TO_OK, _line_removed
 from wire_script import Rule, Script, one_rule
 
 __all__ = ["SCRIPTS"]
 
 FLAGS = "test_rfc3501_flags.py"
+TAGS = "test_rfc3501_tags.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -82,5 +83,51 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "peek-of-a-section-sets-seen": (
         _edit(r"\S+ FETCH 1 \(BODY\.PEEK\[HEADER\]", (rb"BODY\.PEEK\[", b"BODY[")),
         (f"{FLAGS}::test_body_peek_of_a_section_leaves_seen_unset",),
+    ),
+    # -- tags, commands in flight, syntax -----------------------------------------------------
+    "reused-tag-answered-as-another": (
+        Script((Rule(r"same\.tag NOOP", send=b"", reply=b"A9 OK NOOP completed\r\n", skip=1),)),
+        (f"{TAGS}::test_a_tag_used_again_is_answered_again",),
+    ),
+    "bad-sent-untagged": (
+        one_rule(r"x\.Y_9-~ XNOSUCH", rewrite=((rb"(?m)^x\.Y_9-~ BAD", b"* BAD"),)),
+        (f"{TAGS}::test_bad_completion_carries_the_tag",),
+    ),
+    "no-tag-cut-short": (
+        one_rule(r"n0\.!#\$ LOGIN", rewrite=((rb"(?m)^n0\S* NO", b"n0 NO"),)),
+        (f"{TAGS}::test_no_completion_carries_the_tag",),
+    ),
+    "fetch-overtakes-store": (
+        _edit(r"P1 STORE 1 \+FLAGS", (rb"\+FLAGS", b"-FLAGS")),
+        (f"{TAGS}::test_commands_in_flight_are_carried_out_in_order",),
+    ),
+    "lower-case-command-unknown": (
+        # (?-i:) makes the rule case-sensitive: only names with a lower-case letter.
+        one_rule(r"c[12] (?-i:\S*[a-z])", send=b"", reply=b"c1 BAD unknown command\r\n"),
+        (f"{TAGS}::test_command_names_are_case_insensitive",),
+    ),
+    "lower-case-store-unknown": (
+        one_rule(r"c2 (?-i:store)", send=b"", reply=b"c2 BAD unknown command\r\n"),
+        (f"{TAGS}::test_store_data_item_names_are_case_insensitive",),
+    ),
+    "tag-alone-ignored": (
+        one_rule(r"lonely\r\n", send=b"", reply=b""),
+        (f"{TAGS}::test_a_tag_alone_gets_bad",),
+    ),
+    "two-spaces-taken-as-one": (
+        _edit(r"s1  NOOP", (rb"s1  NOOP", b"s1 NOOP")),
+        (f"{TAGS}::test_two_spaces_after_the_tag_get_bad",),
+    ),
+    "missing-argument-ok": (
+        one_rule(r"\S+ (SELECT|FETCH 1|STORE 1 \+FLAGS|COPY 1|STATUS)\r\n", rewrite=REFUSAL_TO_OK),
+        (f"{TAGS}::test_missing_argument_gets_bad",),
+    ),
+    "login-without-password-ok": (
+        one_rule(r'\S+ LOGIN "[^"]*"\r\n', rewrite=REFUSAL_TO_OK),
+        (f"{TAGS}::test_login_without_password_gets_bad",),
+    ),
+    "sequence-number-zero-read-as-one": (
+        _edit(r"\S+ FETCH 0 ", (rb"FETCH 0", b"FETCH 1")),
+        (f"{TAGS}::test_sequence_number_zero_gets_bad",),
     ),
 }

@@ -16,6 +16,7 @@ __all__ = ["SCRIPTS"]
 
 FLAGS = "test_rfc3501_flags.py"
 TAGS = "test_rfc3501_tags.py"
+READ_ONLY = "test_rfc3501_read_only.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -24,6 +25,13 @@ _RECENT_ADDED = (
     (rb"FLAGS \(\)", rb"FLAGS (\\Recent)"),
     (rb"FLAGS \((?!\\Recent)", rb"FLAGS (\\Recent "),
 )
+
+
+OK_TO_BAD = ((rb"(?m)^([^*+ ]\S*) OK", rb"\1 BAD"),)
+
+
+def _refusal_ok(command: str) -> Script:
+    return one_rule(command, rewrite=REFUSAL_TO_OK)
 
 
 def _edit(command: str, *edits: tuple[bytes, bytes]) -> Script:
@@ -129,5 +137,62 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "sequence-number-zero-read-as-one": (
         _edit(r"\S+ FETCH 0 ", (rb"FETCH 0", b"FETCH 1")),
         (f"{TAGS}::test_sequence_number_zero_gets_bad",),
+    ),
+    # -- states, implicit close, EXAMINE -------------------------------------------------------
+    "mailbox-commands-before-login-ok": (
+        _refusal_ok(r"\S+ (DELETE|RENAME|SUBSCRIBE|UNSUBSCRIBE|LSUB|STATUS) "),
+        (f"{READ_ONLY}::test_more_authenticated_commands_refused_before_login",),
+    ),
+    "message-commands-before-login-ok": (
+        _refusal_ok(r"\S+ (FETCH|SEARCH|CHECK|EXPUNGE|CLOSE)\b"),
+        (f"{READ_ONLY}::test_selected_commands_refused_before_login",),
+    ),
+    "uid-and-check-without-selection-ok": (
+        _refusal_ok(r"\S+ (CHECK|UID)\b"),
+        (f"{READ_ONLY}::test_more_selected_commands_refused_in_authenticated_state",),
+    ),
+    "mailbox-commands-refused-when-selected": (
+        one_rule(
+            r'\S+ (LIST "" "conformance-[0-9a-f]+"\r|STATUS "conformance-[0-9a-f]+" \(MESSAGES'
+            r'|CREATE "[^"]*-made-while-selected")',
+            rewrite=OK_TO_BAD,
+        ),
+        (f"{READ_ONLY}::test_authenticated_commands_valid_in_selected_state",),
+    ),
+    "login-accepted-when-selected": (
+        Script((Rule(r"\S+ LOGIN ", rewrite=REFUSAL_TO_OK, skip=1),)),
+        (f"{READ_ONLY}::test_login_refused_in_selected_state",),
+    ),
+    "capability-forgotten-when-selected": (
+        Script((Rule(r"\S+ CAPABILITY", rewrite=_line_removed(rb"\* CAPABILITY")),)),
+        (f"{READ_ONLY}::test_capability_in_selected_state",),
+    ),
+    "check-no": (
+        one_rule(r"\S+ CHECK", rewrite=((rb"(?m)^([^*+ ]\S*) OK", rb"\1 NO"),)),
+        (f"{READ_ONLY}::test_check_in_selected_state_gets_ok",),
+    ),
+    "select-of-inbox-closes": (
+        _edit(
+            r'\S+ (SELECT|EXAMINE) "INBOX"', (rb'(\S+) (?:SELECT|EXAMINE) "INBOX"', rb"\1 CLOSE")
+        ),
+        (f"{READ_ONLY}::test_select_of_another_mailbox_expunges_nothing",),
+    ),
+    "logout-closes": (
+        _edit(r"\S+ LOGOUT", (rb"LOGOUT", b"CLOSE")),
+        (f"{READ_ONLY}::test_logout_expunges_nothing",),
+    ),
+    "examine-read-write": (
+        _edit(r"\S+ EXAMINE ", (rb"EXAMINE", b"SELECT")),
+        (
+            f"{READ_ONLY}::test_close_of_an_examined_mailbox_removes_nothing",
+            f"{READ_ONLY}::test_expunge_in_an_examined_mailbox_removes_nothing",
+            f"{READ_ONLY}::test_store_in_an_examined_mailbox_changes_nothing",
+            f"{READ_ONLY}::test_fetch_body_in_an_examined_mailbox_leaves_seen_unset",
+            f"{READ_ONLY}::test_examine_keeps_recent",
+        ),
+    ),
+    "examine-missing-bad": (
+        one_rule(r'\S+ EXAMINE "[^"]*-missing"', rewrite=((rb"(?m)^([^*+ ]\S*) NO", rb"\1 BAD"),)),
+        (f"{READ_ONLY}::test_examine_of_a_missing_mailbox_gets_no",),
     ),
 }

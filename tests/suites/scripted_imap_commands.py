@@ -17,6 +17,7 @@ __all__ = ["SCRIPTS"]
 FLAGS = "test_rfc3501_flags.py"
 TAGS = "test_rfc3501_tags.py"
 READ_ONLY = "test_rfc3501_read_only.py"
+UIDS = "test_rfc3501_uids.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -28,6 +29,7 @@ _RECENT_ADDED = (
 
 
 OK_TO_BAD = ((rb"(?m)^([^*+ ]\S*) OK", rb"\1 BAD"),)
+OK_TO_NO = ((rb"(?m)^([^*+ ]\S*) OK", rb"\1 NO"),)
 
 
 def _refusal_ok(command: str) -> Script:
@@ -168,7 +170,7 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         (f"{READ_ONLY}::test_capability_in_selected_state",),
     ),
     "check-no": (
-        one_rule(r"\S+ CHECK", rewrite=((rb"(?m)^([^*+ ]\S*) OK", rb"\1 NO"),)),
+        one_rule(r"\S+ CHECK", rewrite=OK_TO_NO),
         (f"{READ_ONLY}::test_check_in_selected_state_gets_ok",),
     ),
     "select-of-inbox-closes": (
@@ -194,5 +196,80 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "examine-missing-bad": (
         one_rule(r'\S+ EXAMINE "[^"]*-missing"', rewrite=((rb"(?m)^([^*+ ]\S*) NO", rb"\1 BAD"),)),
         (f"{READ_ONLY}::test_examine_of_a_missing_mailbox_gets_no",),
+    ),
+    # -- UID and sequence sets, UIDNEXT, UIDVALIDITY ------------------------------------------
+    "missing-uid-fetched-as-number": (
+        _edit(r"\S+ UID FETCH \d+ \(FLAGS\)", (rb"UID FETCH \d+", b"FETCH 1")),
+        (f"{UIDS}::test_uid_fetch_of_a_missing_uid_gets_ok_and_no_data",),
+    ),
+    "missing-uid-store-no": (
+        one_rule(r"\S+ UID STORE \d+ \+FLAGS", rewrite=OK_TO_NO),
+        (f"{UIDS}::test_uid_store_of_a_missing_uid_gets_ok",),
+    ),
+    "missing-uid-copy-no": (
+        one_rule(r'\S+ UID COPY \d+ "', rewrite=OK_TO_NO),
+        (f"{UIDS}::test_uid_copy_of_a_missing_uid_gets_ok_and_copies_nothing",),
+    ),
+    "uid-range-stops-at-a-gap": (
+        one_rule(r"\S+ UID FETCH \d+:\d+ \(UID\)", rewrite=_line_removed(rb"\* 2 FETCH")),
+        (f"{UIDS}::test_uid_range_over_a_gap_returns_the_messages_left",),
+    ),
+    "reversed-uid-range-one-end": (
+        _edit(r"\S+ UID FETCH \d+:\d+ \(UID\)", (rb"FETCH (\d+):\d+", rb"FETCH \1")),
+        (f"{UIDS}::test_a_reversed_uid_range_means_the_same_messages",),
+    ),
+    "uid-star-is-the-first": (
+        _edit(r"\S+ UID FETCH \* ", (rb"FETCH \*", b"FETCH 1")),
+        (f"{UIDS}::test_uid_star_is_the_last_message",),
+    ),
+    "sequence-list-read-as-range": (
+        _edit(r"\S+ FETCH 1,3 ", (rb"1,3", b"1:3")),
+        (f"{UIDS}::test_a_sequence_list_names_only_its_members",),
+    ),
+    "store-star-is-all": (
+        _edit(r"\S+ STORE \* ", (rb"STORE \*", b"STORE 1:*")),
+        (f"{UIDS}::test_store_to_star_changes_only_the_last_message",),
+    ),
+    "store-reversed-range-one-end": (
+        _edit(r"\S+ STORE 3:2 ", (rb"3:2", b"3")),
+        (f"{UIDS}::test_store_over_a_reversed_range",),
+    ),
+    "uid-store-without-uid": (
+        one_rule(r"\S+ UID STORE \d+ \+FLAGS \(", rewrite=((rb" ?UID \d+ ?", b""),)),
+        (f"{UIDS}::test_uid_store_answers_with_the_uid",),
+    ),
+    "uid-copy-by-number": (
+        _edit(r"\S+ UID COPY \d+ ", (rb"UID COPY", b"COPY")),
+        (f"{UIDS}::test_uid_copy_copies_the_message_with_that_uid",),
+    ),
+    "copy-gets-a-low-uid": (
+        one_rule(
+            r"\S+ FETCH 1:\* \(UID\)", rewrite=((rb"\* 4 FETCH \(UID \d+\)", b"* 4 FETCH (UID 1)"),)
+        ),
+        (f"{UIDS}::test_copies_get_uids_above_the_messages_there",),
+    ),
+    "uidnext-drifts": (
+        Script((Rule(r"\S+ STATUS ", rewrite=((rb"UIDNEXT \d+", b"UIDNEXT 99"),), skip=1),)),
+        (f"{UIDS}::test_uidnext_stays_while_nothing_is_added",),
+    ),
+    "uidnext-stuck": (
+        one_rule(r"\S+ STATUS ", rewrite=((rb"UIDNEXT \d+", b"UIDNEXT 1"),)),
+        (f"{UIDS}::test_uidnext_grows_past_an_expunged_append",),
+    ),
+    "status-uidvalidity-differs": (
+        one_rule(r"\S+ STATUS ", rewrite=((rb"UIDVALIDITY \d+", b"UIDVALIDITY 7"),)),
+        (f"{UIDS}::test_status_and_select_agree_on_uidnext_and_uidvalidity",),
+    ),
+    # The reference restarts UIDs at 1 with a new UIDVALIDITY: keeping the old one breaks it.
+    "recreated-mailbox-keeps-uidvalidity": (
+        one_rule(r"\S+ SELECT ", rewrite=((rb"UIDVALIDITY \d+", b"UIDVALIDITY 5"),)),
+        (
+            f"{UIDS}::test_a_recreated_mailbox_reuses_no_uid",
+            f"{UIDS}::test_a_name_renamed_away_and_created_reuses_no_uid",
+        ),
+    ),
+    "append-not-recent": (
+        one_rule(r"\S+ SELECT ", rewrite=((rb"\* \d+ RECENT", b"* 0 RECENT"),)),
+        (f"{UIDS}::test_append_sets_recent",),
     ),
 }

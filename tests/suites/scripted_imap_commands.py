@@ -18,6 +18,7 @@ FLAGS = "test_rfc3501_flags.py"
 TAGS = "test_rfc3501_tags.py"
 READ_ONLY = "test_rfc3501_read_only.py"
 UIDS = "test_rfc3501_uids.py"
+SESSIONS = "test_rfc3501_sessions.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -271,5 +272,42 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "append-not-recent": (
         one_rule(r"\S+ SELECT ", rewrite=((rb"\* \d+ RECENT", b"* 0 RECENT"),)),
         (f"{UIDS}::test_append_sets_recent",),
+    ),
+    # -- what one session sees of another ------------------------------------------------------
+    "stale-numbers-after-expunge": (
+        one_rule(r"\S+ FETCH 1:\* \(BODY\.PEEK\[HEADER\.FIELDS", rewrite=((rb"m-2", b"m-1"),)),
+        (f"{SESSIONS}::test_expunge_in_another_session_renumbers_here",),
+    ),
+    "expunge-while-storing-or-searching": (
+        one_rule(
+            r"\S+ (STORE 1 \+FLAGS \(\\Flagged\)|SEARCH ALL)",
+            rewrite=((rb"\A", b"* 2 EXPUNGE\r\n"),),
+        ),
+        (f"{SESSIONS}::test_no_expunge_while_answering_store_or_search",),
+    ),
+    "exists-not-reported-to-others": (
+        one_rule(r"\S+ NOOP", rewrite=_line_removed(rb"\* \d+ EXISTS")),
+        (f"{SESSIONS}::test_another_sessions_append_is_reported_by_exists",),
+    ),
+    "append-to-selected-without-exists": (
+        # APPEND is answered after the CRLF that ends the command, past its literal.
+        one_rule(r"\r\n", rewrite=_line_removed(rb"\* \d+ EXISTS")),
+        (f"{SESSIONS}::test_append_to_the_selected_mailbox_reports_exists",),
+    ),
+    "recent-not-shown-to-the-first-session": (
+        one_rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=_RECENT_REMOVED),
+        (f"{SESSIONS}::test_message_arriving_while_selected_is_recent_there_only",),
+    ),
+    "status-recent-zero": (
+        one_rule(r"\S+ STATUS ", rewrite=((rb"RECENT \d+", b"RECENT 0"),)),
+        (f"{SESSIONS}::test_status_recent_counts_recent_messages",),
+    ),
+    "status-unknown-item-ignored": (
+        _edit(r"\S+ STATUS .*XNOSUCHITEM", (rb" XNOSUCHITEM", b"")),
+        (f"{SESSIONS}::test_status_with_an_unknown_item_gets_bad",),
+    ),
+    "other-session-expunges-misnumbered": (
+        one_rule(r"\S+ NOOP", rewrite=((rb"\* 1 EXPUNGE", b"* 2 EXPUNGE"),)),
+        (f"{SESSIONS}::test_expunge_in_another_session_is_reported_once_per_message",),
     ),
 }

@@ -19,6 +19,7 @@ TAGS = "test_rfc3501_tags.py"
 READ_ONLY = "test_rfc3501_read_only.py"
 UIDS = "test_rfc3501_uids.py"
 SESSIONS = "test_rfc3501_sessions.py"
+COPY = "test_rfc3501_copy_move.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -300,7 +301,10 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     ),
     "status-recent-zero": (
         one_rule(r"\S+ STATUS ", rewrite=((rb"RECENT \d+", b"RECENT 0"),)),
-        (f"{SESSIONS}::test_status_recent_counts_recent_messages",),
+        (
+            f"{SESSIONS}::test_status_recent_counts_recent_messages",
+            f"{COPY}::test_copy_sets_recent",
+        ),
     ),
     "status-unknown-item-ignored": (
         _edit(r"\S+ STATUS .*XNOSUCHITEM", (rb" XNOSUCHITEM", b"")),
@@ -309,5 +313,48 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "other-session-expunges-misnumbered": (
         one_rule(r"\S+ NOOP", rewrite=((rb"\* 1 EXPUNGE", b"* 2 EXPUNGE"),)),
         (f"{SESSIONS}::test_expunge_in_another_session_is_reported_once_per_message",),
+    ),
+    # -- APPEND, COPY, MOVE ----------------------------------------------------------------------
+    "append-flags-dropped-with-a-date": (
+        _edit(r'\S+ APPEND "[^"]*" \(\\Answered', (rb" \(\\Answered \$Conformance\)", b"")),
+        (f"{COPY}::test_append_then_fetch_keeps_octets_flags_and_date",),
+    ),
+    "append-creates-the-mailbox": (
+        one_rule(
+            r'\S+ LIST "" "[^"]*-missing"',
+            rewrite=((rb"\A", b'* LIST () "/" "made-by-append-missing"\r\n'),),
+        ),
+        (f"{COPY}::test_append_to_a_missing_mailbox_creates_nothing",),
+    ),
+    "append-malformed-date-accepted": (
+        _edit(r'\S+ APPEND "[^"]*" "07-Xyz', (rb"07-Xyz", b"07-Feb")),
+        (f"{COPY}::test_append_with_a_malformed_date_gets_bad",),
+    ),
+    "copy-loses-the-internal-date": (
+        one_rule(
+            r"\S+ FETCH 1 \(FLAGS INTERNALDATE\)",
+            rewrite=((rb'INTERNALDATE "[^"]*"', b'INTERNALDATE "01-Jan-2020 00:00:00 +0000"'),),
+        ),
+        (f"{COPY}::test_copy_keeps_flags_and_internal_date",),
+    ),
+    "copyuid-names-other-copies": (
+        one_rule(r"\S+ COPY 2:3 ", rewrite=((rb"(COPYUID \d+ \S+ )[^\]]+\]", rb"\g<1>1:2]"),)),
+        (f"{COPY}::test_copyuid_names_the_copies_in_the_target",),
+    ),
+    "uid-copy-and-move-without-copyuid": (
+        one_rule(r"\S+ UID (COPY|MOVE) ", rewrite=((rb"\[COPYUID [^\]]*\] ?", b""),)),
+        (f"{COPY}::test_uid_copy_returns_copyuid", f"{COPY}::test_uid_move_returns_copyuid"),
+    ),
+    "move-stores-deleted": (
+        one_rule(r"\S+ MOVE 2 ", rewrite=((rb"\A", rb"* 2 FETCH (FLAGS (\\Deleted))\r\n"),)),
+        (f"{COPY}::test_moved_message_is_not_flagged_deleted",),
+    ),
+    "move-without-trycreate": (
+        one_rule(r'\S+ MOVE 1 "[^"]*-missing"', rewrite=((rb"\[TRYCREATE\] ", b""),)),
+        (f"{COPY}::test_move_to_a_missing_mailbox_gets_trycreate",),
+    ),
+    "uid-move-by-number": (
+        _edit(r"\S+ UID MOVE \d+ ", (rb"UID MOVE", b"MOVE")),
+        (f"{COPY}::test_uid_move_moves_the_message_with_that_uid",),
     ),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from scripted_imap import REFUSAL_TO_OK, _line_removed
 from wire_script import Rule, Script, one_rule
 
-__all__ = ["SCRIPTS"]
+__all__ = ["BASELINES", "SCRIPTS"]
 
 FLAGS = "test_rfc3501_flags.py"
 TAGS = "test_rfc3501_tags.py"
@@ -20,6 +20,7 @@ READ_ONLY = "test_rfc3501_read_only.py"
 UIDS = "test_rfc3501_uids.py"
 SESSIONS = "test_rfc3501_sessions.py"
 COPY = "test_rfc3501_copy_move.py"
+HIERARCHY = "test_rfc3501_hierarchy.py"
 
 # \Recent taken out of a FLAGS list, leaving the list well formed.
 _RECENT_REMOVED = ((rb" \\Recent\b", b""), (rb"\\Recent ?", b""))
@@ -356,5 +357,84 @@ SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
     "uid-move-by-number": (
         _edit(r"\S+ UID MOVE \d+ ", (rb"UID MOVE", b"MOVE")),
         (f"{COPY}::test_uid_move_moves_the_message_with_that_uid",),
+    ),
+    # -- the mailbox hierarchy, LIST, LSUB ---------------------------------------------------
+    "superior-names-not-made": (
+        one_rule(
+            r'\S+ LIST "" "conformance-[0-9a-f]+\*"',
+            rewrite=_line_removed(rb"\* LIST [^\r\n]*/[ax]\"?(?=\r)"),
+        ),
+        (
+            f"{HIERARCHY}::test_create_makes_the_superior_names",
+            f"{HIERARCHY}::test_rename_makes_the_superior_names",
+        ),
+    ),
+    "trailing-delimiter-kept": (
+        _edit(r'\S+ CREATE "[^"]*-dir/"', (rb'-dir/"', b'-dir/sub"')),
+        (f"{HIERARCHY}::test_create_with_a_trailing_delimiter_makes_the_name_without_it",),
+    ),
+    "create-inbox-ok": (
+        _refusal_ok(r"\S+ CREATE INBOX"),
+        (f"{HIERARCHY}::test_create_inbox_gets_no",),
+    ),
+    "rename-of-missing-ok": (
+        _refusal_ok(r'\S+ RENAME "[^"]*-missing"'),
+        (f"{HIERARCHY}::test_rename_of_a_missing_mailbox_gets_no",),
+    ),
+    "noselect-level-deleted": (
+        # The reference makes superior names real mailboxes: its level is \Noselect here.
+        one_rule(
+            r'\S+ LIST "" "[^"]*-level"',
+            rewrite=((rb"\(\\HasChildren\)", rb"(\\Noselect \\HasChildren)"),),
+        ),
+        (f"{HIERARCHY}::test_delete_of_a_noselect_level_with_children_gets_no",),
+    ),
+    "list-drops-the-reference": (
+        one_rule(
+            r'\S+ LIST "conformance-[0-9a-f]+/" "%"',
+            rewrite=((rb"conformance-[0-9a-f]+/kid", b"kid"),),
+        ),
+        (f"{HIERARCHY}::test_list_names_start_with_the_reference",),
+    ),
+    "list-without-match-lists-inbox": (
+        one_rule(
+            r'\S+ LIST "" "[^"]*-nothing-like-it', rewrite=((rb"\A", b'* LIST () "/" INBOX\r\n'),)
+        ),
+        (f"{HIERARCHY}::test_list_without_a_match_gets_ok_and_no_names",),
+    ),
+    "parent-has-no-children": (
+        one_rule(
+            r'\S+ LIST "" "conformance-[0-9a-f]+"\r', rewrite=((rb"HasChildren", b"HasNoChildren"),)
+        ),
+        (f"{HIERARCHY}::test_a_parent_is_not_marked_hasnochildren",),
+    ),
+    "unsubscribe-ignored": (
+        _edit(r"\S+ UNSUBSCRIBE ", (rb'UNSUBSCRIBE "[^"]*"', b"NOOP")),
+        (f"{HIERARCHY}::test_unsubscribe_removes_the_name_from_lsub",),
+    ),
+    "lsub-lists-unsubscribed": (
+        one_rule(
+            r'\S+ LSUB "" "[^"]*\*"',
+            rewrite=((rb"\A", b'* LSUB () "/" conformance-x-unsubscribed\r\n'),),
+        ),
+        (f"{HIERARCHY}::test_lsub_lists_only_subscribed_names",),
+    ),
+    "rename-inbox-leaves-the-messages": (
+        _edit(r"\S+ RENAME INBOX ", (rb"RENAME INBOX ", b"CREATE ")),
+        (f"{HIERARCHY}::test_rename_of_inbox_moves_its_messages_and_keeps_inbox",),
+    ),
+}
+
+# Conforming scripts that make the reference take the path a test checks, where it does
+# not on its own.
+BASELINES: dict[str, Script] = {
+    "noselect-level-deleted": Script(
+        (
+            Rule(
+                r'\S+ LIST "" "[^"]*-level"',
+                rewrite=((rb"\(\\HasChildren\)", rb"(\\Noselect \\HasChildren)"),),
+            ),
+            Rule(r'\S+ DELETE "[^"]*-level"', rewrite=((rb"(?m)^([^*+ ]\S*) OK", rb"\1 NO"),)),
+        )
     ),
 }

@@ -10,7 +10,11 @@ import scripted_imap_commands
 import scripted_imap_search
 from variant_runner import Variant, VariantRuns, runs_fixture, scripted
 
-VARIANTS = scripted(scripted_imap_search.SCRIPTS | scripted_imap_commands.SCRIPTS, suite="imap")
+VARIANTS = scripted(
+    scripted_imap_search.SCRIPTS | scripted_imap_commands.SCRIPTS,
+    suite="imap",
+    baselines=scripted_imap_commands.BASELINES,
+)
 runs = runs_fixture(VARIANTS)
 # One suite run serves every test here: keep them on one xdist worker.
 pytestmark = pytest.mark.xdist_group("test_imap_command_scripts_are_caught")

@@ -206,19 +206,29 @@ def test_expunge_in_an_examined_mailbox_removes_nothing(
     assert _messages_in(session, imap_mailbox) == 1, "EXPUNGE after EXAMINE expunged"
 
 
+def _flags_after_examined(
+    imap_login: Callable[[], ImapSession], name: str, command: str, *arguments: bytes
+) -> set[bytes]:
+    """The flags another session sees on a message after ``command`` was sent in a
+    session that EXAMINEd its mailbox (the command refused or carried out)."""
+    session = imap_login()
+    append(session, name, message("read-only"))
+    expect_ok(session.select(name, examine=True), "EXAMINE")
+    session.command(command, *arguments)
+    other = imap_login()
+    select(other, name)
+    return flags_of(fetch(other, "1", "(FLAGS)")[1])
+
+
 @pytest.mark.rfc(3501, "6.3.2", "MUST", basis=READ_ONLY)
 def test_store_in_an_examined_mailbox_changes_nothing(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:
     """No changes to the permanent state of the mailbox, including per-user state, are
     permitted"""
-    session = imap_login()
-    append(session, imap_mailbox, message("read-only"))
-    expect_ok(session.select(imap_mailbox, examine=True), "EXAMINE")
-    session.command("STORE", b"1", b"+FLAGS", b"(\\Flagged)")  # refused or ignored
-    other = imap_login()
-    select(other, imap_mailbox)
-    flags = flags_of(fetch(other, "1", "(FLAGS)")[1])
+    flags = _flags_after_examined(
+        imap_login, imap_mailbox, "STORE", b"1", b"+FLAGS", b"(\\Flagged)"
+    )
     assert b"\\FLAGGED" not in flags, f"STORE after EXAMINE changed the flags: {flags}"
 
 
@@ -228,13 +238,7 @@ def test_fetch_body_in_an_examined_mailbox_leaves_seen_unset(
 ) -> None:
     """No changes to the permanent state of the mailbox, including per-user state, are
     permitted"""
-    session = imap_login()
-    append(session, imap_mailbox, message("read-only"))
-    expect_ok(session.select(imap_mailbox, examine=True), "EXAMINE")
-    fetch(session, "1", "(BODY[])")
-    other = imap_login()
-    select(other, imap_mailbox)
-    flags = flags_of(fetch(other, "1", "(FLAGS)")[1])
+    flags = _flags_after_examined(imap_login, imap_mailbox, "FETCH", b"1", b"(BODY[])")
     assert b"\\SEEN" not in flags, f"FETCH BODY[] after EXAMINE set \\Seen: {flags}"
 
 

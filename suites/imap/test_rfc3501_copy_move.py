@@ -58,9 +58,7 @@ def _uid_set(text: bytes) -> list[int]:
     return found
 
 
-@pytest.mark.rfc(
-    3501, "6.3.11", "SHOULD", basis="§6.3.11: flags and date SHOULD be set; BODY[] is the literal"
-)
+@pytest.mark.rfc(3501, "6.3.11", "SHOULD")
 def test_append_then_fetch_keeps_octets_flags_and_date(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:

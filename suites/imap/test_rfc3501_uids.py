@@ -212,7 +212,9 @@ def test_uid_copy_copies_the_message_with_that_uid(
     assert subjects == [b"Subject: m-1\r\n\r\n"], f"UID COPY {uid.decode()} copied {subjects!r}"
 
 
-@pytest.mark.rfc(3501, "2.3.1.1", "MUST")
+@pytest.mark.rfc(
+    3501, "2.3.1.1", "MUST", basis="§2.3.1.1 states how UIDs are assigned, for every message added"
+)
 def test_copies_get_uids_above_the_messages_there(
     imap_login: Callable[[], ImapSession], imap_mailbox: str
 ) -> None:

@@ -1,7 +1,8 @@
-"""Misbehaving IMAP servers for the suite's tests of flags, STORE, tags, states, UIDs
-and mailboxes (suites/imap/test_rfc3501_{flags,tags,uids,hierarchy,sessions}.py), said
-as wire rules (see ``wire_script``): each breaks one rule of RFC 3501 (or 4315, 6851,
-3348) and names the tests that must fail on it.
+"""Misbehaving IMAP servers for the suite's tests of tags, states, flags, STORE, UIDs,
+sessions, APPEND/COPY/MOVE and the mailbox hierarchy (suites/imap/test_rfc3501_{tags,
+read_only,flags,uids,sessions,copy_move,hierarchy}.py), said as wire rules (see
+``wire_script``): each breaks one rule of RFC 3501 (or 4315, 6851, 3348) and names the
+tests that must fail on it.
 
 Client lines start with a tag, so rules match ``\\S+ COMMAND``; a rule's rewrite applies
 to everything the core answers to the matching line.

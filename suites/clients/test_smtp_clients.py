@@ -111,7 +111,7 @@ def test_mail_data_ends_with_crlf_dot_crlf(client: str, scenario: str) -> None:
 @pytest.mark.parametrize(("client", "scenario"), cases("command-syntax"))
 def test_command_syntax(client: str, scenario: str) -> None:
     """The syntax of the argument clauses of the above commands (using the syntax
-    specified in RFC 5234 where applicable) is given below."""
+    specified in RFC 5234 [7] where applicable) is given below."""
     assert_holds("command-syntax", client, scenario)
 
 

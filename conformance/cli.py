@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from ._hooks import hooks_of
+from ._check import add_check, check
 from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._lint import add_lint, lint
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     add_diff(commands)
     add_report(commands)
     add_load(commands)
+    add_check(commands)
     return parser
 
 
@@ -220,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report(args)
     if args.command == "load":
         return load(args)
+    if args.command == "check":
+        return check(args)
     return serve(args)
 
 

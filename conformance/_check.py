@@ -1,0 +1,414 @@
+"""``conformance check DOMAIN``: grade a deployed mail domain without delivering anything.
+
+For each MX host (RFC 5321 §5.1) and each of its addresses: STARTTLS offered and working,
+the certificate (chain, name, expiry), the TLS versions offered one by one; then the SMTP
+suite as far as a URL alone allows (``conformance run smtp://ADDRESS`` delivers nothing,
+see ``_left_out``).  ``--url`` names imaps://, pop3s://, smtps:// or submission:// servers
+the same way.  One graded summary per host; exit status as ``run``'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dns.resolver
+
+from ._check_dns import (
+    DnsProblem,
+    MailHost,
+    dns_server,
+    host_addresses,
+    mail_hosts,
+    make_resolver,
+    mta_sts,
+)
+from ._check_findings import Finding, Outcome, Strictness, grade, tls_findings, worst
+from ._check_tls import Endpoint, Upgrade
+from ._options import mail_domain_name, positive_seconds, target_url
+from ._targets import Target
+
+__all__ = ["add_check", "check"]
+
+_EPILOG = """\
+checks, per address of each host:
+  STARTTLS offered and completing a handshake (implicit TLS for imaps, pop3s, smtps)
+  certificate: chains to the system trust store (or --ca-file), carries a DNS-ID
+    for the host's name (RFC 6125 §6.4), not expiring within --expiry-warning days
+  TLS 1.0 and 1.1 each offered alone: accepted -> failed (RFC 8996 §2, §3);
+    TLS 1.2 or later offered (RFC 8314 §4); a version this machine's OpenSSL cannot
+    offer is reported "not probed", never "not offered"
+  then, on the host's first address, the protocol's suite as a URL alone allows
+  (nothing delivered, no mailbox changed; --tls-only leaves it out)
+
+levels: for imaps, pop3s, smtps and submission servers a certificate or TLS fault
+  fails (RFC 8314 §4, §4.4); for an MX it fails when the domain publishes an
+  MTA-STS policy (_mta-sts TXT record, RFC 8461 §4.2), and warns otherwise.
+
+grades: A nothing failed or warned, B warnings only, F a requirement broken or
+  the host could not be checked.
+
+examples:
+  conformance check example.com
+  conformance check example.com --tls-only --json
+  conformance check example.test --dns-server 127.0.0.1:5353 --port 2525 --ca-file ca.pem
+  conformance check --url imaps://imap.example.com --url submission://U:P@smtp.example.com
+
+exit status: 0 no host failed, 1 a host failed (grade F), 2 bad usage, no usable
+  DNS answer, or a host unreachable.
+"""
+
+# The schemes whose servers RFC 8314 binds (implicit TLS, or submission's STARTTLS).
+_UPGRADE = {
+    "smtp": Upgrade.SMTP_STARTTLS,
+    "smtp+starttls": Upgrade.SMTP_STARTTLS,
+    "submission": Upgrade.SMTP_STARTTLS,
+    "smtps": Upgrade.IMPLICIT,
+    "imaps": Upgrade.IMPLICIT,
+    "pop3s": Upgrade.IMPLICIT,
+}
+
+
+def add_check(commands: Any) -> None:
+    parser = commands.add_parser(
+        "check",
+        help="grade a deployed domain's MX hosts (or named servers) read-only",
+        description="Look up DOMAIN's MX hosts and grade each: STARTTLS, certificate, TLS "
+        "versions and the SMTP suite as far as a URL alone allows.  Nothing is delivered.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("domain", nargs="?", type=mail_domain_name, metavar="DOMAIN")
+    parser.add_argument(
+        "--url",
+        action="append",
+        type=target_url,
+        default=[],
+        metavar="URL",
+        help="also check this server: imaps://, pop3s://, smtps://, submission:// or "
+        "smtp:// URL (repeatable)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=25, help="SMTP port of the MX hosts (default: 25)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="per DNS lookup, connection and reply (default: 10)",
+    )
+    parser.add_argument(
+        "--dns-server",
+        type=_dns_server_option,
+        metavar="ADDRESS[:PORT]",
+        help="ask this DNS server instead of the system's resolvers",
+    )
+    parser.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="PEM",
+        help="trust these CA certificates instead of the system trust store",
+    )
+    parser.add_argument(
+        "--expiry-warning",
+        type=int,
+        default=14,
+        metavar="DAYS",
+        help="warn when a certificate expires within DAYS days (default: 14)",
+    )
+    parser.add_argument(
+        "--waivers",
+        type=Path,
+        metavar="FILE",
+        help="accepted deviations for the suite runs, as for run (docs/waivers.md)",
+    )
+    parser.add_argument(
+        "--tls-only", action="store_true", help="leave the protocol suites out: TLS checks only"
+    )
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="where each suite run writes its report (default: reports)",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def _dns_server_option(text: str) -> tuple[str, int]:
+    try:
+        return dns_server(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not ADDRESS or ADDRESS:PORT (e.g. 127.0.0.1:5353, [::1]:53)"
+        ) from None
+
+
+@dataclass(kw_only=True)
+class HostReport:
+    """Everything found about one host: its URL, and the findings at each address."""
+
+    url: str  # scheme://name:port, no credentials
+    name: str
+    addresses: tuple[str, ...]
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (address, finding)
+    suite: dict[str, Any] | None = None
+
+    @property
+    def grade(self) -> str:
+        return grade([finding for _, finding in self.findings])
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "name": self.name,
+            "addresses": list(self.addresses),
+            "grade": self.grade,
+            "findings": [{"address": a, **f.as_json()} for a, f in self.findings],
+            "suite": self.suite,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Plan:
+    """One server to check: how to reach it and how strictly to grade it."""
+
+    target: Target
+    name: str
+    addresses: tuple[str, ...]
+    strictness: Strictness
+    domain: str | None
+
+
+def check(args: argparse.Namespace) -> int:
+    if args.domain is None and not args.url:
+        print("conformance check: name a DOMAIN or a --url", file=sys.stderr)
+        return 2
+    unsupported = [t.url for t in args.url if t.scheme not in _UPGRADE]
+    if unsupported:
+        print(
+            f"conformance check: {unsupported[0]} has no TLS to check; use one of "
+            + ", ".join(f"{s}://" for s in _UPGRADE),
+            file=sys.stderr,
+        )
+        return 2
+    resolver = make_resolver(args.dns_server, args.timeout)
+    try:
+        plans = _plans(args, resolver)
+    except DnsProblem as exc:
+        print(f"conformance check: {exc}", file=sys.stderr)
+        return 2
+    reports = [_check_one(plan, args) for plan in plans]
+    if args.json:
+        print(json.dumps({"domain": args.domain, "hosts": [r.as_json() for r in reports]}))
+    else:
+        print("\n\n".join(_text(report) for report in reports))
+    return _exit_status(reports)
+
+
+def _plans(args: argparse.Namespace, resolver: dns.resolver.Resolver) -> list[_Plan]:
+    plans: list[_Plan] = []
+    if args.domain is not None:
+        published = mta_sts(args.domain, resolver)
+        strictness = Strictness(
+            must_have_tls=published,
+            rule="RFC 8461 §4.2",
+            tls_rule="RFC 8461 §5",
+            leniency="a warning: the domain publishes no MTA-STS policy",
+        )
+        for host in mail_hosts(args.domain, resolver):
+            plans.append(_mx_plan(host, args, strictness))
+    for target in args.url:
+        addresses = _addresses_of(target.host, resolver)
+        strict = Strictness(must_have_tls=True, rule="RFC 8314 §4.4", tls_rule="RFC 8314 §4")
+        plans.append(
+            _Plan(
+                target=target, name=target.host, addresses=addresses, strictness=strict, domain=None
+            )
+        )
+    return plans
+
+
+def _mx_plan(host: MailHost, args: argparse.Namespace, strictness: Strictness) -> _Plan:
+    target = target_url(f"smtp://{_bracketed(host.name)}:{args.port}")
+    return _Plan(
+        target=target,
+        name=host.name,
+        addresses=host.addresses,
+        strictness=strictness,
+        domain=args.domain,
+    )
+
+
+def _addresses_of(host: str, resolver: dns.resolver.Resolver) -> tuple[str, ...]:
+    try:
+        return (str(ipaddress.ip_address(host)),)
+    except ValueError:
+        pass
+    addresses = host_addresses(host, resolver)
+    if not addresses:
+        raise DnsProblem(f"{host} has no address (A/AAAA)")
+    return addresses
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _check_one(plan: _Plan, args: argparse.Namespace) -> HostReport:
+    report = HostReport(url=plan.target.url, name=plan.name, addresses=plan.addresses)
+    if not plan.addresses:
+        problem = f"{plan.name} has no address (A/AAAA): RFC 5321 §5.1 calls it unusable"
+        report.findings.append(
+            (
+                "-",
+                Finding(
+                    check="address", outcome=Outcome.ERROR, rule="RFC 5321 §5.1", detail=problem
+                ),
+            )
+        )
+        return report
+    for address in plan.addresses:
+        endpoint = Endpoint(
+            name=plan.name,
+            address=address,
+            port=plan.target.port,
+            upgrade=_UPGRADE[plan.target.scheme],
+            timeout=args.timeout,
+        )
+        found = tls_findings(
+            endpoint, plan.strictness, ca_file=args.ca_file, expiry_days=args.expiry_warning
+        )
+        report.findings += [(address, finding) for finding in found]
+    reachable = [a for a, f in report.findings if f.check != "connection"]
+    if not args.tls_only and reachable:
+        report.suite = _run_suite(plan, reachable[0], args)
+        report.findings += [(reachable[0], f) for f in _suite_findings(report.suite)]
+    return report
+
+
+# -- the suite, read-only ----------------------------------------------------------------
+
+
+def _suite_url(target: Target, address: str) -> str | None:
+    """The URL the suite runs against: the address (the name was resolved here, through
+    --dns-server), and no credentials where a login could change a mailbox (IMAP test
+    mailboxes, POP3 deletions).  None when the protocol's suite needs credentials that
+    were not given (submission)."""
+    host = _bracketed(address)
+    if target.protocol != "smtp":
+        return f"{target.scheme}://{host}:{target.port}"
+    if target.scheme == "submission":
+        if not target.has_credentials:
+            return None
+        from urllib.parse import quote
+
+        credentials = f"{quote(target.user or '', safe='')}:{quote(target.password or '', safe='')}"
+        return f"submission://{credentials}@{host}:{target.port}"
+    return f"{target.scheme}://{host}:{target.port}"
+
+
+def _run_suite(plan: _Plan, address: str, args: argparse.Namespace) -> dict[str, Any]:
+    url = _suite_url(plan.target, address)
+    if url is None:
+        return {"skipped": "the submission suite needs submission://USER:PASS@HOST"}
+    report_dir = args.report_dir.resolve()
+    report_dir.mkdir(parents=True, exist_ok=True)
+    before = set(report_dir.iterdir())
+    argv = [
+        sys.executable,
+        "-m",
+        "conformance.cli",
+        "run",
+        url,
+        "--suite",
+        plan.target.protocol,
+        "--report-dir",
+        str(report_dir),
+        "--timeout",
+        str(args.timeout),
+    ]
+    if plan.domain is not None:
+        argv += ["--domain", plan.domain]
+    if args.waivers is not None:
+        argv += ["--waivers", str(args.waivers)]
+    run = subprocess.run(argv, capture_output=True, text=True, check=False)
+    made = sorted(set(report_dir.iterdir()) - before)
+    results = made[-1] / "results.json" if made else None
+    if results is None or not results.is_file():
+        last = (run.stderr.strip().splitlines() or ["no output"])[-1][:300]
+        return {"error": f"the suite did not run (exit {run.returncode}): {last}"}
+    return _counts(json.loads(results.read_text(encoding="utf-8")), results.parent)
+
+
+def _counts(document: dict[str, Any], where: Path) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for result in document["results"]:
+        counts[result["outcome"]] = counts.get(result["outcome"], 0) + 1
+    failing = [r["id"] for r in document["results"] if r["outcome"] in ("failed", "error")]
+    return {"counts": counts, "report": str(where), "failing": failing[:20]}
+
+
+def _suite_findings(suite: dict[str, Any]) -> list[Finding]:
+    if "error" in suite:
+        return [Finding(check="suite", outcome=Outcome.ERROR, rule="", detail=suite["error"])]
+    if "skipped" in suite:
+        return [Finding(check="suite", outcome=Outcome.INFO, rule="", detail=suite["skipped"])]
+    counts: dict[str, int] = suite["counts"]
+    shown = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+    if counts.get("failed") or counts.get("error"):
+        outcome = Outcome.FAILED
+    elif counts.get("warned"):
+        outcome = Outcome.WARNED
+    else:
+        outcome = Outcome.PASSED
+    return [
+        Finding(
+            check="suite",
+            outcome=outcome,
+            rule="see the report",
+            detail=f"{shown} ({suite['report']})",
+        )
+    ]
+
+
+# -- output ------------------------------------------------------------------------------
+
+_MARK = {
+    Outcome.PASSED: "ok",
+    Outcome.FAILED: "FAIL",
+    Outcome.WARNED: "warn",
+    Outcome.INFO: "info",
+    Outcome.NOT_PROBED: "n/a",
+    Outcome.ERROR: "ERROR",
+}
+
+
+def _text(report: HostReport) -> str:
+    addresses = ", ".join(report.addresses) or "no address"
+    lines = [f"{report.url} ({addresses}): grade {report.grade}"]
+    for address, finding in report.findings:
+        rule = f"  [{finding.rule}]" if finding.rule else ""
+        where = f"{address}  " if len(report.addresses) > 1 else ""
+        lines.append(
+            f"  {_MARK[finding.outcome]:<5} {where}{finding.check}: {finding.detail}{rule}"
+        )
+    return "\n".join(lines)
+
+
+def _exit_status(reports: list[HostReport]) -> int:
+    errors = any(
+        f.outcome is Outcome.ERROR and f.check in ("connection", "address")
+        for r in reports
+        for _, f in r.findings
+    )
+    if errors:
+        return 2
+    return 1 if worst([report.grade for report in reports]) == "F" else 0

@@ -1,0 +1,136 @@
+"""Where a domain's mail goes: its MX hosts and their addresses (RFC 5321 §5.1).
+
+``conformance check DOMAIN`` grades the hosts a sending MTA would try.  Every DNS
+failure becomes a ``DnsProblem`` with one line a person can act on; the caller prints it.
+Lookups go to the system's resolvers, or to the one ``--dns-server`` names (tests run a
+private one on 127.0.0.1, so nothing leaves the machine).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import dns.exception
+import dns.name
+import dns.rdatatype
+import dns.resolver
+
+__all__ = [
+    "DnsProblem",
+    "MailHost",
+    "dns_server",
+    "host_addresses",
+    "mail_hosts",
+    "make_resolver",
+    "mta_sts",
+]
+
+
+class DnsProblem(Exception):
+    """A lookup that leaves nothing to check; ``str()`` is the one-line message."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailHost:
+    """One host mail for the domain goes to, in the order a sender tries them."""
+
+    name: str  # without the trailing dot; the name its certificate must carry
+    preference: int
+    addresses: tuple[str, ...]
+    implicit: bool = False  # RFC 5321 §5.1: no MX records, the domain's own address
+
+
+def dns_server(text: str) -> tuple[str, int]:
+    """``HOST`` or ``HOST:PORT`` (``[V6]:PORT``) of a DNS server, as an address and port."""
+    host, port = text, 53
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = int(rest.removeprefix(":") or 53) if rest.startswith(":") or not rest else -1
+    elif text.count(":") == 1:
+        host, _, port_text = text.partition(":")
+        port = int(port_text) if port_text.isdigit() else -1
+    ipaddress.ip_address(host)  # ValueError for a name: the resolver needs an address
+    if not 0 < port < 65536:
+        raise ValueError(f"bad port in {text!r}")
+    return host, port
+
+
+def make_resolver(server: tuple[str, int] | None, timeout: float) -> dns.resolver.Resolver:
+    if server is None:
+        resolver = dns.resolver.Resolver()
+    else:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [server[0]]
+        resolver.port = server[1]
+    resolver.lifetime = timeout
+    return resolver
+
+
+def mail_hosts(domain: str, resolver: dns.resolver.Resolver) -> list[MailHost]:
+    """The domain's MX hosts by preference, each with its addresses.
+
+    RFC 5321 §5.1: "If an empty list of MXs is returned, the address is treated as if it
+    was associated with an implicit MX RR, with a preference of 0, pointing to that host."
+    A null MX (RFC 7505: one MX of preference 0 and exchange ".") says the domain takes
+    no mail at all; that is reported, not checked.
+    """
+    try:
+        answer = resolver.resolve(domain, "MX", search=False)
+    except dns.resolver.NoAnswer:
+        return [_implicit_mx(domain, resolver)]
+    except dns.exception.DNSException as exc:
+        raise DnsProblem(_lookup_failure(domain, "MX", exc)) from None
+    records = sorted(answer, key=lambda mx: (mx.preference, str(mx.exchange)))
+    if any(mx.exchange == dns.name.root for mx in records):
+        raise DnsProblem(f"{domain} has a null MX (RFC 7505): it accepts no mail")
+    hosts = []
+    for mx in records:
+        name = mx.exchange.to_text(omit_final_dot=True)
+        hosts.append(
+            MailHost(name=name, preference=mx.preference, addresses=host_addresses(name, resolver))
+        )
+    return hosts
+
+
+def _implicit_mx(domain: str, resolver: dns.resolver.Resolver) -> MailHost:
+    addresses = host_addresses(domain, resolver)
+    if not addresses:
+        raise DnsProblem(f"{domain} has no MX records and no address (A/AAAA) of its own")
+    return MailHost(name=domain, preference=0, addresses=addresses, implicit=True)
+
+
+def host_addresses(name: str, resolver: dns.resolver.Resolver) -> tuple[str, ...]:
+    """The host's A then AAAA addresses; empty when it has none (a host left unusable)."""
+    found: list[str] = []
+    for kind in ("A", "AAAA"):
+        try:
+            found += [record.address for record in resolver.resolve(name, kind, search=False)]
+        except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
+            continue
+        except dns.exception.DNSException as exc:
+            raise DnsProblem(_lookup_failure(name, kind, exc)) from None
+    return tuple(found)
+
+
+def mta_sts(domain: str, resolver: dns.resolver.Resolver) -> bool:
+    """Whether the domain announces an MTA-STS policy (RFC 8461 §3.1: a TXT record at
+    ``_mta-sts.DOMAIN`` beginning ``v=STSv1``).  Senders honouring it then require the
+    MX certificate checks of §4.2.  Any lookup failure counts as "no policy"."""
+    try:
+        answer = resolver.resolve(f"_mta-sts.{domain}", "TXT", search=False)
+    except dns.exception.DNSException:
+        return False
+    return any(b"".join(record.strings).startswith(b"v=STSv1") for record in answer)
+
+
+def _lookup_failure(name: str, kind: str, exc: dns.exception.DNSException) -> str:
+    if isinstance(exc, dns.resolver.NXDOMAIN):
+        # RFC 5321 §5.1: "If a non-existent domain error is returned, this situation MUST
+        # be reported as an error."
+        return f"{name} does not exist (NXDOMAIN)"
+    if isinstance(exc, dns.resolver.LifetimeTimeout | dns.exception.Timeout):
+        return f"no DNS answer for {name} {kind} in time (is the DNS server reachable?)"
+    if isinstance(exc, dns.resolver.NoNameservers):
+        return f"the DNS servers failed to answer {name} {kind} (SERVFAIL or refused)"
+    return f"DNS lookup of {name} {kind} failed: {type(exc).__name__}"

@@ -216,6 +216,7 @@ def check(args: argparse.Namespace) -> int:
 def _plans(args: argparse.Namespace, resolver: dns.resolver.Resolver) -> list[_Plan]:
     plans: list[_Plan] = []
     if args.domain is not None:
+        hosts = mail_hosts(args.domain, resolver)
         published = mta_sts(args.domain, resolver)
         strictness = Strictness(
             must_have_tls=published,
@@ -223,7 +224,7 @@ def _plans(args: argparse.Namespace, resolver: dns.resolver.Resolver) -> list[_P
             tls_rule="RFC 8461 §5",
             leniency="a warning: the domain publishes no MTA-STS policy",
         )
-        for host in mail_hosts(args.domain, resolver):
+        for host in hosts:
             plans.append(_mx_plan(host, args, strictness))
     for target in args.url:
         addresses = _addresses_of(target.host, resolver)

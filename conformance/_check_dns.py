@@ -9,6 +9,7 @@ private one on 127.0.0.1, so nothing leaves the machine).
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 
 import dns.exception
@@ -41,16 +42,23 @@ class MailHost:
     implicit: bool = False  # RFC 5321 §5.1: no MX records, the domain's own address
 
 
+# ADDRESS, ADDRESS:PORT, [V6ADDRESS]:PORT, or a bare IPv6 address.
+_SERVER = re.compile(
+    r"\[(?P<bracketed>[^\]]+)\](?::(?P<port6>\d+))?"
+    r"|(?P<v4>[^:\[\]]+)(?::(?P<port4>\d+))?"
+    r"|(?P<v6>[0-9A-Fa-f:.]+)"
+)
+
+
 def dns_server(text: str) -> tuple[str, int]:
-    """``HOST`` or ``HOST:PORT`` (``[V6]:PORT``) of a DNS server, as an address and port."""
-    host, port = text, 53
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        port = int(rest.removeprefix(":") or 53) if rest.startswith(":") or not rest else -1
-    elif text.count(":") == 1:
-        host, _, port_text = text.partition(":")
-        port = int(port_text) if port_text.isdigit() else -1
-    ipaddress.ip_address(host)  # ValueError for a name: the resolver needs an address
+    """The address and port of a DNS server; ``ValueError`` for anything else (a name
+    would need a resolver to find the resolver)."""
+    match = _SERVER.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not ADDRESS[:PORT]: {text!r}")
+    host = match["bracketed"] or match["v4"] or match["v6"]
+    port = int(match["port6"] or match["port4"] or 53)
+    ipaddress.ip_address(host)
     if not 0 < port < 65536:
         raise ValueError(f"bad port in {text!r}")
     return host, port

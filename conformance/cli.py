@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from ._hooks import hooks_of
 from ._check import add_check, check
+from ._hooks import hooks_of
 from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._lint import add_lint, lint

@@ -31,8 +31,9 @@ from ._check_dns import (
 )
 from ._check_findings import Finding, Outcome, Strictness, grade, tls_findings, worst
 from ._check_tls import Endpoint, Upgrade
-from ._options import mail_domain_name, positive_seconds, target_url
+from ._options import mail_domain_name, positive_count, positive_seconds, target_url
 from ._targets import Target
+from ._waivers import waiver_file
 
 __all__ = ["add_check", "check"]
 
@@ -84,7 +85,13 @@ def add_check(commands: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("domain", nargs="?", type=mail_domain_name, metavar="DOMAIN")
+    parser.add_argument(
+        "domain",
+        nargs="?",
+        type=mail_domain_name,
+        metavar="DOMAIN",
+        help="the mail domain whose MX hosts to check (optional with --url)",
+    )
     parser.add_argument(
         "--url",
         action="append",
@@ -95,7 +102,7 @@ def add_check(commands: Any) -> None:
         "smtp:// URL (repeatable)",
     )
     parser.add_argument(
-        "--port", type=int, default=25, help="SMTP port of the MX hosts (default: 25)"
+        "--port", type=_port, default=25, help="SMTP port of the MX hosts (default: 25)"
     )
     parser.add_argument(
         "--timeout",
@@ -112,20 +119,20 @@ def add_check(commands: Any) -> None:
     )
     parser.add_argument(
         "--ca-file",
-        type=Path,
+        type=_readable_file,
         metavar="PEM",
         help="trust these CA certificates instead of the system trust store",
     )
     parser.add_argument(
         "--expiry-warning",
-        type=int,
+        type=positive_count,
         default=14,
         metavar="DAYS",
         help="warn when a certificate expires within DAYS days (default: 14)",
     )
     parser.add_argument(
         "--waivers",
-        type=Path,
+        type=waiver_file,
         metavar="FILE",
         help="accepted deviations for the suite runs, as for run (docs/waivers.md)",
     )
@@ -140,6 +147,19 @@ def add_check(commands: Any) -> None:
         help="where each suite run writes its report (default: reports)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (1-65535)")
+    return int(text)
+
+
+def _readable_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a readable file")
+    return path
 
 
 def _dns_server_option(text: str) -> tuple[str, int]:
@@ -339,7 +359,7 @@ def _run_suite(plan: _Plan, address: str, args: argparse.Namespace) -> dict[str,
     if plan.domain is not None:
         argv += ["--domain", plan.domain]
     if args.waivers is not None:
-        argv += ["--waivers", str(args.waivers)]
+        argv += ["--waivers", str(args.waivers.source)]
     run = subprocess.run(argv, capture_output=True, text=True, check=False)
     made = sorted(set(report_dir.iterdir()) - before)
     results = made[-1] / "results.json" if made else None

@@ -156,3 +156,40 @@ def test_bad_dns_server_option_is_a_usage_error(text: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "example.test", "--dns-server", text])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["example.test", "--port", "0"],
+        ["example.test", "--port", "70000"],
+        ["example.test", "--ca-file", "/nonexistent/ca.pem"],
+        ["example.test", "--expiry-warning", "-1"],
+        ["example.test", "--waivers", "/nonexistent/waivers.toml"],
+        ["not a domain"],
+        ["--url", "ftp://example.test"],
+    ],
+)
+def test_bad_options_are_usage_errors(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", *argv])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "conformance check: name a DOMAIN or a --url\n"),
+        (
+            ["--url", "imap://example.test"],
+            "conformance check: imap://example.test:143 has "
+            "no TLS to check; use one of smtp://, smtp+starttls://, submission://, smtps://, "
+            "imaps://, pop3s://\n",
+        ),
+    ],
+)
+def test_nothing_to_check_is_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["check", *argv]) == 2
+    assert capsys.readouterr().err == message

@@ -18,15 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import dns.resolver
-
 from ._check_dns import (
     DnsProblem,
+    Lookup,
     MailHost,
     dns_server,
     host_addresses,
     mail_hosts,
-    make_resolver,
+    make_lookup,
     mta_sts,
 )
 from ._check_findings import Finding, Outcome, Strictness, grade, tls_findings, worst
@@ -219,9 +218,9 @@ def check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    resolver = make_resolver(args.dns_server, args.timeout)
+    lookup = make_lookup(args.dns_server, args.timeout)
     try:
-        plans = _plans(args, resolver)
+        plans = _plans(args, lookup)
     except DnsProblem as exc:
         print(f"conformance check: {exc}", file=sys.stderr)
         return 2
@@ -233,11 +232,11 @@ def check(args: argparse.Namespace) -> int:
     return _exit_status(reports)
 
 
-def _plans(args: argparse.Namespace, resolver: dns.resolver.Resolver) -> list[_Plan]:
+def _plans(args: argparse.Namespace, lookup: Lookup) -> list[_Plan]:
     plans: list[_Plan] = []
     if args.domain is not None:
-        hosts = mail_hosts(args.domain, resolver)
-        published = mta_sts(args.domain, resolver)
+        hosts = mail_hosts(args.domain, lookup)
+        published = mta_sts(args.domain, lookup)
         strictness = Strictness(
             must_have_tls=published,
             rule="RFC 8461 §4.2",
@@ -247,7 +246,7 @@ def _plans(args: argparse.Namespace, resolver: dns.resolver.Resolver) -> list[_P
         for host in hosts:
             plans.append(_mx_plan(host, args, strictness))
     for target in args.url:
-        addresses = _addresses_of(target.host, resolver)
+        addresses = _addresses_of(target.host, lookup)
         strict = Strictness(must_have_tls=True, rule="RFC 8314 §4.4", tls_rule="RFC 8314 §4")
         plans.append(
             _Plan(
@@ -268,12 +267,12 @@ def _mx_plan(host: MailHost, args: argparse.Namespace, strictness: Strictness) -
     )
 
 
-def _addresses_of(host: str, resolver: dns.resolver.Resolver) -> tuple[str, ...]:
+def _addresses_of(host: str, lookup: Lookup) -> tuple[str, ...]:
     try:
         return (str(ipaddress.ip_address(host)),)
     except ValueError:
         pass
-    addresses = host_addresses(host, resolver)
+    addresses = host_addresses(host, lookup)
     if not addresses:
         raise DnsProblem(f"{host} has no address (A/AAAA)")
     return addresses

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from dataclasses import dataclass
 
 import dns.exception
@@ -19,11 +20,12 @@ import dns.resolver
 
 __all__ = [
     "DnsProblem",
+    "Lookup",
     "MailHost",
     "dns_server",
     "host_addresses",
     "mail_hosts",
-    "make_resolver",
+    "make_lookup",
     "mta_sts",
 ]
 
@@ -64,7 +66,17 @@ def dns_server(text: str) -> tuple[str, int]:
     return host, port
 
 
-def make_resolver(server: tuple[str, int] | None, timeout: float) -> dns.resolver.Resolver:
+@dataclass(frozen=True, kw_only=True)
+class Lookup:
+    """Where questions go.  With ``--dns-server`` every question goes to that server;
+    without it MX and TXT go to the system's DNS resolvers and host addresses are found
+    as the system finds them (getaddrinfo: /etc/hosts too), as a client on it would."""
+
+    resolver: dns.resolver.Resolver
+    private: bool
+
+
+def make_lookup(server: tuple[str, int] | None, timeout: float) -> Lookup:
     if server is None:
         resolver = dns.resolver.Resolver()
     else:
@@ -72,10 +84,10 @@ def make_resolver(server: tuple[str, int] | None, timeout: float) -> dns.resolve
         resolver.nameservers = [server[0]]
         resolver.port = server[1]
     resolver.lifetime = timeout
-    return resolver
+    return Lookup(resolver=resolver, private=server is not None)
 
 
-def mail_hosts(domain: str, resolver: dns.resolver.Resolver) -> list[MailHost]:
+def mail_hosts(domain: str, lookup: Lookup) -> list[MailHost]:
     """The domain's MX hosts by preference, each with its addresses.
 
     RFC 5321 §5.1: "If an empty list of MXs is returned, the address is treated as if it
@@ -84,9 +96,9 @@ def mail_hosts(domain: str, resolver: dns.resolver.Resolver) -> list[MailHost]:
     no mail at all; that is reported, not checked.
     """
     try:
-        answer = resolver.resolve(domain, "MX", search=False)
+        answer = lookup.resolver.resolve(domain, "MX", search=False)
     except dns.resolver.NoAnswer:
-        return [_implicit_mx(domain, resolver)]
+        return [_implicit_mx(domain, lookup)]
     except dns.exception.DNSException as exc:
         raise DnsProblem(_lookup_failure(domain, "MX", exc)) from None
     records = sorted(answer, key=lambda mx: (mx.preference, str(mx.exchange)))
@@ -96,24 +108,28 @@ def mail_hosts(domain: str, resolver: dns.resolver.Resolver) -> list[MailHost]:
     for mx in records:
         name = mx.exchange.to_text(omit_final_dot=True)
         hosts.append(
-            MailHost(name=name, preference=mx.preference, addresses=host_addresses(name, resolver))
+            MailHost(name=name, preference=mx.preference, addresses=host_addresses(name, lookup))
         )
     return hosts
 
 
-def _implicit_mx(domain: str, resolver: dns.resolver.Resolver) -> MailHost:
-    addresses = host_addresses(domain, resolver)
+def _implicit_mx(domain: str, lookup: Lookup) -> MailHost:
+    addresses = host_addresses(domain, lookup)
     if not addresses:
         raise DnsProblem(f"{domain} has no MX records and no address (A/AAAA) of its own")
     return MailHost(name=domain, preference=0, addresses=addresses, implicit=True)
 
 
-def host_addresses(name: str, resolver: dns.resolver.Resolver) -> tuple[str, ...]:
+def host_addresses(name: str, lookup: Lookup) -> tuple[str, ...]:
     """The host's A then AAAA addresses; empty when it has none (a host left unusable)."""
+    if not lookup.private:
+        return _system_addresses(name)
     found: list[str] = []
     for kind in ("A", "AAAA"):
         try:
-            found += [record.address for record in resolver.resolve(name, kind, search=False)]
+            found += [
+                record.address for record in lookup.resolver.resolve(name, kind, search=False)
+            ]
         except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
             continue
         except dns.exception.DNSException as exc:
@@ -121,12 +137,22 @@ def host_addresses(name: str, resolver: dns.resolver.Resolver) -> tuple[str, ...
     return tuple(found)
 
 
-def mta_sts(domain: str, resolver: dns.resolver.Resolver) -> bool:
+def _system_addresses(name: str) -> tuple[str, ...]:
+    try:
+        infos = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+            return ()
+        raise DnsProblem(f"cannot look up {name}: {exc.strerror or exc}") from None
+    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def mta_sts(domain: str, lookup: Lookup) -> bool:
     """Whether the domain announces an MTA-STS policy (RFC 8461 §3.1: a TXT record at
     ``_mta-sts.DOMAIN`` beginning ``v=STSv1``).  Senders honouring it then require the
     MX certificate checks of §4.2.  Any lookup failure counts as "no policy"."""
     try:
-        answer = resolver.resolve(f"_mta-sts.{domain}", "TXT", search=False)
+        answer = lookup.resolver.resolve(f"_mta-sts.{domain}", "TXT", search=False)
     except dns.exception.DNSException:
         return False
     return any(b"".join(record.strings).startswith(b"v=STSv1") for record in answer)

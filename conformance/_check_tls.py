@@ -188,7 +188,8 @@ def certificate_facts(endpoint: Endpoint, ca_file: Path | None) -> CertificateFa
         names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
         addresses = names.value.get_values_for_type(x509.IPAddress)
         dns_names = (
-            *names.value.get_values_for_type(x509.DNSName),
+            # Escaped: a certificate is the server's text, and reaches a terminal.
+            *(_escaped(name) for name in names.value.get_values_for_type(x509.DNSName)),
             *(str(address) for address in addresses),
         )
     except x509.ExtensionNotFound:
@@ -199,6 +200,10 @@ def certificate_facts(endpoint: Endpoint, ca_file: Path | None) -> CertificateFa
         not_after=certificate.not_valid_after_utc,
         version=version,
     )
+
+
+def _escaped(text: str) -> str:
+    return escape_octets(text.encode("utf-8", "surrogateescape")[:255])
 
 
 def name_matches(host: str, dns_names: tuple[str, ...]) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from conftest import Served
 from private_dns import private_dns
 
-from conformance._check_dns import MailHost, dns_server, mail_hosts, make_resolver
+from conformance._check_dns import MailHost, dns_server, host_addresses, mail_hosts, make_lookup
 from conformance.cli import main
 
 _ZONE = """
@@ -30,7 +30,7 @@ bare.test. 300 IN TXT "neither MX nor address"
 
 def _hosts(domain: str) -> list[MailHost]:
     with private_dns(_ZONE) as server:
-        return mail_hosts(domain, make_resolver(dns_server(server), timeout=5))
+        return mail_hosts(domain, make_lookup(dns_server(server), timeout=5))
 
 
 def _check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -193,3 +193,18 @@ def test_nothing_to_check_is_one_line(
 ) -> None:
     assert main(["check", *argv]) == 2
     assert capsys.readouterr().err == message
+
+
+def test_without_a_dns_server_addresses_are_found_as_the_system_finds_them() -> None:
+    """/etc/hosts names localhost; a resolver reading only DNS would not find it."""
+    assert "127.0.0.1" in host_addresses("localhost", make_lookup(None, timeout=5))
+
+
+def test_an_mx_that_never_greets_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel accepts; nothing ever greets
+        port = silent.getsockname()[1]
+        code, out, _ = _check(capsys, "example.test", "--port", str(port))
+    assert code == 2
+    assert f"mx1.example.test (127.0.0.1:{port}): timed out" in out

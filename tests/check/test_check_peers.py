@@ -94,8 +94,12 @@ def _old_versions_probed(host: dict[str, Any]) -> None:
             assert (finding["outcome"], finding["detail"][:11]) == ("passed", "not offered")
 
 
-def test_check_finds_postfix_through_private_dns_and_grades_it(peers: PeerSystem) -> None:
+def test_check_finds_postfix_through_private_dns_and_grades_it(
+    peers: PeerSystem, tmp_path: Path
+) -> None:
     before = _files(peers)
+    alice = peers.accounts[0]
+    submission_url = f"submission://{alice.user}:{alice.password}@localhost:{peers.submission_port}"
     code, document = _check(
         peers,
         "example.test",
@@ -107,15 +111,19 @@ def test_check_finds_postfix_through_private_dns_and_grades_it(peers: PeerSystem
         f"imaps://localhost:{peers.imaps_port}",
         "--url",
         f"pop3s://localhost:{peers.pop3s_port}",
+        "--url",
+        submission_url,
         "--report-dir",
-        str(Path(tempfile.mkdtemp(prefix="check-reports-"))),
+        str(tmp_path),
     )
-    smtp, imaps, pop3s = document["hosts"]
+    smtp, imaps, pop3s, submission = document["hosts"]
     assert smtp["url"] == f"smtp://localhost:{peers.smtp_port}"
     assert smtp["addresses"] == ["127.0.0.1"]
-    for host in (smtp, imaps, pop3s):
+    assert imaps["url"] == f"imaps://localhost:{peers.imaps_port}"
+    assert pop3s["url"] == f"pop3s://localhost:{peers.pop3s_port}"
+    for host in document["hosts"]:
         found = _by_check(host)
-        tls = "STARTTLS" if host is smtp else "implicit TLS"
+        tls = "STARTTLS" if host in (smtp, submission) else "implicit TLS"
         for check in (
             tls,
             "certificate chain",
@@ -129,6 +137,8 @@ def test_check_finds_postfix_through_private_dns_and_grades_it(peers: PeerSystem
         assert not counts.get("failed") and not counts.get("error"), host["suite"]
         assert found["suite"]["outcome"] in ("passed", "warned")
     assert smtp["suite"]["counts"]["passed"] >= 150, smtp["suite"]
+    assert submission["suite"]["counts"]["passed"] >= 150, submission["suite"]
+    assert alice.password not in json.dumps(document), "a password in the report"
     assert _files(peers) == before, "a message was delivered or queued"
     failed = any(host["grade"] == "F" for host in document["hosts"])
     assert code == (1 if failed else 0)

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ._check_dns import (
     DnsProblem,
@@ -296,6 +297,7 @@ def _check_one(plan: _Plan, args: argparse.Namespace) -> HostReport:
         )
         return report
     for address in plan.addresses:
+        print(f"conformance check: TLS of {plan.name} at {address}", file=sys.stderr)
         endpoint = Endpoint(
             name=plan.name,
             address=address,
@@ -328,11 +330,13 @@ def _suite_url(target: Target, address: str) -> str | None:
     if target.scheme == "submission":
         if not target.has_credentials:
             return None
-        from urllib.parse import quote
-
         credentials = f"{quote(target.user or '', safe='')}:{quote(target.password or '', safe='')}"
         return f"submission://{credentials}@{host}:{target.port}"
     return f"{target.scheme}://{host}:{target.port}"
+
+
+# A guard, not a measure: a whole suite against a slow server takes minutes, not an hour.
+_SUITE_LIMIT = 3600
 
 
 def _run_suite(plan: _Plan, address: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -359,7 +363,16 @@ def _run_suite(plan: _Plan, address: str, args: argparse.Namespace) -> dict[str,
         argv += ["--domain", plan.domain]
     if args.waivers is not None:
         argv += ["--waivers", str(args.waivers.source)]
-    run = subprocess.run(argv, capture_output=True, text=True, check=False)
+    print(
+        f"conformance check: running the {plan.target.protocol} suite on {url.split('@')[-1]}",
+        file=sys.stderr,
+    )
+    try:
+        run = subprocess.run(
+            argv, capture_output=True, text=True, check=False, timeout=_SUITE_LIMIT
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"the suite run did not finish within {_SUITE_LIMIT} s"}
     made = sorted(set(report_dir.iterdir()) - before)
     results = made[-1] / "results.json" if made else None
     if results is None or not results.is_file():

@@ -92,7 +92,8 @@ def tls_findings(
         detail = f"{exc}; mail to this host travels in clear"
         return [_fault("STARTTLS", strictness, detail, strictness.tls_rule)]
     except ssl.SSLError as exc:
-        return [_no_handshake(endpoint, exc)]
+        # Perhaps only a forbidden version works: the probes say which.
+        return [_no_handshake(endpoint, exc), *_version_findings(endpoint, strictness, "none")]
     except ProbeError as exc:
         return [Finding(check="connection", outcome=Outcome.ERROR, rule="", detail=str(exc))]
     findings = [
@@ -116,7 +117,7 @@ def _no_handshake(endpoint: Endpoint, exc: ssl.SSLError) -> Finding:
         check=_tls_check_name(endpoint),
         outcome=Outcome.FAILED,
         rule=_tls_rule(endpoint),
-        detail=f"no TLS handshake completes ({exc.reason or exc})",
+        detail=f"no handshake at TLS 1.2 or later completes ({exc.reason or exc})",
     )
 
 

@@ -27,7 +27,11 @@ class Served:
 
 
 def _context(
-    ca: trustme.CA, names: tuple[str, ...], not_after: dt.datetime | None, old_versions: bool
+    ca: trustme.CA,
+    names: tuple[str, ...],
+    not_after: dt.datetime | None,
+    old_versions: bool,
+    only_old: bool,
 ) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     # Without an explicit start the certificate is valid from now on.
@@ -37,6 +41,8 @@ def _context(
         # A server that still takes TLS 1.0: what RFC 8996 §2 forbids.
         context.minimum_version = ssl.TLSVersion.TLSv1
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        if only_old:
+            context.maximum_version = ssl.TLSVersion.TLSv1
     else:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
@@ -56,6 +62,7 @@ def smtp_server(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         *,
         not_after: dt.datetime | None = None,
         old_versions: bool = False,
+        only_old: bool = False,
         starttls: bool = True,
     ) -> Served:
         ca = trustme.CA()
@@ -64,7 +71,9 @@ def smtp_server(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         config = ServerConfig(
             hostname="mx.example.test", accounts=Accounts.from_mapping({}), tls_available=starttls
         )
-        context = _context(ca, names, not_after, old_versions) if starttls else None
+        context = (
+            _context(ca, names, not_after, old_versions or only_old, only_old) if starttls else None
+        )
         listener = Listener(config=config, store=store, tls_context=context)
         server = asyncio.run_coroutine_threadsafe(start_server(listener), loop).result(10)
         servers.append(server)

@@ -29,6 +29,8 @@ wrong.test. 300 IN MX 10 mx.wrong.test.
 mx.wrong.test. 300 IN A 127.0.0.1
 _mta-sts.wrong.test. 300 IN TXT "v=STSv1; id=1"
 """
+pytestmark = pytest.mark.xdist_group("check-peers")  # one private Postfix for both tests
+
 _QUEUES = ("incoming", "active", "deferred", "hold", "maildrop", "corrupt")
 
 

@@ -139,6 +139,21 @@ def test_an_mx_accepting_tls_1_0_fails_rfc_8996(
     assert (host["grade"], code) == ("F", 1)
 
 
+def test_an_mx_speaking_only_tls_1_0_is_probed_not_written_off(
+    smtp_server: Callable[..., Served], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first handshake (TLS 1.2 or later) fails; the probes still find TLS 1.0."""
+    served = smtp_server(only_old=True)
+    if _check_tls._why_we_cannot_offer(ssl.TLSVersion.TLSv1) is not None:
+        pytest.skip("this machine's OpenSSL cannot offer TLS 1.0, so cannot probe it")
+    code, host = _check(capsys, served)
+    outcomes = _outcomes(host)
+    assert outcomes["STARTTLS"] == "failed"
+    assert outcomes["TLS 1.0"] == "failed"
+    assert outcomes["TLS 1.2 or later"] == "warned"  # no MTA-STS: RFC 8314 binds no MX
+    assert (host["grade"], code) == ("F", 1)
+
+
 def test_a_version_this_machine_cannot_offer_is_not_probed_not_refused(
     smtp_server: Callable[..., Served], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,14 @@ def _check(
     return code, host
 
 
+def _skip_unless_tls_1_0_can_be_offered() -> None:
+    """Only where this machine cannot send a TLS 1.0 hello: the check then says "not
+    probed" (as the test of a version this machine cannot offer shows), and a server's
+    answer to TLS 1.0 cannot be graded here."""
+    if _check_tls._why_we_cannot_offer(ssl.TLSVersion.TLSv1) is not None:
+        pytest.skip("this machine's OpenSSL cannot offer TLS 1.0, so cannot probe it")
+
+
 def _outcomes(host: dict[str, Any]) -> dict[str, str]:
     return {finding["check"]: finding["outcome"] for finding in host["findings"]}
 
@@ -131,8 +139,7 @@ def test_an_mx_accepting_tls_1_0_fails_rfc_8996(
     smtp_server: Callable[..., Served], capsys: pytest.CaptureFixture[str]
 ) -> None:
     served = smtp_server(old_versions=True)
-    if _check_tls._why_we_cannot_offer(ssl.TLSVersion.TLSv1) is not None:
-        pytest.skip("this machine's OpenSSL cannot offer TLS 1.0, so cannot probe it")
+    _skip_unless_tls_1_0_can_be_offered()
     code, host = _check(capsys, served)
     tls10 = next(f for f in host["findings"] if f["check"] == "TLS 1.0")
     assert (tls10["outcome"], tls10["rule"]) == ("failed", "RFC 8996 §2")
@@ -144,8 +151,7 @@ def test_an_mx_speaking_only_tls_1_0_is_probed_not_written_off(
 ) -> None:
     """The first handshake (TLS 1.2 or later) fails; the probes still find TLS 1.0."""
     served = smtp_server(only_old=True)
-    if _check_tls._why_we_cannot_offer(ssl.TLSVersion.TLSv1) is not None:
-        pytest.skip("this machine's OpenSSL cannot offer TLS 1.0, so cannot probe it")
+    _skip_unless_tls_1_0_can_be_offered()
     code, host = _check(capsys, served)
     outcomes = _outcomes(host)
     assert outcomes["STARTTLS"] == "failed"

@@ -42,7 +42,8 @@ checks, per address of each host:
   STARTTLS offered and completing a handshake (implicit TLS for imaps, pop3s, smtps)
   certificate: chains to the system trust store (or --ca-file), carries a DNS-ID
     for the host's name (RFC 6125 §6.4), not expiring within --expiry-warning days
-  TLS 1.0 and 1.1 each offered alone: accepted -> failed (RFC 8996 §2, §3);
+  SSL 3.0, TLS 1.0 and 1.1 each offered alone: TLS 1.0/1.1 accepted -> failed
+    (RFC 8996 §2, §3), SSL 3.0 accepted -> warned (RFC 8314 §4);
     TLS 1.2 or later offered (RFC 8314 §4); a version this machine's OpenSSL cannot
     offer is reported "not probed", never "not offered"
   then, on the host's first address, the protocol's suite as a URL alone allows

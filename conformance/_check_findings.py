@@ -171,6 +171,10 @@ def _expiry_finding(not_after: dt.datetime, strictness: Strictness, warning_days
 # RFC 8996 §2: "TLS 1.0 MUST NOT be used."  §3: "TLS 1.1 MUST NOT be used."
 # (each: "Negotiation of TLS 1.x from any version of TLS MUST NOT be permitted.")
 _FORBIDDEN = {ssl.TLSVersion.TLSv1: "RFC 8996 §2", ssl.TLSVersion.TLSv1_1: "RFC 8996 §3"}
+# RFC 8314 §4: MSPs supporting "SSL 2.x, SSL 3.0, or TLS 1.0 SHOULD transition their users
+# to TLS 1.1 or later and discontinue support for those earlier versions".  (RFC 7568
+# forbids SSL 3.0 outright, but is not among the texts this check is keyed to.)
+_DISCOURAGED = {ssl.TLSVersion.SSLv3: "RFC 8314 §4"}
 _MODERN = ("TLSv1.2", "TLSv1.3")
 
 
@@ -193,9 +197,13 @@ def _version_finding(endpoint: Endpoint, version: ssl.TLSVersion) -> Finding:
     label = version_label(version)
     if result is VersionProbe.CANNOT_PROBE:
         return Finding(check=label, outcome=Outcome.NOT_PROBED, rule="", detail=detail)
-    rule = _FORBIDDEN.get(version, "")
     offered = result is VersionProbe.OFFERED
-    outcome = (Outcome.FAILED if offered else Outcome.PASSED) if rule else Outcome.INFO
+    if version in _FORBIDDEN:
+        rule, outcome = _FORBIDDEN[version], Outcome.FAILED if offered else Outcome.PASSED
+    elif version in _DISCOURAGED:
+        rule, outcome = _DISCOURAGED[version], Outcome.WARNED if offered else Outcome.PASSED
+    else:
+        rule, outcome = "", Outcome.INFO
     return Finding(check=label, outcome=outcome, rule=rule, detail=f"{result.value}: {detail}")
 
 

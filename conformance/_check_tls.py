@@ -237,6 +237,7 @@ def _same_address(wanted: ipaddress.IPv4Address | ipaddress.IPv6Address, name: s
 # -- the versions ------------------------------------------------------------------------
 
 PROBED_VERSIONS = (
+    ssl.TLSVersion.SSLv3,
     ssl.TLSVersion.TLSv1,
     ssl.TLSVersion.TLSv1_1,
     ssl.TLSVersion.TLSv1_2,
@@ -297,6 +298,7 @@ def probe_version(endpoint: Endpoint, version: ssl.TLSVersion) -> tuple[VersionP
 
 def version_label(version: ssl.TLSVersion) -> str:
     return {
+        ssl.TLSVersion.SSLv3: "SSL 3.0",
         ssl.TLSVersion.TLSv1: "TLS 1.0",
         ssl.TLSVersion.TLSv1_1: "TLS 1.1",
         ssl.TLSVersion.TLSv1_2: "TLS 1.2",

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import ssl
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +40,12 @@ def _context(
     ca.issue_cert(*names, not_before=not_before, not_after=not_after).configure_cert(context)
     if old_versions:
         # A server that still takes TLS 1.0: what RFC 8996 §2 forbids.
-        context.minimum_version = ssl.TLSVersion.TLSv1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the point of the server
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            if only_old:
+                context.maximum_version = ssl.TLSVersion.TLSv1
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
-        if only_old:
-            context.maximum_version = ssl.TLSVersion.TLSv1
     else:
         context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context

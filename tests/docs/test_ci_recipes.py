@@ -23,6 +23,8 @@ from conformance.cli import _parser
 
 _EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 _RECIPES = ("github-actions.yml", "gitlab-ci.yml")
+# Where a command line ends and the shell takes over again ("run ... || status=$?").
+_SHELL_OPERATORS = {"||", "&&", "|", ";", ">", ">>", "2>", "2>&1"}
 
 
 def _shell_texts(node: Any) -> Iterator[str]:
@@ -46,7 +48,8 @@ def _conformance_commands(recipe: dict[str, Any]) -> list[list[str]]:
         for line in text.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
             if words[:1] == ["conformance"]:
-                commands.append(words[1:])
+                ends = [i for i, word in enumerate(words) if word in _SHELL_OPERATORS]
+                commands.append(words[1 : min(ends, default=len(words))])
     return commands
 
 

@@ -8,8 +8,6 @@ private one on 127.0.0.1, so nothing leaves the machine).
 
 from __future__ import annotations
 
-import ipaddress
-import re
 import socket
 from dataclasses import dataclass
 
@@ -22,7 +20,6 @@ __all__ = [
     "DnsProblem",
     "Lookup",
     "MailHost",
-    "dns_server",
     "host_addresses",
     "mail_hosts",
     "make_lookup",
@@ -42,28 +39,6 @@ class MailHost:
     preference: int
     addresses: tuple[str, ...]
     implicit: bool = False  # RFC 5321 §5.1: no MX records, the domain's own address
-
-
-# ADDRESS, ADDRESS:PORT, [V6ADDRESS]:PORT, or a bare IPv6 address.
-_SERVER = re.compile(
-    r"\[(?P<bracketed>[^\]]+)\](?::(?P<port6>\d+))?"
-    r"|(?P<v4>[^:\[\]]+)(?::(?P<port4>\d+))?"
-    r"|(?P<v6>[0-9A-Fa-f:.]+)"
-)
-
-
-def dns_server(text: str) -> tuple[str, int]:
-    """The address and port of a DNS server; ``ValueError`` for anything else (a name
-    would need a resolver to find the resolver)."""
-    match = _SERVER.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not ADDRESS[:PORT]: {text!r}")
-    host = match["bracketed"] or match["v4"] or match["v6"]
-    port = int(match["port6"] or match["port4"] or 53)
-    ipaddress.ip_address(host)
-    if not 0 < port < 65536:
-        raise ValueError(f"bad port in {text!r}")
-    return host, port
 
 
 @dataclass(frozen=True, kw_only=True)

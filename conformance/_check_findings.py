@@ -23,7 +23,6 @@ from ._check_tls import (
     Endpoint,
     NoStartTls,
     ProbeError,
-    Upgrade,
     VersionProbe,
     certificate_facts,
     name_matches,
@@ -97,26 +96,18 @@ def tls_findings(
     except ProbeError as exc:
         return [Finding(check="connection", outcome=Outcome.ERROR, rule="", detail=str(exc))]
     findings = [
-        _passed(_tls_check_name(endpoint), _tls_rule(endpoint), f"handshake ({facts.version})"),
+        _passed(endpoint.upgrade.name, endpoint.upgrade.rule, f"handshake ({facts.version})"),
         *_certificate_findings(endpoint, facts, strictness, expiry_days),
     ]
     return findings + _version_findings(endpoint, strictness, facts.version)
 
 
-def _tls_check_name(endpoint: Endpoint) -> str:
-    return "STARTTLS" if endpoint.upgrade is Upgrade.SMTP_STARTTLS else "implicit TLS"
-
-
-def _tls_rule(endpoint: Endpoint) -> str:
-    return "RFC 3207 §4" if endpoint.upgrade is Upgrade.SMTP_STARTTLS else "RFC 8314 §3"
-
-
 def _no_handshake(endpoint: Endpoint, exc: ssl.SSLError) -> Finding:
     # Offering TLS and then failing every handshake leaves a client nothing to use.
     return Finding(
-        check=_tls_check_name(endpoint),
+        check=endpoint.upgrade.name,
         outcome=Outcome.FAILED,
-        rule=_tls_rule(endpoint),
+        rule=endpoint.upgrade.rule,
         detail=f"no handshake at TLS 1.2 or later completes ({exc.reason or exc})",
     )
 

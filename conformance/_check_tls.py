@@ -1,10 +1,10 @@
 """TLS as a deployed server offers it: the upgrade, the certificate, the versions.
 
 Each probe opens its own connection to one address, says only what the protocol needs to
-reach the handshake (SMTP: EHLO and STARTTLS; implicit TLS: nothing), completes the
-handshake and leaves with QUIT where the protocol has it: nothing is sent that could
-deliver or change anything.  Every octet a server sends is bounded before it is read and
-escaped before it is shown.
+reach the handshake (its STARTTLS dialogue, e.g. ``_smtp_check``'s; implicit TLS:
+nothing), completes the handshake and leaves with the protocol's goodbye where it has one:
+nothing is sent that could deliver or change anything.  Every octet a server sends is
+bounded before it is read and escaped before it is shown.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import ipaddress
 import socket
 import ssl
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from reference_impl._escape import escape_octets
 from ._wire import _reason
 
 __all__ = [
+    "IMPLICIT_TLS",
     "CertificateFacts",
     "Endpoint",
     "NoStartTls",
@@ -41,23 +42,27 @@ __all__ = [
     "version_label",
 ]
 
-_MAX_REPLY = 64 * 1024  # RFC 5321 §4.5.3.1.5: reply lines are 512 octets; EHLO has many
-_EHLO_NAME = b"conformance-check.invalid"  # RFC 2606 §2: a name that can never be real
-
-
-class Upgrade(enum.Enum):
-    """How a connection reaches TLS."""
-
-    SMTP_STARTTLS = "SMTP STARTTLS (RFC 3207)"
-    IMPLICIT = "implicit TLS (RFC 8314 §3)"
-
 
 class ProbeError(Exception):
     """The probe could not reach a handshake: one line naming why (connection, protocol)."""
 
 
 class NoStartTls(ProbeError):
-    """The server's EHLO reply does not list STARTTLS."""
+    """The server does not offer its protocol's STARTTLS."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Upgrade:
+    """How a connection reaches TLS: a protocol's STARTTLS dialogue, or none (implicit
+    TLS); ``goodbye`` is said over TLS before closing, where the protocol has one."""
+
+    name: str  # as findings name it: "STARTTLS", "implicit TLS"
+    rule: str  # the section that defines it
+    dialogue: Callable[[socket.socket], None] | None = None
+    goodbye: bytes = b""
+
+
+IMPLICIT_TLS = Upgrade(name="implicit TLS", rule="RFC 8314 §3")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,48 +84,6 @@ class Endpoint:
 # -- reaching the handshake --------------------------------------------------------------
 
 
-def _read_reply(sock: socket.socket, pending: bytearray) -> tuple[int, list[bytes]]:
-    """One SMTP reply (RFC 5321 §4.2.1: lines "NNN-" then a last "NNN "), bounded."""
-    lines: list[bytes] = []
-    while True:
-        while b"\r\n" not in pending:
-            if len(pending) > _MAX_REPLY:
-                raise ProbeError(f"a reply line longer than {_MAX_REPLY} octets")
-            chunk = sock.recv(4096)
-            if not chunk:
-                raise ProbeError("the server closed the connection")
-            pending += chunk
-        line, _, rest = bytes(pending).partition(b"\r\n")
-        pending[:] = rest
-        if len(line) < 3 or not line[:3].isdigit():
-            raise ProbeError(f"not an SMTP reply: '{escape_octets(line[:80])}'")
-        lines.append(line[4:])
-        if line[3:4] != b"-":
-            return int(line[:3]), lines
-
-
-def _smtp_starttls(sock: socket.socket) -> None:
-    """Greeting, EHLO, STARTTLS: the socket is ready for the client's handshake."""
-    pending = bytearray()
-    code, _ = _read_reply(sock, pending)
-    if code != 220:
-        raise ProbeError(f"greeting {code}, not 220")
-    sock.sendall(b"EHLO " + _EHLO_NAME + b"\r\n")
-    code, lines = _read_reply(sock, pending)
-    if code != 250:
-        raise ProbeError(f"EHLO answered {code}, not 250")
-    if not any(line.split(b" ")[0].upper() == b"STARTTLS" for line in lines[1:]):
-        raise NoStartTls("the EHLO reply does not list STARTTLS")
-    sock.sendall(b"STARTTLS\r\n")
-    code, lines = _read_reply(sock, pending)
-    if code != 220:
-        shown = escape_octets(lines[0][:80]) if lines else ""
-        raise ProbeError(f"STARTTLS answered {code} {shown}".rstrip())
-    if pending:
-        # RFC 3207 §4.2 / CVE-2011-0411: nothing may follow the 220 in the clear.
-        raise ProbeError("the server sent octets after its 220 to STARTTLS, before TLS")
-
-
 @contextlib.contextmanager
 def tls_connection(endpoint: Endpoint, context: ssl.SSLContext) -> Iterator[ssl.SSLSocket]:
     """A connection with the handshake done; ``ssl.SSLError`` when the handshake fails,
@@ -131,8 +94,8 @@ def tls_connection(endpoint: Endpoint, context: ssl.SSLContext) -> Iterator[ssl.
         raise ProbeError(f"cannot connect to {endpoint.shown}: {_reason(exc)}") from None
     with sock:
         try:
-            if endpoint.upgrade is Upgrade.SMTP_STARTTLS:
-                _smtp_starttls(sock)
+            if endpoint.upgrade.dialogue is not None:
+                endpoint.upgrade.dialogue(sock)
             tls = context.wrap_socket(sock, server_hostname=endpoint.name)
         except ssl.SSLError:
             raise
@@ -140,9 +103,9 @@ def tls_connection(endpoint: Endpoint, context: ssl.SSLContext) -> Iterator[ssl.
             raise ProbeError(f"{endpoint.shown}: {_reason(exc)}") from None
         with tls:
             yield tls
-            if endpoint.upgrade is Upgrade.SMTP_STARTTLS:
+            if endpoint.upgrade.goodbye:
                 with contextlib.suppress(OSError):
-                    tls.sendall(b"QUIT\r\n")
+                    tls.sendall(endpoint.upgrade.goodbye)
 
 
 # -- the certificate ---------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from conftest import Served
 from private_dns import private_dns
 
-from conformance._check_dns import MailHost, dns_server, host_addresses, mail_hosts, make_lookup
+from conformance._check import dns_server
+from conformance._check_dns import MailHost, host_addresses, mail_hosts, make_lookup
 from conformance.cli import main
 
 _ZONE = """
@@ -184,7 +185,7 @@ def test_bad_options_are_usage_errors(argv: list[str]) -> None:
             ["--url", "imap://example.test"],
             "conformance check: imap://example.test:143 has "
             "no TLS to check; use one of smtp://, smtp+starttls://, submission://, smtps://, "
-            "imaps://, pop3s://\n",
+            "pop3s://, imaps://\n",
         ),
     ],
 )

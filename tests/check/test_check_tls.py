@@ -17,7 +17,8 @@ from conftest import Served
 from private_dns import private_dns
 
 from conformance import _check_tls
-from conformance._check_tls import Endpoint, Upgrade, VersionProbe, name_matches, probe_version
+from conformance._check_tls import Endpoint, VersionProbe, name_matches, probe_version
+from conformance._smtp_check import STARTTLS
 from conformance.cli import main
 
 _ZONE = """
@@ -181,7 +182,7 @@ def test_a_version_this_machine_cannot_offer_is_not_probed_not_refused(
         name="mx.example.test",
         address="127.0.0.1",
         port=served.port,
-        upgrade=Upgrade.SMTP_STARTTLS,
+        upgrade=STARTTLS,
         timeout=5,
     )
     result, detail = probe_version(endpoint, ssl.TLSVersion.TLSv1)

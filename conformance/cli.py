@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from ._check import add_check, check
 from ._coverage import add_coverage, coverage, run_coverage_text
 from ._hooks import hooks_of
 from ._html_report import add_report, render_report, report
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     add_load(commands)
     add_coverage(commands)
     add_judge(commands)
+    add_check(commands)
     return parser
 
 
@@ -230,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return coverage(args)
     if args.command == "judge":
         return judge(args)
+    if args.command == "check":
+        return check(args)
     return serve(args)
 
 

@@ -12,7 +12,7 @@ import os
 import socket
 import ssl
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -218,23 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     cut = words.index("--") if "--" in words else len(words)
     args = _parser().parse_args(words[:cut])
     args.pytest_args = words[cut + 1 :]
-    if args.command == "run":
-        return _run(args)
-    if args.command == "lint":
-        return lint(args)
-    if args.command == "diff":
-        return diff(args)
-    if args.command == "report":
-        return report(args)
-    if args.command == "load":
-        return load(args)
-    if args.command == "coverage":
-        return coverage(args)
-    if args.command == "judge":
-        return judge(args)
-    if args.command == "check":
-        return check(args)
-    return serve(args)
+    try:
+        return _COMMANDS.get(args.command, serve)(args)
+    except BrokenPipeError:
+        # The reader went away (`conformance coverage | head`): stop quietly, as Unix
+        # tools do, with nothing more written to the closed pipe at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 # -- run -------------------------------------------------------------------------------------
@@ -428,6 +418,18 @@ def _logins_text(run: dict[str, Any]) -> str:
     logins: dict[str, str] = run.get("logins") or {}
     lines = [f"{url}: logged in as {user}" for url, user in sorted(logins.items())]
     return "\n\n" + "\n".join(lines) if lines else ""
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _run,
+    "lint": lint,
+    "diff": diff,
+    "report": report,
+    "load": load,
+    "coverage": coverage,
+    "judge": judge,
+    "check": check,
+}
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def test_every_waiver_is_applied_by_some_peer_run(peer_run: Any) -> None:
 
 
 def test_report_puts_reference_postfix_and_dovecot_side_by_side(
-    peer_run: Any, tmp_path: Path
+    peer_run: Any, tmp_path: Path, browser: Any
 ) -> None:
     reference = subprocess.run(
         [
@@ -158,6 +158,32 @@ def test_report_puts_reference_postfix_and_dovecot_side_by_side(
     missing = [test_id for test_id in ids if f'data-id="{escape(test_id)}"' not in text]
     assert not missing, missing
     assert 'class="cell waived"' in text and 'class="cell passed"' in text
+    _use_in_a_browser(browser, page)
+
+
+def _use_in_a_browser(browser: Any, page: Path) -> None:
+    """The matrix of real runs opens in chromium with no console error, its outcome filter
+    hides rows, and a click on a waived cell shows the reason and the transcript."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(page.resolve().as_uri())
+    assert all(name in browser.title for name in ("reference", *RUNS)), browser.title
+
+    def shown() -> int:
+        return sum(row.is_displayed() for row in browser.find_elements(By.CSS_SELECTOR, "tr.test"))
+
+    every = shown()
+    browser.find_element(By.CSS_SELECTOR, 'input[name="outcome"][value="passed"]').click()
+    assert 0 < shown() < every  # the waived ones stay
+    cell = browser.find_element(By.CSS_SELECTOR, "button.cell.waived")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", cell)
+    cell.click()
+    dialog = browser.find_element(By.ID, "detail")
+    assert dialog.is_displayed()
+    assert dialog.find_element(By.CSS_SELECTOR, ".transcript").text.strip()
+    browser.find_element(By.ID, "close").click()
+    problems = [entry for entry in browser.get_log("browser") if entry["level"] != "INFO"]
+    assert problems == []
 
 
 def test_known_deviations_doc_explains_every_waiver() -> None:

@@ -12,24 +12,22 @@ from reference_impl._embedded import EmbeddedServers
 CONTENT = b"From: alice@example.test\r\nSubject: return path\r\n\r\nbody\r\n"
 
 
-def _stored(servers: EmbeddedServers, mailbox: str) -> bytes:
-    (item,) = servers.store.messages(mailbox)
-    return servers.store.read(mailbox, item.uid)
+def _stored(sender: str) -> bytes:
+    """What bob's mailbox holds after one message from ``sender``."""
+    with EmbeddedServers() as servers:
+        with smtplib.SMTP(servers.host, servers.ports["smtp"], timeout=10) as smtp:
+            smtp.sendmail(sender, ["bob@example.test"], CONTENT)
+        (item,) = servers.store.messages("bob")
+        return servers.store.read("bob", item.uid)
 
 
 def test_stored_message_starts_with_the_reverse_path_then_received() -> None:
-    with EmbeddedServers() as servers:
-        with smtplib.SMTP(servers.host, servers.ports["smtp"], timeout=10) as smtp:
-            smtp.sendmail("alice@example.test", ["bob@example.test"], CONTENT)
-        data = _stored(servers, "bob")
+    data = _stored("alice@example.test")
     assert data.startswith(b"Return-Path: <alice@example.test>\r\nReceived: from "), data
     assert data.endswith(CONTENT)
 
 
 def test_null_reverse_path_is_kept_empty() -> None:
     """§4.5.5: notifications go with the null reverse-path "<>"; the line says so."""
-    with EmbeddedServers() as servers:
-        with smtplib.SMTP(servers.host, servers.ports["smtp"], timeout=10) as smtp:
-            smtp.sendmail("<>", ["bob@example.test"], CONTENT)
-        data = _stored(servers, "bob")
+    data = _stored("<>")
     assert data.startswith(b"Return-Path: <>\r\nReceived: from "), data

@@ -78,6 +78,18 @@ def _rfc822_parts(raw: bytes) -> list[str]:
     return [n for n in part_numbers(root) if part_of(raw, n + ".HEADER") is not None]
 
 
+def _wrong_sections(
+    appended: AppendedMessage, sections: list[str]
+) -> dict[str, tuple[bytes | None, bytes | None]]:
+    """(expected, got) of each BODY.PEEK[section] the server returned otherwise."""
+    wrong = {}
+    for section in sections:
+        want, got = part_of(appended.stored, section), section_data(appended, section)
+        if got != want:
+            wrong[section] = (want, got)
+    return wrong
+
+
 @pytest.mark.rfc(3501, "7.4.2", "MUST", basis=FETCH_BASIS)
 @messages("dot-lines-and-998", "rfc822-three-deep", "mixed-text-and-image")
 def test_rfc822_size_is_the_octets_of_the_message(
@@ -159,11 +171,7 @@ def test_numbered_sections_are_the_parts_bodies(
     indicated by a period followed by the part number within that nested multipart part.
     """
     appended = appended_message(mime_message.octets)
-    wrong = {}
-    for number in _leaf_sections(appended.stored):
-        got, want = section_data(appended, number), part_of(appended.stored, number)
-        if got != want:
-            wrong[number] = (want, got)
+    wrong = _wrong_sections(appended, _leaf_sections(appended.stored))
     assert not wrong, f"BODY[n] of {mime_message.origin} (expected, got): {wrong}"
 
 
@@ -174,12 +182,8 @@ def test_mime_sections_are_the_parts_headers(
 ) -> None:
     """The MIME part specifier refers to the [MIME-IMB] header for this part."""
     appended = appended_message(mime_message.octets)
-    wrong = {}
-    for number in _nested_in_multipart(appended.stored):
-        want = part_of(appended.stored, number + ".MIME")
-        got = section_data(appended, number + ".MIME")
-        if got != want:
-            wrong[number] = (want, got)
+    sections = [number + ".MIME" for number in _nested_in_multipart(appended.stored)]
+    wrong = _wrong_sections(appended, sections)
     assert not wrong, f"BODY[n.MIME] of {mime_message.origin} (expected, got): {wrong}"
 
 
@@ -198,11 +202,8 @@ def test_header_and_text_of_an_encapsulated_message(
     numbers = _rfc822_parts(appended.stored)
     if not numbers:
         pytest.skip(f"{mime_message.origin} has no message/rfc822 part")
-    wrong = {}
-    for section in [f"{n}.{which}" for n in numbers for which in ("HEADER", "TEXT")]:
-        want, got = part_of(appended.stored, section), section_data(appended, section)
-        if got != want:
-            wrong[section] = (want, got)
+    sections = [f"{n}.{which}" for n in numbers for which in ("HEADER", "TEXT")]
+    wrong = _wrong_sections(appended, sections)
     assert not wrong, f"BODY[n.HEADER] / [n.TEXT] of {mime_message.origin} (expected, got): {wrong}"
 
 
@@ -219,11 +220,7 @@ def test_header_fields_match_names_case_insensitively(
     appended = appended_message(mime_message.octets)
     specs = ["HEADER.FIELDS (fROM sUBJECT mime-VERSION)", "HEADER.FIELDS.NOT (DATE to)"]
     sections = specs + [f"{n}.{spec}" for n in _rfc822_parts(appended.stored) for spec in specs]
-    wrong = {}
-    for section in sections:
-        want, got = part_of(appended.stored, section), section_data(appended, section)
-        if got != want:
-            wrong[section] = (want, got)
+    wrong = _wrong_sections(appended, sections)
     assert not wrong, f"header subsets of {mime_message.origin} (expected, got): {wrong}"
 
 

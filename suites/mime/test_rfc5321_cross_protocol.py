@@ -221,13 +221,7 @@ def test_received_fields_added_are_time_stamp_lines(
     assert not broken, f"Received fields the target added are no Stamp: {broken}"
 
 
-@pytest.mark.rfc(
-    5321,
-    "4.4",
-    "MUST",
-    basis="§4.4: the return-path line is required at final delivery and defined by "
-    "this ABNF",
-)
+@pytest.mark.rfc(5321, "4.4", "MUST")
 @messages("plain-ascii")
 def test_return_path_added_is_a_return_path_line(
     mime_message: MessageFile, imap_delivered_message: Deliver

@@ -23,4 +23,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     given = message_files(metafunc.config)
     chosen = given or [corpus_message(name) for name in picks_of(metafunc.function)]
+    if not chosen:
+        reason = "no message to judge: name message files with --message FILE"
+        metafunc.parametrize(
+            "mime_message",
+            [pytest.param(None, marks=pytest.mark.skip(reason=reason))],
+            ids=["no-message"],
+        )
+        return
     metafunc.parametrize("mime_message", chosen, ids=[m.name for m in chosen])

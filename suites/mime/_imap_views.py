@@ -35,6 +35,7 @@ __all__ = [
     "fetch_one",
     "part_numbers",
     "section_data",
+    "shown",
 ]
 
 _BASIC = 7  # type, subtype, params, id, description, encoding, size (RFC 3501 §7.4.2)
@@ -94,10 +95,16 @@ def section_data(message: AppendedMessage, section: str, partial: str = "") -> b
     """What BODY.PEEK[``section``]``partial`` returned (the string; None for NIL)."""
     data = fetch_one(message, f"(BODY.PEEK[{section}]{partial})")
     keys = [key for key in data if key.startswith(b"BODY[")]
-    assert len(keys) == 1, f"sent FETCH 1 (BODY.PEEK[{section}]{partial}), got {data!r}"
+    assert len(keys) == 1, f"sent FETCH 1 (BODY.PEEK[{section}]{partial}), got {shown(data)}"
     value = data[keys[0]]
-    assert not isinstance(value, list), f"BODY[{section}] is a list: {value!r}"
+    assert not isinstance(value, list), f"BODY[{section}] is a list: {shown(value)}"
     return value
+
+
+def shown(value: object) -> str:
+    """A server's value for a message: escaped (repr) and bounded."""
+    text = repr(value)
+    return text if len(text) <= 600 else text[:600] + "..."
 
 
 def _same_string(want: ImapValue, got: Value, *, fold: bool = False) -> bool:
@@ -125,7 +132,7 @@ def _parameter_faults(path: str, want: ImapValue, got: Value, *, text: bool) -> 
     if defaulted and found is not None and found.get(b"charset") == b"us-ascii":
         del found[b"charset"]  # RFC 2045 §5.2 default, filled in
     if expected != found:
-        return [f"{path} parameters: expected {want!r}, got {got!r}"]
+        return [f"{path} parameters: expected {want!r}, got {shown(got)}"]
     return []
 
 
@@ -134,7 +141,7 @@ def _field_faults(
 ) -> list[str]:
     if _same_string(want, got, fold=fold):
         return []
-    return [f"{path} {name}: expected {want!r}, got {got!r}"]
+    return [f"{path} {name}: expected {want!r}, got {shown(got)}"]
 
 
 def _number_faults(path: str, name: str, want: ImapValue, got: Value, slack: int = 0) -> list[str]:
@@ -142,17 +149,17 @@ def _number_faults(path: str, name: str, want: ImapValue, got: Value, slack: int
     if got in allowed:
         return []
     return [f"{path} {name}: expected {want!r}" + (f" (or up to +{slack})" if slack else "")
-            + f", got {got!r}"]
+            + f", got {shown(got)}"]
 
 
 def body_differences(want: ImapValue, got: Value, path: str = "body") -> list[str]:
     """Where ``got`` (a server's BODY or BODYSTRUCTURE) departs from ``want``."""
     if not isinstance(want, list) or not isinstance(got, list) or not got:
-        return [f"{path}: expected {want!r}, got {got!r}"]
+        return [f"{path}: expected {want!r}, got {shown(got)}"]
     if isinstance(want[0], list):
         return _multipart_differences(want, got, path)
     if isinstance(got[0], list):
-        return [f"{path}: expected a single part, got a multipart {got!r}"]
+        return [f"{path}: expected a single part, got a multipart {shown(got)}"]
     return _single_differences(want, got, path)
 
 
@@ -160,7 +167,7 @@ def _multipart_differences(want: list[ImapValue], got: list[Value], path: str) -
     children, kids = want[: _leading_lists(want)], got[: _leading_lists(got)]
     count = len(kids)
     if len(kids) != len(children):
-        return [f"{path}: expected {len(children)} parts, got {len(kids)}: {got!r}"]
+        return [f"{path}: expected {len(children)} parts, got {len(kids)}: {shown(got)}"]
     faults = []
     for number, (child, kid) in enumerate(zip(children, kids, strict=True), start=1):
         faults += body_differences(child, kid, f"{path}.{number}")
@@ -178,7 +185,7 @@ def _leading_lists(values: list[ImapValue] | list[Value]) -> int:
 
 def _single_differences(want: list[ImapValue], got: list[Value], path: str) -> list[str]:
     if len(got) < _BASIC:
-        return [f"{path}: fewer than the 7 basic fields: {got!r}"]
+        return [f"{path}: fewer than the 7 basic fields: {shown(got)}"]
     kind = (want[0], want[1])
     text = isinstance(kind[0], bytes) and kind[0].upper() == b"TEXT"
     faults = _field_faults(path, "type", want[0], got[0], fold=True)
@@ -191,13 +198,14 @@ def _single_differences(want: list[ImapValue], got: list[Value], path: str) -> l
     at = _BASIC
     if kind[0] == b"MESSAGE" and kind[1] == b"RFC822":
         if len(got) < _BASIC + 3:
-            return [*faults, f"{path}: message/rfc822 without envelope, body and lines: {got!r}"]
+            missing = "message/rfc822 without envelope, body and lines"
+            return [*faults, f"{path}: {missing}: {shown(got)}"]
         faults += envelope_differences(want[7], got[7], f"{path} envelope")
         faults += body_differences(want[8], got[8], f"{path} body")
         at = _BASIC + 3  # the line count (want[9]) is not compared
     elif text:
         if len(got) < _BASIC + 1:
-            return [*faults, f"{path}: a text part without its line count: {got!r}"]
+            return [*faults, f"{path}: a text part without its line count: {shown(got)}"]
         faults += _number_faults(path, "lines", want[7], got[7], slack=1)
         at = _BASIC + 1
     return faults + _extension_faults(path, _EXTENSIONS_SINGLE, want[at:], got[at:])
@@ -206,8 +214,8 @@ def _single_differences(want: list[ImapValue], got: list[Value], path: str) -> l
 def _extension_faults(
     path: str, names: tuple[str, ...], want: list[ImapValue], got: list[Value]
 ) -> list[str]:
-    if len(got) > len(names):
-        return [f"{path}: extension data past the defined fields: {got[len(names):]!r}"]
+    if len(got) > len(want):  # BODY has none; BODYSTRUCTURE only the defined ones
+        return [f"{path}: extension data not expected here: {shown(got[len(want) :])}"]
     faults = []
     for name, expected, found in zip(names, want, got, strict=False):
         if name == "parameters":
@@ -223,9 +231,9 @@ def _extension_faults(
 
 def _disposition_faults(path: str, want: ImapValue, got: Value) -> list[str]:
     if want is None or got is None:
-        return [] if want == got else [f"{path} disposition: expected {want!r}, got {got!r}"]
+        return [] if want == got else [f"{path} disposition: expected {want!r}, got {shown(got)}"]
     if not isinstance(want, list) or not isinstance(got, list) or len(got) != 2:
-        return [f"{path} disposition: expected {want!r}, got {got!r}"]
+        return [f"{path} disposition: expected {want!r}, got {shown(got)}"]
     return _field_faults(path, "disposition", want[0], got[0], fold=True) + _parameter_faults(
         f"{path} disposition", want[1], got[1], text=False
     )
@@ -240,7 +248,7 @@ def _language_faults(path: str, want: ImapValue, got: Value) -> list[str]:
 
     if tags(want) == tags(got):
         return []
-    return [f"{path} language: expected {want!r}, got {got!r}"]
+    return [f"{path} language: expected {want!r}, got {shown(got)}"]
 
 
 def envelope_differences(
@@ -253,7 +261,7 @@ def envelope_differences(
     RFC 3501 does not say where the personal name comes from, so ``comments`` (the
     comment texts of the header) are taken for a NIL name."""
     if not isinstance(want, list) or not isinstance(got, list) or len(got) != 10:
-        return [f"{path}: expected 10 fields {want!r}, got {got!r}"]
+        return [f"{path}: expected 10 fields {want!r}, got {shown(got)}"]
     names = ("date", "subject", "from", "sender", "reply-to", "to", "cc", "bcc",
              "in-reply-to", "message-id")
     faults = []
@@ -273,7 +281,7 @@ def _address_faults(
     wanted = want if isinstance(want, list) else []
     found = got if isinstance(got, list) else []
     if len(wanted) != len(found) or not all(isinstance(a, list) and len(a) == 4 for a in found):
-        return [f"{path}: expected {want!r}, got {got!r}"]
+        return [f"{path}: expected {want!r}, got {shown(got)}"]
     faults = []
     for expected, address in zip(wanted, found, strict=True):
         assert isinstance(expected, list) and isinstance(address, list)
@@ -284,7 +292,7 @@ def _address_faults(
             _same_string(e, a) for e, a in zip(expected[1:3], address[1:3], strict=True)
         )
         if not same or not _same_string(expected[3], address[3], fold=True):
-            faults.append(f"{path}: expected {expected!r}, got {address!r}")
+            faults.append(f"{path}: expected {expected!r}, got {shown(address)}")
     return faults
 
 

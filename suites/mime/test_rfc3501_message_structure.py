@@ -26,6 +26,7 @@ from ._imap_views import (
     fetch_one,
     part_numbers,
     section_data,
+    shown,
 )
 
 Append = Callable[[bytes], AppendedMessage]
@@ -102,7 +103,7 @@ def test_rfc822_size_is_the_octets_of_the_message(
     appended = appended_message(mime_message.octets)
     size = fetch_one(appended, "(RFC822.SIZE)").get(b"RFC822.SIZE")
     assert size == str(len(appended.stored)).encode(), (
-        f"APPENDed {mime_message.origin}: RFC822.SIZE {size!r}, but BODY[] has "
+        f"APPENDed {mime_message.origin}: RFC822.SIZE {shown(size)}, but BODY[] has "
         f"{len(appended.stored)} octets"
     )
 
@@ -172,7 +173,7 @@ def test_numbered_sections_are_the_parts_bodies(
     """
     appended = appended_message(mime_message.octets)
     wrong = _wrong_sections(appended, _leaf_sections(appended.stored))
-    assert not wrong, f"BODY[n] of {mime_message.origin} (expected, got): {wrong}"
+    assert not wrong, f"BODY[n] of {mime_message.origin} (expected, got): {shown(wrong)}"
 
 
 @pytest.mark.rfc(3501, "6.4.5", "MUST", basis="§6.4.5 defines the MIME part specifier so")
@@ -184,7 +185,7 @@ def test_mime_sections_are_the_parts_headers(
     appended = appended_message(mime_message.octets)
     sections = [number + ".MIME" for number in _nested_in_multipart(appended.stored)]
     wrong = _wrong_sections(appended, sections)
-    assert not wrong, f"BODY[n.MIME] of {mime_message.origin} (expected, got): {wrong}"
+    assert not wrong, f"BODY[n.MIME] of {mime_message.origin} (expected, got): {shown(wrong)}"
 
 
 @pytest.mark.rfc(3501, "6.4.5", "MUST", basis="§6.4.5 defines HEADER and TEXT of a part so")
@@ -204,7 +205,8 @@ def test_header_and_text_of_an_encapsulated_message(
         pytest.skip(f"{mime_message.origin} has no message/rfc822 part")
     sections = [f"{n}.{which}" for n in numbers for which in ("HEADER", "TEXT")]
     wrong = _wrong_sections(appended, sections)
-    assert not wrong, f"BODY[n.HEADER] / [n.TEXT] of {mime_message.origin} (expected, got): {wrong}"
+    where = f"BODY[n.HEADER] / [n.TEXT] of {mime_message.origin}"
+    assert not wrong, f"{where} (expected, got): {shown(wrong)}"
 
 
 @pytest.mark.rfc(3501, "6.4.5", "MUST", basis="§6.4.5 defines HEADER.FIELDS matching so")
@@ -221,7 +223,7 @@ def test_header_fields_match_names_case_insensitively(
     specs = ["HEADER.FIELDS (fROM sUBJECT mime-VERSION)", "HEADER.FIELDS.NOT (DATE to)"]
     sections = specs + [f"{n}.{spec}" for n in _rfc822_parts(appended.stored) for spec in specs]
     wrong = _wrong_sections(appended, sections)
-    assert not wrong, f"header subsets of {mime_message.origin} (expected, got): {wrong}"
+    assert not wrong, f"header subsets of {mime_message.origin} (expected, got): {shown(wrong)}"
 
 
 @pytest.mark.rfc(3501, "6.4.5", "MUST", basis="§6.4.5 defines partial fetches' origin and length")
@@ -244,4 +246,4 @@ def test_partial_fetch_of_a_section(mime_message: MessageFile, appended_message:
         got = section_data(appended, section, "<3.9>")
         if got != whole[3:12]:
             wrong[f"{section}<3.9>"] = (whole[3:12], got)
-    assert not wrong, f"partial fetches of {mime_message.origin} (expected, got): {wrong}"
+    assert not wrong, f"partial fetches of {mime_message.origin} (expected, got): {shown(wrong)}"

@@ -27,12 +27,13 @@ from reference_impl._escape import escape_octets
 from reference_impl.imap import ImapResponse
 from reference_impl.mime import Entity, ImapValue
 
-from ..imap._values import Reader, Value
+from ..imap._values import DataError, Reader, Value
 
 __all__ = [
     "body_differences",
     "envelope_differences",
     "fetch_one",
+    "grammar_fault",
     "part_numbers",
     "section_data",
     "shown",
@@ -148,8 +149,11 @@ def _number_faults(path: str, name: str, want: ImapValue, got: Value, slack: int
     allowed = {str(want + n).encode() for n in range(slack + 1)} if isinstance(want, int) else set()
     if got in allowed:
         return []
-    return [f"{path} {name}: expected {want!r}" + (f" (or up to +{slack})" if slack else "")
-            + f", got {shown(got)}"]
+    return [
+        f"{path} {name}: expected {want!r}"
+        + (f" (or up to +{slack})" if slack else "")
+        + f", got {shown(got)}"
+    ]
 
 
 def body_differences(want: ImapValue, got: Value, path: str = "body") -> list[str]:
@@ -262,8 +266,18 @@ def envelope_differences(
     comment texts of the header) are taken for a NIL name."""
     if not isinstance(want, list) or not isinstance(got, list) or len(got) != 10:
         return [f"{path}: expected 10 fields {want!r}, got {shown(got)}"]
-    names = ("date", "subject", "from", "sender", "reply-to", "to", "cc", "bcc",
-             "in-reply-to", "message-id")
+    names = (
+        "date",
+        "subject",
+        "from",
+        "sender",
+        "reply-to",
+        "to",
+        "cc",
+        "bcc",
+        "in-reply-to",
+        "message-id",
+    )
     faults = []
     for name, expected, found in zip(names, want, got, strict=True):
         if 2 <= names.index(name) <= 7:
@@ -310,3 +324,67 @@ def part_numbers(message: Entity, prefix: str = "") -> list[str]:
         elif child.message is not None:
             numbers += part_numbers(child.message, number + ".")
     return numbers
+
+
+class _GrammarReader(Reader):
+    """Reads a body (RFC 3501 §9 ``body``) or an ``envelope`` the way the grammar writes
+    them, with no SP between the bodies of a multipart or the addresses of a list."""
+
+    def body(self) -> None:
+        self.expect(b"(")
+        if self.peek() == b"(":  # body-type-mpart = 1*body SP media-subtype
+            while self.peek() == b"(":
+                self.body()
+            self.expect(b" ")
+            if not isinstance(self.value(), bytes):
+                raise DataError("a body after SP where the media subtype belongs")
+        else:
+            kind = [self.value()]
+            for _ in range(6):  # subtype, then body-fields: param id desc enc octets
+                self.expect(b" ")
+                kind.append(self.value())
+            if [k.upper() if isinstance(k, bytes) else k for k in kind[:2]] == [
+                b"MESSAGE",
+                b"RFC822",
+            ]:
+                self.expect(b" ")
+                self.envelope()
+                self.expect(b" ")
+                self.body()
+        while not self.skip(b")"):
+            self.expect(b" ")
+            self.value()
+
+    def envelope(self) -> None:
+        self.expect(b"(")
+        for index in range(10):
+            if index:
+                self.expect(b" ")
+            if 2 <= index <= 7 and not self.skip(b"NIL"):
+                self.expect(b"(")  # "(" 1*address ")"
+                self.list()
+                while self.peek() == b"(":
+                    self.list()
+                self.expect(b")")
+            elif not 2 <= index <= 7:
+                self.value()
+        self.expect(b")")
+
+
+def grammar_fault(message: AppendedMessage, item: str) -> str | None:
+    """Where the server's BODYSTRUCTURE, BODY or ENVELOPE of message 1 departs from the
+    RFC 3501 §9 grammar, or None."""
+    completed = message.session.command("FETCH", b"1", f"({item})".encode())
+    for response in completed.untagged:
+        head = re.match(rb"\* 1 FETCH \(" + item.encode() + rb" ", response.framed.parts[0], re.I)
+        if response.keyword.upper() != b"FETCH" or head is None:
+            continue
+        reader = _GrammarReader(response.framed, head.end())
+        try:
+            reader.envelope() if item == "ENVELOPE" else reader.body()
+        except DataError as fault:
+            return str(fault)
+        return None
+    return (
+        f"no '* 1 FETCH ({item} ...)' response: {shown([r.line[:120] for r in completed.untagged])}"
+    )

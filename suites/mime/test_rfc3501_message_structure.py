@@ -24,6 +24,7 @@ from ._imap_views import (
     body_differences,
     envelope_differences,
     fetch_one,
+    grammar_fault,
     part_numbers,
     section_data,
     shown,
@@ -68,9 +69,12 @@ def _is_multipart(raw: bytes, number: str) -> bool:
 def _nested_in_multipart(raw: bytes) -> list[str]:
     """Part numbers of parts that stand in a multipart (they have a MIME header)."""
     root = parse_message(raw).root
-    return [n for n in part_numbers(root) if part_of(raw, n + ".MIME") is not None and (
-        root.content_type.main == "multipart" or "." in n
-    )]
+    return [
+        n
+        for n in part_numbers(root)
+        if part_of(raw, n + ".MIME") is not None
+        and (root.content_type.main == "multipart" or "." in n)
+    ]
 
 
 def _rfc822_parts(raw: bytes) -> list[str]:
@@ -247,3 +251,20 @@ def test_partial_fetch_of_a_section(mime_message: MessageFile, appended_message:
         if got != whole[3:12]:
             wrong[f"{section}<3.9>"] = (whole[3:12], got)
     assert not wrong, f"partial fetches of {mime_message.origin} (expected, got): {shown(wrong)}"
+
+
+@pytest.mark.rfc(3501, "9", "MUST")
+@messages("rfc822-in-mixed", "nested-alternative-in-mixed", "two-authors-no-sender")
+def test_structures_are_written_as_the_grammar_says(
+    mime_message: MessageFile, appended_message: Append
+) -> None:
+    """Note: [ABNF] rules MUST be followed strictly; in particular:
+
+    Bodies of a multipart follow each other with no SP between them (body-type-mpart =
+    1*body SP media-subtype), as do the addresses of a list (env-to = "(" 1*address ")"
+    / nil); "In all cases, SP refers to exactly one space".
+    """
+    appended = appended_message(mime_message.octets)
+    faults = {item: grammar_fault(appended, item) for item in ("BODYSTRUCTURE", "BODY", "ENVELOPE")}
+    broken = {item: fault for item, fault in faults.items() if fault is not None}
+    assert not broken, f"{mime_message.origin}: not as RFC 3501 §9 writes them: {broken}"

@@ -3,8 +3,12 @@
 ``stored_message`` delivers a message by SMTP DATA (from the first account to the second)
 and reads back what the target stored; ``retrieved_message`` delivers it by SMTP DATA to
 the POP3 test account and fetches it back with RETR (and deletes it after the test).  A
-MIME test compares octets in with octets out and parses what came out.  IMAP FETCH and
-files are sources still to come.
+MIME test compares octets in with octets out and parses what came out.  The sources read
+over IMAP, and messages from files, are in ``_mime_sources``.
+
+``submit`` is the one SMTP transaction every source uses: DATA by default, or as a
+``Submission`` says (BDAT chunks, MAIL parameters such as BODY=8BITMIME or SMTPUTF8), and
+a skip naming the extension when the target does not advertise one it needs.
 """
 
 from __future__ import annotations
@@ -32,10 +36,27 @@ from ._profile import Account
 from ._readback import Readback
 from ._smtp_session import SmtpSession
 
-__all__ = ["Compose", "StoredMessage", "retrieved_message", "stored_message"]
+__all__ = [
+    "Compose",
+    "StoredMessage",
+    "Submission",
+    "retrieved_message",
+    "stored_message",
+    "submit",
+]
 
 # Builds the message to send around a unique marker (a Message-ID, a Subject word ...).
 Compose = Callable[[bytes], bytes]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission:
+    """How a message goes in by SMTP: in two BDAT chunks (RFC 3030) instead of DATA, with
+    these MAIL FROM parameters, once the target advertised every EHLO keyword ``needs``."""
+
+    chunked: bool = False
+    mail_parameters: str = ""
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,12 +78,15 @@ class StoredMessage:
 @pytest.fixture
 def stored_message(
     smtp: SmtpSession, accounts: tuple[Account, ...], readback: Readback
-) -> Callable[[Compose], StoredMessage]:
-    """Factory: ``stored_message(compose)`` sends ``compose(marker)`` and returns it with
-    what was stored; a refused step fails the test with the reply."""
+) -> Callable[..., StoredMessage]:
+    """Factory: ``stored_message(compose, submission=None)`` sends ``compose(marker)``
+    (as ``submission`` says) and returns it with what was stored; a refused step fails
+    the test with the reply."""
 
-    def deliver(compose: Compose) -> StoredMessage:
-        marker, raw = _send(smtp, accounts[0].address, accounts[1].address, compose)
+    def deliver(compose: Compose, submission: Submission | None = None) -> StoredMessage:
+        marker, raw = submit(
+            smtp, accounts[0].address, accounts[1].address, compose, submission
+        )
         return StoredMessage(raw, readback.wait_for(accounts[1].address, marker))
 
     return deliver
@@ -85,7 +109,7 @@ def retrieved_message(
     delivered: list[SeededMaildrop] = []
 
     def deliver(compose: Compose) -> StoredMessage:
-        marker, raw = _send(smtp, accounts[0].address, address, compose)
+        marker, raw = submit(smtp, accounts[0].address, address, compose)
         maildrop = SeededMaildrop.of(
             pop3_account, (SeededMessage(name="mime", marker=marker, content=raw),)
         )
@@ -104,14 +128,30 @@ def retrieved_message(
         remove_seeded(maildrop, pop3_login)
 
 
-def _send(smtp: SmtpSession, sender: str, recipient: str, compose: Compose) -> tuple[bytes, bytes]:
-    """Deliver ``compose(marker)`` by DATA; (the marker, the message sent)."""
+def submit(
+    smtp: SmtpSession,
+    sender: str,
+    recipient: str,
+    compose: Compose,
+    submission: Submission | None = None,
+) -> tuple[bytes, bytes]:
+    """Deliver ``compose(marker)`` as ``submission`` says; (the marker, the message sent)."""
+    how = submission or Submission()
     marker = f"conformance-{uuid.uuid4().hex}".encode("ascii")
     raw = compose(marker)
     _expect("EHLO", smtp.establish("conformance.test"), 250)
-    _expect(f"MAIL FROM:<{sender}>", smtp.mail(sender), 250)
+    missing = [keyword for keyword in how.needs if keyword not in smtp.extensions]
+    if missing:
+        pytest.skip(f"the target does not advertise {', '.join(missing)} in its EHLO reply")
+    mail = f"MAIL FROM:<{sender}> {how.mail_parameters}".strip()
+    _expect(mail, smtp.mail(sender, how.mail_parameters), 250)
     _expect(f"RCPT TO:<{recipient}>", smtp.rcpt(recipient), 250, 251)
-    _expect("DATA and the message", smtp.data(raw), 250)
+    if how.chunked:  # RFC 3030 §2: the chunks' octets are the message, nothing stuffed
+        half = len(raw) // 2
+        _expect(f"BDAT {half}", smtp.bdat(raw[:half]), 250)
+        _expect(f"BDAT {len(raw) - half} LAST", smtp.bdat(raw[half:], last=True), 250)
+    else:
+        _expect("DATA and the message", smtp.data(raw), 250)
     return marker, raw
 
 

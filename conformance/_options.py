@@ -25,6 +25,7 @@ __all__ = [
     "Options",
     "add_options",
     "mail_domain_name",
+    "message_file",
     "options_of",
     "target_guard",
 ]
@@ -47,6 +48,18 @@ def profile_file(text: str) -> Profile:
 # RFC 5321 §4.1.2 Domain, ASCII labels only: a domain a mailbox can sit in.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+
+
+def message_file(text: str) -> Path:
+    """A message file to test (``--message``): it must exist and be readable."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a message file")
+    try:
+        path.read_bytes()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}: {exc.strerror}") from None
+    return path
 
 
 def mail_domain_name(text: str) -> str:
@@ -146,6 +159,16 @@ def add_options(parser: pytest.Parser) -> None:
         "the sender): the SMTP smuggling probes then run without a profile. Verdicts come "
         "from the replies, and from reading the mail back where the profile (or the "
         "embedded servers) can read ADDRESS's mailbox.",
+    )
+    group.addoption(
+        "--message",
+        action="append",
+        type=message_file,
+        default=[],
+        metavar="FILE",
+        help="a message file (RFC 5322, e.g. .eml) for the MIME suite: it is checked "
+        "itself, and sent through the target instead of the suite's own messages "
+        "(repeatable).",
     )
     group.addoption(
         "--strict-should",

@@ -30,6 +30,7 @@ from ._mailbox_fixtures import credentials_of
 from ._options import (
     mail_domain_name,
     mailbox_address,
+    message_file,
     positive_seconds,
     profile_file,
     target_url,
@@ -166,6 +167,14 @@ def _add_run(commands: Any) -> None:
         help="a domain the target receives mail for; without accounts in a profile the "
         "tests name postmaster@DOMAIN (RFC 5321 §4.5.1) and deliver nothing "
         "(default: the profile's, else the greeting's name if postmaster is accepted there)",
+    )
+    run.add_argument(
+        "--message",
+        action="append",
+        type=message_file,
+        metavar="FILE",
+        help="a message file (.eml) for the MIME suite: checked itself, and sent through "
+        "the target instead of the suite's own messages; repeatable",
     )
     run.add_argument(
         "--suite",
@@ -329,6 +338,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["--profile", str(args.profile.source)]
     if args.deliver_to is not None:
         pytest_args += ["--deliver-to", args.deliver_to]
+    for path in args.message or ():
+        pytest_args += ["--message", str(path.resolve())]
     if args.workers:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:
@@ -344,9 +355,11 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
 
 
 def _suites_for(args: argparse.Namespace) -> tuple[str, ...]:
-    """Without --suite: the suites of the protocols named on the command line,
-    else of those the profile names, else every suite (the reference servers
-    speak them all)."""
+    """Without --suite: the MIME suite for --message files, else the suites of the
+    protocols named on the command line, else of those the profile names, else every
+    suite (the reference servers speak them all)."""
+    if args.message:  # message files are what the MIME suite tests
+        return ("mime",)
     named = {target.protocol for target in _targets_of(args)}
     return tuple(name for name, (_, needs) in SUITES.items() if named.intersection(needs)) or tuple(
         SUITES

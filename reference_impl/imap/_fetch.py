@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 
 from reference_impl.imap._fetch_syntax import FetchItem
-from reference_impl.imap._structure import imap_body_structure, imap_envelope
+from reference_impl.imap._structure import body_structure_wire, envelope_wire
 from reference_impl.imap._syntax import format_date_time
-from reference_impl.imap._values import literal, serialize
+from reference_impl.imap._values import literal
 from reference_impl.imap._view import flag_list
 from reference_impl.mime import part_of
 from reference_impl.store import StoredMessage
@@ -67,9 +67,9 @@ def _metadata(name: str, message: StoredMessage, flags: frozenset[str]) -> bytes
 def _content(item: FetchItem, raw: bytes) -> bytes:
     match item.name:
         case "ENVELOPE":
-            return serialize(imap_envelope(raw))
+            return envelope_wire(raw)
         case "BODYSTRUCTURE" | "BODY" if item.section is None:
-            return serialize(imap_body_structure(raw, extensible=item.name == "BODYSTRUCTURE"))
+            return body_structure_wire(raw, extensible=item.name == "BODYSTRUCTURE")
         case "RFC822":
             return literal(raw)
         case "RFC822.HEADER":

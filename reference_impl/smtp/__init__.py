@@ -13,6 +13,7 @@ from reference_impl.smtp._replies import (
 )
 from reference_impl.smtp._server import ServerConnection
 from reference_impl.smtp._states import State
+from reference_impl.smtp._trace_syntax import stamp_faults
 
 __all__ = [
     "MAX_REPLY_LINE",
@@ -31,4 +32,5 @@ __all__ = [
     "dot_stuff",
     "dot_unstuff",
     "render",
+    "stamp_faults",
 ]

@@ -14,7 +14,13 @@ from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import Envelope
 from reference_impl.smtp._syntax import Path, parse_path_and_parameters
 
-__all__ = ["RELAY_MAILBOX", "Transaction", "check_message", "trace_field"]
+__all__ = [
+    "RELAY_MAILBOX",
+    "Transaction",
+    "check_message",
+    "return_path_field",
+    "trace_field",
+]
 
 # Where accepted non-local recipients land when relaying is allowed: the
 # reference server is a sink and never forwards mail.
@@ -151,6 +157,13 @@ def check_message(
     if config.max_text_line is not None and longest_line_exceeds(content, config.max_text_line):
         return c.S550_LINE_TOO_LONG
     return content
+
+
+def return_path_field(envelope: Envelope) -> bytes:
+    """The return-path line a server inserts at final delivery (§4.4: "This use of
+    return-path is required"): Return-path-line = "Return-Path:" FWS Reverse-path <CRLF>,
+    the reverse-path of MAIL FROM, "<>" when it was null."""
+    return f"Return-Path: <{envelope.sender}>\r\n".encode()
 
 
 def trace_field(envelope: Envelope, *, config: ServerConfig, peer_ip: str) -> bytes:

@@ -25,6 +25,7 @@ from reference_impl._shell import ConnectionLimits, CoreProtocol, ObserverFactor
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
 from reference_impl.smtp._server import Event, ServerConnection
+from reference_impl.smtp._transaction import return_path_field
 from reference_impl.store import MailStore
 
 __all__ = ["Listener", "MessageSink", "start_server"]
@@ -102,7 +103,8 @@ class _SmtpProtocol(CoreProtocol[ServerConnection, Event]):
         return True
 
     async def _store(self, event: MessageReceived) -> None:
-        data = event.trace + event.content
+        # Stored here is final delivery: the return-path line goes on top (RFC 5321 §4.4).
+        data = return_path_field(event.envelope) + event.trace + event.content
         try:
             await asyncio.to_thread(self._deliver, event.envelope.mailboxes, data)
         except Exception:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from imap_driver import Driven, driven, logged_in
 
-from reference_impl.imap import ImapDefectKind, State, StoreWork, serialize
+from reference_impl.imap import ImapDefectKind, State, StoreWork
 from reference_impl.imap._framing import FramingLimits
-from reference_impl.mime import imap_body_structure, imap_envelope
+from reference_impl.imap._structure import body_structure_wire, envelope_wire
 from reference_impl.store import MailStore
 
 MESSAGE = b"From: Bob <bob@example.test>\r\nSubject: hello\r\n\r\nHello there\r\n"
@@ -448,10 +448,10 @@ def test_envelope_and_bodystructure_come_from_the_mime_engine(store: MailStore) 
 
     pair = selected(store, MULTIPART)
     reply = pair.send(b"f FETCH 1 (ENVELOPE BODY BODYSTRUCTURE)\r\n")
-    assert b"ENVELOPE " + serialize(imap_envelope(MULTIPART)) in reply
+    assert b"ENVELOPE " + envelope_wire(MULTIPART) in reply
     assert b'(NIL NIL "team" NIL)' in reply and b"(NIL NIL NIL NIL)" in reply
-    assert b"BODY " + serialize(imap_body_structure(MULTIPART, extensible=False)) in reply
-    assert b"BODYSTRUCTURE " + serialize(imap_body_structure(MULTIPART, extensible=True)) in reply
+    assert b"BODY " + body_structure_wire(MULTIPART, extensible=False) in reply
+    assert b"BODYSTRUCTURE " + body_structure_wire(MULTIPART, extensible=True) in reply
 
 
 def test_body_sections_of_parts(store: MailStore) -> None:

@@ -1,6 +1,6 @@
 """The SMTP suite against the real Postfix, the POP3 and IMAP suites against the real
-Dovecot: every report is an accepted deviation, and every accepted deviation is still
-reported.
+Dovecot, the MIME suite against both (mail in by Postfix, out by Dovecot): every report
+is an accepted deviation, and every accepted deviation is still reported.
 
 The peers' profiles name the waiver file ``conformance/peers/known-deviations.toml`` (the
 deviations, each with its reason; docs/known-deviations.md explains them with the RFC
@@ -65,6 +65,7 @@ RUNS = {
     "postfix submission": ("submission_profile_path", "smtp"),
     "dovecot pop3": ("profile_path", "pop3"),
     "dovecot imap": ("profile_path", "imap"),
+    "postfix+dovecot mime": ("profile_path", "mime"),
 }
 
 

@@ -205,9 +205,16 @@ def run_suite(
     return results
 
 
+def _protocol_served(variant: Variant) -> str:
+    """The protocol whose core ``variant`` swaps (a MIME variant may break the IMAP or
+    POP3 server that hands messages back), else its suite's own."""
+    swapped = [name for name, keyword in FACTORY_KEYWORD.items() if keyword in variant.servers]
+    return swapped[0] if swapped else PROTOCOL_OF.get(variant.suite, variant.suite)
+
+
 def _listen(servers: EmbeddedServers, variant: Variant) -> str:
     """Serve ``variant`` on a listener of its own; its target URL."""
-    protocol = PROTOCOL_OF.get(variant.suite, variant.suite)
+    protocol = _protocol_served(variant)
     keyword = FACTORY_KEYWORD[protocol]
     core = variant.servers.get(keyword, REFERENCE_CORE[protocol])
     config = {k: v for k, v in variant.servers.items() if k not in FACTORY_KEYWORD.values()}
@@ -229,7 +236,10 @@ def run_variants(variants: list[Variant], workdir: Path) -> dict[str, dict[str, 
         reference = _reference_targets(servers)
         urls = {REFERENCE: reference[PROTOCOL_OF.get(suite, suite)]}
         urls.update((variant.name, _listen(servers, variant)) for variant in variants)
-        wanted = {urls[REFERENCE]: reference_tests}
+        # Where variants swap another protocol's core, tests run per target of that
+        # protocol: the reference's listener of it names the reference runs too.
+        reference_urls = {urls[REFERENCE]} | {reference[_protocol_served(v)] for v in variants}
+        wanted = {url: reference_tests for url in reference_urls}
         wanted.update((urls[variant.name], list(variant.tests)) for variant in variants)
         run = _pytest_run(servers, [*reference.values(), *wanted], wanted, workdir, suite)
     results_file = workdir / "report" / "results.json"
@@ -240,7 +250,10 @@ def run_variants(variants: list[Variant], workdir: Path) -> dict[str, dict[str, 
     for result in json.loads(results_file.read_text(encoding="utf-8"))["results"]:
         url, test = selected[result["id"]]
         by_target[url][test] = result["outcome"]
-    return {name: by_target[url] for name, url in urls.items()}
+    outcomes = {name: by_target[url] for name, url in urls.items()}
+    for url in reference_urls:
+        outcomes[REFERENCE] = {**by_target[url], **outcomes[REFERENCE]}
+    return outcomes
 
 
 def run_variant(variant: Variant, workdir: Path) -> dict[str, str]:

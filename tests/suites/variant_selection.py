@@ -17,8 +17,14 @@ from variant_runner import PROTOCOL_OF
 
 
 def _target_url(item: pytest.Item, suite: str, only: dict[str, str]) -> str | None:
-    callspec = getattr(item, "callspec", None)
-    target = callspec.params.get(f"{suite}_target") if callspec else None
+    """The URL of the test's own target: the parametrized one of its suite's protocol,
+    else of another protocol (a MIME test run against several IMAP servers), else the
+    one target of its suite's protocol."""
+    params = getattr(item, "callspec", None)
+    given = params.params if params is not None else {}
+    target = given.get(f"{suite}_target") or next(
+        (value for name, value in given.items() if name.endswith("_target")), None
+    )
     return str(target.url) if target is not None else only.get(suite)
 
 

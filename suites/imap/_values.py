@@ -82,7 +82,9 @@ class Reader:
         self.expect(b"(")
         items: list[Value] = []
         while not self.skip(b")"):
-            if items:
+            # RFC 3501 §9 writes lists of lists without a space between them: the bodies
+            # of body-type-mpart (1*body) and the addresses of an envelope (1*address).
+            if items and not (isinstance(items[-1], list) and self.peek() == b"("):
                 self.expect(b" ")
             items.append(self.value())
         return items

@@ -80,6 +80,7 @@ class ImapSession(WireSession[ImapResponse]):
         )
         self.core = ClientConnection()
         self.unsolicited: list[ImapResponse] = []  # untagged responses seen, in order
+        self.rev2 = False  # ENABLE IMAP4rev2 succeeded (RFC 9051 §6.3.1)
         self._events: list[_Event] = []
         # Octets since the last whole response: how many, and the first of them (evidence
         # for a timeout or a close in the middle of a response).

@@ -24,6 +24,7 @@ from ._lint import add_lint, lint
 from ._load import add_load, load
 from ._mailbox_fixtures import credentials_of
 from ._options import (
+    IMAP_REVISIONS,
     mail_domain_name,
     mailbox_address,
     positive_seconds,
@@ -185,6 +186,13 @@ def _add_run(commands: Any) -> None:
         "--strict-should", action="store_true", help="count a broken SHOULD as a failure"
     )
     run.add_argument(
+        "--imap-rev",
+        choices=IMAP_REVISIONS,
+        default="auto",
+        help="IMAP suite: grade RFC 3501 (1), RFC 9051 after ENABLE IMAP4rev2 (2), or "
+        "IMAP4rev1 sessions plus the IMAP4rev2 tests where advertised (auto, the default)",
+    )
+    run.add_argument(
         "--pcap", action="store_true", help="also write each test's sessions as pcap files"
     )
     run.add_argument(
@@ -329,6 +337,8 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:
         pytest_args.append("--strict-should")
+    if args.imap_rev != "auto":
+        pytest_args += ["--imap-rev", args.imap_rev]
     if args.pcap:
         pytest_args.append("--pcap")
     pytest_args += run_verdict_pytest_args(args)

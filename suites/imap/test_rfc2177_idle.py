@@ -118,24 +118,3 @@ def test_idle_pushes_exists_for_a_message_appended_by_another_session(
     append(other, imap_mailbox, message("pushed"))
     _exists_until(idler, 1)
     expect_ok(_done(idler, tag)[1], "IDLE, then DONE")
-
-
-@pytest.mark.requires(IDLE)
-@pytest.mark.rfc(3501, "5.2", "MUST")
-def test_exists_of_a_message_appended_while_idling_comes_by_idle_completion(
-    idle_pair: tuple[ImapSession, ImapSession], imap_mailbox: str
-) -> None:
-    """A server MUST send mailbox size updates automatically if a mailbox size change is
-    observed during the processing of a command."""
-    idler, other = idle_pair
-    tag, seen = _idle(idler)
-    append(other, imap_mailbox, message("queued"))
-    expect_ok(other.command("NOOP"), "NOOP in the appending session")
-    before_done, completed = _done(idler, tag)
-    expect_ok(completed, "IDLE, then DONE")
-    seen += before_done
-    exists = [r.number for r in seen if r.keyword == b"EXISTS"]
-    assert 1 in exists, (
-        "another session appended a message while IDLE ran; by IDLE's tagged OK no "
-        f"'* 1 EXISTS' came: {[shown(r) for r in seen]}"
-    )

@@ -272,7 +272,8 @@ def _advertised(config: pytest.Config, target: Target) -> frozenset[str]:
 
 
 def _requirement_unmet(config: pytest.Config, target: Target, capability: str) -> str | None:
-    return revision_unmet(config, _capabilities(config, target), capability) or None
+    chosen = options_of(config).imap_rev
+    return revision_unmet(chosen, _capabilities(config, target), capability) or None
 
 
 # RFC 9051 §6.1.1: CAPABILITY lists the capability atoms; ``requires`` names one (and

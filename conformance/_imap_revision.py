@@ -32,9 +32,9 @@ __all__ = ["REV1", "REV2", "enable_rev2", "revision_unmet", "sessions_use_rev2"]
 REV1, REV2 = "IMAP4REV1", "IMAP4REV2"
 
 
-def revision_unmet(config: pytest.Config, advertised: Collection[str], capability: str) -> str:
-    """Why a test marked ``requires(capability)`` skips; "" when it runs."""
-    chosen = options_of(config).imap_rev
+def revision_unmet(chosen: str, advertised: Collection[str], capability: str) -> str:
+    """Why a test marked ``requires(capability)`` skips in a ``--imap-rev chosen`` run
+    against a target advertising ``advertised``; "" when it runs."""
     if capability not in advertised:
         return f"target does not advertise {capability}"
     if capability == REV2 and chosen == "1":

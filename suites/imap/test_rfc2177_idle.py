@@ -23,7 +23,12 @@ def _idle(session: ImapSession) -> tuple[bytes, list[ImapResponse]]:
     tag = session.start("IDLE")
     seen: list[ImapResponse] = []
     while True:
-        event = session.next_response()
+        try:
+            event = session.next_response(timeout=session.timeout * 0.95)
+        except TargetTimeout:
+            raise AssertionError(
+                f"sent IDLE: no '+' continuation request came (got {[shown(r) for r in seen]})"
+            ) from None
         seen.append(event.response)
         if isinstance(event, ContinuationRequested):
             return tag, seen

@@ -123,3 +123,25 @@ def test_pipelined_commands_are_each_completed(imap_login: Callable[[], ImapSess
         assert completed.response.status == b"OK", (
             f"{count} NOOPs in one write: Q{n} got {shown(completed.response)}"
         )
+
+
+@pytest.mark.requires("LITERAL-")
+@pytest.mark.rfc(7888, "5", "MUST")
+def test_non_synchronizing_literal_over_4096_gets_bad_toobig_under_literal_minus(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """If responding to an APPEND command, the tagged BAD response MUST contain the
+    TOOBIG response code [RFC4469].
+
+    APPEND with a 5000-octet non-synchronizing literal to a server advertising LITERAL-
+    (which allows them up to 4096 octets): a tagged BAD [TOOBIG], or a BYE (RFC 7888
+    §4's other choice).
+    """
+    session = imap_login()
+    data = b"T1 APPEND " + quoted_string(imap_mailbox) + b" {5000+}\r\n" + b"x" * 5000 + b"\r\n"
+    answer = answer_or_bye(session, data, b"T1", "APPEND with a {5000+} literal")
+    last = answer[-1]
+    toobig = last.tag == b"T1" and last.status == b"BAD" and last.code.upper() == b"TOOBIG"
+    assert toobig or last.status == b"BYE", (
+        f"APPEND {{5000+}} under LITERAL-: expected BAD [TOOBIG] (or BYE), got {shown_all(answer)}"
+    )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance import ImapSession
+from conformance._errors import TargetTlsFailure
 from conformance._imap_fixtures import ImapAccount
 from conformance._imap_session import capabilities_in
 from reference_impl.imap import CommandCompleted, ContinuationRequested
@@ -187,3 +188,33 @@ def test_starttls_refused_once_authenticated(imap_login: Callable[[], ImapSessio
     session = imap_login()
     completed = session.command("STARTTLS")
     expect_refused(completed, "STARTTLS after LOGIN")
+
+
+@pytest.mark.requires("STARTTLS")
+@pytest.mark.rfc(9051, "6.2.1", "MUST")
+def test_octets_after_starttls_are_not_run_as_commands(
+    imap_connect: Callable[[], ImapSession],
+) -> None:
+    """In order to avoid this vulnerability, server implementations MUST do one of the
+    following if any data is received in the same TCP buffer after the CRLF that starts
+    the STARTTLS command:
+
+    Sent in one write: STARTTLS and "S2 NOOP"; once TLS is up, a NOOP.  No completion of
+    S2 may come: the octets are thrown away, or taken as the start of the handshake (it
+    then fails, which is the first option of RFC 9051 §6.2.1, and passes).
+    """
+    session = imap_connect()
+    try:
+        started = session.starttls(trailing=b"S2 NOOP\r\n")
+    except TargetTlsFailure:
+        return  # the octets went into the handshake and broke it: nothing was run
+    expect_ok(started, "STARTTLS with 'S2 NOOP' in the same write")
+    tag = session.start("NOOP")
+    seen = []
+    while (event := session.next_response()).response.tag != tag:
+        seen.append(event.response)
+    injected = [r for r in seen if r.tag == b"S2"]
+    assert not injected, (
+        "'S2 NOOP' sent in the clear in the same write as STARTTLS was run after the "
+        f"handshake: {[shown(r) for r in injected]}"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from reference_impl.imap import ServerConnection
 
@@ -13,6 +14,7 @@ __all__ = ["BROKEN_CORES"]
 
 REV2 = "test_rfc9051_rev2.py"
 LIMITS = "test_rfc2683_limits.py"
+AUTH = "test_rfc3501_auth.py"
 
 _TOO_LONG = re.compile(rb"(?m)^\S+ BAD (\[[^]]*\] )?command line too long")
 
@@ -32,7 +34,31 @@ class OverlongLineEndsTheSession(ServerConnection):
         return _TOO_LONG.sub(b"* BYE command line too long", super().data_to_send())
 
 
+class PipelinedOctetsSurviveStartTls(ServerConnection):
+    """RFC 9051 §6.2.1 (CVE-2011-0411): octets that came in the same buffer as STARTTLS
+    are kept and run as commands once TLS is up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held = b""
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        before, starttls, after = bytes(data).partition(b"STARTTLS\r\n")
+        if starttls and after:
+            self._held, data = after, before + starttls
+        super().receive_data(data)
+
+    def tls_started(self) -> None:
+        super().tls_started()
+        held, self._held = self._held, b""
+        if held:
+            super().receive_data(held)
+
+
 BROKEN_CORES: dict[Callable[..., ServerConnection], tuple[str, ...]] = {
     CapabilitiesChangedByEnable: (f"{REV2}::test_enable_leaves_the_capability_list_unchanged",),
     OverlongLineEndsTheSession: (f"{LIMITS}::test_command_line_past_the_maximum_gets_bad",),
+    PipelinedOctetsSurviveStartTls: (
+        f"{AUTH}::test_octets_after_starttls_are_not_run_as_commands",
+    ),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from wire_script import Rule, Script, one_rule
 
+from reference_impl.imap._framing import FramingLimits
+
 __all__ = ["CONFIGURED", "SCRIPTS"]
 
 REV2 = "test_rfc9051_rev2.py"
@@ -182,11 +184,19 @@ SCRIPTS = {**_REV2_SCRIPTS, **_IDLE_AND_AUTH_SCRIPTS, **_LIMITS_AND_INPUT_SCRIPT
 
 # Misbehaviours that need the server configured otherwise: (script, EmbeddedServers
 # configuration, tests).  LOGINDISABLED is advertised only by a server that refuses
-# LOGIN in the clear (RFC 3501 §6.2.3); this one then lets LOGIN through anyway.
+# LOGIN in the clear (RFC 3501 §6.2.3), LITERAL- only by one configured for it (the
+# reference advertises LITERAL+ by default; RFC 7888 §5: never both).
 CONFIGURED: dict[str, tuple[Script, dict[str, object], tuple[str, ...]]] = {
     "login-accepted-while-logindisabled": (
         Script((Rule(r"\S+ LOGIN ", rewrite=((_COMPLETION + rb" NO\b[^\r\n]*", rb"\1 OK"),)),)),
         {"login_without_tls": False},
         (f"{AUTH}::test_login_refused_with_no_while_logindisabled",),
+    ),
+    "literal-minus-toobig-missing": (
+        one_rule(r"T1 APPEND ", rewrite=((rb"BAD \[TOOBIG\]", b"BAD"),)),
+        {"limits": FramingLimits(literal_minus=True)},
+        (
+            f"{LIMITS}::test_non_synchronizing_literal_over_4096_gets_bad_toobig_under_literal_minus",
+        ),
     ),
 }

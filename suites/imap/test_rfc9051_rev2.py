@@ -267,3 +267,46 @@ def test_namespace_is_part_of_imap4rev2(imap_login: Callable[[], ImapSession]) -
     completed = expect_ok(imap_login().command("NAMESPACE"), "NAMESPACE in an IMAP4rev2 session")
     found = untagged(completed, b"NAMESPACE")
     assert len(found) == 1, f"NAMESPACE: {[shown(r) for r in completed.untagged]}"
+
+
+def _saved(session: ImapSession) -> list[int]:
+    """The message numbers ``$`` names now (RFC 9051 §6.4.4.1), by FETCH $ (UID)."""
+    return sorted(fetch(session, "$", "(UID)"))
+
+
+@pytest.mark.requires(REV2)
+@pytest.mark.rfc(
+    9051,
+    "6.4.4.1",
+    "MUST",
+    basis="§6.4.4.1 defines SAVE by what it sets; '$' in a later command names that set "
+    "(SEARCHRES is part of IMAP4rev2, Appendix E 2)",
+)
+def test_search_save_sets_the_result_variable(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """A successful SEARCH command with the SAVE result option sets the value of the
+    search result variable to the list of messages found in the SEARCH command."""
+    session = imap_login()
+    three_messages(session, imap_mailbox)
+    expect_ok(
+        session.command("SEARCH", b"RETURN", b"(SAVE)", b"SUBJECT", b"m-1"),
+        "SEARCH RETURN (SAVE) SUBJECT m-1",
+    )
+    assert _saved(session) == [2], "FETCH $ after SEARCH RETURN (SAVE) SUBJECT m-1"
+
+
+@pytest.mark.requires(REV2)
+@pytest.mark.rfc(9051, "6.4.4.1", "MUST")
+def test_search_without_save_leaves_the_result_variable(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """Any of the following SEARCH commands MUST NOT change the search result variable:"""
+    session = imap_login()
+    three_messages(session, imap_mailbox)
+    expect_ok(
+        session.command("SEARCH", b"RETURN", b"(SAVE)", b"SUBJECT", b"m-1"),
+        "SEARCH RETURN (SAVE) SUBJECT m-1",
+    )
+    expect_ok(session.command("SEARCH", b"SUBJECT", b"m-2"), "SEARCH SUBJECT m-2")
+    assert _saved(session) == [2], "FETCH $ after a SEARCH without SAVE"

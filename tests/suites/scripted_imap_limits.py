@@ -89,6 +89,14 @@ _REV2_SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         one_rule(r"\S+ UNSELECT", rewrite=((_COMPLETION + rb" OK[^\r\n]*", rb"\1 BAD unknown"),)),
         (f"{REV2}::test_unselect_is_part_of_imap4rev2",),
     ),
+    "search-saves-another-set": (
+        one_rule(r"\S+ SEARCH RETURN \(SAVE\) SUBJECT m-1", edit=((rb"m-1", b"m-0"),)),
+        (f"{REV2}::test_search_save_sets_the_result_variable",),
+    ),
+    "search-without-save-saves": (
+        one_rule(r"\S+ SEARCH SUBJECT m-2", edit=((rb"SEARCH ", b"SEARCH RETURN (SAVE) "),)),
+        (f"{REV2}::test_search_without_save_leaves_the_result_variable",),
+    ),
     "namespace-without-data": (
         one_rule(r"\S+ NAMESPACE", rewrite=_line_removed(rb"\* NAMESPACE")),
         (f"{REV2}::test_namespace_is_part_of_imap4rev2",),

@@ -310,3 +310,27 @@ def test_search_without_save_leaves_the_result_variable(
     )
     expect_ok(session.command("SEARCH", b"SUBJECT", b"m-2"), "SEARCH SUBJECT m-2")
     assert _saved(session) == [2], "FETCH $ after a SEARCH without SAVE"
+
+
+@pytest.mark.requires(REV2)
+@pytest.mark.rfc(
+    9051,
+    "A",
+    "SHOULD",
+    basis="Appendix E 12 deprecates the \\Recent flag and RFC 9051 §2.3.2 no longer "
+    "defines it; graded SHOULD since Appendix A states the rule without a keyword",
+)
+def test_rev2_session_sees_no_recent_flag(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """With the exception of obsolete SEARCH and RECENT responses, servers advertising
+    both IMAP4rev1 and IMAP4rev2 would never return such removed response data items/
+    responses unless explicitly requested by an IMAPrev1 client."""
+    session = imap_login()
+    append(session, imap_mailbox, message("recent"), b"(\\Flagged)")
+    select(session, imap_mailbox)
+    flags = fetch(session, "1", "(FLAGS)")[1].get(b"FLAGS")
+    assert isinstance(flags, list), f"FETCH 1 (FLAGS): {flags!r}"
+    assert b"\\RECENT" not in {f.upper() for f in flags if isinstance(f, bytes)}, (
+        f"FETCH 1 (FLAGS) of a new message in an IMAP4rev2 session: {flags!r}"
+    )

@@ -97,6 +97,10 @@ _REV2_SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         one_rule(r"\S+ SEARCH SUBJECT m-2", edit=((rb"SEARCH ", b"SEARCH RETURN (SAVE) "),)),
         (f"{REV2}::test_search_without_save_leaves_the_result_variable",),
     ),
+    "rev2-recent-flag": (
+        one_rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=((rb"FLAGS \(", rb"FLAGS (\\Recent "),)),
+        (f"{REV2}::test_rev2_session_sees_no_recent_flag",),
+    ),
     "namespace-without-data": (
         one_rule(r"\S+ NAMESPACE", rewrite=_line_removed(rb"\* NAMESPACE")),
         (f"{REV2}::test_namespace_is_part_of_imap4rev2",),

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance import ImapSession
+from conformance._errors import TargetTimeout
 from conformance._imap_session import quoted_string
 
 from ._imap import append, expect_ok, message, select, shown
@@ -145,3 +146,25 @@ def test_non_synchronizing_literal_over_4096_gets_bad_toobig_under_literal_minus
     assert toobig or last.status == b"BYE", (
         f"APPEND {{5000+}} under LITERAL-: expected BAD [TOOBIG] (or BYE), got {shown_all(answer)}"
     )
+
+
+@pytest.mark.rfc(9051, "6.3.9", "MAY", basis=PRACTICE + " (a matcher that backtracks)")
+def test_list_pattern_of_many_wildcards_is_answered(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """The character "*" is a wildcard and matches zero or more characters at this
+    position.
+
+    LIST with a pattern of 24 wildcards that matches no name: a matcher that tries every
+    way to share the name out among them takes longer than anyone waits.
+    """
+    session = imap_login()
+    pattern = imap_mailbox[: len("conformance-")] + "%*" * 12 + "Z"
+    tag = session.start("LIST", b'""', quoted_string(pattern))
+    try:
+        completed = session.completion(tag, timeout=session.timeout * 0.95)
+    except TargetTimeout:
+        raise AssertionError(
+            f'LIST "" {pattern!r}: no answer within {session.timeout * 0.95:.0f} s'
+        ) from None
+    expect_ok(completed, f"LIST with the pattern {pattern!r}")

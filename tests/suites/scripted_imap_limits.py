@@ -166,6 +166,10 @@ _LIMITS_AND_INPUT_SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         _run_instead(r"P1 (FETCH 1|SEARCH) \(\(", b"P1"),
         (f"{LIMITS}::test_deeply_nested_parentheses_get_bad_and_the_session_goes_on",),
     ),
+    "list-wildcards-never-answered": (
+        one_rule(r'\S+ LIST "" "conformance-%\*', send=b"", reply=b""),
+        (f"{LIMITS}::test_list_pattern_of_many_wildcards_is_answered",),
+    ),
     "pipelined-command-refused": (
         one_rule(r"Q250 NOOP", rewrite=OK_TO_NO),
         (f"{LIMITS}::test_pipelined_commands_are_each_completed",),

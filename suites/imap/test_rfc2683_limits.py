@@ -168,3 +168,17 @@ def test_list_pattern_of_many_wildcards_is_answered(
             f'LIST "" {pattern!r}: no answer within {session.timeout * 0.95:.0f} s'
         ) from None
     expect_ok(completed, f"LIST with the pattern {pattern!r}")
+
+
+@pytest.mark.rfc(9051, "4.3", "MAY", basis=PRACTICE + " (before login, by anyone)")
+def test_large_literal_refused_before_login(imap: ImapSession) -> None:
+    """In the case of synchronizing literals transmitted from client to server, the client
+    MUST wait to receive a command continuation request (described later in this
+    document) before sending the octet data (and the remainder of the command).
+
+    Before login, LOGIN with a 10 MiB user name: a literal no login needs, which the
+    server should refuse (BAD, NO or BYE) rather than ask for with a '+'.
+    """
+    data = b"B1 LOGIN {10485760}\r\n"
+    answer = answer_or_bye(imap, data, b"B1", "LOGIN {10485760} before login")
+    assert refused_by(answer, b"B1"), f"sent LOGIN {{10485760}}: got {shown_all(answer)}"

@@ -162,6 +162,10 @@ _LIMITS_AND_INPUT_SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         _literal_asked_for(r"H2 APPEND .*\{4294967296\}"),
         (f"{LIMITS}::test_four_gigabyte_literal_is_refused_before_its_octets",),
     ),
+    "large-literal-before-login-asked-for": (
+        _literal_asked_for(r"B1 LOGIN \{10485760\}"),
+        (f"{LIMITS}::test_large_literal_refused_before_login",),
+    ),
     "nesting-unbounded": (
         _run_instead(r"P1 (FETCH 1|SEARCH) \(\(", b"P1"),
         (f"{LIMITS}::test_deeply_nested_parentheses_get_bad_and_the_session_goes_on",),

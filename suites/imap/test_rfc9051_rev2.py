@@ -22,6 +22,7 @@ from ._imap import (
     esearch_all,
     expect_ok,
     fetch,
+    listed,
     mailbox,
     message,
     select,
@@ -333,4 +334,31 @@ def test_rev2_session_sees_no_recent_flag(
     assert isinstance(flags, list), f"FETCH 1 (FLAGS): {flags!r}"
     assert b"\\RECENT" not in {f.upper() for f in flags if isinstance(f, bytes)}, (
         f"FETCH 1 (FLAGS) of a new message in an IMAP4rev2 session: {flags!r}"
+    )
+
+
+@pytest.mark.requires(REV2)
+@pytest.mark.rfc(9051, "6.3.9.1", "MUST")
+def test_list_subscribed_lists_exactly_the_subscribed_names(
+    imap_login: Callable[[], ImapSession], imap_mailbox: str
+) -> None:
+    """In any case, the list MUST include exactly those mailbox names that match the
+    canonical list pattern and are subscribed to.
+
+    LIST (SUBSCRIBED) replaces IMAP4rev1's LSUB (RFC 9051 Appendix E 19).
+    """
+    session = imap_login()
+    other = imap_mailbox + "-other"
+    expect_ok(session.command("CREATE", mailbox(other)), f"CREATE {other}")
+    expect_ok(session.command("SUBSCRIBE", mailbox(imap_mailbox)), f"SUBSCRIBE {imap_mailbox}")
+    try:
+        completed = expect_ok(
+            session.command("LIST", b"(SUBSCRIBED)", b'""', mailbox(imap_mailbox + "*")),
+            "LIST (SUBSCRIBED)",
+        )
+    finally:
+        session.command("UNSUBSCRIBE", mailbox(imap_mailbox))
+    names = sorted(name for _, _, name in listed(completed))
+    assert names == [imap_mailbox.encode()], (
+        f'LIST (SUBSCRIBED) "" {imap_mailbox}* with only {imap_mailbox} subscribed: {names}'
     )

@@ -101,6 +101,10 @@ _REV2_SCRIPTS: dict[str, tuple[Script, tuple[str, ...]]] = {
         one_rule(r"\S+ FETCH 1 \(FLAGS\)", rewrite=((rb"FLAGS \(", rb"FLAGS (\\Recent "),)),
         (f"{REV2}::test_rev2_session_sees_no_recent_flag",),
     ),
+    "list-subscribed-lists-all": (
+        one_rule(r"\S+ LIST \(SUBSCRIBED\) ", edit=((rb"\(SUBSCRIBED\) ", b""),)),
+        (f"{REV2}::test_list_subscribed_lists_exactly_the_subscribed_names",),
+    ),
     "namespace-without-data": (
         one_rule(r"\S+ NAMESPACE", rewrite=_line_removed(rb"\* NAMESPACE")),
         (f"{REV2}::test_namespace_is_part_of_imap4rev2",),

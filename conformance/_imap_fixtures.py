@@ -24,7 +24,13 @@ from ._environment import Environment, chosen_target
 from ._errors import HarnessError, TargetTlsFailure
 from ._guard import TargetGuard
 from ._hooks import ProtocolHooks
-from ._imap_revision import enable_rev2, revision_unmet, sessions_use_rev2
+from ._imap_revision import (
+    IMAP_REV,
+    chosen_revision,
+    enable_rev2,
+    revision_unmet,
+    sessions_use_rev2,
+)
 from ._imap_session import Completion, ImapSession, capabilities_in, quoted_string
 from ._mailbox_fixtures import RecordedSessions, credentials_of, recorded_sessions
 from ._options import options_of, target_guard
@@ -272,7 +278,7 @@ def _advertised(config: pytest.Config, target: Target) -> frozenset[str]:
 
 
 def _requirement_unmet(config: pytest.Config, target: Target, capability: str) -> str | None:
-    chosen = options_of(config).imap_rev
+    chosen = chosen_revision(config)
     return revision_unmet(chosen, _capabilities(config, target), capability) or None
 
 
@@ -283,4 +289,5 @@ PROTOCOL_HOOKS = ProtocolHooks(
     capabilities=_advertised,
     requirement_unmet=_requirement_unmet,
     login_refusal=login_refusal,
+    options=(IMAP_REV,),
 )

@@ -24,12 +24,33 @@ from collections.abc import Collection
 import pytest
 
 from ._errors import HarnessError
+from ._hooks import SuiteOption
 from ._imap_session import ImapSession
-from ._options import options_of
 
-__all__ = ["REV1", "REV2", "enable_rev2", "revision_unmet", "sessions_use_rev2"]
+__all__ = [
+    "IMAP_REV",
+    "REV1",
+    "REV2",
+    "chosen_revision",
+    "enable_rev2",
+    "revision_unmet",
+    "sessions_use_rev2",
+]
 
 REV1, REV2 = "IMAP4REV1", "IMAP4REV2"
+IMAP_REV = SuiteOption(
+    flag="--imap-rev",
+    choices=("1", "2", "auto"),
+    default="auto",
+    help="IMAP suite: grade RFC 3501 (1), RFC 9051 with each logged-in session sending "
+    "ENABLE IMAP4rev2 (2), or IMAP4rev1 sessions plus the IMAP4rev2 tests in sessions "
+    "of their own where the target advertises IMAP4rev2 (auto, the default)",
+)
+
+
+def chosen_revision(config: pytest.Config) -> str:
+    """The --imap-rev of this run."""
+    return str(config.getoption(IMAP_REV.dest))
 
 
 def revision_unmet(chosen: str, advertised: Collection[str], capability: str) -> str:
@@ -58,7 +79,7 @@ def sessions_use_rev2(node: pytest.Item, advertised: Collection[str]) -> bool:
     if REV2 not in advertised:
         return False
     wanted = {str(m.args[0]).upper() for m in node.iter_markers("requires") if m.args}
-    return REV2 in wanted or _rev2_throughout(options_of(node.config).imap_rev, advertised)
+    return REV2 in wanted or _rev2_throughout(chosen_revision(node.config), advertised)
 
 
 def enable_rev2(session: ImapSession) -> None:

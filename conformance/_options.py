@@ -21,7 +21,6 @@ from ._protocols import PROTOCOLS, embedded_services
 from ._targets import Target, parse_target
 
 __all__ = [
-    "IMAP_REVISIONS",
     "OPTIONS_KEY",
     "Options",
     "add_options",
@@ -29,10 +28,6 @@ __all__ = [
     "options_of",
     "target_guard",
 ]
-
-
-# --imap-rev: RFC 3501 (IMAP4rev1), RFC 9051 (IMAP4rev2), or as the target offers.
-IMAP_REVISIONS = ("1", "2", "auto")
 
 
 def target_url(text: str) -> Target:
@@ -159,14 +154,6 @@ def add_options(parser: pytest.Parser) -> None:
         help="count a broken SHOULD as a failure (default: passed with a warning).",
     )
     group.addoption(
-        "--imap-rev",
-        choices=IMAP_REVISIONS,
-        default="auto",
-        help="which IMAP the IMAP suite grades: 1 (RFC 3501), 2 (RFC 9051: each logged-in "
-        "session sends ENABLE IMAP4rev2) or auto (default: IMAP4rev1 sessions, and the "
-        "IMAP4rev2 tests in sessions of their own where the target advertises IMAP4rev2).",
-    )
-    group.addoption(
         "--pcap",
         action="store_true",
         default=False,
@@ -229,7 +216,6 @@ class Options:
     domain: str | None = None
     deliver_to: str | None = None
     limits: WireLimits = field(default_factory=WireLimits)
-    imap_rev: str = "auto"
 
 
 OPTIONS_KEY = pytest.StashKey[Options]()
@@ -265,7 +251,6 @@ def options_of(config: pytest.Config) -> Options:
         embedded=config.getoption("embedded"),
         domain=config.getoption("domain"),
         deliver_to=config.getoption("deliver_to"),
-        imap_rev=config.getoption("imap_rev"),
         limits=WireLimits(
             max_reply_octets=config.getoption("max_reply_octets"),
             max_multiline_octets=config.getoption("max_multiline_octets"),

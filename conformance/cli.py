@@ -17,14 +17,13 @@ from typing import Any
 
 import pytest
 
-from ._hooks import hooks_of
+from ._hooks import hooks_of, suite_options
 from ._html_report import add_report, render_report, report
 from ._left_out import left_out_text
 from ._lint import add_lint, lint
 from ._load import add_load, load
 from ._mailbox_fixtures import credentials_of
 from ._options import (
-    IMAP_REVISIONS,
     mail_domain_name,
     mailbox_address,
     positive_seconds,
@@ -185,13 +184,10 @@ def _add_run(commands: Any) -> None:
     run.add_argument(
         "--strict-should", action="store_true", help="count a broken SHOULD as a failure"
     )
-    run.add_argument(
-        "--imap-rev",
-        choices=IMAP_REVISIONS,
-        default="auto",
-        help="IMAP suite: grade RFC 3501 (1), RFC 9051 after ENABLE IMAP4rev2 (2), or "
-        "IMAP4rev1 sessions plus the IMAP4rev2 tests where advertised (auto, the default)",
-    )
+    for option in suite_options():
+        run.add_argument(
+            option.flag, choices=option.choices, default=option.default, help=option.help
+        )
     run.add_argument(
         "--pcap", action="store_true", help="also write each test's sessions as pcap files"
     )
@@ -337,8 +333,9 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:
         pytest_args.append("--strict-should")
-    if args.imap_rev != "auto":
-        pytest_args += ["--imap-rev", args.imap_rev]
+    for option in suite_options():
+        if (value := getattr(args, option.dest)) != option.default:
+            pytest_args += [option.flag, value]
     if args.pcap:
         pytest_args.append("--pcap")
     pytest_args += run_verdict_pytest_args(args)

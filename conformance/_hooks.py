@@ -17,11 +17,18 @@ from typing import Any
 import pytest
 
 from ._errors import HarnessError
-from ._protocols import ProtocolSpec
+from ._protocols import PROTOCOLS, ProtocolSpec
 from ._targets import Target
 from ._wire import WireSession
 
-__all__ = ["ProtocolHooks", "Refusal", "hooks_of", "requirement_unmet"]
+__all__ = [
+    "ProtocolHooks",
+    "Refusal",
+    "SuiteOption",
+    "hooks_of",
+    "requirement_unmet",
+    "suite_options",
+]
 
 # Why the target refuses (target, user, password, timeout), as one line; None: it logs in.
 Refusal = Callable[[Target, str, str, float], "str | None"]
@@ -32,15 +39,32 @@ Rule = Callable[[pytest.Config, Target, str], "str | None"]
 
 
 @dataclass(frozen=True, kw_only=True)
+class SuiteOption:
+    """An option of one protocol's suite, offered by the pytest plugin and by
+    ``conformance run`` (which hands it on to pytest when it differs from the default)."""
+
+    flag: str
+    choices: tuple[str, ...]
+    default: str
+    help: str
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProtocolHooks:
     """``capabilities`` is None for a protocol that advertises nothing (RFC 937 POP2);
     ``requirement_unmet`` None means "unmet unless among ``capabilities``";
-    ``login_refusal`` is set for protocols whose tests log in (tried once per run)."""
+    ``login_refusal`` is set for protocols whose tests log in (tried once per run);
+    ``options`` are the options of the protocol's suite."""
 
     session: type[WireSession[Any]]
     capabilities: Probe | None
     requirement_unmet: Rule | None = None
     login_refusal: Refusal | None = None
+    options: tuple[SuiteOption, ...] = ()
 
 
 def hooks_of(spec: ProtocolSpec) -> ProtocolHooks:
@@ -71,3 +95,8 @@ def requirement_unmet(
     if capability not in hooks.capabilities(config, target):
         return f"target does not advertise {capability}"
     return None
+
+
+def suite_options() -> list[SuiteOption]:
+    """The options of every protocol's suite, in registry order."""
+    return [option for spec in PROTOCOLS.values() for option in hooks_of(spec).options]

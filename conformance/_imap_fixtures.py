@@ -24,6 +24,13 @@ from ._environment import Environment, chosen_target
 from ._errors import HarnessError, TargetTlsFailure
 from ._guard import TargetGuard
 from ._hooks import ProtocolHooks
+from ._imap_revision import (
+    IMAP_REV,
+    chosen_revision,
+    enable_rev2,
+    revision_unmet,
+    sessions_use_rev2,
+)
 from ._imap_session import Completion, ImapSession, capabilities_in, quoted_string
 from ._mailbox_fixtures import RecordedSessions, credentials_of, recorded_sessions
 from ._options import options_of, target_guard
@@ -110,9 +117,14 @@ def imap_account(
 
 
 @pytest.fixture
-def imap_login(imap_connect: ImapConnect, imap_account: ImapAccount) -> Callable[[], ImapSession]:
+def imap_login(
+    request: pytest.FixtureRequest, imap_connect: ImapConnect, imap_account: ImapAccount
+) -> Callable[[], ImapSession]:
     """Factory: a new session logged in (LOGIN, after STARTTLS where the target disables
-    LOGIN in the clear) as ``imap_account``, in the AUTHENTICATED state."""
+    LOGIN in the clear) as ``imap_account``, in the AUTHENTICATED state; then ENABLE
+    IMAP4rev2 where this test grades RFC 9051 (``_imap_revision``)."""
+    target: Target = request.getfixturevalue("imap_target")
+    rev2 = sessions_use_rev2(request.node, _capabilities(request.config, target))
 
     def login() -> ImapSession:
         session = imap_connect()
@@ -121,6 +133,8 @@ def imap_login(imap_connect: ImapConnect, imap_account: ImapAccount) -> Callable
         assert status == b"OK", (
             f"LOGIN {imap_account.user}: expected OK, got {completed.response.line!r}"
         )
+        if rev2:
+            enable_rev2(session)
         return session
 
     return login
@@ -263,9 +277,17 @@ def _advertised(config: pytest.Config, target: Target) -> frozenset[str]:
     return _capabilities(config, target)
 
 
-# RFC 9051 §6.1.1: CAPABILITY lists the capability atoms; ``requires`` names one.
+def _requirement_unmet(config: pytest.Config, target: Target, capability: str) -> str | None:
+    chosen = chosen_revision(config)
+    return revision_unmet(chosen, _capabilities(config, target), capability) or None
+
+
+# RFC 9051 §6.1.1: CAPABILITY lists the capability atoms; ``requires`` names one (and
+# IMAP4rev1 / IMAP4rev2 follow --imap-rev as well).
 PROTOCOL_HOOKS = ProtocolHooks(
     session=ImapSession,
     capabilities=_advertised,
+    requirement_unmet=_requirement_unmet,
     login_refusal=login_refusal,
+    options=(IMAP_REV,),
 )

@@ -83,6 +83,7 @@ class ImapSession(WireSession[ImapResponse]):
         )
         self.core = ClientConnection()
         self.unsolicited: list[ImapResponse] = []  # untagged responses seen, in order
+        self.rev2 = False  # ENABLE IMAP4rev2 succeeded (RFC 9051 §6.3.1)
         self._events: list[_Event] = []
         # Octets since the last whole response: how many, and the first of them (evidence
         # for a timeout or a close in the middle of a response).
@@ -159,10 +160,15 @@ class ImapSession(WireSession[ImapResponse]):
         """LOGOUT; the connection is left for ``expect_closed`` to observe."""
         return self.command("LOGOUT")
 
-    def starttls(self) -> Completion:
+    def starttls(self, trailing: bytes = b"") -> Completion:
         """STARTTLS (RFC 9051 §6.2.1); on OK the handshake, and the core drops what it
-        had buffered in the clear."""
-        completed = self.command("STARTTLS")
+        had buffered in the clear.  ``trailing`` octets leave in the same write as
+        ``STARTTLS\r\n``, exactly as given (a plaintext injection probe, CVE-2011-0411)."""
+        tag = self.core.command("STARTTLS")
+        if trailing:
+            self.core.send_raw(trailing)
+        self._flush()
+        completed = self.completion(tag)
         if completed.response.status == b"OK":
             self._wrap_tls(after="OK to STARTTLS (RFC 9051 §6.2.1)")
             self.core.tls_started()

@@ -20,7 +20,7 @@ import pytest
 
 from ._check import add_check, check
 from ._coverage import add_coverage, coverage, run_coverage_text
-from ._hooks import hooks_of
+from ._hooks import hooks_of, suite_options
 from ._html_report import add_report, render_report, report
 from ._judge import add_judge, judge
 from ._left_out import left_out_text
@@ -200,6 +200,10 @@ def _add_run(commands: Any) -> None:
     run.add_argument(
         "--strict-should", action="store_true", help="count a broken SHOULD as a failure"
     )
+    for option in suite_options():
+        run.add_argument(
+            option.flag, choices=option.choices, default=option.default, help=option.help
+        )
     run.add_argument(
         "--pcap", action="store_true", help="also write each test's sessions as pcap files"
     )
@@ -344,6 +348,9 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
         pytest_args += ["-n", str(args.workers)]
     if args.strict_should:
         pytest_args.append("--strict-should")
+    for option in suite_options():
+        if (value := getattr(args, option.dest)) != option.default:
+            pytest_args += [option.flag, value]
     if args.pcap:
         pytest_args.append("--pcap")
     pytest_args += run_verdict_pytest_args(args)

@@ -18,6 +18,7 @@ import pytest
 
 from . import _fixtures
 from ._allure_labels import label_by_rfc
+from ._hooks import suite_options
 from ._options import add_options, options_of
 from ._pcap import write_pcap
 from ._progress import Progress, add_progress_option
@@ -35,6 +36,11 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    group = parser.getgroup("conformance")
+    for option in suite_options():
+        group.addoption(
+            option.flag, choices=option.choices, default=option.default, help=option.help
+        )
     add_waiver_option(parser)
     add_progress_option(parser)
 

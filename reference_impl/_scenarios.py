@@ -106,7 +106,8 @@ class Scenario:
     ``requirement`` is the sentence the scenario exercises; ``checks`` are graded only
     in its sessions (what the client must do under it), besides the protocol's checks.
     ``needs_tls``: the scenario offers or requires TLS, so the judge must have a
-    certificate.  ``hostile``: the server plays an attacker (SECURITY-CATALOGUE)."""
+    certificate.  ``hostile``: the server plays an attacker (plaintext injected after
+    STARTTLS, STARTTLS refused, endless replies)."""
 
     name: str
     summary: str

@@ -27,8 +27,9 @@ Choices the RFCs leave open:
   sessions as EXPUNGE at their next command; what IMAP expunges never renumbers a POP3
   session, which lists its maildrop once at login (RFC 1939 §4) and answers -ERR for a
   message that is gone.
-- A literal past ``FramingLimits.max_literal`` is refused with BAD [TOOBIG]; a refused
-  non-synchronizing literal is read and dropped (RFC 7888 §4, choice 1).
+- A literal past ``FramingLimits.max_literal`` (``max_literal_before_login`` before
+  login) is refused with BAD [TOOBIG]; a refused non-synchronizing literal is read and
+  dropped (RFC 7888 §4, choice 1).
 """
 
 from reference_impl.imap._client import (

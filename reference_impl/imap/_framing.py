@@ -41,6 +41,10 @@ class FramingLimits:
     # RFC 2683 §3.2.1.5: servers should accept command lines of at least 8000 octets.
     max_line: int = 64 * 1024
     max_literal: int = 64 * 1024 * 1024
+    # Before login a literal holds a user name, a password or a SASL response: a large
+    # one is refused, never buffered for a client nobody knows (Dovecot's imap-login
+    # refuses too).
+    max_literal_before_login: int = 8 * 1024
     max_command: int = 96 * 1024 * 1024  # lines and literals of one command together
     literal_minus: bool = False
 

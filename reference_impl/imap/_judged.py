@@ -21,7 +21,7 @@ __all__ = [
 # RFC 9051 §7.1.5: BYE may come at any time; the server closes the connection after it.
 BYE = b"BYE [UNAVAILABLE] closing now, as a server may at any time"
 
-# SECURITY-CATALOGUE I-18: a literal no client can hold, cut off by the close; the
+# a literal no client can hold, cut off by the close; the
 # client must bound what it reads (no RFC sentence: graded by the client's exit only).
 ENDLESS_LITERAL = b"* 1 FETCH (UID 1 BODY[] {99999999999999999999}\r\n" + b"x" * 8192
 

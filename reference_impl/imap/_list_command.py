@@ -39,15 +39,57 @@ class _ListRequest:
     status_items: list[str] = field(default_factory=list)
 
 
-def _pattern(reference: str, pattern: str) -> re.Pattern[str]:
-    """RFC 9051 §6.3.9: "*" matches anything, "%" anything but the delimiter; the
-    reference is prefixed."""
-    text = reference + pattern
-    regex = "".join(".*" if c == "*" else "[^/]*" if c == "%" else re.escape(c) for c in text)
-    return re.compile(regex, re.DOTALL)
+@dataclass(frozen=True)
+class _Wildcards:
+    """A LIST pattern (RFC 9051 §6.3.9): "*" matches zero or more characters, "%" the
+    same but not the hierarchy delimiter, anything else itself.
+
+    Matched by following every pattern position a prefix of the name can reach at once
+    (an NFA), so the time is at most len(pattern) x len(name): a regular expression of
+    ".*" runs backtracks exponentially on a pattern of many wildcards that fails."""
+
+    text: str
+
+    def fullmatch(self, name: str) -> bool:
+        reached = self._after_wildcards({0})
+        for char in name:
+            reached = self._after_wildcards(self._step(reached, char))
+            if not reached:
+                return False
+        return len(self.text) in reached
+
+    def _step(self, reached: set[int], char: str) -> set[int]:
+        following: set[int] = set()
+        for position in reached:
+            wanted = self.text[position : position + 1]
+            if wanted == "*" or (wanted == "%" and char != DELIMITER):
+                following.add(position)  # the wildcard takes the character and stays
+            elif wanted == char:
+                following.add(position + 1)
+        return following
+
+    def _after_wildcards(self, reached: set[int]) -> set[int]:
+        """``reached`` and every position past wildcards that match nothing."""
+        closed = set(reached)
+        for position in sorted(reached):
+            while self.text[position : position + 1] in ("*", "%"):
+                position += 1
+                closed.add(position)
+        return closed
 
 
-def _matches(patterns: list[re.Pattern[str]], name: str) -> bool:
+_WILDCARD_RUN = re.compile(r"[*%]{2,}")
+
+
+def _pattern(reference: str, pattern: str) -> _Wildcards:
+    """The reference is prefixed to the pattern (RFC 9051 §6.3.9).  A run of wildcards
+    matches what one "*" does if it holds one, else what one "%" does: collapsed, the
+    positions a name of n characters can reach stay below 2n + 2."""
+    text = _WILDCARD_RUN.sub(lambda run: "*" if "*" in run[0] else "%", reference + pattern)
+    return _Wildcards(text)
+
+
+def _matches(patterns: list[_Wildcards], name: str) -> bool:
     """INBOX matches case-insensitively (RFC 9051 §5.1)."""
     head, sep, rest = name.partition(DELIMITER)
     spellings = [name] + (
@@ -172,7 +214,7 @@ def _attributes(
 def _parents_of_subscribed(
     session: Session,
     listed: list[str],
-    patterns: list[re.Pattern[str]],
+    patterns: list[_Wildcards],
     subscribed: set[str],
     boxes: dict[str, MailboxInfo],
 ) -> list[bytes]:

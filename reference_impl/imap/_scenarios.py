@@ -305,7 +305,7 @@ ENDLESS_LITERAL = Scenario(
         rfc=None,
         section="",
         level="SHOULD",
-        text="A client bounds what it reads from a server (SECURITY-CATALOGUE I-18).",
+        text="A client bounds what it reads from a server.",
         basis=f"{PRACTICE}: no RFC bounds a literal; graded by the client ending",
     ),
     config_changes={"endless_literal": True},

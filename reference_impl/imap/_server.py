@@ -14,6 +14,7 @@ No sockets, no asyncio, no disk: what needs the store is handed to the shell as 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from reference_impl.imap._events import ConnectionClosed, Event, StartTLS, Store
 from reference_impl.imap._framing import (
     CommandFramed,
     CommandFramer,
+    FramingLimits,
     FramingRefused,
     LiteralAnnounced,
     Refusal,
@@ -88,7 +90,7 @@ class ServerConnection(ByteCore[Event]):
         self.session = Session(config=config, tls_active=tls_active)
         self.defects: list[Defect] = []
         self._policy = policy
-        self._framer = CommandFramer(config.limits)
+        self._framer = CommandFramer(self._framing_limits())
         self._tag = b"*"  # the tag of the command being answered
         self._sasl: SaslExchange[Reply | bytes] | None = None
         self._then: Callable[[Reply], None] = self._complete
@@ -416,6 +418,14 @@ class ServerConnection(ByteCore[Event]):
     def _step(self, step: Step, *, previous: State | None = None) -> None:
         """Move to the state ``step`` leads to (``TRANSITIONS``, in _states.py)."""
         self.state = next_state(TRANSITIONS, self.state, step, previous=previous)
+        self._framer.limits = self._framing_limits()
+
+    def _framing_limits(self) -> FramingLimits:
+        """The configured limits; before login with small literals only."""
+        limits = self.config.limits
+        if self.session.user is not None:
+            return limits
+        return dataclasses.replace(limits, max_literal=limits.max_literal_before_login)
 
     def _close(self, reason: str) -> None:
         self._step(Step.LOGGED_OUT)

@@ -287,7 +287,7 @@ NO_MAIL_IN_CLEAR = Check(
         """If the client receives the 454 response, the client must decide whether or
         not to continue the SMTP session.""",
         basis=f"{PRACTICE} RFC 3207 leaves the choice to the client; a client that asked "
-        "for TLS and goes on in the clear defeats it (SECURITY-CATALOGUE: STARTTLS "
+        "for TLS and goes on in the clear defeats it (STARTTLS "
         "stripping), so it is graded as a SHOULD, a warning",
     ),
     kinds=_kinds(K.CLEAR_AFTER_TLS_REFUSED),

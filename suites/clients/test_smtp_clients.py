@@ -191,7 +191,7 @@ def test_plaintext_injected_after_starttls_is_discarded(client: str, scenario: s
     "4.1",
     "SHOULD",
     basis="[practice] RFC 3207 leaves the choice to the client; a client that asked for "
-    "TLS and goes on in the clear defeats it (SECURITY-CATALOGUE: STARTTLS stripping), so "
+    "TLS and goes on in the clear defeats it (STARTTLS stripping), so "
     "it is graded as a SHOULD, a warning",
 )
 @pytest.mark.parametrize(("client", "scenario"), cases("no-mail-after-refused-starttls"))

@@ -21,6 +21,7 @@ __all__ = [
     "MESSAGE",
     "append",
     "code_of",
+    "esearch_all",
     "expect_bad",
     "expect_ok",
     "expect_refused",
@@ -161,17 +162,43 @@ def flags_of(attributes: dict[bytes, Value]) -> set[bytes]:
 
 
 _SEARCH = re.compile(rb"\* SEARCH((?: [0-9]+)*) ?\Z", re.IGNORECASE)
+# RFC 9051 §7.3.4: * ESEARCH [(TAG "tag")] [UID] *(SP search-return-data); ALL sequence-set.
+_ESEARCH_ALL = re.compile(rb" ALL ([0-9][0-9:,]*)(?: |\Z)", re.IGNORECASE)
+_MOST_NUMBERS = 100_000  # a hostile ESEARCH range ("ALL 1:4294967295") stays bounded
 
 
 def search_numbers(completed: ImapCompletion) -> list[int]:
-    """The numbers of the ``* SEARCH`` response (RFC 3501 §7.2.5); there must be one."""
-    lines = [r.line for r in untagged(completed, b"SEARCH")]
+    """The numbers of the one ``* SEARCH`` response (RFC 3501 §7.2.5), or, from an
+    IMAP4rev2 session, of the one ``* ESEARCH`` response's ALL (RFC 9051 §7.3.4)."""
+    found = untagged(completed, b"SEARCH") + untagged(completed, b"ESEARCH")
+    lines = [r.line for r in found]
     if len(lines) != 1:
-        raise AssertionError(f"expected one untagged SEARCH response, got {lines!r}")
-    found = _SEARCH.match(lines[0])
-    if found is None:
+        raise AssertionError(f"expected one untagged SEARCH (or ESEARCH) response, got {lines!r}")
+    if found[0].keyword == b"ESEARCH":
+        return esearch_all(lines[0])
+    matched = _SEARCH.match(lines[0])
+    if matched is None:
         raise AssertionError(f"a SEARCH response not of the form '* SEARCH n...': {lines[0]!r}")
-    return [int(n) for n in found.group(1).split()]
+    return [int(n) for n in matched.group(1).split()]
+
+
+def esearch_all(line: bytes) -> list[int]:
+    """The numbers an ESEARCH response's ALL names, ascending; none without ALL (RFC 9051
+    §6.4.4: "the server MUST NOT include the ALL result option" when nothing matched)."""
+    after_correlator = line[line.index(b")") + 1 :] if b"(TAG " in line.upper() else line
+    matched = _ESEARCH_ALL.search(after_correlator)
+    if matched is None:
+        return []
+    numbers: set[int] = set()
+    for part in matched.group(1).split(b","):
+        low, _, high = part.partition(b":")
+        if not low.isdigit() or not (high or low).isdigit():
+            raise AssertionError(f"an ESEARCH ALL that is no sequence set: {line[:160]!r}")
+        first, last = sorted((int(low), int(high or low)))
+        if last - first + len(numbers) > _MOST_NUMBERS:
+            raise AssertionError(f"an ESEARCH ALL naming too many messages: {line[:160]!r}")
+        numbers.update(range(first, last + 1))
+    return sorted(numbers)
 
 
 def three_messages(session: ImapSession, name: str) -> list[int]:

@@ -107,6 +107,7 @@ def test_search_without_a_match_returns_an_empty_search(
     assert search_numbers(completed) == []
 
 
+@pytest.mark.requires("IMAP4rev1")  # RFC 9051 Appendix E: dropped in IMAP4rev2
 @pytest.mark.rfc(
     3501,
     "6.3.6",

@@ -25,6 +25,7 @@ from ._imap import (
 )
 
 
+@pytest.mark.requires("IMAP4rev1")  # RFC 9051 Appendix E: dropped in IMAP4rev2
 @pytest.mark.rfc(
     3501,
     "2.3.2",

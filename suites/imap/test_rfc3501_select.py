@@ -44,6 +44,7 @@ def test_select_sends_exists_with_the_count(
     )
 
 
+@pytest.mark.requires("IMAP4rev1")  # RFC 9051 Appendix E: dropped in IMAP4rev2
 @pytest.mark.rfc(3501, "6.3.1", "MUST")
 def test_select_sends_recent(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """Before returning an OK to the client, the server MUST send the following untagged

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from ._rfc_text import POINTER, normalise, sentences
 from ._rfc_text import Requirement as Entry
-from ._rfc_text import normalise, sentences
 
 __all__ = [
     "Catalogue",
@@ -92,14 +92,13 @@ def _holding(entries: tuple[Entry, ...], fragment: str) -> list[Entry]:
     return holding
 
 
-_POINTER = re.compile(r"\s*\((?:§|[Ss]ection )[\w.]+(?:, §[\w.]+)*\)")
 _ELISION = re.compile(r"\s*(?:\[\.\.\.\]|\.\.\.|…)\s*")
 
 
 def quote_fragments(quote: str) -> list[str]:
     """The pieces of a quote each of which must stand in the RFC: its sentences, cut again
     where it elides ("..."), without the "(§4.2.4)" pointers added to say where it stands."""
-    text = _POINTER.sub("", normalise(quote))
+    text = POINTER.sub("", normalise(quote))
     pieces = (piece.strip(" \"'") for part in _ELISION.split(text) for piece in sentences(part))
     return [piece for piece in pieces if len(piece) >= 8]
 

@@ -84,8 +84,14 @@ class Requirement:
         return bool(self.keywords)
 
     def holds(self, fragment: str) -> bool:
+        """``fragment`` is part of the sentence (its lead included), with or without the
+        sentence's own pointers such as "(Section 7.2.1)": quotes are read without them."""
         whole = f"{self.lead} {self.text}" if self.lead else self.text
-        return fragment in whole
+        return fragment in whole or fragment in POINTER.sub("", whole)
+
+
+# A pointer to another section, "(§4.2)" or "(Section 7.2.1)": quotes drop them.
+POINTER = re.compile(r"\s*\((?:§|[Ss]ection )[\w.]+(?:, §[\w.]+)*\)")
 
 
 def normalise(text: str) -> str:

@@ -171,3 +171,10 @@ def test_overrides_name_catalogued_entries_and_known_reasons() -> None:
         assert override.id in ids, f"overrides.toml: no entry {override.id}"
         assert override.reason in REASONS, f"overrides.toml {override.id}: {override.reason}"
         assert override.note.strip(), f"overrides.toml {override.id}: say why in note"
+
+
+def test_a_sentence_with_its_own_pointer_holds_the_quote_without_it() -> None:
+    """Quotes drop "(Section 7.2.1)"; the RFC's sentence keeps it, and still matches."""
+    quote = "The server MUST send an untagged ENABLED response (Section 7.2.1), which lists."
+    catalogue = _fake(quote)
+    assert quote_problems(catalogue, _citation(quote)) == []

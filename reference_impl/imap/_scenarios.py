@@ -168,7 +168,7 @@ INJECTION_DISCARDED = Check(
         "6.2.1",
         "MUST",
         """Once TLS has been started, the client MUST discard cached information about
-        server capabilities and SHOULD re-issue the CAPABILITY command.""",
+        server capabilities and SHOULD reissue the CAPABILITY command.""",
     ),
     kinds=frozenset({"INJECTED_RESPONSE_TAKEN"}),
 )

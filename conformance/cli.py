@@ -232,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(words[:cut])
     args.pytest_args = words[cut + 1 :]
     try:
-        return _COMMANDS.get(args.command, serve)(args)
+        return _command(args.command)(args)
     except BrokenPipeError:
         # The reader went away (`conformance coverage | head`): stop quietly, as Unix
         # tools do, with nothing more written to the closed pipe at exit.
@@ -440,16 +440,20 @@ def _logins_text(run: dict[str, Any]) -> str:
     return "\n\n" + "\n".join(lines) if lines else ""
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "run": _run,
-    "lint": lint,
-    "diff": diff,
-    "report": report,
-    "load": load,
-    "coverage": coverage,
-    "judge": judge,
-    "check": check,
-}
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function of subcommand ``name`` (looked up when called, so tests can replace
+    one); ``serve`` for the rest."""
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _run,
+        "lint": lint,
+        "diff": diff,
+        "report": report,
+        "load": load,
+        "coverage": coverage,
+        "judge": judge,
+        "check": check,
+    }
+    return commands.get(name, serve)
 
 
 if __name__ == "__main__":

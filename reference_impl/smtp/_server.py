@@ -354,10 +354,14 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S501_SYNTAX)  # §4.1.4: state unchanged on failure
             return
         self._start_session(name, esmtp=True)
-        self._session.extensions = extensions(self.config, tls_active=self.tls_active)
+        self._session.extensions = self._extensions()
         lines = [f"{self.config.hostname} greets {name}", *self.config.script.ehlo_lines]
         lines += [f"{k} {v}".rstrip() for k, v in self._session.extensions.items()]
         self._reply(c.ServerReply(code=250, status="", lines=tuple(lines)), plain=True)
+
+    def _extensions(self) -> dict[str, str]:
+        # A method, so a server variant can change what it advertises (tests/suites).
+        return extensions(self.config, tls_active=self.tls_active)
 
     def _helo(self, command: CommandLine) -> None:
         name = parse_domain_argument(command.argument)

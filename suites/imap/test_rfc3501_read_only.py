@@ -243,6 +243,7 @@ def test_fetch_body_in_an_examined_mailbox_leaves_seen_unset(
 
 
 @pytest.mark.rfc(3501, "6.3.2", "MUST")
+@pytest.mark.requires("IMAP4rev1")  # \Recent: RFC 9051 Appendix E drops it
 def test_examine_keeps_recent(imap_login: Callable[[], ImapSession], imap_mailbox: str) -> None:
     """No changes to the permanent state of the mailbox, including per-user state, are
     permitted; in particular, EXAMINE MUST NOT cause messages to lose the \\Recent flag."""

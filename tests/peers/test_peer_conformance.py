@@ -50,6 +50,9 @@ def _run_profile(
             suite,
             "--report-dir",
             str(report_dir),
+            # Postfix takes parallel sessions as any MTA does; Dovecot's mailboxes are
+            # left to one session at a time (a POP3 maildrop is locked per session).
+            *(["-n", "2"] if suite == "smtp" else []),
         ],
         capture_output=True,
         text=True,

@@ -19,12 +19,17 @@ _PROBLEMS: dict[tuple[str, str], str] = {}
 
 
 def cases(
-    check: str, known: dict[tuple[str, str], str] | None = None, *, only: tuple[str, ...] = ()
+    check: str,
+    known: dict[tuple[str, str], str] | None = None,
+    *,
+    only: tuple[str, ...] = (),
+    unsteady: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[object]:
     """(client, scenario) parameters of every scenario ``check`` is graded under, in one
     xdist group per client (its runs then happen once, on one worker); ``known`` marks
-    the findings kept in docs/client-findings.md as expected failures; ``only`` keeps
-    the scenarios named (a check keyed differently per scenario)."""
+    the findings kept in docs/client-findings.md as expected failures (``unsteady``:
+    those that show in some runs only); ``only`` keeps the scenarios named (a check
+    keyed differently per scenario)."""
     found = []
     for client in ADAPTERS:
         for scenario in JUDGING.scenarios:
@@ -32,7 +37,8 @@ def cases(
                 continue
             if only and scenario.name not in only:
                 continue
-            found.append(case(client, scenario.name, (known or {}).get((client, scenario.name))))
+            key = (client, scenario.name)
+            found.append(case(*key, (known or {}).get(key), strict=key not in unsteady))
     return found
 
 

@@ -25,6 +25,9 @@ QUIT_FINDINGS = {
     ("swaks", "starttls-injection"): _INJECTED,  # its QUIT went as mail data
 }
 INJECTION_FINDINGS = {("swaks", "starttls-injection"): _INJECTED}
+# swaks takes the injected reply as its own in every run (the injection check); what it
+# does next, its QUIT sent as mail data, depends on timing and shows in most runs only.
+INJECTION_AFTERMATH = frozenset({("swaks", "starttls-injection")})
 
 # Which check each test grades (tests/judge checks the markers match the checks').
 CHECK_OF = {
@@ -93,7 +96,8 @@ def test_dot_stuffing(client: str, scenario: str) -> None:
     "intentionally close the channel before QUIT",
 )
 @pytest.mark.parametrize(
-    ("client", "scenario"), cases("data-ends-with-crlf-dot-crlf", INJECTION_FINDINGS)
+    ("client", "scenario"),
+    cases("data-ends-with-crlf-dot-crlf", INJECTION_FINDINGS, unsteady=INJECTION_AFTERMATH),
 )
 def test_mail_data_ends_with_crlf_dot_crlf(client: str, scenario: str) -> None:
     """The mail data are terminated by a line containing only a period, that is, the
@@ -131,7 +135,9 @@ def test_line_lengths(client: str, scenario: str) -> None:
 
 
 @pytest.mark.rfc(5321, "4.1.1.10", "MUST")
-@pytest.mark.parametrize(("client", "scenario"), cases("quit-at-end", QUIT_FINDINGS))
+@pytest.mark.parametrize(
+    ("client", "scenario"), cases("quit-at-end", QUIT_FINDINGS, unsteady=INJECTION_AFTERMATH)
+)
 def test_quit_before_closing(client: str, scenario: str) -> None:
     """The sender MUST NOT intentionally close the transmission channel until it sends a
     QUIT command."""

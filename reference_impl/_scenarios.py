@@ -51,6 +51,8 @@ __all__ = [
     "Scenario",
     "judging_of",
     "requirement_of_kind",
+    "rfc_sentence",
+    "slow_greeting",
 ]
 
 PRACTICE = "[practice]"
@@ -77,6 +79,16 @@ class Requirement:
         """``MUST RFC 5321 §4.1.1.10``, as summaries print a requirement."""
         where = f"RFC {self.rfc} §{self.section}" if self.rfc else self.basis or PRACTICE
         return f"{self.level} {where}"
+
+
+def rfc_sentence(
+    rfc: int, section: str, level: str, text: str, basis: str | None = None
+) -> Requirement:
+    """The requirement of RFC ``rfc`` §``section``, its sentence ``text`` written as the
+    RFC wraps it (white space runs become one space)."""
+    return Requirement(
+        rfc=rfc, section=section, level=level, text=" ".join(text.split()), basis=basis
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,3 +178,15 @@ def requirement_of_kind(kind: enum.Enum) -> Requirement:
     if found is None:
         return Requirement(rfc=None, section="", level=level_name, text=text, basis=PRACTICE)
     return Requirement(rfc=int(found.group(1)), section=found.group(2), level=level_name, text=text)
+
+
+def slow_greeting(waits: Check) -> Scenario:
+    """The greeting a second after the connection: ``waits`` grades a client that spoke
+    first (POP3 and IMAP alike; SMTP's scenarios pace the greeting by their script)."""
+    return Scenario(
+        name="slow-greeting",
+        summary="the greeting comes a second after the connection",
+        requirement=waits.requirement,
+        config_changes={"greeting_delay": 1.0},
+        checks=(waits,),
+    )

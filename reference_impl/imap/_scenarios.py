@@ -9,17 +9,19 @@ so the rule lives once, in the core that enforces it; a scenario is a set of
 from __future__ import annotations
 
 from reference_impl._judge import SessionRecord
-from reference_impl._scenarios import PRACTICE, Check, Judging, Requirement, Scenario
+from reference_impl._scenarios import (
+    PRACTICE,
+    Check,
+    Judging,
+    Requirement,
+    Scenario,
+    rfc_sentence,
+    slow_greeting,
+)
 from reference_impl.imap._framing import FramingLimits
 from reference_impl.imap._server import ServerConnection
 
 __all__ = ["JUDGING", "MESSAGES"]
-
-
-def _rfc(rfc: int, section: str, level: str, text: str, basis: str | None = None) -> Requirement:
-    return Requirement(
-        rfc=rfc, section=section, level=level, text=" ".join(text.split()), basis=basis
-    )
 
 
 # Tricky but valid structures (RFC 9051 §7.5.2 BODYSTRUCTURE): a message/rfc822 part with
@@ -52,7 +54,7 @@ MESSAGES = (
 CRLF_ONLY = Check(
     name="crlf-line-ends",
     summary="command lines end with CRLF, never a bare CR or LF",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "2.2",
         "MUST",
@@ -65,7 +67,7 @@ CRLF_ONLY = Check(
 SYNTAX = Check(
     name="command-syntax",
     summary="commands follow the grammar strictly; DONE only ends IDLE",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "2.2.1",
         "MUST",
@@ -76,7 +78,7 @@ SYNTAX = Check(
 STATE = Check(
     name="command-state",
     summary="commands only in the state they are valid in",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "3",
         "MUST",
@@ -89,7 +91,7 @@ STATE = Check(
 UNIQUE_TAGS = Check(
     name="unique-tags",
     summary="a different tag for every command, above all while one is in progress",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "2.2.1",
         "SHOULD",
@@ -101,7 +103,7 @@ UNIQUE_TAGS = Check(
 LITERALS = Check(
     name="literal-waits-for-continuation",
     summary="a synchronizing literal's octets only after the server's '+'",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "4.3",
         "MUST",
@@ -114,7 +116,7 @@ LITERALS = Check(
 IDLE_DONE = Check(
     name="idle-then-done",
     summary="nothing but DONE while IDLE is active",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         2177,
         "3",
         "MUST",
@@ -126,7 +128,7 @@ IDLE_DONE = Check(
 NO_LOGIN = Check(
     name="no-login-when-disabled",
     summary="no LOGIN while LOGINDISABLED is advertised",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "6.2.3",
         "MUST",
@@ -138,7 +140,7 @@ NO_LOGIN = Check(
 STARTTLS_WAIT = Check(
     name="starttls-then-wait",
     summary="nothing after STARTTLS until its OK and the TLS handshake",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "6.2.1",
         "MUST",
@@ -150,7 +152,7 @@ STARTTLS_WAIT = Check(
 SASL = Check(
     name="sasl-base64",
     summary="AUTHENTICATE responses are base64",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "6.2.2",
         "MUST",
@@ -163,7 +165,7 @@ SASL = Check(
 INJECTION_DISCARDED = Check(
     name="injected-plaintext-discarded",
     summary="plaintext sent after the OK to STARTTLS is not taken as an answer in TLS",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "6.2.1",
         "MUST",
@@ -184,7 +186,7 @@ def _ended_with_logout(record: SessionRecord) -> list[str]:
 GOES_ON = Check(
     name="accepts-unsolicited-responses",
     summary="the session goes on to LOGOUT though every completion brings unasked data",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "7",
         "SHOULD",
@@ -197,7 +199,7 @@ GOES_ON = Check(
 BASELINE = Scenario(
     name="baseline",
     summary="IMAP4rev1/rev2 with LITERAL+, IDLE, STARTTLS offered; nested MIME structures",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "2.2.2",
         "MUST",
@@ -216,7 +218,7 @@ LOGINDISABLED = Scenario(
 LITERAL_MINUS = Scenario(
     name="literal-minus",
     summary="LITERAL- instead of LITERAL+: non-synchronizing literals of 4096 octets at most",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         7888,
         "5",
         "MUST",
@@ -235,7 +237,7 @@ UNSOLICITED = Scenario(
 SELECT_REFUSED = Scenario(
     name="select-refused",
     summary="NO to SELECT and EXAMINE: the client must not go on as if selected",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "6.3.2",
         "MUST",
@@ -247,7 +249,7 @@ SELECT_REFUSED = Scenario(
 BYE = Scenario(
     name="bye",
     summary="untagged BYE and a close after the third command",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "7.1.5",
         "MUST",
@@ -282,7 +284,7 @@ STARTTLS_INJECTION = Scenario(
 WAITS_FOR_GREETING = Check(
     name="waits-for-greeting",
     summary="no command before the greeting",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         9051,
         "3",
         "SHOULD",
@@ -291,13 +293,7 @@ WAITS_FOR_GREETING = Check(
     ),
     kinds=frozenset({"SENT_BEFORE_GREETING"}),
 )
-SLOW_GREETING = Scenario(
-    name="slow-greeting",
-    summary="the greeting comes a second after the connection",
-    requirement=WAITS_FOR_GREETING.requirement,
-    config_changes={"greeting_delay": 1.0},
-    checks=(WAITS_FOR_GREETING,),
-)
+SLOW_GREETING = slow_greeting(WAITS_FOR_GREETING)
 ENDLESS_LITERAL = Scenario(
     name="endless-literal",
     summary="a FETCH literal announced as 10**20 octets, cut off by a close",

@@ -11,18 +11,19 @@ terminated by a CRLF pair"), which is the basis each such requirement names.
 from __future__ import annotations
 
 from reference_impl._judge import SessionRecord
-from reference_impl._scenarios import PRACTICE, Check, Judging, Requirement, Scenario
+from reference_impl._scenarios import (
+    PRACTICE,
+    Check,
+    Judging,
+    Scenario,
+    rfc_sentence,
+    slow_greeting,
+)
 from reference_impl.pop3._server import ServerConnection
 
 __all__ = ["JUDGING", "MESSAGES"]
 
 _DEFINITION = "RFC 1939 predates RFC 2119; the sentence defines the protocol"
-
-
-def _rfc(rfc: int, section: str, level: str, text: str, basis: str | None = None) -> Requirement:
-    return Requirement(
-        rfc=rfc, section=section, level=level, text=" ".join(text.split()), basis=basis
-    )
 
 
 # RFC 1939 §3: lines that begin with "." reach the client byte-stuffed; a message whose
@@ -38,13 +39,15 @@ MESSAGES = (
 CRLF_ONLY = Check(
     name="crlf-line-ends",
     summary="commands end with CRLF, never a bare CR or LF",
-    requirement=_rfc(1939, "3", "MUST", "All commands are terminated by a CRLF pair.", _DEFINITION),
+    requirement=rfc_sentence(
+        1939, "3", "MUST", "All commands are terminated by a CRLF pair.", _DEFINITION
+    ),
     kinds=frozenset({"BARE_LINE_END"}),
 )
 COMMAND_SYNTAX = Check(
     name="command-syntax",
     summary="a keyword and its arguments, single spaces, arguments within bounds",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "3",
         "MUST",
@@ -58,7 +61,7 @@ COMMAND_SYNTAX = Check(
 LINE_LENGTH = Check(
     name="command-length",
     summary="command lines of at most 255 octets",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         2449,
         "4",
         "MUST",
@@ -71,7 +74,7 @@ LINE_LENGTH = Check(
 STATE = Check(
     name="command-state",
     summary="commands only in the state they are valid in; PASS right after USER",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "7",
         "MUST",
@@ -84,7 +87,7 @@ STATE = Check(
 SASL = Check(
     name="sasl-base64",
     summary="AUTH responses are base64",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5034,
         "4",
         "MUST",
@@ -96,7 +99,7 @@ SASL = Check(
 STLS_WAIT = Check(
     name="stls-then-wait",
     summary="nothing after STLS until its +OK and the TLS handshake",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         2595,
         "4",
         "MUST",
@@ -124,7 +127,7 @@ def _dele_without_quit(record: SessionRecord) -> list[str]:
 QUIT_COMMITS = Check(
     name="quit-commits-deletes",
     summary="a session that marks messages deleted ends with QUIT, which removes them",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "6",
         "SHOULD",
@@ -140,7 +143,7 @@ QUIT_COMMITS = Check(
 CLEAR_AFTER_REFUSAL = Check(
     name="no-credentials-in-clear",
     summary="no USER, PASS, APOP or AUTH in the clear after STLS was refused",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         8314,
         "5",
         "SHOULD",
@@ -154,7 +157,7 @@ CLEAR_AFTER_REFUSAL = Check(
 INJECTION_DISCARDED = Check(
     name="injected-plaintext-discarded",
     summary="plaintext sent after the +OK to STLS is not taken as an answer in TLS",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         2595,
         "4",
         "MUST",
@@ -167,7 +170,7 @@ INJECTION_DISCARDED = Check(
 BASELINE = Scenario(
     name="baseline",
     summary="CAPA with USER, TOP, UIDL, PIPELINING and STLS; messages with byte-stuffed lines",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "3",
         "MUST",
@@ -181,7 +184,7 @@ BASELINE = Scenario(
 NO_CAPA = Scenario(
     name="no-capa",
     summary="CAPA answered -ERR, as by a server older than RFC 2449",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         2449,
         "5",
         "MAY",
@@ -193,7 +196,7 @@ NO_CAPA = Scenario(
 USER_REFUSED = Scenario(
     name="user-refused",
     summary="-ERR to USER: the client must not send PASS",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "4",
         "MUST",
@@ -230,7 +233,7 @@ STLS_INJECTION = Scenario(
 WAITS_FOR_GREETING = Check(
     name="waits-for-greeting",
     summary="no command before the greeting",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "3",
         "SHOULD",
@@ -241,17 +244,11 @@ WAITS_FOR_GREETING = Check(
     ),
     kinds=frozenset({"SENT_BEFORE_GREETING"}),
 )
-SLOW_GREETING = Scenario(
-    name="slow-greeting",
-    summary="the greeting comes a second after the connection",
-    requirement=WAITS_FOR_GREETING.requirement,
-    config_changes={"greeting_delay": 1.0},
-    checks=(WAITS_FOR_GREETING,),
-)
+SLOW_GREETING = slow_greeting(WAITS_FOR_GREETING)
 UNTERMINATED = Scenario(
     name="unterminated-retr",
     summary="RETR answered with half the message and no final '.', then a close",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1939,
         "3",
         "MUST",

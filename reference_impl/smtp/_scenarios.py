@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reference_impl._scenarios import PRACTICE, Check, Judging, Requirement, Scenario
+from reference_impl._scenarios import PRACTICE, Check, Judging, Requirement, Scenario, rfc_sentence
 from reference_impl.smtp._client_defects import ClientDefectKind as K
 from reference_impl.smtp._config import Script
 from reference_impl.smtp._events import MessageReceived
@@ -30,12 +30,6 @@ MESSAGE = (
     f"From: <{SENDER}>\r\nTo: <{RECIPIENT}>\r\nSubject: judged\r\n"
     "Message-ID: <judged@client.example>\r\n\r\n"
 ).encode() + b"\r\n".join((*PERIOD_LINES, b"last line", b""))
-
-
-def _rfc(rfc: int, section: str, level: str, text: str, basis: str | None = None) -> Requirement:
-    return Requirement(
-        rfc=rfc, section=section, level=level, text=" ".join(text.split()), basis=basis
-    )
 
 
 def _kinds(*kinds: K) -> frozenset[str]:
@@ -92,7 +86,7 @@ def _delivered_or_not_exercised(record: object) -> list[str]:
 CRLF_ONLY = Check(
     name="crlf-line-ends",
     summary="commands and mail data end lines with CRLF, never a bare CR or LF",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "2.3.8",
         "MUST",
@@ -105,7 +99,7 @@ CRLF_ONLY = Check(
 WAITS_FOR_GREETING = Check(
     name="waits-for-greeting",
     summary="no command before the 220 greeting (graded where the greeting is slow)",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.3.1",
         "SHOULD",
@@ -118,7 +112,7 @@ WAITS_FOR_REPLIES = Check(
     name="waits-for-replies",
     summary="each command waits for the previous reply unless PIPELINING was offered; "
     "mail data waits for the 354",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.3.1",
         "MUST",
@@ -130,7 +124,7 @@ WAITS_FOR_REPLIES = Check(
 DOT_STUFFING = Check(
     name="dot-stuffing",
     summary="a message line starting with a period is sent with one more period",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.5.2",
         "MUST",
@@ -146,7 +140,7 @@ DOT_STUFFING = Check(
 DATA_END = Check(
     name="data-ends-with-crlf-dot-crlf",
     summary="mail data ends with <CRLF>.<CRLF> before the connection closes",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.1.1.4",
         "MUST",
@@ -160,7 +154,7 @@ DATA_END = Check(
 COMMAND_SYNTAX = Check(
     name="command-syntax",
     summary="commands, their parameters and the addresses in MAIL and RCPT follow the grammar",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.1.2",
         "MUST",
@@ -175,7 +169,7 @@ COMMAND_SYNTAX = Check(
 COMMAND_SEQUENCE = Check(
     name="command-sequence",
     summary="EHLO or HELO before mail, MAIL before RCPT, RCPT before DATA",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.1.4",
         "MUST",
@@ -187,7 +181,7 @@ COMMAND_SEQUENCE = Check(
 LINE_LENGTHS = Check(
     name="line-lengths",
     summary="command lines within 512 octets (or what extensions allow), text lines within 1000",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.5.3.1",
         "SHOULD",
@@ -198,7 +192,7 @@ LINE_LENGTHS = Check(
 QUIT_AT_END = Check(
     name="quit-at-end",
     summary="the client sends QUIT before it closes the connection",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.1.1.10",
         "MUST",
@@ -210,7 +204,7 @@ QUIT_AT_END = Check(
 EHLO_AFTER_TLS = Check(
     name="ehlo-after-starttls",
     summary="EHLO is the first command after the TLS handshake",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         3207,
         "4.2",
         "SHOULD",
@@ -223,7 +217,7 @@ EHLO_AFTER_TLS = Check(
 NO_PASSWORD_IN_CLEAR = Check(
     name="no-password-in-clear",
     summary="no AUTH PLAIN or LOGIN before TLS, even where the server offers it",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         4616,
         "6",
         "SHOULD",
@@ -238,7 +232,7 @@ NO_PASSWORD_IN_CLEAR = Check(
 HELO_FALLBACK = Check(
     name="helo-fallback",
     summary="after EHLO is not recognized the client sends HELO",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         5321,
         "4.1.1.1",
         "SHOULD",
@@ -251,7 +245,7 @@ HELO_FALLBACK = Check(
 SIZE_REFUSAL = Check(
     name="size-refusal-honoured",
     summary="after 552 to MAIL with SIZE, the client sends RSET or QUIT",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         1870,
         "6.2",
         "SHOULD",
@@ -265,7 +259,7 @@ SIZE_REFUSAL = Check(
 INJECTION_DISCARDED = Check(
     name="starttls-injection-discarded",
     summary="plaintext sent after the 220 to STARTTLS is not read as a reply in TLS",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         3207,
         "4.2",
         "MUST",
@@ -280,7 +274,7 @@ NO_MAIL_IN_CLEAR = Check(
     name="no-mail-after-refused-starttls",
     summary="a client that asked for STARTTLS and was refused sends no mail or password "
     "in the clear",
-    requirement=_rfc(
+    requirement=rfc_sentence(
         3207,
         "4.1",
         "SHOULD",
@@ -308,14 +302,14 @@ def _copes(scenario_name: str, requirement: Requirement) -> Check:
 
 # -- scenarios --------------------------------------------------------------------------
 
-_WAIT = _rfc(
+_WAIT = rfc_sentence(
     5321,
     "4.3.1",
     "MUST",
     """Unless other arrangements are negotiated through service extensions, the sender
     MUST wait for this response before sending further commands.""",
 )
-_MULTILINE = _rfc(
+_MULTILINE = rfc_sentence(
     5321,
     "4.2.1",
     "MUST",
@@ -324,21 +318,21 @@ _MULTILINE = _rfc(
     basis="§4.2.1 defines the multiline reply a client reads to its last line (lower-case "
     "'must'), and §4.3.1: the sender MUST wait for the reply",
 )
-_TIMEOUTS = _rfc(
+_TIMEOUTS = rfc_sentence(
     5321,
     "4.5.3.2",
     "SHOULD",
     """Based on extensive experience with busy mail-relay hosts, the minimum per-command
     timeout values SHOULD be as follows:""",
 )
-_TRANSIENT = _rfc(
+_TRANSIENT = rfc_sentence(
     5321,
     "4.2.1",
     "SHOULD",
     """Each reply in this category might have a different time value, but the SMTP client
     SHOULD try again.""",
 )
-_CLOSED = _rfc(
+_CLOSED = rfc_sentence(
     5321,
     "3.8",
     "SHOULD",
@@ -348,14 +342,14 @@ _CLOSED = _rfc(
     the mail system, treat the mail transaction as if a 451 response had been received
     and act accordingly.""",
 )
-_421 = _rfc(
+_421 = rfc_sentence(
     5321,
     "3.8",
     "SHOULD",
     """An SMTP server that is forcibly shut down via external means SHOULD attempt to
     send a line containing a 421 response code to the SMTP client before exiting.""",
 )
-_452 = _rfc(
+_452 = rfc_sentence(
     5321,
     "4.5.3.1.10",
     "SHOULD",
@@ -363,7 +357,7 @@ _452 = _rfc(
     this limit is exhausted, it MUST use a response code of 452 (but the client SHOULD
     also be prepared for a 552, as noted above).""",
 )
-_530 = _rfc(
+_530 = rfc_sentence(
     3207,
     "4",
     "SHOULD",

@@ -291,7 +291,7 @@ def _run_once(words: list[str], stdin: str | None, timeout: float, cwd: str) -> 
 
 def _settle(judge_: Judge) -> None:
     """Wait until the sessions the command opened are closed, or ``_SETTLE`` passed."""
-    judge_.wait_closed(len(judge_.records), timeout=_SETTLE)
+    judge_.wait_closed(judge_.opened, timeout=_SETTLE)
 
 
 # -- the report -------------------------------------------------------------------------

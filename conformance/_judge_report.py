@@ -68,7 +68,8 @@ def result_of(verdict: Verdict, *, protocol: str, target: str) -> dict[str, Any]
         "transcript": verdict.transcript,
         "waiver": None,
         "defects": defects,
-        "defects_left_out": max(0, len(verdict.defects) - _DEFECT_LIMIT),
+        "defects_left_out": max(0, len(verdict.defects) - _DEFECT_LIMIT)
+        + verdict.defects_left_out,
     }
 
 

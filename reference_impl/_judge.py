@@ -3,8 +3,9 @@
 Protocol-neutral.  A ``Judge`` is given a protocol's ``Judging`` (``_scenarios``) and the
 scenarios to run; each connection gets the next scenario in turn (its core built with
 the scenario's ``config_changes``) and a ``SessionRecord``, which the shell feeds with
-what it reads, writes and the core's events (``SessionObserver``).  ``grade`` turns the
-records into verdicts, one per scenario and check, keyed to the requirement.
+what it reads, writes and the core's events (``SessionObserver``).  Each session is
+graded when it closes (``_judge_tally``), and ``grade`` gives the verdicts, one per
+scenario and check, keyed to the requirement.
 
 ``JudgeServer`` runs the protocol's plain listener in a background thread for a judge:
 on 127.0.0.1 by default, with a throwaway CA (``ca_file``) for the scenarios that
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import enum
 import itertools
 import shutil
 import tempfile
@@ -30,6 +30,7 @@ from typing import Any
 
 from reference_impl._defects import Defect
 from reference_impl._escape import escape_octets
+from reference_impl._judge_tally import Outcome, Tally, Verdict
 from reference_impl._listeners import (
     DEMO_USERS,
     PROTOCOLS,
@@ -39,7 +40,7 @@ from reference_impl._listeners import (
     demo_accounts,
     start_service,
 )
-from reference_impl._scenarios import Check, Judging, Requirement, Scenario, requirement_of_kind
+from reference_impl._scenarios import Judging, Requirement, Scenario, requirement_of_kind
 from reference_impl._service import MessageSink
 from reference_impl.store import MailStore
 
@@ -50,22 +51,13 @@ __all__ = [
     "SessionRecord",
     "Verdict",
     "grade",
+    "grade_records",
 ]
 
 # A record stops growing past this many octets of transcript (a client flooding the
 # judge cannot fill its memory); its defects and events are still counted.
 _TRANSCRIPT_LIMIT = 256 * 1024
 _EVENT_LIMIT = 1000
-
-
-class Outcome(enum.StrEnum):
-    """A verdict's outcome, as in results.json."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    WARNED = "warned"
-    SKIPPED = "skipped"
-    ERROR = "error"
 
 
 @dataclass(eq=False)
@@ -84,6 +76,9 @@ class SessionRecord:
     events: list[object] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     closed: bool = False
+    sequence: int = 0  # of the judge's sessions, from 1
+    number: int = 0  # of its scenario's sessions, from 1
+    graded: bool = False  # folded into the tallies while still open
     _started: float = field(default_factory=time.monotonic)
     _size: int = 0
     _on_close: list[Any] = field(default_factory=list)
@@ -141,10 +136,15 @@ class SessionRecord:
 
 
 class Judge:
-    """Hands out scenarios to connections in turn and keeps each one's record.
+    """Hands out scenarios to connections in turn, and grades each session as it closes.
 
     ``factory`` is the listeners' ``connection_factory`` and ``observe`` their
-    ``observer`` (``ServiceSettings``); both are called on the server's loop."""
+    ``observer`` (``ServiceSettings``); both are called on the server's loop.  A closed
+    session is folded into the tallies (``_judge_tally``) and its record let go, so a
+    long ``--listen`` run holds a bounded amount: ``records`` are the sessions still
+    open and the first ``KEPT_RECORDS`` closed ones (for a look at a transcript)."""
+
+    KEPT_RECORDS = 8
 
     def __init__(
         self,
@@ -157,17 +157,35 @@ class Judge:
         self.scenarios = tuple(scenarios) or judging.scenarios[:1]
         self.expected = dict(expected or {})
         self.records: list[SessionRecord] = []
+        self.opened = 0  # sessions so far
+        self.closed = 0
+        self.tally = Tally(judging.checks_of)
+        self.ledger = judging.ledger() if judging.ledger is not None else None
+        self._shared = dict(judging.shared_changes())
+        self._numbers: dict[int, int] = {}  # sessions so far, by scenario
         self._turn = itertools.cycle(self.scenarios)
         self._scenario_of: weakref.WeakKeyDictionary[Any, Scenario] = weakref.WeakKeyDictionary()
         self._changed = threading.Condition()
 
     def use_only(self, scenario: Scenario) -> None:
-        """Give every next connection ``scenario`` (one command run per scenario)."""
-        self._turn = itertools.cycle((scenario,))
+        """Give every next connection ``scenario``: a new client run (one command run per
+        scenario), with fresh shared state and a new run in the ledger."""
+        with self._changed:
+            self._turn = itertools.cycle((scenario,))
+            self._shared = dict(self.judging.shared_changes())
+            if self.ledger is not None:
+                self.ledger.new_run()
+
+    def client_exited(self, scenario: Scenario, status: int) -> None:
+        """The command run under ``scenario`` exited with ``status`` (the ledger's checks
+        that read it: a client reporting success for mail never accepted)."""
+        if self.ledger is not None:
+            with self._changed:
+                self.ledger.client_exited(scenario, status)
 
     def factory(self, config: Any, *args: Any, **kwargs: Any) -> Any:
         scenario = next(self._turn)
-        changes = {**self.judging.server_changes, **scenario.config_changes}
+        changes = {**self.judging.server_changes, **self._shared, **scenario.config_changes}
         core = self.judging.core(dataclasses.replace(config, **changes), *args, **kwargs)
         self._scenario_of[core] = scenario
         return core
@@ -177,18 +195,21 @@ class Judge:
         record = SessionRecord(scenario=scenario, peer=peer, core=core, expected=self.expected)
         record._on_close.append(self._closed)
         with self._changed:
+            self.opened += 1
+            record.sequence = self.opened
+            record.number = self._numbers[id(scenario)] = self._numbers.get(id(scenario), 0) + 1
             self.records.append(record)
         return record
 
     def closed_sessions(self) -> int:
         with self._changed:
-            return sum(1 for record in self.records if record.closed)
+            return self.closed
 
     def wait_closed(self, count: int, timeout: float) -> bool:
         """Wait until ``count`` sessions have closed; whether they did in ``timeout``."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while sum(1 for r in self.records if r.closed) < count:
+            while self.closed < count:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -198,85 +219,56 @@ class Judge:
     def _closed(self, record: SessionRecord) -> None:
         with self._changed:
             record.core = None  # the verdicts need the record, not the core
+            if not record.graded:
+                self._fold(record)
+            if record.sequence > self.KEPT_RECORDS:
+                self.records.remove(record)
+            self.closed += 1
             self._changed.notify_all()
+
+    def _fold(self, record: SessionRecord) -> None:
+        self.tally.fold(record, record.number)
+        if self.ledger is not None:
+            self.ledger.session_closed(record, record.sequence)
+
+    def verdicts(self) -> list[Verdict]:
+        """One verdict per scenario and check (``grade``); sessions still open are
+        graded as they stand."""
+        with self._changed:
+            for record in self.records:
+                if not record.closed and not record.graded:
+                    record.graded = True
+                    self._fold(record)
+            return [
+                self.tally.verdict(scenario, check, self.ledger)
+                for scenario in self.scenarios
+                for check in self.judging.checks_of(scenario)
+            ]
 
 
 # -- verdicts ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Verdict:
-    """How the clients did on one check under one scenario."""
-
-    scenario: Scenario
-    check: Check
-    outcome: Outcome
-    reason: str
-    sessions: int
-    transcript: str
-    defects: tuple[tuple[int, Defect], ...]  # (session number, defect)
-
-    @property
-    def requirement(self) -> Requirement:
-        return self.check.requirement
 
 
 def grade(judge: Judge) -> list[Verdict]:
     """One verdict per scenario run and check: failed (a MUST) or warned (a SHOULD or
     MAY) when a session broke it, passed when sessions exercised it and none did,
     skipped when none exercised it; an error for a scenario no client connected under."""
-    verdicts: list[Verdict] = []
-    for scenario in judge.scenarios:
-        records = [record for record in judge.records if record.scenario is scenario]
-        for check in judge.judging.checks_of(scenario):
-            verdicts.append(_verdict(scenario, check, records))
-    return verdicts
+    return judge.verdicts()
 
 
-def _verdict(scenario: Scenario, check: Check, records: list[SessionRecord]) -> Verdict:
-    if not records:
-        return _made(scenario, check, Outcome.ERROR, "no client connected under this scenario", [])
-    broken: list[tuple[int, SessionRecord, list[str]]] = []
-    found: list[tuple[int, Defect]] = []
-    for number, record in enumerate(records, 1):
-        reasons = [str(d) for d in record.defects if d.kind.name in check.kinds]
-        found += [(number, d) for d in record.defects if d.kind.name in check.kinds]
-        if check.inspect is not None:
-            reasons += check.inspect(record)
-        if reasons:
-            broken.append((number, record, reasons))
-    if broken:
-        number, record, reasons = broken[0]
-        outcome = Outcome.FAILED if check.requirement.level == "MUST" else Outcome.WARNED
-        reason = f"session {number} of {len(records)}: {reasons[0]}"
-        if outcome is Outcome.WARNED:
-            reason = f"{check.requirement.key} not met: {reason}"
-        return _made(scenario, check, outcome, reason, [r for _, r, _ in broken], found)
-    if check.exercised is not None and not any(check.exercised(r) for r in records):
-        return _made(scenario, check, Outcome.SKIPPED, "no session exercised it", records)
-    return _made(scenario, check, Outcome.PASSED, "", records)
-
-
-def _made(
-    scenario: Scenario,
-    check: Check,
-    outcome: Outcome,
-    reason: str,
-    records: list[SessionRecord],
-    defects: list[tuple[int, Defect]] | None = None,
-) -> Verdict:
-    transcript = "\n".join(
-        f"--- session {number}\n{record.transcript}" for number, record in enumerate(records, 1)
-    )
-    return Verdict(
-        scenario=scenario,
-        check=check,
-        outcome=outcome,
-        reason=reason,
-        sessions=len(records),
-        transcript=transcript,
-        defects=tuple(defects or ()),
-    )
+def grade_records(
+    judging: Judging, scenarios: Sequence[Scenario], records: Sequence[SessionRecord]
+) -> list[Verdict]:
+    """The verdicts of ``records`` graded all at once, at the end (numbered in their
+    order): what a judge folding each session as it closed must agree with."""
+    judge = Judge(judging, scenarios)
+    numbers: dict[int, int] = {}
+    for sequence, record in enumerate(records, 1):
+        number = numbers[id(record.scenario)] = numbers.get(id(record.scenario), 0) + 1
+        judge.tally.fold(record, number)
+        if judge.ledger is not None:
+            judge.ledger.session_closed(record, sequence)
+    return judge.verdicts()
 
 
 def defect_requirement(defect: Defect) -> Requirement:

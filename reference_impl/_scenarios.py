@@ -21,7 +21,14 @@ its clients names a module in its ``ReferenceProtocol`` entry (``judging``,
 - ``placeholders``: the values a client command template may name besides ``{host}``,
   ``{port}`` and ``{cafile}`` (SMTP: ``{sender}``, ``{rcpt}``, ``{message}``);
 - ``messages``: what the judge delivers to every demo user's INBOX when it starts, for
-  the clients that read mail (POP3, IMAP) to find.
+  the clients that read mail (POP3, IMAP) to find;
+- ``ledger``: builds what a judge keeps across sessions for the checks graded over the
+  whole run (``Check.over_run``): each closed session is given to its
+  ``session_closed(record, number)``, the client's exit status (the command form) to
+  ``client_exited(scenario, status)``, and ``new_run()`` starts a new client's run;
+- ``shared_changes``: config changes made once per client run and shared by all its
+  connections (SMTP: the memory of which transactions were refused once, so a scenario
+  refuses only the first attempt and serves the retry).
 
 Verdicts carry the same requirement keys as the server suites (RFC, section, level;
 docs/results-format.md): ``requirement_of_kind`` reads them off a defect kind's rule
@@ -100,7 +107,11 @@ class Check:
     says whether a session gave the client the chance to break it (a check of mail data
     in a session that sent none is not exercised); a check no session exercised is
     reported as skipped, not passed.  ``applies``: whether the check is graded under a
-    scenario at all (waiting for the greeting, where the greeting is slow)."""
+    scenario at all (waiting for the greeting, where the greeting is slow).
+
+    ``over_run``: the check is graded over the whole run instead, from the protocol's
+    ledger (``Judging.ledger``): given the ledger and the scenario, the reasons it was
+    broken and whether it was exercised (a retry shows sessions after the refusal)."""
 
     name: str
     summary: str
@@ -109,6 +120,7 @@ class Check:
     inspect: Callable[[SessionRecord], list[str]] | None = None
     exercised: Callable[[SessionRecord], bool] | None = None
     applies: Callable[[Scenario], bool] = lambda scenario: True
+    over_run: Callable[[Any, Scenario], tuple[list[str], bool]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,6 +152,8 @@ class Judging:
     placeholders: Callable[[Path], dict[str, str]] = lambda directory: {}
     server_changes: Mapping[str, Any] = field(default_factory=dict)
     messages: tuple[bytes, ...] = ()
+    ledger: Callable[[], Any] | None = None
+    shared_changes: Callable[[], Mapping[str, Any]] = lambda: {}
 
     def scenario(self, name: str) -> Scenario:
         """The scenario called ``name`` (``KeyError`` naming the known ones)."""

@@ -79,7 +79,7 @@ def run_of(client: str, scenario: str) -> Run:
         server = JudgeServer(mailbox.protocol, judge)
         with tempfile.TemporaryDirectory() as scratch, server:
             ran = mailbox.run(server, Path(scratch), mailbox.scenarios[scenario])
-            closed = judge.wait_closed(len(judge.records), timeout=20)
+            closed = judge.wait_closed(judge.opened, timeout=20)
         if not closed:
             _BROKEN[(client, scenario)] = (
                 f"{client} under {scenario}: the session did not end in 20 s"

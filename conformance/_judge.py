@@ -255,8 +255,10 @@ def judge_command(
             for scenario in scenarios:
                 judge_.use_only(scenario)
                 given = _filled([stdin], values)[0] if stdin else None
-                problem = _run_once(_filled(command, values), given, timeout, scratch)
+                status, problem = _run_once(_filled(command, values), given, timeout, scratch)
                 _settle(judge_)
+                if status is not None:
+                    judge_.client_exited(scenario, status)
                 if problem:
                     problems[scenario.name] = problem
     return ClientRun(judge=judge_, problems=problems)
@@ -271,8 +273,11 @@ def _filled(command: list[str], values: dict[str, str]) -> list[str]:
     return filled
 
 
-def _run_once(words: list[str], stdin: str | None, timeout: float, cwd: str) -> str:
-    """Run the client; what went wrong with it, as one line ('' when it exited 0)."""
+def _run_once(
+    words: list[str], stdin: str | None, timeout: float, cwd: str
+) -> tuple[int | None, str]:
+    """Run the client: its exit status (None when it did not run or finish), and what
+    went wrong with it, as one line ('' when it exited 0)."""
     try:
         with open(stdin, "rb") if stdin else open(os.devnull, "rb") as given:
             done = subprocess.run(
@@ -280,13 +285,13 @@ def _run_once(words: list[str], stdin: str | None, timeout: float, cwd: str) -> 
             )
     except FileNotFoundError as exc:
         missing = exc.filename or words[0]
-        return f"cannot run it: {escape_octets(os.fsencode(str(missing)))} not found"
+        return None, f"cannot run it: {escape_octets(os.fsencode(str(missing)))} not found"
     except subprocess.TimeoutExpired:
-        return f"the command did not finish within {timeout:g} s (killed)"
+        return None, f"the command did not finish within {timeout:g} s (killed)"
     if done.returncode == 0:
-        return ""
+        return 0, ""
     output = escape_octets((done.stderr or done.stdout)[-_OUTPUT_SHOWN:])
-    return f"exited {done.returncode}: {output}"
+    return done.returncode, f"exited {done.returncode}: {output}"
 
 
 def _settle(judge_: Judge) -> None:

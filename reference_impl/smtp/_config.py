@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reference_impl._misuse import MisusePolicy
 from reference_impl.auth import Accounts
+
+if TYPE_CHECKING:
+    from reference_impl.smtp._attempts import FirstAttempts
 
 __all__ = ["Script", "ServerConfig"]
 
@@ -49,6 +53,9 @@ class ServerConfig:
     # What a scenario of the judge makes the server do (reference_impl.smtp._scenarios):
     # legal behaviour a client must handle, or an attacker's (see _scripted.py).
     script: Script = field(default_factory=lambda: Script())
+    # Shared by the connections of one client run: the attempts a script with
+    # ``first_attempt_only`` refused once already (reference_impl.smtp._attempts).
+    attempts: FirstAttempts | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,3 +79,7 @@ class Script:
     refuse_starttls: bool = False  # advertise STARTTLS, then 454 to it (RFC 3207 §4)
     inject_after_starttls: bytes = b""  # plaintext after the 220 to STARTTLS (hostile)
     delay_after_tls: float = 0.0  # hold the first reply after the TLS handshake
+    # Refuse (close_at, refuse_first_rcpt, drop_after_data) only the first attempt at a
+    # transaction (ServerConfig.attempts): its retry is served, so a queue is seen to
+    # retry (RFC 5321 §4.2.1, §4.5.4.1).
+    first_attempt_only: bool = False

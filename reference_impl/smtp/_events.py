@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ConnectionClosed", "Envelope", "MessageReceived", "StartTLS"]
+__all__ = ["ConnectionClosed", "Envelope", "MessageReceived", "RecipientsDeferred", "StartTLS"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,3 +46,16 @@ class ConnectionClosed:
     """The server ended the session (221, 421): flush and close."""
 
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientsDeferred:
+    """Judging only, for the record (the shell does nothing with it): the server
+    answered these recipients with a transient failure, a 4yz to RCPT or a 421 or a
+    dropped connection that ended their transaction, so a correct client tries them
+    again later (RFC 5321 §4.2.1, §3.8).  Addresses are lower-cased."""
+
+    helo_name: str
+    sender: str
+    recipients: tuple[str, ...]
+    code: int

@@ -12,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from reference_impl._scenarios import PRACTICE, Check, Judging, Requirement, Scenario, rfc_sentence
+from reference_impl.smtp._attempts import FirstAttempts
 from reference_impl.smtp._client_defects import ClientDefectKind as K
 from reference_impl.smtp._config import Script
 from reference_impl.smtp._events import MessageReceived
+from reference_impl.smtp._retries import REPORTS_NON_DELIVERY, RETRIES, DeliveryLedger
 from reference_impl.smtp._server import ServerConnection
 
 __all__ = ["JUDGING", "MESSAGE", "RECIPIENT", "SENDER"]
@@ -440,9 +442,11 @@ SCENARIOS = (
     ),
     _scenario(
         "rcpt-4xx",
-        "the first RCPT of each transaction answered 450 (mailbox busy)",
+        "the first RCPT of each transaction answered 450 (mailbox busy), on the first "
+        "attempt at that recipient only",
         _TRANSIENT,
-        Script(refuse_first_rcpt=True),
+        Script(refuse_first_rcpt=True, first_attempt_only=True),
+        RETRIES,
     ),
     _scenario(
         "mail-5xx",
@@ -453,9 +457,12 @@ SCENARIOS = (
     *(
         _scenario(
             f"421-at-{verb.lower()}",
-            f"421 and the connection closed in place of the reply to {verb}",
+            f"421 and the connection closed in place of the reply to {verb}, on the first "
+            "attempt only",
             _421,
-            Script(close_at=verb),
+            Script(close_at=verb, first_attempt_only=True),
+            # Refused before any recipient, the attempt names no message to look for.
+            *((RETRIES,) if verb in ("RCPT", "DATA") else ()),
         )
         for verb in ("EHLO", "MAIL", "RCPT", "DATA")
     ),
@@ -464,6 +471,7 @@ SCENARIOS = (
         "one recipient per transaction: a second RCPT is answered 452",
         _452,
         Script(),
+        RETRIES,
         config={"max_recipients": 1},
     ),
     _scenario(
@@ -490,9 +498,12 @@ SCENARIOS = (
     ),
     _scenario(
         "drop-after-data",
-        "the connection closed after the final dot, before any reply",
+        "the connection closed after the final dot, before any reply, on the first "
+        "attempt at that message only",
         _CLOSED,
-        Script(drop_after_data=True),
+        Script(drop_after_data=True, first_attempt_only=True),
+        RETRIES,
+        REPORTS_NON_DELIVERY,
     ),
     _scenario(
         "starttls-injection",
@@ -544,4 +555,6 @@ JUDGING = Judging(
     placeholders=_placeholders,
     # Any recipient is taken (into the sink): an MTA pointed at the judge relays there.
     server_changes={"relay_allowed": True, "judging": True},
+    ledger=DeliveryLedger,
+    shared_changes=lambda: {"attempts": FirstAttempts()},
 )

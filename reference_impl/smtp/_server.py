@@ -32,9 +32,15 @@ from reference_impl.auth import (
     SaslRefused,
 )
 from reference_impl.smtp import _codes as c
+from reference_impl.smtp._attempts import attempt_key, deferred_by, digest_of
 from reference_impl.smtp._client_defects import ClientDefectKind, defect_of_reply
 from reference_impl.smtp._config import ServerConfig
-from reference_impl.smtp._events import ConnectionClosed, MessageReceived, StartTLS
+from reference_impl.smtp._events import (
+    ConnectionClosed,
+    MessageReceived,
+    RecipientsDeferred,
+    StartTLS,
+)
 from reference_impl.smtp._sasl_exchange import new_exchange
 from reference_impl.smtp._scripted import greeting, paced, scripted_refusal
 from reference_impl.smtp._session_facts import auth_offered, extensions, lookup, protocol_keyword
@@ -55,7 +61,7 @@ from reference_impl.smtp._watch import ClientWatch
 
 __all__ = ["Event", "ServerConnection"]
 
-Event = MessageReceived | StartTLS | ConnectionClosed | ClientDefect
+Event = MessageReceived | StartTLS | ConnectionClosed | ClientDefect | RecipientsDeferred
 
 # §4.3.2 / §4.2.4: 502 for commands we know but do not implement.
 _OBSOLETE = frozenset({"SEND", "SOML", "SAML", "TURN"})
@@ -258,7 +264,7 @@ class ServerConnection(ByteCore[Event]):
             self._reply(c.S530_TLS_REQUIRED)
         elif self.state not in rule.states:
             self._error(c.S503_BAD_SEQUENCE)
-        elif (scripted := self._scripted(parsed.verb)) is not None:
+        elif (scripted := self._scripted(parsed)) is not None:
             reply, closes = scripted
             if closes:
                 self._close(reply, "scripted 421")
@@ -287,16 +293,48 @@ class ServerConnection(ByteCore[Event]):
             kinds.append(kind)
         self._events.extend(client_defect(kind, line) for kind in kinds)
 
-    def _scripted(self, verb: str) -> tuple[c.ServerReply, bool] | None:
-        """The script's reply in place of running ``verb`` (``_scripted``), noting the
-        refusals whose aftermath the watch judges."""
+    def _scripted(self, parsed: CommandLine) -> tuple[c.ServerReply, bool] | None:
+        """The script's reply in place of running the command (``_scripted``), noting
+        the refusals whose aftermath the watch judges and the recipients deferred."""
+        verb = parsed.verb
         found = scripted_refusal(self.config.script, verb, recipients_tried=self._rcpts_tried)
         if verb == "RCPT":
             self._rcpts_tried += 1
-        if found is not None:
-            self._watch.ehlo_refused |= verb == "EHLO"
-            self._watch.tls_refused |= verb == "STARTTLS"
+        if found is None or not self._first_attempt(verb, parsed.argument):
+            return None  # no refusal here, or the retry of one: served
+        self._watch.ehlo_refused |= verb == "EHLO"
+        self._watch.tls_refused |= verb == "STARTTLS"
+        reply, closes = found
+        self._deferred(
+            deferred_by(verb, parsed.argument, self._session.transaction, closes=closes), reply.code
+        )
         return found
+
+    def _first_attempt(self, verb: str, argument: bytes) -> bool:
+        """Whether a scripted refusal of ``verb`` falls on this attempt: always, unless
+        the script refuses first attempts only and this one was refused before."""
+        attempts = self.config.attempts
+        if not self.config.script.first_attempt_only or attempts is None:
+            return True
+        session = self._session
+        key = attempt_key(
+            verb, argument, helo_name=session.helo_name, transaction=session.transaction
+        )
+        return attempts.first(key)
+
+    def _deferred(self, recipients: tuple[str, ...], code: int) -> None:
+        """Record, for the judge, recipients answered with a transient failure."""
+        transaction = self._session.transaction
+        if not self.config.judging or not recipients or transaction is None or code // 100 != 4:
+            return
+        self._events.append(
+            RecipientsDeferred(
+                helo_name=self._session.helo_name,
+                sender=transaction.sender.mailbox.lower(),
+                recipients=recipients,
+                code=code,
+            )
+        )
 
     def _tls_required(self) -> bool:
         return self.config.require_tls and not self.tls_active
@@ -509,6 +547,8 @@ class ServerConnection(ByteCore[Event]):
         reply = transaction.add_recipient(command.argument)
         if transaction.recipients:
             self._step(Step.RECIPIENT_ACCEPTED)
+        if reply.code == 452:  # §4.5.3.1.10: too many recipients, for a later transaction
+            self._deferred(deferred_by("RCPT", command.argument, transaction, closes=False), 452)
         self._reply(reply)
 
     def _data_command(self, command: CommandLine) -> None:
@@ -598,8 +638,12 @@ class ServerConnection(ByteCore[Event]):
                 authenticated=self._session.authenticated_as is not None,
             ),
         )
-        if self.config.script.drop_after_data:
-            self._drop()  # the client must not count the message as delivered
+        if self.config.script.drop_after_data and self._first_attempt(
+            ".", digest_of(content).encode()
+        ):
+            # §3.8: the client must treat this "as if a 451 response had been received"
+            self._deferred(deferred_by(".", b"", transaction, closes=True), 451)
+            self._drop()
             return
         trace = trace_field(envelope, config=self.config, peer_ip=self.peer_ip)
         self._events.append(MessageReceived(envelope=envelope, trace=trace, content=refusal))

@@ -46,6 +46,8 @@ CHECK_OF = {
     "test_size_refusal_is_honoured": "size-refusal-honoured",
     "test_plaintext_injected_after_starttls_is_discarded": "starttls-injection-discarded",
     "test_no_mail_in_the_clear_after_a_refused_starttls": "no-mail-after-refused-starttls",
+    "test_tries_a_deferred_recipient_again": "retries-deferred",
+    "test_reports_a_dropped_message_as_not_delivered": "reports-non-delivery",
 }
 
 
@@ -205,6 +207,23 @@ def test_no_mail_in_the_clear_after_a_refused_starttls(client: str, scenario: st
     """If the client receives the 454 response, the client must decide whether or not to
     continue the SMTP session."""
     assert_holds("no-mail-after-refused-starttls", client, scenario)
+
+
+@pytest.mark.rfc(5321, "4.2.1", "SHOULD")
+@pytest.mark.parametrize(("client", "scenario"), cases("retries-deferred"))
+def test_tries_a_deferred_recipient_again(client: str, scenario: str) -> None:
+    """Each reply in this category might have a different time value, but the SMTP client
+    SHOULD try again."""
+    assert_holds("retries-deferred", client, scenario)
+
+
+@pytest.mark.rfc(5321, "4.2.5", "SHOULD")
+@pytest.mark.parametrize(("client", "scenario"), cases("reports-non-delivery"))
+def test_reports_a_dropped_message_as_not_delivered(client: str, scenario: str) -> None:
+    """The user who originated the message SHOULD be able to interpret the return of a
+    transient failure status (by mail message or otherwise) as a non-delivery indication,
+    just as a permanent failure would be interpreted."""
+    assert_holds("reports-non-delivery", client, scenario)
 
 
 # The scenarios whose own requirement is that the client still delivers its message.

@@ -4,7 +4,10 @@ the ways ``--misbehave`` names (repeatable), and otherwise waits for every reply
     python broken_smtp_client.py --host H --port P [--cafile CA] --misbehave bare-lf
 
 Used by test_broken_client.py: each misbehaviour must fail exactly the judge's matching
-checks.  It never prints what the server sent.
+checks.  It never prints what the server sent.  It exits 1 when its message was not
+delivered (a transient failure reported to its user, RFC 5321 §4.2.5), unless it
+misbehaves by claiming delivery; with ``retry`` it keeps the message and tries again
+once, in a new session, as a queue would (§4.2.1).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import base64
 import socket
 import ssl
+import sys
 
 MISBEHAVIOURS = (
     "no-dot-stuffing",  # RFC 5321 §4.5.2
@@ -28,7 +32,12 @@ MISBEHAVIOURS = (
     "believe-injection",  # RFC 3207 §4.2
     "mail-after-refused-starttls",  # practice
     "ignore-size-refusal",  # RFC 1870 §6.2
+    "claims-delivery",  # RFC 5321 §4.2.5: exits 0 though the message was not delivered
+    "retry",  # not a misbehaviour: try a message deferred (4yz, dropped) again, once
+    "retry-only-latest",  # §4.2.1: two messages deferred, only the second tried again
+    "resend-after-250",  # a delivered message sent again in a new session
 )
+RECIPIENTS = (b"rcpt@judge.example", b"second@judge.example")
 BODY = [b".a line that starts with a period", b"..two periods", b"last line"]
 
 
@@ -81,7 +90,8 @@ def _data(bad: set[str]) -> bytes:
     return b"\r\n".join([*header, body, b"."]) + b"\r\n"
 
 
-def run(client: Client, bad: set[str]) -> None:
+def run(client: Client, bad: set[str], rcpt: bytes = RECIPIENTS[0]) -> bytes:
+    """One session delivering to ``rcpt``; the reply that ended the attempt."""
     if "no-greeting-wait" not in bad:
         client.reply()
     if "pipeline-without-pipelining" in bad:
@@ -98,12 +108,12 @@ def run(client: Client, bad: set[str]) -> None:
             client.command(b"HELO client.example")
         elif ehlo.startswith(b"500"):
             client.command(b"QUIT")
-            return
+            return ehlo
         if "starttls" in bad:
             refused = not client.command(b"STARTTLS").startswith(b"220")
             if refused and "mail-after-refused-starttls" not in bad:
                 client.command(b"QUIT")
-                return
+                return b"454"
             if not refused:
                 client.upgrade()
                 _after_tls(client, bad)
@@ -114,13 +124,23 @@ def run(client: Client, bad: set[str]) -> None:
         mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
         if mail.startswith(b"552") and "ignore-size-refusal" not in bad:
             client.command(b"QUIT")
-            return
-        client.command(b"RCPT TO:<rcpt@judge.example>")
-    if client.command(b"DATA").startswith(b"354"):
+            return mail
+        if not mail.startswith(b"250") and "ignore-size-refusal" not in bad:
+            return _quit(client, bad, mail)
+        accepted = client.command(b"RCPT TO:<" + rcpt + b">")
+        if not accepted.startswith(b"250"):
+            return _quit(client, bad, accepted)
+    ended = client.command(b"DATA")
+    if ended.startswith(b"354"):
         client.sock.sendall(_data(bad))
-        client.reply()
-    if "no-quit" not in bad:
+        ended = client.reply()
+    return _quit(client, bad, ended)
+
+
+def _quit(client: Client, bad: set[str], ended: bytes) -> bytes:
+    if "no-quit" not in bad and not ended.startswith((b"421", b"closed")):
         client.command(b"QUIT")
+    return ended
 
 
 def _after_tls(client: Client, bad: set[str]) -> None:
@@ -145,9 +165,24 @@ def main() -> None:
     parser.add_argument("--misbehave", action="append", choices=MISBEHAVIOURS, default=[])
     args = parser.parse_args()
     bad = set(args.misbehave)
+    queue = list(RECIPIENTS if "retry-only-latest" in bad else RECIPIENTS[:1])
+    delivered = [rcpt for rcpt in queue if _attempt(args, bad, rcpt)]
+    deferred = [rcpt for rcpt in queue if rcpt not in delivered]
+    if bad & {"retry", "retry-only-latest"}:
+        again = deferred[-1:] if "retry-only-latest" in bad else deferred
+        delivered += [rcpt for rcpt in again if _attempt(args, bad, rcpt)]
+    if "resend-after-250" in bad:
+        for rcpt in delivered[:1]:
+            _attempt(args, bad, rcpt)
+    if len(delivered) < len(queue) and "claims-delivery" not in bad:
+        sys.exit(1)  # §4.2.5: the user learns the message was not delivered
+
+
+def _attempt(args: argparse.Namespace, bad: set[str], rcpt: bytes) -> bool:
+    """One session for ``rcpt``; whether the message was delivered (a 250 after it)."""
     client = Client(args.host, args.port, args.cafile, bad)
     with client.sock:
-        run(client, bad)
+        return run(client, bad, rcpt).startswith(b"250")
 
 
 if __name__ == "__main__":

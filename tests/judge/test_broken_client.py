@@ -41,18 +41,42 @@ CASES = [
     ),
     ((), "size-limit", {}),
     (("ignore-size-refusal",), "size-limit", {"size-refusal-honoured": "warned"}),
+    (("claims-delivery",), "drop-after-data", {"reports-non-delivery": "warned"}),
+    (("retry-only-latest",), "rcpt-4xx", {"retries-deferred": "warned"}),
+    (("retry", "resend-after-250"), "drop-after-data", {"retries-deferred": "warned"}),
+]
+# Checks graded over the run, each shown passing for the client that keeps the rule and
+# not exercised where nothing shows it (one run per client, under all its scenarios):
+# misbehaviour(s), {(scenario, check): outcome}.
+RUN_CASES = [
+    (
+        (),
+        {
+            ("drop-after-data", "reports-non-delivery"): "passed",
+            ("rcpt-4xx", "retries-deferred"): "skipped",  # it never came back: no guess
+        },
+    ),
+    (
+        ("retry",),
+        {
+            ("drop-after-data", "reports-non-delivery"): "skipped",  # delivered at last
+            ("drop-after-data", "retries-deferred"): "passed",
+            ("rcpt-4xx", "retries-deferred"): "passed",
+            ("421-at-rcpt", "retries-deferred"): "passed",
+            ("421-at-data", "retries-deferred"): "passed",
+        },
+    ),
 ]
 
 
-def _judged(tmp_path: Path, misbehaviours: tuple[str, ...], scenario: str) -> tuple[int, dict]:
+def _judged(tmp_path: Path, misbehaviours: tuple[str, ...], *scenarios: str) -> tuple[int, dict]:
     command = [sys.executable, str(CLIENT), "--host", "{host}", "--port", "{port}"]
     command += ["--cafile", "{cafile}"]
     for name in misbehaviours:
         command += ["--misbehave", name]
     reports = tmp_path / "reports"
-    status = main(
-        ["judge", "smtp", "--report-dir", str(reports), "--scenario", scenario, "--", *command]
-    )
+    chosen = [word for scenario in scenarios for word in ("--scenario", scenario)]
+    status = main(["judge", "smtp", "--report-dir", str(reports), *chosen, "--", *command])
     (run,) = reports.iterdir()
     return status, json.loads((run / "results.json").read_text(encoding="utf-8"))
 
@@ -73,3 +97,21 @@ def test_each_misbehaviour_fails_exactly_its_checks(
     }
     assert found == expected, json.dumps(document["results"], indent=1)[-4000:]
     assert status == (1 if "failed" in expected.values() else 0)
+
+
+@pytest.mark.parametrize(
+    ("misbehaviours", "expected"),
+    RUN_CASES,
+    ids=["+".join(bad) or "correct" for bad, _ in RUN_CASES],
+)
+def test_checks_over_the_run(
+    tmp_path: Path, misbehaviours: tuple[str, ...], expected: dict[tuple[str, str], str]
+) -> None:
+    scenarios = dict.fromkeys(scenario for scenario, _ in expected)
+    _, document = _judged(tmp_path, misbehaviours, *scenarios)
+    found = {
+        (r["scenario"], r["check"]): r["outcome"]
+        for r in document["results"]
+        if (r["scenario"], r["check"]) in expected
+    }
+    assert found == expected, json.dumps(document["results"], indent=1)[-4000:]

@@ -84,6 +84,10 @@ class ClientDefectKind(enum.Enum):
         "MUST discard any knowledge obtained from the server ... which was not obtained "
         "from the TLS negotiation itself)"
     )
+    REPEATED_REFUSED_MAIL = (
+        "the MAIL refused with a 5yz sent again at once (RFC 5321 §4.2.1: the SMTP client "
+        "SHOULD NOT repeat the exact request (in the same sequence))"
+    )
     CLEAR_AFTER_TLS_REFUSED = (
         "went on in the clear after STARTTLS was refused (RFC 3207 §4.1: the client must "
         "decide whether or not to continue; [practice]: a client that asked for TLS "
@@ -104,6 +108,7 @@ _SHOULD = frozenset(
         ClientDefectKind.PLAIN_AUTH_IN_CLEAR,
         ClientDefectKind.SIZE_REFUSAL_IGNORED,
         ClientDefectKind.CLEAR_AFTER_TLS_REFUSED,
+        ClientDefectKind.REPEATED_REFUSED_MAIL,
     }
 )
 

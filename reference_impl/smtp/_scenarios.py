@@ -258,6 +258,17 @@ SIZE_REFUSAL = Check(
     ),
     kinds=_kinds(K.SIZE_REFUSAL_IGNORED),
 )
+NO_REPEAT_AFTER_5XX = Check(
+    name="no-repeat-after-5xx",
+    summary="a MAIL refused with a 5yz is not sent again as the next command",
+    requirement=rfc_sentence(
+        5321,
+        "4.2.1",
+        "SHOULD",
+        "The SMTP client SHOULD NOT repeat the exact request (in the same sequence).",
+    ),
+    kinds=_kinds(K.REPEATED_REFUSED_MAIL),
+)
 INJECTION_DISCARDED = Check(
     name="starttls-injection-discarded",
     summary="plaintext sent after the 220 to STARTTLS is not read as a reply in TLS",
@@ -453,6 +464,7 @@ SCENARIOS = (
         "MAIL answered 550: the transaction never starts",
         COMMAND_SEQUENCE.requirement,
         Script(refuse_mail=True),
+        NO_REPEAT_AFTER_5XX,
     ),
     *(
         _scenario(

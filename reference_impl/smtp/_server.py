@@ -358,6 +358,8 @@ class ServerConnection(ByteCore[Event]):
         self._hold_next = 0.0
         if reply == c.S552_TOO_BIG and self.state is State.READY:
             self._watch.size_refused = True  # RFC 1870 §6.2: RSET or QUIT next
+        if self._verb == "MAIL" and reply.code // 100 == 5 and self.state is State.READY:
+            self._watch.refused_mail = self._evidence.partition(b" ")[2]
         if reply.code == 503 and self._verb in _GROUPED and self._may_pipeline():
             return  # RFC 2920 §3.1: sent in a group, before the failure was known
         if (defect := defect_of_reply(reply, self._evidence)) is not None:

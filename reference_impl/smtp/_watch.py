@@ -1,6 +1,7 @@
 """What the server remembers of a client across commands, to see the departures no
 single command shows: no HELO after a refused EHLO, no EHLO first after TLS, mail sent in
-the clear after a refused STARTTLS, no RSET or QUIT after a SIZE refusal.
+the clear after a refused STARTTLS, no RSET or QUIT after a SIZE refusal, a MAIL refused
+with a 5yz sent again at once.
 
 Pure bookkeeping: the server core tells it each command (before running it) and each
 reply of note, and reports the kinds it returns as ``ClientDefect`` events, each kind
@@ -18,6 +19,8 @@ __all__ = ["ClientWatch"]
 _AFTER_SIZE_REFUSAL = frozenset({"RSET", "QUIT"})
 _CLEARTEXT_PASSWORDS = frozenset({b"PLAIN", b"LOGIN"})
 _MAIL_OR_LOGIN = frozenset({"MAIL", "AUTH"})
+# Sent in one group with a MAIL (RFC 2920 §3.1), before its refusal could be read.
+_GROUPED_AFTER_MAIL = frozenset({"RCPT", "DATA", "BDAT"})
 
 
 @dataclass
@@ -27,6 +30,7 @@ class ClientWatch:
     tls_fresh: bool = False  # the handshake is done and no command came since
     tls_refused: bool = False  # STARTTLS was answered 454
     size_refused: bool = False  # MAIL was answered 552
+    refused_mail: bytes | None = None  # the argument of a MAIL just answered 5yz
     reported: set[K] = field(default_factory=set)
 
     def command(self, verb: str, argument: bytes, *, tls_active: bool) -> list[K]:
@@ -41,6 +45,10 @@ class ClientWatch:
         mechanism = argument.strip().split(b" ", 1)[0].upper()
         if verb == "AUTH" and not tls_active and mechanism in _CLEARTEXT_PASSWORDS:
             found.append(K.PLAIN_AUTH_IN_CLEAR)
+        if verb == "MAIL" and argument == self.refused_mail:
+            found.append(K.REPEATED_REFUSED_MAIL)  # §4.2.1: 5yz, not "in the same sequence"
+        if verb not in _GROUPED_AFTER_MAIL:
+            self.refused_mail = None
         self.tls_fresh = self.size_refused = False
         self.helo_sent = self.helo_sent or verb == "HELO"
         return self._new(found)

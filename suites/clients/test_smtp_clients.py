@@ -47,6 +47,7 @@ CHECK_OF = {
     "test_plaintext_injected_after_starttls_is_discarded": "starttls-injection-discarded",
     "test_no_mail_in_the_clear_after_a_refused_starttls": "no-mail-after-refused-starttls",
     "test_tries_a_deferred_recipient_again": "retries-deferred",
+    "test_does_not_repeat_a_refused_mail": "no-repeat-after-5xx",
     "test_reports_a_dropped_message_as_not_delivered": "reports-non-delivery",
 }
 
@@ -207,6 +208,13 @@ def test_no_mail_in_the_clear_after_a_refused_starttls(client: str, scenario: st
     """If the client receives the 454 response, the client must decide whether or not to
     continue the SMTP session."""
     assert_holds("no-mail-after-refused-starttls", client, scenario)
+
+
+@pytest.mark.rfc(5321, "4.2.1", "SHOULD")
+@pytest.mark.parametrize(("client", "scenario"), cases("no-repeat-after-5xx"))
+def test_does_not_repeat_a_refused_mail(client: str, scenario: str) -> None:
+    """The SMTP client SHOULD NOT repeat the exact request (in the same sequence)."""
+    assert_holds("no-repeat-after-5xx", client, scenario)
 
 
 @pytest.mark.rfc(5321, "4.2.1", "SHOULD")

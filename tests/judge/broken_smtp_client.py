@@ -32,6 +32,7 @@ MISBEHAVIOURS = (
     "believe-injection",  # RFC 3207 §4.2
     "mail-after-refused-starttls",  # practice
     "ignore-size-refusal",  # RFC 1870 §6.2
+    "repeat-refused-mail",  # RFC 5321 §4.2.1: the MAIL refused 5yz sent again at once
     "claims-delivery",  # RFC 5321 §4.2.5: exits 0 though the message was not delivered
     "retry",  # not a misbehaviour: try a message deferred (4yz, dropped) again, once
     "retry-only-latest",  # §4.2.1: two messages deferred, only the second tried again
@@ -125,6 +126,8 @@ def run(client: Client, bad: set[str], rcpt: bytes = RECIPIENTS[0]) -> bytes:
         if mail.startswith(b"552") and "ignore-size-refusal" not in bad:
             client.command(b"QUIT")
             return mail
+        if mail.startswith(b"5") and "repeat-refused-mail" in bad:
+            mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
         if not mail.startswith(b"250") and "ignore-size-refusal" not in bad:
             return _quit(client, bad, mail)
         accepted = client.command(b"RCPT TO:<" + rcpt + b">")

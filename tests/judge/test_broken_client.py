@@ -42,6 +42,8 @@ CASES = [
     ((), "size-limit", {}),
     (("ignore-size-refusal",), "size-limit", {"size-refusal-honoured": "warned"}),
     (("claims-delivery",), "drop-after-data", {"reports-non-delivery": "warned"}),
+    ((), "mail-5xx", {}),
+    (("repeat-refused-mail",), "mail-5xx", {"no-repeat-after-5xx": "warned"}),
     (("retry-only-latest",), "rcpt-4xx", {"retries-deferred": "warned"}),
     (("retry", "resend-after-250"), "drop-after-data", {"retries-deferred": "warned"}),
 ]

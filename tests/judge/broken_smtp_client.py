@@ -37,6 +37,7 @@ MISBEHAVIOURS = (
     "retry",  # not a misbehaviour: try a message deferred (4yz, dropped) again, once
     "retry-only-latest",  # §4.2.1: two messages deferred, only the second tried again
     "resend-after-250",  # a delivered message sent again in a new session
+    "two-recipients",  # not a misbehaviour: one message for two recipients
 )
 RECIPIENTS = (b"rcpt@judge.example", b"second@judge.example")
 BODY = [b".a line that starts with a period", b"..two periods", b"last line"]
@@ -91,8 +92,12 @@ def _data(bad: set[str]) -> bytes:
     return b"\r\n".join([*header, body, b"."]) + b"\r\n"
 
 
-def run(client: Client, bad: set[str], rcpt: bytes = RECIPIENTS[0]) -> bytes:
-    """One session delivering to ``rcpt``; the reply that ended the attempt."""
+def run(
+    client: Client, bad: set[str], rcpts: tuple[bytes, ...] = RECIPIENTS[:1]
+) -> tuple[bytes, tuple[bytes, ...]]:
+    """One session delivering to ``rcpts``: the reply that ended the attempt, and the
+    recipients the message was delivered to."""
+    accepted = rcpts[:1]
     if "no-greeting-wait" not in bad:
         client.reply()
     if "pipeline-without-pipelining" in bad:
@@ -109,12 +114,12 @@ def run(client: Client, bad: set[str], rcpt: bytes = RECIPIENTS[0]) -> bytes:
             client.command(b"HELO client.example")
         elif ehlo.startswith(b"500"):
             client.command(b"QUIT")
-            return ehlo
+            return ehlo, ()
         if "starttls" in bad:
             refused = not client.command(b"STARTTLS").startswith(b"220")
             if refused and "mail-after-refused-starttls" not in bad:
                 client.command(b"QUIT")
-                return b"454"
+                return b"454", ()
             if not refused:
                 client.upgrade()
                 _after_tls(client, bad)
@@ -125,19 +130,25 @@ def run(client: Client, bad: set[str], rcpt: bytes = RECIPIENTS[0]) -> bytes:
         mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
         if mail.startswith(b"552") and "ignore-size-refusal" not in bad:
             client.command(b"QUIT")
-            return mail
+            return mail, ()
         if mail.startswith(b"5") and "repeat-refused-mail" in bad:
             mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
         if not mail.startswith(b"250") and "ignore-size-refusal" not in bad:
-            return _quit(client, bad, mail)
-        accepted = client.command(b"RCPT TO:<" + rcpt + b">")
-        if not accepted.startswith(b"250"):
-            return _quit(client, bad, accepted)
+            return _quit(client, bad, mail), ()
+        # §3.3: DATA follows when any recipient was accepted; a 4yz one waits for later.
+        accepted = ()
+        for rcpt in rcpts:
+            reply = client.command(b"RCPT TO:<" + rcpt + b">")
+            if reply.startswith((b"421", b"closed")):
+                return reply, ()  # the server closed: nothing more on this connection
+            accepted += (rcpt,) if reply.startswith(b"2") else ()
+        if not accepted:
+            return _quit(client, bad, b"no recipient accepted"), ()
     ended = client.command(b"DATA")
     if ended.startswith(b"354"):
         client.sock.sendall(_data(bad))
         ended = client.reply()
-    return _quit(client, bad, ended)
+    return _quit(client, bad, ended), accepted if ended.startswith(b"250") else ()
 
 
 def _quit(client: Client, bad: set[str], ended: bytes) -> bytes:
@@ -168,24 +179,30 @@ def main() -> None:
     parser.add_argument("--misbehave", action="append", choices=MISBEHAVIOURS, default=[])
     args = parser.parse_args()
     bad = set(args.misbehave)
-    queue = list(RECIPIENTS if "retry-only-latest" in bad else RECIPIENTS[:1])
-    delivered = [rcpt for rcpt in queue if _attempt(args, bad, rcpt)]
-    deferred = [rcpt for rcpt in queue if rcpt not in delivered]
+    queue = [RECIPIENTS[:1], RECIPIENTS[1:]] if "retry-only-latest" in bad else [RECIPIENTS[:1]]
+    queue = [RECIPIENTS] if "two-recipients" in bad else queue
+    delivered: set[bytes] = set()
+    deferred = []
+    for rcpts in queue:
+        delivered.update(_attempt(args, bad, rcpts))
+        deferred += [left] if (left := tuple(set(rcpts) - delivered)) else []
     if bad & {"retry", "retry-only-latest"}:
-        again = deferred[-1:] if "retry-only-latest" in bad else deferred
-        delivered += [rcpt for rcpt in again if _attempt(args, bad, rcpt)]
-    if "resend-after-250" in bad:
-        for rcpt in delivered[:1]:
-            _attempt(args, bad, rcpt)
-    if len(delivered) < len(queue) and "claims-delivery" not in bad:
+        for rcpts in deferred[-1:] if "retry-only-latest" in bad else deferred:
+            delivered.update(_attempt(args, bad, rcpts))
+    if "resend-after-250" in bad and delivered:
+        _attempt(args, bad, (min(delivered),))
+    wanted = {rcpt for rcpts in queue for rcpt in rcpts}
+    if delivered != wanted and "claims-delivery" not in bad:
         sys.exit(1)  # §4.2.5: the user learns the message was not delivered
 
 
-def _attempt(args: argparse.Namespace, bad: set[str], rcpt: bytes) -> bool:
-    """One session for ``rcpt``; whether the message was delivered (a 250 after it)."""
+def _attempt(
+    args: argparse.Namespace, bad: set[str], rcpts: tuple[bytes, ...]
+) -> tuple[bytes, ...]:
+    """One session for ``rcpts``; those the message was delivered to (a 250 after it)."""
     client = Client(args.host, args.port, args.cafile, bad)
     with client.sock:
-        return run(client, bad, rcpt).startswith(b"250")
+        return run(client, bad, rcpts)[1]
 
 
 if __name__ == "__main__":

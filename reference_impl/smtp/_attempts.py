@@ -14,10 +14,18 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
+from reference_impl.smtp._events import RecipientsDeferred
 from reference_impl.smtp._syntax import parse_path_and_parameters
 from reference_impl.smtp._transaction import Transaction
 
-__all__ = ["FirstAttempts", "attempt_key", "deferred_by", "digest_of", "recipient_of"]
+__all__ = [
+    "FirstAttempts",
+    "attempt_key",
+    "deferral",
+    "deferred_by",
+    "digest_of",
+    "recipient_of",
+]
 
 # Keys remembered: enough for any run, bounded for one that lasts (oldest forgotten).
 _REMEMBERED = 10_000
@@ -81,3 +89,14 @@ def deferred_by(
     if verb != "RCPT":
         return accepted
     return (recipient_of(argument), *accepted) if closes else (recipient_of(argument),)
+
+
+def deferral(
+    helo_name: str, transaction: Transaction | None, recipients: tuple[str, ...], code: int
+) -> RecipientsDeferred | None:
+    """The event recording ``recipients`` answered ``code``, if it is a transient failure
+    of a transaction's recipients."""
+    if not recipients or transaction is None or code // 100 != 4:
+        return None
+    sender = transaction.sender.mailbox.lower()
+    return RecipientsDeferred(helo_name=helo_name, sender=sender, recipients=recipients, code=code)

@@ -32,7 +32,7 @@ from reference_impl.auth import (
     SaslRefused,
 )
 from reference_impl.smtp import _codes as c
-from reference_impl.smtp._attempts import attempt_key, deferred_by, digest_of
+from reference_impl.smtp._attempts import attempt_key, deferral, deferred_by, digest_of
 from reference_impl.smtp._client_defects import ClientDefectKind, defect_of_reply
 from reference_impl.smtp._config import ServerConfig
 from reference_impl.smtp._events import (
@@ -313,28 +313,17 @@ class ServerConnection(ByteCore[Event]):
     def _first_attempt(self, verb: str, argument: bytes) -> bool:
         """Whether a scripted refusal of ``verb`` falls on this attempt: always, unless
         the script refuses first attempts only and this one was refused before."""
-        attempts = self.config.attempts
+        session, attempts = self._session, self.config.attempts
         if not self.config.script.first_attempt_only or attempts is None:
             return True
-        session = self._session
-        key = attempt_key(
-            verb, argument, helo_name=session.helo_name, transaction=session.transaction
-        )
-        return attempts.first(key)
+        helo, transaction = session.helo_name, session.transaction
+        return attempts.first(attempt_key(verb, argument, helo_name=helo, transaction=transaction))
 
     def _deferred(self, recipients: tuple[str, ...], code: int) -> None:
         """Record, for the judge, recipients answered with a transient failure."""
-        transaction = self._session.transaction
-        if not self.config.judging or not recipients or transaction is None or code // 100 != 4:
-            return
-        self._events.append(
-            RecipientsDeferred(
-                helo_name=self._session.helo_name,
-                sender=transaction.sender.mailbox.lower(),
-                recipients=recipients,
-                code=code,
-            )
-        )
+        event = deferral(self._session.helo_name, self._session.transaction, recipients, code)
+        if self.config.judging and event is not None:
+            self._events.append(event)
 
     def _tls_required(self) -> bool:
         return self.config.require_tls and not self.tls_active

@@ -202,6 +202,38 @@ def imap_takes_injected(wire: Wire, ca_file: str) -> None:
     wire.until(b"A003 ")
 
 
+def _after_preauth(wire: Wire, command: bytes) -> None:
+    assert wire.line().startswith(b"* PREAUTH")
+    for tag, line in ((b"a", command), (b"b", b"LOGOUT")):
+        wire.send(tag + b" " + line + b"\r\n")
+        wire.until(tag + b" ")
+
+
+def imap_login_after_preauth(wire: Wire, ca_file: str) -> None:
+    """RFC 9051 §7.1.4: LOGIN though the PREAUTH greeting authenticated the session."""
+    _after_preauth(wire, b"LOGIN alice alice-password")
+
+
+def imap_plaintext_after_preauth(wire: Wire, ca_file: str) -> None:
+    """Meant to require TLS, yet goes on in the clear after PREAUTH on a plain port
+    (RFC 9051 §7.1.4: such a client MUST close the connection)."""
+    _after_preauth(wire, b"SELECT INBOX")
+
+
+def imap_ignores_expunge(wire: Wire, ca_file: str) -> None:
+    """Counts the messages SELECT reported and fetches the last of them after an
+    EXPUNGE took it away (RFC 3501 §7.4.1: the update MUST be recorded)."""
+    _imap_login(wire)
+    wire.send(b"s SELECT INBOX\r\n")
+    exists = next(int(line.split()[1]) for line in wire.until(b"s ") if line.endswith(b"EXISTS"))
+    wire.send(b"n NOOP\r\n")
+    assert any(line.endswith(b" EXPUNGE") for line in wire.until(b"n "))
+    wire.send(b"f FETCH %d FLAGS\r\n" % exists)
+    wire.until(b"f ")
+    wire.send(b"z LOGOUT\r\n")
+    wire.until(b"z ")
+
+
 Client = Callable[[Wire, str], object]
 
 CLIENTS: dict[str, Client] = {
@@ -218,6 +250,9 @@ CLIENTS: dict[str, Client] = {
     "imap-command-during-idle": imap_command_during_idle,
     "imap-login-despite-disabled": imap_login_despite_disabled,
     "imap-takes-injected": imap_takes_injected,
+    "imap-login-after-preauth": imap_login_after_preauth,
+    "imap-plaintext-after-preauth": imap_plaintext_after_preauth,
+    "imap-ignores-expunge": imap_ignores_expunge,
 }
 
 

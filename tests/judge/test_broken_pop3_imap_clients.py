@@ -42,6 +42,14 @@ CASES = [
         "starttls-injection",
         {"injected-plaintext-discarded": "failed"},
     ),
+    ("imap-login-after-preauth", "imap", "preauth", {"no-login-after-preauth": "failed"}),
+    (
+        "imap-plaintext-after-preauth",
+        "imap",
+        "preauth-without-tls",
+        {"closes-on-plaintext-preauth": "failed"},
+    ),
+    ("imap-ignores-expunge", "imap", "expunge-elsewhere", {"expunge-recorded": "failed"}),
 ]
 
 

@@ -47,6 +47,14 @@ CASES = [
         "starttls-injection",
         {"test_plaintext_injected_after_starttls_is_discarded"},
     ),
+    ("imap-login-after-preauth", "imap", "preauth", {"test_no_login_after_preauth"}),
+    (
+        "imap-plaintext-after-preauth",
+        "imap",
+        "preauth-without-tls",
+        {"test_closes_on_a_plaintext_preauth"},
+    ),
+    ("imap-ignores-expunge", "imap", "expunge-elsewhere", {"test_expunge_is_recorded"}),
 ]
 
 

@@ -116,6 +116,8 @@ LITERALS = Check(
     ),
     kinds=frozenset({"LITERAL_BEFORE_CONTINUATION", "NON_SYNC_TOO_BIG"}),
 )
+# In the transcript (escaped): the client started an IDLE, so it had a DONE to send.
+_IDLE_SENT = re.compile(r" C: \S+ (?i:IDLE)\\r\\n\Z")
 IDLE_DONE = Check(
     name="idle-then-done",
     summary="nothing but DONE while IDLE is active",
@@ -127,6 +129,7 @@ IDLE_DONE = Check(
         since the server will not be able to distinguish a command from a continuation.""",
     ),
     kinds=frozenset({"COMMAND_DURING_IDLE"}),
+    exercised=lambda record: any(_IDLE_SENT.search(line) for line in record.lines),
 )
 NO_LOGIN = Check(
     name="no-login-when-disabled",

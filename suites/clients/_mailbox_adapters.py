@@ -145,6 +145,13 @@ def fetchmail(protocol: str) -> Adapter:
     return run
 
 
+def fetchmail_keep(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
+    """fetchmail keeping mail on the server and fetching only what is new (no fetchall)."""
+    done = _run(_fetchmail_rc(server, tmp, "pop3", f"keep {_ssl_options(server, tls)}"), tmp)
+    said = (done.stdout + done.stderr).decode(errors="replace")
+    return Ran(done.returncode, _first_kept(tmp, done.returncode), said)
+
+
 def fetchmail_idle(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
     """fetchmail in IDLE (RFC 2177) until it fetched the message the judge delivers
     while it idles (the baseline's new mail), then stopped: it never ends by itself."""
@@ -190,6 +197,8 @@ IMAP_RUNS |= {"literal-minus": False}
 IMAP_RUNS |= {"unsolicited": False, "select-refused": False, "bye": False}
 IMAP_RUNS |= {"starttls-refused": True, "starttls-injection": True, "endless-literal": False}
 IMAP_RUNS |= {"preauth": False, "preauth-without-tls": True, "expunge-elsewhere": False}
+# fetchmail keeping mail on the server: the scenario for clients that do.
+KEEP_RUNS = {"keep-on-server": False}
 # fetchmail's IDLE, where the judge delivers new mail: the baseline only.
 IDLE_RUNS = {"baseline": True}
 
@@ -210,6 +219,9 @@ MAILBOX_CLIENTS = {
     "imaplib": _imap(python_imaplib, sys.executable),
     "fetchmail-imap": _imap(fetchmail("imap"), "fetchmail"),
     "mbsync": _imap(mbsync, "mbsync"),
+    "fetchmail-pop3-keep": MailboxClient(
+        protocol="pop3", run=fetchmail_keep, needs="fetchmail", scenarios=KEEP_RUNS
+    ),
     "fetchmail-imap-idle": MailboxClient(
         protocol="imap", run=fetchmail_idle, needs="fetchmail", scenarios=IDLE_RUNS
     ),

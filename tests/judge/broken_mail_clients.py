@@ -129,6 +129,16 @@ def pop3_dele_without_quit(wire: Wire, ca_file: str) -> None:
     wire.line()
 
 
+def pop3_keeps_without_uidl(wire: Wire, ca_file: str) -> None:
+    """Leaves what it retrieved on the server without asking UIDL: at the next poll it
+    cannot tell new messages from old (RFC 1939 §8, [practice])."""
+    _pop3_login(wire)
+    wire.send(b"RETR 2\r\n")
+    wire.until(b".")
+    wire.send(b"QUIT\r\n")
+    wire.line()
+
+
 def pop3_no_unstuffing(wire: Wire, ca_file: str) -> bytes:
     """Retrieves message 1 and keeps its byte-stuffed lines as they came (RFC 1939 §3
     says to strip the leading "."): only the retrieved copy shows it."""
@@ -245,6 +255,7 @@ CLIENTS: dict[str, Client] = {
     "pop3-takes-injected": pop3_takes_injected,
     "pop3-dele-without-quit": pop3_dele_without_quit,
     "pop3-no-unstuffing": pop3_no_unstuffing,
+    "pop3-keeps-without-uidl": pop3_keeps_without_uidl,
     "imap-reused-tags": imap_reused_tags,
     "imap-literal-without-wait": imap_literal_without_wait,
     "imap-command-during-idle": imap_command_during_idle,

@@ -30,6 +30,12 @@ CASES = [
     ("pop3-stls-pipelined", "pop3", "baseline", {"test_waits_for_the_stls_handshake"}),
     ("pop3-no-greeting-wait", "pop3", "slow-greeting", {"test_waits_for_the_greeting"}),
     ("pop3-dele-without-quit", "pop3", "baseline", {"test_quit_to_commit_deletes"}),
+    (
+        "pop3-keeps-without-uidl",
+        "pop3",
+        "keep-on-server",
+        {"test_uidl_when_keeping_mail_on_the_server"},
+    ),
     ("pop3-no-unstuffing", "pop3", "baseline", {KEPT_TEST}),
     (
         "pop3-takes-injected",

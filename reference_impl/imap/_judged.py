@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from reference_impl.imap._client_defects import ClientDefectKind as Kind
+from reference_impl.imap._config import ServerConfig
 from reference_impl.imap._responses import Reply, untagged
 from reference_impl.imap._session import Session, Work
 from reference_impl.imap._view import View, flag_list
@@ -77,10 +78,10 @@ def preauth_greeting(capabilities: bytes, user: str) -> bytes:
     return b"PREAUTH [CAPABILITY %s] logged in as %s" % (capabilities, user.encode())
 
 
-def wrong_state(name: bytes, *, preauth: bool) -> Kind:
+def wrong_state(name: bytes, config: ServerConfig) -> Kind:
     """The departure a command in the wrong state is: LOGIN or AUTHENTICATE after a
     PREAUTH greeting has its own rule (RFC 9051 §7.1.4), any other the state rule (§3)."""
-    if preauth and name in (b"LOGIN", b"AUTHENTICATE"):
+    if config.preauth and name in (b"LOGIN", b"AUTHENTICATE"):
         return Kind.LOGIN_AFTER_PREAUTH
     return Kind.BAD_STATE
 

@@ -286,7 +286,7 @@ class ServerConnection(ByteCore[Event]):
         if rule is None:
             return bad("unknown command")
         if self.state not in rule.states:
-            self._client_defect(self._wrong_state(name), first_line)
+            self._client_defect(judged.wrong_state(name, self.config), first_line)
             return bad("command not valid in this state")
         return None
 
@@ -321,7 +321,7 @@ class ServerConnection(ByteCore[Event]):
             return
         if self.state not in rule.states:
             # RFC 9051 §6: "the server will respond with a BAD or NO".
-            self._client_defect(self._wrong_state(name), tag + b" " + name)
+            self._client_defect(judged.wrong_state(name, self.config), tag + b" " + name)
             self._answer(tag, bad("command not valid in this state"))
             return
         self._tag = self.session.tag = tag
@@ -346,9 +346,6 @@ class ServerConnection(ByteCore[Event]):
         shown = name if name in _SECRET_COMMANDS else detail
         self._client_defect(Kind.SYNTAX, shown)
         return bad(f"syntax error: {error.defect.kind.name.lower().replace('_', ' ')}")
-
-    def _wrong_state(self, name: bytes) -> Kind:
-        return judged.wrong_state(name, preauth=bool(self.config.preauth))
 
     def _defect(self, kind: ImapDefectKind, evidence: bytes) -> None:
         self._policy.handle(Defect(kind=kind, detail=repr(evidence)[2:-1]), self.defects)

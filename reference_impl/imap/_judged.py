@@ -95,7 +95,7 @@ def expunging_last(session: Session, select: Work) -> Work:
     def run(store: MailStore) -> Reply:
         reply = select(store)
         view = session.view
-        if view is not None and view.uids and not view.read_only:
+        if view is not None and view.uids:
             store.delete(view.user, view.uids[-1:], mailbox=view.mailbox)
         return reply
 

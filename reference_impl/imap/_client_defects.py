@@ -87,6 +87,16 @@ class ClientDefectKind(RuleKind):
         "plaintext sent before the handshake as that answer (RFC 9051 §6.2.1: the client "
         "MUST discard cached information about server capabilities; CVE-2011-0411 class)"
     )
+    LOGIN_AFTER_PREAUTH = (
+        "LOGIN or AUTHENTICATE after a PREAUTH greeting (RFC 9051 §7.1.4: the connection "
+        "has already been authenticated by external means; §3: a command in an "
+        "inappropriate state is a protocol error)"
+    )
+    STALE_SEQUENCE_NUMBER = (
+        "a message sequence number only an EXPUNGE response sent earlier had taken away "
+        "(RFC 3501 §7.4.1, RFC 9051 §7.5.1: the update from the EXPUNGE response MUST be "
+        "recorded by the client)"
+    )
     BAD_SASL_RESPONSE = (
         "AUTHENTICATE response is not base64 (RFC 9051 §6.2.2: the client response "
         "consists of a single line consisting of a base64-encoded string)"

@@ -40,3 +40,6 @@ class ServerConfig:
     unsolicited: bool = False  # EXISTS and FETCH again before each completion in SELECTED
     bye_after: int = 0  # untagged BYE and close after this many commands (0: never)
     endless_literal: bool = False  # a FETCH literal of 10**20 octets, cut off by a close
+    preauth: str = ""  # greet with PREAUTH, this user already authenticated
+    expunge_elsewhere: bool = False  # SELECT's last message removed as by another session
+    mail_during_idle: bool = False  # a new message arrives as the first IDLE starts

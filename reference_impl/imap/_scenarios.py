@@ -8,7 +8,10 @@ so the rule lives once, in the core that enforces it; a scenario is a set of
 
 from __future__ import annotations
 
+import re
+
 from reference_impl._judge import SessionRecord
+from reference_impl._listeners import DEMO_USERS
 from reference_impl._scenarios import (
     PRACTICE,
     Check,
@@ -113,6 +116,8 @@ LITERALS = Check(
     ),
     kinds=frozenset({"LITERAL_BEFORE_CONTINUATION", "NON_SYNC_TOO_BIG"}),
 )
+# In the transcript (escaped): the client started an IDLE, so it had a DONE to send.
+_IDLE_SENT = re.compile(r" C: \S+ (?i:IDLE)\\r\\n\Z")
 IDLE_DONE = Check(
     name="idle-then-done",
     summary="nothing but DONE while IDLE is active",
@@ -124,6 +129,7 @@ IDLE_DONE = Check(
         since the server will not be able to distinguish a command from a continuation.""",
     ),
     kinds=frozenset({"COMMAND_DURING_IDLE"}),
+    exercised=lambda record: any(_IDLE_SENT.search(line) for line in record.lines),
 )
 NO_LOGIN = Check(
     name="no-login-when-disabled",
@@ -198,7 +204,8 @@ GOES_ON = Check(
 
 BASELINE = Scenario(
     name="baseline",
-    summary="IMAP4rev1/rev2 with LITERAL+, IDLE, STARTTLS offered; nested MIME structures",
+    summary="IMAP4rev1/rev2 with LITERAL+, IDLE, STARTTLS offered; nested MIME structures; "
+    "new mail as the first IDLE starts",
     requirement=rfc_sentence(
         9051,
         "2.2.2",
@@ -206,6 +213,7 @@ BASELINE = Scenario(
         """A client MUST be prepared to accept any server response at all times. This
         includes server data that was not requested.""",
     ),
+    config_changes={"mail_during_idle": True},
     needs_tls=True,
 )
 LOGINDISABLED = Scenario(
@@ -308,6 +316,106 @@ ENDLESS_LITERAL = Scenario(
     hostile=True,
 )
 
+NO_LOGIN_AFTER_PREAUTH = Check(
+    name="no-login-after-preauth",
+    summary="no LOGIN or AUTHENTICATE once PREAUTH has authenticated the session",
+    requirement=rfc_sentence(
+        9051,
+        "7.1.4",
+        "MUST",
+        """It indicates that the connection has already been authenticated by external
+        means; thus, no LOGIN/ AUTHENTICATE command is needed.""",
+        "§3: LOGIN and AUTHENTICATE belong to the not authenticated state, which PREAUTH "
+        "skips, and a command in an inappropriate state is a protocol error",
+    ),
+    kinds=frozenset({"LOGIN_AFTER_PREAUTH"}),
+)
+PREAUTH = Scenario(
+    name="preauth",
+    summary="the greeting is PREAUTH: the session starts authenticated",
+    requirement=NO_LOGIN_AFTER_PREAUTH.requirement,
+    config_changes={"preauth": DEMO_USERS[0][0]},
+    checks=(NO_LOGIN_AFTER_PREAUTH,),
+)
+
+
+# Commands that touch nothing of the user's: asking what the server offers, or leaving,
+# on the way to the close (the sentence says to close, not when; no false alarm).
+_CLOSING = re.compile(r"\S+ (?:CAPABILITY|NOOP|STARTTLS|LOGOUT)\\r\\n\Z", re.IGNORECASE)
+
+
+def _went_on_after_preauth(record: SessionRecord) -> list[str]:
+    said = [line.split(" C: ", 1)[1] for line in record.lines if " C: " in line]
+    going_on = [line for line in said if not _CLOSING.match(line)]
+    if going_on:
+        return [f"the client went on in the clear after PREAUTH: {going_on[0][:80]}"]
+    return []
+
+
+CLOSES_ON_PREAUTH = Check(
+    name="closes-on-plaintext-preauth",
+    summary="a client that requires TLS closes at a PREAUTH greeting on a plain port, "
+    "asking no more than CAPABILITY (or STARTTLS, NOOP, LOGOUT) before it",
+    requirement=rfc_sentence(
+        9051,
+        "7.1.4",
+        "MUST",
+        """Clients that require mandatory TLS MUST close the connection after receiving
+        the PREAUTH response on a non-protected port.""",
+    ),
+    inspect=_went_on_after_preauth,
+)
+PREAUTH_WITHOUT_TLS = Scenario(
+    name="preauth-without-tls",
+    summary="PREAUTH on the plain port, to a client configured to require TLS",
+    requirement=CLOSES_ON_PREAUTH.requirement,
+    config_changes={"preauth": DEMO_USERS[0][0]},
+    checks=(CLOSES_ON_PREAUTH,),
+    needs_tls=True,
+    hostile=True,
+)
+
+
+# In the transcript (escaped): an EXPUNGE sent, and a command by sequence number.
+_EXPUNGE_SENT = re.compile(r" S: \* \d+ EXPUNGE\\r\\n\Z")
+_BY_NUMBER = re.compile(r" C: \S+ (?i:FETCH|STORE|COPY|MOVE) ")
+
+
+def _expunge_then_numbers(record: SessionRecord) -> bool:
+    """An EXPUNGE was sent and a later command named messages by sequence number."""
+    lines = record.lines
+    first = next((n for n, line in enumerate(lines) if _EXPUNGE_SENT.search(line)), None)
+    return first is not None and any(_BY_NUMBER.search(line) for line in lines[first:])
+
+
+EXPUNGE_RECORDED = Check(
+    name="expunge-recorded",
+    summary="after an EXPUNGE response, no command names the messages it took away",
+    requirement=rfc_sentence(
+        3501,
+        "7.4.1",
+        "MUST",
+        "The update from the EXPUNGE response MUST be recorded by the client.",
+    ),
+    kinds=frozenset({"STALE_SEQUENCE_NUMBER"}),
+    exercised=_expunge_then_numbers,
+)
+EXPUNGE_ELSEWHERE = Scenario(
+    name="expunge-elsewhere",
+    summary="the last message is expunged by another session once SELECT is done; the "
+    "EXPUNGE is sent with the next response that may carry one",
+    requirement=rfc_sentence(
+        9051,
+        "7.5.1",
+        "MUST",
+        """An EXPUNGE response MUST NOT be sent when no command is in progress, nor while
+        responding to a FETCH, STORE, or SEARCH command.""",
+        "the rule the server keeps; the client is graded on recording it",
+    ),
+    config_changes={"expunge_elsewhere": True},
+    checks=(EXPUNGE_RECORDED,),
+)
+
 JUDGING = Judging(
     scenarios=(
         BASELINE,
@@ -320,6 +428,9 @@ JUDGING = Judging(
         STARTTLS_REFUSED,
         STARTTLS_INJECTION,
         ENDLESS_LITERAL,
+        PREAUTH,
+        PREAUTH_WITHOUT_TLS,
+        EXPUNGE_ELSEWHERE,
     ),
     checks=(
         CRLF_ONLY,

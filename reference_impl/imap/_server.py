@@ -102,6 +102,8 @@ class ServerConnection(ByteCore[Event]):
         # and how many lines show it.
         self._awaited: tuple[Kind, int] | None = None
         self._completed = 0  # tagged completions sent, for bye_after
+        self._expunges = judged.ExpungeWatch()
+        self._idle_mail = config.mail_during_idle  # delivered once, at the first IDLE
         s = self.session
         self._commands: dict[bytes, _Command] = {
             # RFC 9051 §6.1: any state.
@@ -150,6 +152,10 @@ class ServerConnection(ByteCore[Event]):
             b"UID MOVE": _Command(SEL, lambda t: msg.copy(s, t, uid=True, move=True)),
         }
         greeting = b"OK [CAPABILITY " + self.capabilities() + b"] mail-conformance IMAP ready"
+        if config.preauth:  # RFC 9051 §7.1.4: authenticated by external means
+            self.session.user = config.preauth
+            self._step(Step.LOGGED_IN)
+            greeting = judged.preauth_greeting(self._capabilities_after_login(), config.preauth)
         if config.greeting_delay:  # RFC 9051 §3: the greeting names the initial state
             self._awaited = (Kind.SENT_BEFORE_GREETING, 1)
             self._send_later(untagged(greeting), config.greeting_delay)
@@ -280,7 +286,7 @@ class ServerConnection(ByteCore[Event]):
         if rule is None:
             return bad("unknown command")
         if self.state not in rule.states:
-            self._client_defect(Kind.BAD_STATE, first_line)
+            self._client_defect(judged.wrong_state(name, self.config), first_line)
             return bad("command not valid in this state")
         return None
 
@@ -315,7 +321,7 @@ class ServerConnection(ByteCore[Event]):
             return
         if self.state not in rule.states:
             # RFC 9051 §6: "the server will respond with a BAD or NO".
-            self._client_defect(Kind.BAD_STATE, tag + b" " + name)
+            self._client_defect(judged.wrong_state(name, self.config), tag + b" " + name)
             self._answer(tag, bad("command not valid in this state"))
             return
         self._tag = self.session.tag = tag
@@ -324,6 +330,8 @@ class ServerConnection(ByteCore[Event]):
         except ImapSyntaxError as error:
             self._answer(tag, self._syntax_error(error, name))
             return
+        if self._expunges.stale(self.session, self._consumed):
+            self._client_defect(Kind.STALE_SEQUENCE_NUMBER, tag + b" " + name)
         if outcome is _ANSWERED:
             return
         if isinstance(outcome, Reply):
@@ -384,6 +392,7 @@ class ServerConnection(ByteCore[Event]):
     def _complete(self, reply: Reply) -> None:
         """Untagged data, then the tagged status (RFC 9051 §2.2.2), then the state change."""
         self._outbox += reply.data
+        self._expunges.written(self.session.view, self._received)
         if self.config.unsolicited and self.state is State.SELECTED and self.session.view:
             self._outbox += judged.unsolicited(self.session.view)
         if self.config.endless_literal and self.state is State.SELECTED:
@@ -406,6 +415,7 @@ class ServerConnection(ByteCore[Event]):
 
     def _pushed(self, reply: Reply) -> None:
         self._outbox += reply.data
+        self._expunges.written(self.session.view, self._received)
 
     def _watch(self, step: Step) -> None:
         if step is Step.SELECTED and self.session.view is not None:
@@ -492,7 +502,10 @@ class ServerConnection(ByteCore[Event]):
             tokens.sp()
             tokens.astring()
             return Reply(status=Status.NO, text="cannot select now", step=Step.DESELECTED)
-        return mb.select(self.session, tokens, read_only=read_only)
+        outcome = mb.select(self.session, tokens, read_only=read_only)
+        if self.config.expunge_elsewhere and not isinstance(outcome, Reply):
+            return judged.expunging_last(self.session, outcome)
+        return outcome
 
     def _login(self, tokens: Tokens) -> Outcome:
         tokens.sp()
@@ -574,9 +587,10 @@ class ServerConnection(ByteCore[Event]):
         self._outbox += b"+ idling\r\n"  # RFC 2177 §3
         view = self.session.view
         if view is not None:
-            self._start_work(
-                lambda store: ok("", data=view.refresh(store, expunge=True)), self._pushed
-            )
+            work: Work = lambda store: ok("", data=view.refresh(store, expunge=True))  # noqa: E731
+            if self._idle_mail:
+                self._idle_mail, work = False, judged.arriving(view, work)
+            self._start_work(work, self._pushed)
         return _ANSWERED
 
 

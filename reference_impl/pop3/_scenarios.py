@@ -261,6 +261,46 @@ UNTERMINATED = Scenario(
     hostile=True,
 )
 
+
+def _retrieved_and_kept(record: SessionRecord) -> bool:
+    lines = _client_lines(record)
+    retrieved = any(line.startswith(("RETR ", "TOP ")) for line in lines)
+    return retrieved and not any(line.startswith("DELE ") for line in lines)
+
+
+def _kept_without_uidl(record: SessionRecord) -> list[str]:
+    if _retrieved_and_kept(record) and not any(
+        line.startswith("UIDL") for line in _client_lines(record)
+    ):
+        return ["messages were retrieved and left on the server, and UIDL was never sent"]
+    return []
+
+
+UIDL_WHEN_KEEPING = Check(
+    name="uidl-when-keeping",
+    summary="a client that leaves retrieved mail on the server asks UIDL, to tell new "
+    "messages from those it has",
+    requirement=rfc_sentence(
+        1939,
+        "8",
+        "SHOULD",
+        """users and vendors of POP3 clients have discovered that the combination of
+        using the UIDL command and not issuing the DELE command can provide a weak
+        version of the "maildrop as semi-permanent repository" functionality normally
+        associated with IMAP.""",
+        f"{PRACTICE}: no RFC obliges a client to use UIDL; message numbers do not "
+        "persist across sessions (§7: unique-ids do)",
+    ),
+    inspect=_kept_without_uidl,
+    exercised=_retrieved_and_kept,
+)
+KEEP_ON_SERVER = Scenario(
+    name="keep-on-server",
+    summary="the baseline maildrop, for a client configured to keep mail on the server",
+    requirement=UIDL_WHEN_KEEPING.requirement,
+    checks=(UIDL_WHEN_KEEPING,),
+)
+
 JUDGING = Judging(
     scenarios=(
         BASELINE,
@@ -270,6 +310,7 @@ JUDGING = Judging(
         STLS_REFUSED,
         STLS_INJECTION,
         UNTERMINATED,
+        KEEP_ON_SERVER,
     ),
     checks=(CRLF_ONLY, COMMAND_SYNTAX, LINE_LENGTH, STATE, SASL, STLS_WAIT, QUIT_COMMITS),
     core=ServerConnection,

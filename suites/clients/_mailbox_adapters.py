@@ -15,6 +15,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,28 +109,68 @@ def python_imaplib(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
     return Ran(0, body)
 
 
+def _fetchmail_rc(server: JudgeServer, tmp: Path, protocol: str, options: str) -> list[str]:
+    """The command running fetchmail once with ``options``; what it fetches is kept in
+    tmp/delivered, one file a message, named by the time it came (in order)."""
+    out = tmp / "delivered"
+    out.mkdir()
+    rc = tmp / "fetchmailrc"
+    rc.write_text(
+        f"poll localhost service {server.port} protocol {protocol} auth password\n"
+        f'  user "{USER}" there with password "{PASSWORD}" is "root" here\n'
+        f"  {options} no rewrite no stripcr\n"
+        f"  mda \"/bin/sh -c 'cat > {out}/$(date +%s%N).eml'\"\n"
+    )
+    rc.chmod(0o600)
+    command = ["fetchmail", "-f", str(rc), "--nodetach", "--pidfile", str(tmp / "pid")]
+    return [*command, "--idfile", str(tmp / "ids")]
+
+
+def _ssl_options(server: JudgeServer, tls: bool) -> str:
+    return f"sslproto tls1.2+ sslcertck sslcertfile {server.ca_file}" if tls else 'sslproto ""'
+
+
+def _first_kept(tmp: Path, status: int) -> bytes | None:
+    kept = sorted((tmp / "delivered").iterdir())
+    return kept[0].read_bytes() if status == 0 and kept else None
+
+
 def fetchmail(protocol: str) -> Adapter:
     def run(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
-        out = tmp / "delivered"
-        out.mkdir()
-        rc = tmp / "fetchmailrc"
-        ssl_options = (
-            f"sslproto tls1.2+ sslcertck sslcertfile {server.ca_file}" if tls else ('sslproto ""')
-        )
-        rc.write_text(
-            f"poll localhost service {server.port} protocol {protocol} auth password\n"
-            f'  user "{USER}" there with password "{PASSWORD}" is "root" here\n'
-            f"  keep fetchall no rewrite no stripcr {ssl_options}\n"
-            f"  mda \"/bin/sh -c 'cat > {out}/msg-$$.eml'\"\n"
-        )
-        rc.chmod(0o600)
-        command = ["fetchmail", "-f", str(rc), "--nodetach", "--pidfile", str(tmp / "pid")]
-        done = _run([*command, "--idfile", str(tmp / "ids")], tmp)
-        kept = sorted(out.iterdir())
-        first = kept[0].read_bytes() if done.returncode == 0 and kept else None
-        return Ran(done.returncode, first, (done.stdout + done.stderr).decode(errors="replace"))
+        options = f"keep fetchall {_ssl_options(server, tls)}"
+        done = _run(_fetchmail_rc(server, tmp, protocol, options), tmp)
+        said = (done.stdout + done.stderr).decode(errors="replace")
+        return Ran(done.returncode, _first_kept(tmp, done.returncode), said)
 
     return run
+
+
+def fetchmail_keep(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
+    """fetchmail keeping mail on the server and fetching only what is new (no fetchall)."""
+    done = _run(_fetchmail_rc(server, tmp, "pop3", f"keep {_ssl_options(server, tls)}"), tmp)
+    said = (done.stdout + done.stderr).decode(errors="replace")
+    return Ran(done.returncode, _first_kept(tmp, done.returncode), said)
+
+
+def fetchmail_idle(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
+    """fetchmail in IDLE (RFC 2177) until it fetched the message the judge delivers
+    while it idles (the baseline's new mail), then stopped: it never ends by itself."""
+    expected = len(server.judge.judging.messages) + 1
+    command = _fetchmail_rc(server, tmp, "imap", f"keep idle {_ssl_options(server, tls)}")
+    env = {**os.environ, "HOME": str(tmp)}
+    output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+    with subprocess.Popen(command, env=env, **output) as run:
+        deadline = time.monotonic() + 20
+        while len(list((tmp / "delivered").iterdir())) < expected and run.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        got = len(list((tmp / "delivered").iterdir()))
+        if run.poll() is None:
+            run.terminate()  # the fetchmail started here, by its PID
+        said, _ = run.communicate(timeout=10)
+    status = 0 if got >= expected else 1
+    return Ran(status, _first_kept(tmp, status), said.decode(errors="replace"))
 
 
 def mbsync(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
@@ -155,6 +196,11 @@ IMAP_RUNS = {"baseline": True, "slow-greeting": False, "logindisabled": True}
 IMAP_RUNS |= {"literal-minus": False}
 IMAP_RUNS |= {"unsolicited": False, "select-refused": False, "bye": False}
 IMAP_RUNS |= {"starttls-refused": True, "starttls-injection": True, "endless-literal": False}
+IMAP_RUNS |= {"preauth": False, "preauth-without-tls": True, "expunge-elsewhere": False}
+# fetchmail keeping mail on the server: the scenario for clients that do.
+KEEP_RUNS = {"keep-on-server": False}
+# fetchmail's IDLE, where the judge delivers new mail: the baseline only.
+IDLE_RUNS = {"baseline": True}
 
 
 def _pop3(run: Adapter, needs: str) -> MailboxClient:
@@ -173,4 +219,10 @@ MAILBOX_CLIENTS = {
     "imaplib": _imap(python_imaplib, sys.executable),
     "fetchmail-imap": _imap(fetchmail("imap"), "fetchmail"),
     "mbsync": _imap(mbsync, "mbsync"),
+    "fetchmail-pop3-keep": MailboxClient(
+        protocol="pop3", run=fetchmail_keep, needs="fetchmail", scenarios=KEEP_RUNS
+    ),
+    "fetchmail-imap-idle": MailboxClient(
+        protocol="imap", run=fetchmail_idle, needs="fetchmail", scenarios=IDLE_RUNS
+    ),
 }

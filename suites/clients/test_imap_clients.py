@@ -37,6 +37,9 @@ CHECK_OF = {
     "test_waits_for_the_greeting": "waits-for-greeting",
     "test_accepts_unsolicited_responses": "accepts-unsolicited-responses",
     "test_plaintext_injected_after_starttls_is_discarded": "injected-plaintext-discarded",
+    "test_no_login_after_preauth": "no-login-after-preauth",
+    "test_closes_on_a_plaintext_preauth": "closes-on-plaintext-preauth",
+    "test_expunge_is_recorded": "expunge-recorded",
 }
 
 
@@ -145,6 +148,35 @@ def test_plaintext_injected_after_starttls_is_discarded(client: str, scenario: s
     """Once TLS has been started, the client MUST discard cached information about server
     capabilities and SHOULD reissue the CAPABILITY command."""
     assert_holds("injected-plaintext-discarded", client, scenario)
+
+
+@pytest.mark.rfc(
+    9051,
+    "7.1.4",
+    "MUST",
+    basis="§3: LOGIN and AUTHENTICATE belong to the not authenticated state, which PREAUTH "
+    "skips, and a command in an inappropriate state is a protocol error",
+)
+@pytest.mark.parametrize(("client", "scenario"), cases("imap", "no-login-after-preauth"))
+def test_no_login_after_preauth(client: str, scenario: str) -> None:
+    """It indicates that the connection has already been authenticated by external means;
+    thus, no LOGIN/ AUTHENTICATE command is needed."""
+    assert_holds("no-login-after-preauth", client, scenario)
+
+
+@pytest.mark.rfc(9051, "7.1.4", "MUST")
+@pytest.mark.parametrize(("client", "scenario"), cases("imap", "closes-on-plaintext-preauth"))
+def test_closes_on_a_plaintext_preauth(client: str, scenario: str) -> None:
+    """Clients that require mandatory TLS MUST close the connection after receiving the
+    PREAUTH response on a non-protected port."""
+    assert_holds("closes-on-plaintext-preauth", client, scenario)
+
+
+@pytest.mark.rfc(3501, "7.4.1", "MUST")
+@pytest.mark.parametrize(("client", "scenario"), cases("imap", "expunge-recorded"))
+def test_expunge_is_recorded(client: str, scenario: str) -> None:
+    """The update from the EXPUNGE response MUST be recorded by the client."""
+    assert_holds("expunge-recorded", client, scenario)
 
 
 @pytest.mark.rfc(

@@ -33,6 +33,7 @@ CHECK_OF = {
     "test_waits_for_the_greeting": "waits-for-greeting",
     "test_no_credentials_in_the_clear_after_a_refused_stls": "no-credentials-in-clear",
     "test_plaintext_injected_after_stls_is_discarded": "injected-plaintext-discarded",
+    "test_uidl_when_keeping_mail_on_the_server": "uidl-when-keeping",
 }
 
 _PRE_2119 = "RFC 1939 predates RFC 2119; the sentence defines the protocol"
@@ -83,6 +84,21 @@ def test_waits_for_the_stls_handshake(client: str, scenario: str) -> None:
     """Once a client issues a STLS command, it MUST NOT issue further commands until a
     server response is seen and the TLS negotiation is complete."""
     assert_holds("stls-then-wait", client, scenario)
+
+
+@pytest.mark.rfc(
+    1939,
+    "8",
+    "SHOULD",
+    basis="[practice]: no RFC obliges a client to use UIDL; message numbers do not "
+    "persist across sessions (§7: unique-ids do)",
+)
+@pytest.mark.parametrize(("client", "scenario"), cases("pop3", "uidl-when-keeping"))
+def test_uidl_when_keeping_mail_on_the_server(client: str, scenario: str) -> None:
+    """users and vendors of POP3 clients have discovered that the combination of using
+    the UIDL command and not issuing the DELE command can provide a weak version of the
+    "maildrop as semi-permanent repository" functionality normally associated with IMAP."""
+    assert_holds("uidl-when-keeping", client, scenario)
 
 
 @pytest.mark.rfc(

@@ -129,6 +129,16 @@ def pop3_dele_without_quit(wire: Wire, ca_file: str) -> None:
     wire.line()
 
 
+def pop3_keeps_without_uidl(wire: Wire, ca_file: str) -> None:
+    """Leaves what it retrieved on the server without asking UIDL: at the next poll it
+    cannot tell new messages from old (RFC 1939 §8, [practice])."""
+    _pop3_login(wire)
+    wire.send(b"RETR 2\r\n")
+    wire.until(b".")
+    wire.send(b"QUIT\r\n")
+    wire.line()
+
+
 def pop3_no_unstuffing(wire: Wire, ca_file: str) -> bytes:
     """Retrieves message 1 and keeps its byte-stuffed lines as they came (RFC 1939 §3
     says to strip the leading "."): only the retrieved copy shows it."""
@@ -202,6 +212,38 @@ def imap_takes_injected(wire: Wire, ca_file: str) -> None:
     wire.until(b"A003 ")
 
 
+def _after_preauth(wire: Wire, command: bytes) -> None:
+    assert wire.line().startswith(b"* PREAUTH")
+    for tag, line in ((b"a", command), (b"b", b"LOGOUT")):
+        wire.send(tag + b" " + line + b"\r\n")
+        wire.until(tag + b" ")
+
+
+def imap_login_after_preauth(wire: Wire, ca_file: str) -> None:
+    """RFC 9051 §7.1.4: LOGIN though the PREAUTH greeting authenticated the session."""
+    _after_preauth(wire, b"LOGIN alice alice-password")
+
+
+def imap_plaintext_after_preauth(wire: Wire, ca_file: str) -> None:
+    """Meant to require TLS, yet goes on in the clear after PREAUTH on a plain port
+    (RFC 9051 §7.1.4: such a client MUST close the connection)."""
+    _after_preauth(wire, b"SELECT INBOX")
+
+
+def imap_ignores_expunge(wire: Wire, ca_file: str) -> None:
+    """Counts the messages SELECT reported and fetches the last of them after an
+    EXPUNGE took it away (RFC 3501 §7.4.1: the update MUST be recorded)."""
+    _imap_login(wire)
+    wire.send(b"s SELECT INBOX\r\n")
+    exists = next(int(line.split()[1]) for line in wire.until(b"s ") if line.endswith(b"EXISTS"))
+    wire.send(b"n NOOP\r\n")
+    assert any(line.endswith(b" EXPUNGE") for line in wire.until(b"n "))
+    wire.send(b"f FETCH %d FLAGS\r\n" % exists)
+    wire.until(b"f ")
+    wire.send(b"z LOGOUT\r\n")
+    wire.until(b"z ")
+
+
 Client = Callable[[Wire, str], object]
 
 CLIENTS: dict[str, Client] = {
@@ -213,11 +255,15 @@ CLIENTS: dict[str, Client] = {
     "pop3-takes-injected": pop3_takes_injected,
     "pop3-dele-without-quit": pop3_dele_without_quit,
     "pop3-no-unstuffing": pop3_no_unstuffing,
+    "pop3-keeps-without-uidl": pop3_keeps_without_uidl,
     "imap-reused-tags": imap_reused_tags,
     "imap-literal-without-wait": imap_literal_without_wait,
     "imap-command-during-idle": imap_command_during_idle,
     "imap-login-despite-disabled": imap_login_despite_disabled,
     "imap-takes-injected": imap_takes_injected,
+    "imap-login-after-preauth": imap_login_after_preauth,
+    "imap-plaintext-after-preauth": imap_plaintext_after_preauth,
+    "imap-ignores-expunge": imap_ignores_expunge,
 }
 
 

@@ -27,6 +27,7 @@ CASES = [
     ("pop3-stls-pipelined", "pop3", "baseline", {"stls-then-wait": "failed"}),
     ("pop3-takes-injected", "pop3", "stls-injection", {"injected-plaintext-discarded": "failed"}),
     ("pop3-dele-without-quit", "pop3", "baseline", {"quit-commits-deletes": "warned"}),
+    ("pop3-keeps-without-uidl", "pop3", "keep-on-server", {"uidl-when-keeping": "warned"}),
     ("imap-reused-tags", "imap", "baseline", {"unique-tags": "warned"}),
     ("imap-literal-without-wait", "imap", "baseline", {"literal-waits-for-continuation": "failed"}),
     ("imap-command-during-idle", "imap", "baseline", {"idle-then-done": "failed"}),
@@ -42,6 +43,14 @@ CASES = [
         "starttls-injection",
         {"injected-plaintext-discarded": "failed"},
     ),
+    ("imap-login-after-preauth", "imap", "preauth", {"no-login-after-preauth": "failed"}),
+    (
+        "imap-plaintext-after-preauth",
+        "imap",
+        "preauth-without-tls",
+        {"closes-on-plaintext-preauth": "failed"},
+    ),
+    ("imap-ignores-expunge", "imap", "expunge-elsewhere", {"expunge-recorded": "failed"}),
 ]
 
 

@@ -30,6 +30,12 @@ CASES = [
     ("pop3-stls-pipelined", "pop3", "baseline", {"test_waits_for_the_stls_handshake"}),
     ("pop3-no-greeting-wait", "pop3", "slow-greeting", {"test_waits_for_the_greeting"}),
     ("pop3-dele-without-quit", "pop3", "baseline", {"test_quit_to_commit_deletes"}),
+    (
+        "pop3-keeps-without-uidl",
+        "pop3",
+        "keep-on-server",
+        {"test_uidl_when_keeping_mail_on_the_server"},
+    ),
     ("pop3-no-unstuffing", "pop3", "baseline", {KEPT_TEST}),
     (
         "pop3-takes-injected",
@@ -47,6 +53,14 @@ CASES = [
         "starttls-injection",
         {"test_plaintext_injected_after_starttls_is_discarded"},
     ),
+    ("imap-login-after-preauth", "imap", "preauth", {"test_no_login_after_preauth"}),
+    (
+        "imap-plaintext-after-preauth",
+        "imap",
+        "preauth-without-tls",
+        {"test_closes_on_a_plaintext_preauth"},
+    ),
+    ("imap-ignores-expunge", "imap", "expunge-elsewhere", {"test_expunge_is_recorded"}),
 ]
 
 

@@ -110,7 +110,7 @@ class Imap:
         changes = IMAP.scenario(scenario).config_changes
         self.conn = ImapServer(dataclasses.replace(config, **changes))
         self.events: list[Any] = []
-        self.send(b"")
+        self.greeting = self.send(b"")
 
     def send(self, data: bytes) -> bytes:
         self.conn.receive_data(data)
@@ -229,3 +229,50 @@ def test_imap_a_command_before_a_slow_greeting(tmp_path: Path) -> None:
     assert _kinds([*imap.events, *iter(imap.conn.next_event, None)]) == [
         ImapKind.SENT_BEFORE_GREETING
     ]
+
+
+def test_imap_preauth_starts_authenticated(tmp_path: Path) -> None:
+    """RFC 9051 §7.1.4: PREAUTH greets; SELECT works at once, LOGIN is its own defect
+    (not the general state one), STARTTLS only the state one."""
+    imap = Imap(tmp_path, "preauth")
+    assert imap.greeting.startswith(b"* PREAUTH [CAPABILITY IMAP4rev1")
+    assert b"STARTTLS" not in imap.greeting and b"AUTH=" not in imap.greeting
+    assert b"s OK" in imap.send(b"s SELECT INBOX\r\n")
+    assert imap.send(LOGIN).startswith(b"L BAD")
+    assert imap.send(b"t STARTTLS\r\n").startswith(b"t BAD")
+    assert _kinds(imap.events) == [ImapKind.LOGIN_AFTER_PREAUTH, ImapKind.BAD_STATE]
+
+
+def test_imap_expunge_elsewhere_waits_for_a_command_that_may_carry_it(tmp_path: Path) -> None:
+    """RFC 9051 §7.5.1: not in the answer to FETCH, STORE or SEARCH; in NOOP's. A number
+    named after it that only the EXPUNGE took away is a defect; before it, none."""
+    imap = Imap(tmp_path, "expunge-elsewhere")
+    imap.send(LOGIN)
+    assert b"* 2 EXISTS" in imap.send(b"s SELECT INBOX\r\n")
+    for command in (b"f FETCH 1:* FLAGS\r\n", b"t STORE 1 +FLAGS (x)\r\n", b"e SEARCH ALL\r\n"):
+        assert b"EXPUNGE" not in imap.send(command)
+    assert imap.send(b"n NOOP\r\n") == b"* 2 EXPUNGE\r\nn OK done\r\n"
+    assert _kinds(imap.events) == []
+    assert imap.send(b"g FETCH 1 FLAGS\r\n").endswith(b"g OK fetched\r\n")
+    assert imap.send(b"h FETCH 2 FLAGS\r\n").startswith(b"h BAD")
+    assert imap.send(b"i FETCH 3 FLAGS\r\n").startswith(b"i BAD")  # never a message here
+    assert _kinds(imap.events) == [ImapKind.STALE_SEQUENCE_NUMBER]
+
+
+def test_imap_a_number_sent_before_the_expunge_was_written_is_no_defect(tmp_path: Path) -> None:
+    imap = Imap(tmp_path, "expunge-elsewhere")
+    imap.send(LOGIN)
+    imap.send(b"s SELECT INBOX\r\n")
+    out = imap.send(b"n NOOP\r\nf FETCH 2 FLAGS\r\n")  # pipelined behind the NOOP
+    assert b"* 2 EXPUNGE" in out and b"f BAD" in out
+    assert _kinds(imap.events) == []
+
+
+def test_imap_new_mail_as_the_first_idle_starts(tmp_path: Path) -> None:
+    """RFC 2177 §3: the news is pushed while idling; only the first IDLE brings some."""
+    imap = Imap(tmp_path, "baseline")
+    imap.send(LOGIN)
+    imap.send(b"s SELECT INBOX\r\n")
+    assert imap.send(b"i IDLE\r\n").startswith(b"+ idling\r\n* 3 EXISTS\r\n")
+    assert imap.send(b"DONE\r\n") == b"i OK IDLE terminated\r\n"
+    assert imap.send(b"j IDLE\r\n") == b"+ idling\r\n"

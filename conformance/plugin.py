@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from . import _fixtures
+from . import _fixtures, _short_tracebacks
 from ._allure_labels import label_by_rfc
 from ._hooks import suite_options
 from ._options import add_options, options_of
@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
     config.pluginmanager.register(_fixtures, "conformance-fixtures")
+    config.pluginmanager.register(_short_tracebacks, "conformance-short-tracebacks")
     for spec in PROTOCOLS.values():
         for name in spec.fixtures:
             module = importlib.import_module(name)

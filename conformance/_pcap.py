@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-
-from scapy.layers.inet import IP, TCP
-from scapy.layers.l2 import Ether
-from scapy.packet import Packet, Raw
-from scapy.utils import wrpcap
+from typing import TYPE_CHECKING
 
 from ._transcript import Direction, SessionInfo, Transcript
+
+# scapy is imported where packets are made, not with the module: the plugin imports this
+# module in every run and every xdist worker, and scapy's import costs half a second of
+# CPU that only --pcap runs need.
+if TYPE_CHECKING:
+    from scapy.packet import Packet
 
 __all__ = ["MSS", "write_pcap"]
 
@@ -43,6 +45,10 @@ class _Stream:
         self.packets: list[Packet] = []
 
     def _packet(self, sender: Direction, flags: str, at: float, payload: bytes = b"") -> None:
+        from scapy.layers.inet import IP, TCP
+        from scapy.layers.l2 import Ether
+        from scapy.packet import Raw
+
         other = Direction.RECEIVED if sender is Direction.SENT else Direction.SENT
         client_side = sender is Direction.SENT
         tcp = TCP(
@@ -105,6 +111,8 @@ def _streams(transcript: Transcript) -> Iterator[_Stream]:
 
 def write_pcap(transcript: Transcript, path: Path) -> Path:
     """Write every session of ``transcript`` to ``path``; packets ordered by time."""
+    from scapy.utils import wrpcap
+
     packets = [packet for stream in _streams(transcript) for packet in stream.packets]
     packets.sort(key=lambda packet: float(packet.time))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,6 @@ from markupsafe import escape
 
 from conformance._waivers import load_waivers
 from conformance.peers import KNOWN_DEVIATIONS, PeerSystem
-
-# The runs share one fixture: keep them on one xdist worker.
-pytestmark = pytest.mark.xdist_group("peer-conformance")
 
 DOC = Path(__file__).parents[2] / "docs" / "known-deviations.md"
 ENTRY = re.compile(r"^- `(suites/[^`]+)` — (failed|warned|error)$", re.MULTILINE)
@@ -72,24 +70,41 @@ RUNS = {
 }
 
 
-@pytest.fixture(scope="module")
-def peer_run(peers: PeerSystem, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Each run once per module, when a test first asks for it."""
-    done: dict[str, tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], Path]] = {}
+@dataclass(frozen=True)
+class PeerRun:
+    returncode: int
+    stdout: str
+    results: list[dict[str, Any]]
+    results_file: Path
 
-    def run(name: str) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], Path]:
-        if name not in done:
+
+@pytest.fixture
+def peer_run(request: pytest.FixtureRequest, run_once: Any) -> Callable[[str], PeerRun]:
+    """Each run once per test run, by the first worker whose test asks for it (each
+    worker has a Postfix and Dovecot of its own: runs on two workers never meet)."""
+
+    def run(name: str) -> PeerRun:
+        def work(directory: Path) -> dict[str, Any]:
             attribute, suite = RUNS[name]
-            report_dir = tmp_path_factory.mktemp(name.replace(" ", "-"))
-            done[name] = _run_profile(getattr(peers, attribute), report_dir, suite)
-        return done[name]
+            peers: PeerSystem = request.getfixturevalue("peers")
+            done, _, results_file = _run_profile(getattr(peers, attribute), directory, suite)
+            return {"returncode": done.returncode, "stdout": done.stdout, "file": str(results_file)}
 
-    yield run
+        found = run_once("peer-" + re.sub(r"\W", "-", name), work)
+        results_file = Path(found["file"])
+        results = json.loads(results_file.read_text())["results"]
+        return PeerRun(found["returncode"], found["stdout"], results, results_file)
+
+    return run
 
 
-@pytest.mark.parametrize("name", list(RUNS))
+# A group per run: the runs go to as many workers as there are.
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=pytest.mark.xdist_group(f"peer-{name}")) for name in RUNS]
+)
 def test_every_report_is_a_waived_known_deviation(name: str, peer_run: Any) -> None:
-    run, results, _ = peer_run(name)
+    run = peer_run(name)
+    results = run.results
     unwaived = [
         f"{r['id']}: {r['outcome']}: {r['reason']}"
         for r in results
@@ -114,7 +129,7 @@ def test_every_waiver_is_applied_by_some_peer_run(peer_run: Any) -> None:
     applied = {
         r["waiver"]["test"]
         for name in RUNS
-        for r in peer_run(name)[1]
+        for r in peer_run(name).results
         if r.get("waiver") and r["waiver"]["state"] == "applied"
     }
     unused = [w.test for w in load_waivers(KNOWN_DEVIATIONS).waivers if w.test not in applied]
@@ -145,7 +160,7 @@ def test_report_puts_reference_postfix_and_dovecot_side_by_side(
     )
     assert reference.returncode == 0, reference.stdout[-2000:]
     runs = [f"reference={tmp_path / 'reference'}"] + [
-        f"{name}={peer_run(name)[2]}" for name in RUNS
+        f"{name}={peer_run(name).results_file}" for name in RUNS
     ]
     page = tmp_path / "matrix.html"
     done = subprocess.run(
@@ -158,7 +173,7 @@ def test_report_puts_reference_postfix_and_dovecot_side_by_side(
     text = page.read_text(encoding="utf-8")
     for name in ("reference", *RUNS):
         assert f"<th>{name}</th>" in text
-    ids = {r["id"] for name in RUNS for r in peer_run(name)[1]}
+    ids = {r["id"] for name in RUNS for r in peer_run(name).results}
     missing = [test_id for test_id in ids if f'data-id="{escape(test_id)}"' not in text]
     assert not missing, missing
     assert 'class="cell waived"' in text and 'class="cell passed"' in text

@@ -12,12 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conformance.peers import PeerSystem
 from suites.imap import test_rfc9051_rev2
 
-pytestmark = pytest.mark.xdist_group("peer-conformance")
 NOT_ADVERTISED = "target does not advertise IMAP4REV2"
 
 

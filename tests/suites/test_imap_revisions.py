@@ -5,6 +5,8 @@ tests of the other revision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,22 +14,25 @@ from variant_runner import ROOT, run_suite, suite_profile
 
 from reference_impl._embedded import EmbeddedServers
 
-pytestmark = pytest.mark.xdist_group("test_imap_revisions")
 NOT_A_VERDICT_OF_FAILURE = {"passed", "skipped"}
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    """The results of a --imap-rev 1 and a --imap-rev 2 run of the whole IMAP suite."""
-    found = {}
-    with EmbeddedServers() as servers:
-        for revision in ("1", "2"):
-            workdir = tmp_path_factory.mktemp(f"imap-rev{revision}")
+def _whole_suite(revision: str) -> Callable[[Path], list[dict[str, Any]]]:
+    def run(workdir: Path) -> list[dict[str, Any]]:
+        with EmbeddedServers() as servers:
             profile = suite_profile(servers, workdir / "profile.toml")
             options = ["--imap-rev", revision, "--strict-should"]
             suite = [str(ROOT / "suites" / "imap")]
-            found[revision] = run_suite(profile, suite, workdir / "report", options)
-    return found
+            return run_suite(profile, suite, workdir / "report", options)
+
+    return run
+
+
+@pytest.fixture
+def runs(run_once: Any) -> Callable[[str], list[dict[str, Any]]]:
+    """The results of a --imap-rev 1 or 2 run of the whole IMAP suite, made once per test
+    run (the two on two workers when there are two)."""
+    return lambda revision: run_once(f"imap-rev{revision}", _whole_suite(revision))  # type: ignore[no-any-return]
 
 
 def _skipped_for(results: list[dict[str, Any]], reason: str) -> set[str]:
@@ -37,14 +42,24 @@ def _skipped_for(results: list[dict[str, Any]], reason: str) -> set[str]:
 @pytest.mark.parametrize(
     ("revision", "left_out", "graded"),
     [
-        ("1", "--imap-rev 1 grades RFC 3501", "test_rfc9051_rev2.py::test_rev1_search"),
-        ("2", "--imap-rev 2 grades RFC 9051", "test_rfc9051_rev2.py::test_search_answers"),
+        pytest.param(
+            "1",
+            "--imap-rev 1 grades RFC 3501",
+            "test_rfc9051_rev2.py::test_rev1_search",
+            marks=pytest.mark.xdist_group("imap-rev1"),
+        ),
+        pytest.param(
+            "2",
+            "--imap-rev 2 grades RFC 9051",
+            "test_rfc9051_rev2.py::test_search_answers",
+            marks=pytest.mark.xdist_group("imap-rev2"),
+        ),
     ],
 )
 def test_whole_suite_passes_in_each_revision(
-    runs: dict[str, list[dict[str, Any]]], revision: str, left_out: str, graded: str
+    runs: Callable[[str], list[dict[str, Any]]], revision: str, left_out: str, graded: str
 ) -> None:
-    results = runs[revision]
+    results = runs(revision)
     broken = [
         f"{r['id']}: {r['outcome']}: {r['reason']}"
         for r in results
@@ -56,10 +71,11 @@ def test_whole_suite_passes_in_each_revision(
     assert any(graded in r["id"] and r["outcome"] == "passed" for r in results), graded
 
 
-def test_revisions_leave_out_disjoint_tests(runs: dict[str, list[dict[str, Any]]]) -> None:
+def test_revisions_leave_out_disjoint_tests(runs: Callable[[str], list[dict[str, Any]]]) -> None:
     """No test is left out of both runs: together they grade the whole suite."""
-    out_of_rev1 = _skipped_for(runs["1"], "--imap-rev 1")
-    out_of_rev2 = _skipped_for(runs["2"], "--imap-rev 2")
+    rev1, rev2 = runs("1"), runs("2")
+    out_of_rev1 = _skipped_for(rev1, "--imap-rev 1")
+    out_of_rev2 = _skipped_for(rev2, "--imap-rev 2")
     assert out_of_rev1 and out_of_rev2 and not out_of_rev1 & out_of_rev2
-    passed_somewhere = {r["id"] for r in runs["1"] + runs["2"] if r["outcome"] == "passed"}
+    passed_somewhere = {r["id"] for r in rev1 + rev2 if r["outcome"] == "passed"}
     assert out_of_rev1 <= passed_somewhere and out_of_rev2 <= passed_somewhere

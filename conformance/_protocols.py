@@ -177,9 +177,13 @@ PROTOCOLS: dict[str, ProtocolSpec] = {
 # The suites ``conformance run --suite`` knows, and the protocols whose targets each one
 # needs: a protocol's own suite, and suites of things that have no wire session of their
 # own, such as messages (the MIME suite sends them by SMTP and reads them back).
+# The clients suite needs no target: it grades the real clients installed here, each
+# against a judging reference server of its own (``conformance judge``), and is run only
+# when named.
 SUITES: dict[str, tuple[str, tuple[str, ...]]] = {
     **{name: (spec.suite, (name,)) for name, spec in PROTOCOLS.items()},
     "mime": ("suites.mime", ("smtp",)),
+    "clients": ("suites.clients", ()),
 }
 
 # [targets] keys a profile may already name for protocols not registered yet; their URLs

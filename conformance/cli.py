@@ -182,7 +182,8 @@ def _add_run(commands: Any) -> None:
         choices=tuple(_SUITES),
         metavar="NAME",
         help=f"suite to run: {', '.join(_SUITES)}; repeatable "
-        "(default: the suites of the targets' protocols; without targets all of them)",
+        "(default: the suites of the targets' protocols; without targets those of every "
+        "server; clients grades the real clients installed here, only when named)",
     )
     run.add_argument(
         "--tests",
@@ -312,8 +313,11 @@ def _refused_login(targets: list[Target], profile: Profile | None, timeout: floa
 
 def _run_name(args: argparse.Namespace, targets: list[Target]) -> str:
     """``STAMP-SCHEME``: named after the first target the chosen suites run against
-    (a profile's IMAP target for ``--suite imap``, not its SMTP one), or ``embedded``."""
+    (a profile's IMAP target for ``--suite imap``, not its SMTP one), or ``embedded``;
+    ``STAMP-clients`` for the clients suite alone, which grades no target."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    if set(args.suite or ()) == {"clients"}:
+        return f"{stamp}-clients"
     needed = {protocol for name in args.suite or () for protocol in SUITES[name][1]}
     tested = [target for target in targets if target.protocol in needed] or targets
     kind = tested[0].scheme.replace("+", "-") if tested else "embedded"
@@ -329,6 +333,10 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     ini.write_text("[pytest]\n", encoding="utf-8")
     pytest_args = ["-c", str(ini), "--rootdir", str(_rootdir(args)), "-p", "no:cacheprovider"]
     pytest_args += ["--strict-markers", "--report-dir", str(report_dir)]
+    # This command imported the project's packages before pytest started, so pytest
+    # cannot rewrite their asserts (the suites' test modules it still rewrites); its
+    # warning saying so would end every run.
+    pytest_args += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     pytest_args += ["--junitxml", str(report_dir / "junit.xml")]
     pytest_args += ["--alluredir", str(report_dir / "allure-results")]
     pytest_args += ["--conformance-timeout", str(args.timeout)]
@@ -345,7 +353,9 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
     for path in args.message or ():
         pytest_args += ["--message", str(path.resolve())]
     if args.workers:
-        pytest_args += ["-n", str(args.workers)]
+        # loadgroup: tests that share one piece of work (a client's runs under the
+        # scenarios, in the clients suite) stay on one worker, which does it once.
+        pytest_args += ["-n", str(args.workers), "--dist", "loadgroup"]
     if args.strict_should:
         pytest_args.append("--strict-should")
     for option in suite_options():
@@ -364,12 +374,13 @@ def _pytest_args(args: argparse.Namespace, report_dir: Path) -> list[str]:
 def _suites_for(args: argparse.Namespace) -> tuple[str, ...]:
     """Without --suite: the MIME suite for --message files, else the suites of the
     protocols named on the command line, else of those the profile names, else every
-    suite (the reference servers speak them all)."""
+    suite of a server (the reference servers speak them all)."""
     if args.message:  # message files are what the MIME suite tests
         return ("mime",)
     named = {target.protocol for target in _targets_of(args)}
-    return tuple(name for name, (_, needs) in SUITES.items() if named.intersection(needs)) or tuple(
-        SUITES
+    server_suites = {name: needs for name, (_, needs) in SUITES.items() if needs}
+    return tuple(name for name, needs in server_suites.items() if named.intersection(needs)) or (
+        tuple(server_suites)
     )
 
 

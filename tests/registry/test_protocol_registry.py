@@ -118,8 +118,11 @@ def test_embedded_services_are_urls_of_their_protocol(spec: ProtocolSpec) -> Non
 
 def test_every_suite_is_installed_and_runs_over_registered_protocols() -> None:
     """The MIME suite has no protocol of its own: it runs whenever an SMTP target is
-    named, so a main job or a run against an MTA includes it."""
+    named, so a main job or a run against an MTA includes it.  The clients suite needs
+    no target at all (it judges the clients installed here)."""
     assert SUITES["mime"] == ("suites.mime", ("smtp",))
+    assert SUITES["clients"] == ("suites.clients", ())
     for name, (package, needs) in SUITES.items():
         assert importlib.util.find_spec(package) is not None, name
-        assert needs and set(needs) <= set(PROTOCOLS), name
+        assert set(needs) <= set(PROTOCOLS), name
+        assert needs or name == "clients", f"the {name} suite runs over no protocol"

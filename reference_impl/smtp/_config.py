@@ -79,6 +79,11 @@ class Script:
     refuse_starttls: bool = False  # advertise STARTTLS, then 454 to it (RFC 3207 §4)
     inject_after_starttls: bytes = b""  # plaintext after the 220 to STARTTLS (hostile)
     delay_after_tls: float = 0.0  # hold the first reply after the TLS handshake
+    # Hostile: after the greeting's first line, ``flood[0]`` once, then ``flood[1]``
+    # repeated without end, until the judge's own bound (``_scripted.flooded``) closes.
+    flood: tuple[bytes, bytes] = (b"", b"")
+    # Hostile: sent in place of the 250 to MAIL (the transaction is open all the same).
+    mail_reply: bytes = b""
     # Refuse (close_at, refuse_first_rcpt, drop_after_data) only the first attempt at a
     # transaction (ServerConfig.attempts): its retry is served, so a queue is seen to
     # retry (RFC 5321 §4.2.1, §4.5.4.1).

@@ -16,6 +16,7 @@ from reference_impl.smtp._attempts import FirstAttempts
 from reference_impl.smtp._client_defects import ClientDefectKind as K
 from reference_impl.smtp._config import Script
 from reference_impl.smtp._events import MessageReceived
+from reference_impl.smtp._hostile_replies import HOSTILE_REPLIES
 from reference_impl.smtp._retries import REPORTS_NON_DELIVERY, RETRIES, DeliveryLedger
 from reference_impl.smtp._server import ServerConnection
 
@@ -202,6 +203,9 @@ QUIT_AT_END = Check(
         sends a QUIT command.""",
     ),
     kinds=_kinds(K.CLOSED_WITHOUT_QUIT),
+    # A server sending a reply without end leaves no QUIT to wait for: the client that
+    # gives up closes (what the flood's own check wants).
+    applies=lambda scenario: not _script(scenario).flood[1],
 )
 EHLO_AFTER_TLS = Check(
     name="ehlo-after-starttls",
@@ -538,6 +542,7 @@ SCENARIOS = (
         NO_MAIL_IN_CLEAR,
         hostile=True,
     ),
+    *HOSTILE_REPLIES,
 )
 
 

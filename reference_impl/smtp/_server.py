@@ -42,7 +42,14 @@ from reference_impl.smtp._events import (
     StartTLS,
 )
 from reference_impl.smtp._sasl_exchange import new_exchange
-from reference_impl.smtp._scripted import greeting, paced, scripted_refusal
+from reference_impl.smtp._scripted import (
+    FLOOD_BOUND,
+    flooded,
+    greeting,
+    in_place_of,
+    paced,
+    scripted_refusal,
+)
 from reference_impl.smtp._session_facts import auth_offered, extensions, lookup, protocol_keyword
 from reference_impl.smtp._states import (
     ALWAYS_ALLOWED_BEFORE_TLS,
@@ -137,8 +144,11 @@ class ServerConnection(ByteCore[Event]):
         script = config.script
         if script.greeting_delay:
             self._held_for = ClientDefectKind.EARLY_COMMAND
-        rendered = c.render(greeting(config.hostname, script), enhanced=False)
-        self._emit(rendered, delay=script.greeting_delay)
+        if script.flood[1]:
+            self._send_paced(flooded(config.hostname, script))
+        else:
+            rendered = c.render(greeting(config.hostname, script), enhanced=False)
+            self._emit(rendered, delay=script.greeting_delay)
 
     # -- the shell's interface ------------------------------------------------
 
@@ -189,6 +199,10 @@ class ServerConnection(ByteCore[Event]):
                 self._events.append(client_defect(kind, evidence))
 
     def pace_served(self) -> None:
+        if self.config.script.flood[1] and len(self._later) == 1 and not self._closed:
+            # The flood's last piece goes now: the judge's bound, the client still reads.
+            self._step(Step.CLOSED)
+            self._events.append(ConnectionClosed(reason=FLOOD_BOUND))
         super().pace_served()
         if not self._later:
             self._held_for = None
@@ -337,7 +351,8 @@ class ServerConnection(ByteCore[Event]):
     def _reply(self, reply: c.ServerReply, *, plain: bool = False) -> None:
         # RFC 2034 §4: status codes on every reply "regardless of whether or
         # not EHLO is employed", except the greeting and HELO/EHLO replies.
-        rendered = c.render(reply, enhanced=not plain)
+        rendered = in_place_of(self.config.script, self._verb, reply.code)
+        rendered = rendered or c.render(reply, enhanced=not plain)
         if self._hold_next:
             self._held_for = ClientDefectKind.PLAINTEXT_INJECTION_ACCEPTED
         elif self.config.script.reply_delay or self.config.script.split_replies:
@@ -356,7 +371,10 @@ class ServerConnection(ByteCore[Event]):
 
     def _emit(self, data: bytes, *, delay: float) -> None:
         """Send ``data``, held ``delay`` seconds and split as the script says."""
-        for pause, piece in paced(data, self.config.script, delay=delay):
+        self._send_paced(paced(data, self.config.script, delay=delay))
+
+    def _send_paced(self, pieces: list[tuple[float, bytes]]) -> None:
+        for pause, piece in pieces:
             if pause:
                 self._send_later(piece, pause)
             else:

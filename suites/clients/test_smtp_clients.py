@@ -18,7 +18,13 @@ _INJECTED = "swaks reads plaintext injected after the 220 to STARTTLS (docs/clie
 QUIT_FINDINGS = {
     **{
         ("msmtp", scenario): _NO_QUIT.format("an error reply")
-        for scenario in ("rcpt-4xx", "mail-5xx", "size-limit", "starttls-refused")
+        for scenario in (
+            "rcpt-4xx",
+            "mail-5xx",
+            "size-limit",
+            "starttls-refused",
+            "malformed-reply",
+        )
     },
     ("curl", "starttls-refused"): _NO_QUIT.format("a refused STARTTLS"),
     ("swaks", "starttls-refused"): _NO_QUIT.format("a refused STARTTLS"),
@@ -50,6 +56,9 @@ CHECK_OF = {
     "test_tries_a_deferred_recipient_again": "retries-deferred",
     "test_does_not_repeat_a_refused_mail": "no-repeat-after-5xx",
     "test_reports_a_dropped_message_as_not_delivered": "reports-non-delivery",
+    "test_gives_up_a_reply_without_end": "bounds-endless-reply",
+    "test_gives_up_a_reply_line_without_end": "bounds-oversized-line",
+    "test_an_out_of_range_reply_ends_the_transaction": "out-of-range-reply-fatal",
 }
 
 
@@ -281,3 +290,43 @@ def test_delivers_after_falling_back_to_helo(client: str, scenario: str) -> None
     """For a particular connection attempt, if the server returns a "command not
     recognized" response to EHLO, the client SHOULD be able to fall back and send HELO."""
     assert_holds("delivers", client, scenario)
+
+
+# The hostile replies (reference_impl/smtp/_hostile_replies.py): the client bounds what
+# it reads, and takes a code out of range for a failure.
+@pytest.mark.rfc(
+    5321,
+    "4.2.1",
+    "SHOULD",
+    basis="[practice]: the sentence binds the server, and no RFC bounds what a client "
+    "reads; a client that does not bound it is held (or fills its memory) as long as the "
+    "server likes. Graded by the client ending the session where the reply's end never comes",
+)
+@pytest.mark.parametrize(("client", "scenario"), cases("bounds-endless-reply"))
+def test_gives_up_a_reply_without_end(client: str, scenario: str) -> None:
+    """The reply text may be longer than a single line; in these cases the complete text
+    must be marked so the SMTP client knows when it can stop reading the reply."""
+    assert_holds("bounds-endless-reply", client, scenario)
+
+
+@pytest.mark.rfc(
+    5321,
+    "4.5.3.1.5",
+    "SHOULD",
+    basis="[practice]: the sentence binds the server, and no RFC bounds what a client "
+    "reads; a client that does not bound it is held (or fills its memory) as long as the "
+    "server likes. Graded by the client ending the session where a reply line never ends",
+)
+@pytest.mark.parametrize(("client", "scenario"), cases("bounds-oversized-line"))
+def test_gives_up_a_reply_line_without_end(client: str, scenario: str) -> None:
+    """The maximum total length of a reply line including the reply code and the <CRLF> is
+    512 octets."""
+    assert_holds("bounds-oversized-line", client, scenario)
+
+
+@pytest.mark.rfc(5321, "4.2", "SHOULD")
+@pytest.mark.parametrize(("client", "scenario"), cases("out-of-range-reply-fatal"))
+def test_an_out_of_range_reply_ends_the_transaction(client: str, scenario: str) -> None:
+    """Clients that receive such out-of-range codes SHOULD normally treat them as fatal
+    errors and terminate the mail transaction."""
+    assert_holds("out-of-range-reply-fatal", client, scenario)

@@ -38,9 +38,17 @@ MISBEHAVIOURS = (
     "retry-only-latest",  # §4.2.1: two messages deferred, only the second tried again
     "resend-after-250",  # a delivered message sent again in a new session
     "two-recipients",  # not a misbehaviour: one message for two recipients
+    "unbounded-reads",  # practice: reads a reply however long it goes on
+    "go-on-after-out-of-range",  # RFC 5321 §4.2: takes a 6yz to MAIL for its 2yz
 )
+# What a client that bounds its reads takes of one reply before it gives up and closes.
+REPLY_BOUND = 64 * 1024
 RECIPIENTS = (b"rcpt@judge.example", b"second@judge.example")
 BODY = [b".a line that starts with a period", b"..two periods", b"last line"]
+
+
+class ReplyTooLong(Exception):
+    """The server's reply went past ``REPLY_BOUND``: the client gives up the session."""
 
 
 class Client:
@@ -55,6 +63,7 @@ class Client:
         lines = []
         while True:
             while b"\r\n" not in self.buffer:
+                self._within_bound(len(self.buffer) + sum(map(len, lines)))
                 data = self.sock.recv(4096)
                 if not data:
                     return b"".join(lines) or b"closed"
@@ -63,6 +72,10 @@ class Client:
             lines.append(line + b"\r\n")
             if line[3:4] != b"-":
                 return b"".join(lines)
+
+    def _within_bound(self, octets: int) -> None:
+        if octets > REPLY_BOUND and "unbounded-reads" not in self.bad:
+            raise ReplyTooLong(octets)
 
     def command(self, line: bytes) -> bytes:
         self.sock.sendall(line + b"\r\n")
@@ -133,7 +146,8 @@ def run(
             return mail, ()
         if mail.startswith(b"5") and "repeat-refused-mail" in bad:
             mail = client.command(b"MAIL FROM:<sender@client.example>" + size)
-        if not mail.startswith(b"250") and "ignore-size-refusal" not in bad:
+        went_on = mail.startswith(b"6") and "go-on-after-out-of-range" in bad
+        if not mail.startswith(b"250") and not went_on and "ignore-size-refusal" not in bad:
             return _quit(client, bad, mail), ()
         # §3.3: DATA follows when any recipient was accepted; a 4yz one waits for later.
         accepted = ()
@@ -202,7 +216,10 @@ def _attempt(
     """One session for ``rcpts``; those the message was delivered to (a 250 after it)."""
     client = Client(args.host, args.port, args.cafile, bad)
     with client.sock:
-        return run(client, bad, rcpts)[1]
+        try:
+            return run(client, bad, rcpts)[1]
+        except ReplyTooLong:
+            return ()  # closed: a server that does not end its reply gets no more
 
 
 if __name__ == "__main__":

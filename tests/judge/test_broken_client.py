@@ -46,6 +46,12 @@ CASES = [
     (("repeat-refused-mail",), "mail-5xx", {"no-repeat-after-5xx": "warned"}),
     (("retry-only-latest",), "rcpt-4xx", {"retries-deferred": "warned"}),
     (("retry", "resend-after-250"), "drop-after-data", {"retries-deferred": "warned"}),
+    ((), "endless-reply", {}),
+    (("unbounded-reads",), "endless-reply", {"bounds-endless-reply": "warned"}),
+    ((), "oversized-reply-line", {}),
+    (("unbounded-reads",), "oversized-reply-line", {"bounds-oversized-line": "warned"}),
+    ((), "malformed-reply", {}),
+    (("go-on-after-out-of-range",), "malformed-reply", {"out-of-range-reply-fatal": "warned"}),
 ]
 # Checks graded over the run, each shown passing for the client that keeps the rule and
 # not exercised where nothing shows it (one run per client, under all its scenarios):

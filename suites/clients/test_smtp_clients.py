@@ -31,6 +31,14 @@ QUIT_FINDINGS = {
     ("swaks", "starttls-injection"): _INJECTED,  # its QUIT went as mail data
 }
 INJECTION_FINDINGS = {("swaks", "starttls-injection"): _INJECTED}
+# Read to the judge's bound ([practice] SHOULD: warnings, kept so that --strict-should,
+# which fails a broken SHOULD, still passes on these clients; docs/client-findings.md).
+_READ_TO_BOUND = "reads {} to the judge's bound ([practice]; docs/client-findings.md)"
+UNBOUNDED_READS = {
+    ("swaks", "endless-reply"): _READ_TO_BOUND.format("a reply without end"),
+    ("smtplib", "endless-reply"): _READ_TO_BOUND.format("a reply of endless lines"),
+    ("swaks", "oversized-reply-line"): _READ_TO_BOUND.format("a reply line without end"),
+}
 # swaks takes the injected reply as its own in every run (the injection check); what it
 # does next depends on timing and shows in most runs only: its QUIT sent as mail data,
 # or, a reply out of step, its DATA sent in one group with the QUIT.
@@ -302,7 +310,7 @@ def test_delivers_after_falling_back_to_helo(client: str, scenario: str) -> None
     "reads; a client that does not bound it is held (or fills its memory) as long as the "
     "server likes. Graded by the client ending the session where the reply's end never comes",
 )
-@pytest.mark.parametrize(("client", "scenario"), cases("bounds-endless-reply"))
+@pytest.mark.parametrize(("client", "scenario"), cases("bounds-endless-reply", UNBOUNDED_READS))
 def test_gives_up_a_reply_without_end(client: str, scenario: str) -> None:
     """The reply text may be longer than a single line; in these cases the complete text
     must be marked so the SMTP client knows when it can stop reading the reply."""
@@ -317,7 +325,7 @@ def test_gives_up_a_reply_without_end(client: str, scenario: str) -> None:
     "reads; a client that does not bound it is held (or fills its memory) as long as the "
     "server likes. Graded by the client ending the session where a reply line never ends",
 )
-@pytest.mark.parametrize(("client", "scenario"), cases("bounds-oversized-line"))
+@pytest.mark.parametrize(("client", "scenario"), cases("bounds-oversized-line", UNBOUNDED_READS))
 def test_gives_up_a_reply_line_without_end(client: str, scenario: str) -> None:
     """The maximum total length of a reply line including the reply code and the <CRLF> is
     512 octets."""

@@ -1,4 +1,5 @@
-"""Every suite test is shown able to fail: a misbehaving server variant names it.
+"""Every suite test is shown able to fail: a misbehaving server variant names it (for
+the client suite: a deliberately broken client of tests/judge fails it).
 
 The variants are read as data (no run here) from every test module of tests/ that uses
 ``variant_runner``: each module-level list of ``Variant``s that must fail.  The share of
@@ -62,14 +63,54 @@ def suite_test_id(variant: Variant, test: str) -> str:
     return f"suites.{variant.suite}.{path.removesuffix('.py')}::{name.partition('[')[0]}"
 
 
+def _judge_cases(module: str) -> ModuleType:
+    """A test module of tests/judge, read for its cases (no run here)."""
+    folder = str(ROOT / "tests" / "judge")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(module)
+
+
+def client_tests_shown_failing() -> set[str]:
+    """The client suite's tests a deliberately broken client fails (tests/judge): the
+    SMTP cases name the checks a misbehaviour fails or warns, each graded by one suite
+    test (or, for "delivers", one per scenario); the POP3 and IMAP cases name the suite
+    tests themselves."""
+    from suites.clients import test_smtp_clients as smtp_suite
+
+    smtp = _judge_cases("test_broken_client")
+    broken = {
+        (scenario, check)
+        for _, scenario, expected in smtp.CASES
+        for check, outcome in expected.items()
+        if outcome in ("failed", "warned")
+    }
+    checks = {check for _, check in broken}
+    prefix = "suites.clients.test_smtp_clients::"
+    named = {prefix + test for test, check in smtp_suite.CHECK_OF.items() if check in checks}
+    named |= {
+        prefix + test
+        for test, scenarios in smtp_suite.DELIVERY_TESTS.items()
+        if any((scenario, "delivers") in broken for scenario in scenarios)
+    }
+    mailbox = _judge_cases("test_mailbox_suite_fails_broken_clients")
+    named |= {
+        f"suites.clients.test_{protocol}_clients::{test}"
+        for _, protocol, _, tests in mailbox.CASES
+        for test in tests
+    }
+    return named
+
+
 VARIANTS = breaking_variants()
 SUITE_TESTS = [test_id for test_id, _ in ALL]
 NAMED = {suite_test_id(v, test) for v in VARIANTS for test in v.tests}
+NAMED |= client_tests_shown_failing()
 
 
 def test_variants_name_only_suite_tests() -> None:
     unknown = sorted(NAMED - set(SUITE_TESTS))
-    assert not unknown, f"variants name tests that do not exist: {unknown}"
+    assert not unknown, f"variants or broken clients name tests that do not exist: {unknown}"
 
 
 def test_cannot_fail_list_is_short_and_current() -> None:

@@ -130,9 +130,16 @@ def _ssl_options(server: JudgeServer, tls: bool) -> str:
     return f"sslproto tls1.2+ sslcertck sslcertfile {server.ca_file}" if tls else 'sslproto ""'
 
 
-def _first_kept(tmp: Path, status: int) -> bytes | None:
-    kept = sorted((tmp / "delivered").iterdir())
-    return kept[0].read_bytes() if status == 0 and kept else None
+def _first_kept(tmp: Path, status: int, server: JudgeServer) -> bytes | None:
+    """What the client kept of the first message served: the file holding that message's
+    Message-ID line, else the first file written.  Not simply the first by name: in one
+    run on a loaded machine the first file by name held the second message."""
+    kept = [path.read_bytes() for path in sorted((tmp / "delivered").iterdir())]
+    if status != 0 or not kept:
+        return None
+    served = server.judge.judging.messages[0]
+    marker = next((line for line in served.split(b"\r\n") if line.startswith(b"Message-ID:")), None)
+    return next((data for data in kept if marker and marker in data), kept[0])
 
 
 def fetchmail(protocol: str) -> Adapter:
@@ -140,7 +147,7 @@ def fetchmail(protocol: str) -> Adapter:
         options = f"keep fetchall {_ssl_options(server, tls)}"
         done = _run(_fetchmail_rc(server, tmp, protocol, options), tmp)
         said = (done.stdout + done.stderr).decode(errors="replace")
-        return Ran(done.returncode, _first_kept(tmp, done.returncode), said)
+        return Ran(done.returncode, _first_kept(tmp, done.returncode, server), said)
 
     return run
 
@@ -149,7 +156,7 @@ def fetchmail_keep(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
     """fetchmail keeping mail on the server and fetching only what is new (no fetchall)."""
     done = _run(_fetchmail_rc(server, tmp, "pop3", f"keep {_ssl_options(server, tls)}"), tmp)
     said = (done.stdout + done.stderr).decode(errors="replace")
-    return Ran(done.returncode, _first_kept(tmp, done.returncode), said)
+    return Ran(done.returncode, _first_kept(tmp, done.returncode, server), said)
 
 
 def fetchmail_idle(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
@@ -170,7 +177,7 @@ def fetchmail_idle(server: JudgeServer, tmp: Path, tls: bool) -> Ran:
             run.terminate()  # the fetchmail started here, by its PID
         said, _ = run.communicate(timeout=10)
     status = 0 if got >= expected else 1
-    return Ran(status, _first_kept(tmp, status), said.decode(errors="replace"))
+    return Ran(status, _first_kept(tmp, status, server), said.decode(errors="replace"))
 
 
 def mbsync(server: JudgeServer, tmp: Path, tls: bool) -> Ran:

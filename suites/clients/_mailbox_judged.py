@@ -104,6 +104,8 @@ def assert_kept_as_served(client: str, scenario: str) -> None:
     run = run_of(client, scenario)
     if run.ran.retrieved is None:
         pytest.skip(f"{client} under {scenario} kept nothing (exit {run.ran.status})")
+    said = run.ran.output.strip()[-1500:]
     assert run.ran.retrieved.endswith(run.served), (
-        f"{client} under {scenario} kept, at its end:\n{run.ran.retrieved[-600:]!r}"
+        f"{client} under {scenario} kept, at its end:\n{run.ran.retrieved[-600:]!r}\n"
+        f"(the client, exit {run.ran.status}: {said!r})"
     )

@@ -390,10 +390,16 @@ def _rootdir(args: argparse.Namespace) -> Path:
         paths = [Path(test).resolve() for test in args.tests]
         common = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in paths]))
         return common
-    spec = importlib.util.find_spec("suites")
-    if spec is None or spec.origin is None:
+    # Imported, not only found: pytest puts the project's tests/ on sys.path, where
+    # tests/suites would then pass for a namespace package "suites" when the run's
+    # coverage reads the suites' citations after a run whose tests ran in xdist workers.
+    try:
+        suites = importlib.import_module("suites")
+    except ImportError:
         return Path.cwd()
-    return Path(spec.origin).parent.parent
+    if suites.__file__ is None:
+        return Path.cwd()
+    return Path(suites.__file__).parent.parent
 
 
 def _url_with_credentials(target: Target) -> str:

@@ -58,6 +58,7 @@ __all__ = [
 # judge cannot fill its memory); its defects and events are still counted.
 _TRANSCRIPT_LIMIT = 256 * 1024
 _EVENT_LIMIT = 1000
+_CLIENT = " C: "  # what marks a client's line in the transcript (``_write``)
 
 
 @dataclass(eq=False)
@@ -118,7 +119,12 @@ class SessionRecord:
 
     def sent_by_client(self) -> bytes:
         """The client's octets, as escaped in the transcript, for checks that search."""
-        return "\n".join(line for line in self.lines if " C: " in line).encode()
+        return "\n".join(line for line in self.lines if _CLIENT in line).encode()
+
+    def said(self, since: int = 0) -> list[str]:
+        """The client's lines from ``lines[since]`` on, as escaped in the transcript,
+        without their time and tag."""
+        return [line.split(_CLIENT, 1)[1] for line in self.lines[since:] if _CLIENT in line]
 
     def _lines(self, tag: str, data: bytes) -> None:
         for line in data.splitlines(keepends=True):

@@ -183,7 +183,7 @@ INJECTION_DISCARDED = Check(
 
 
 def _ended_with_logout(record: SessionRecord) -> list[str]:
-    said = [line.split(" C: ", 1)[1].upper() for line in record.lines if " C: " in line]
+    said = [line.upper() for line in record.said()]
     if any(" LOGOUT" in line for line in said):
         return []
     return ["the client closed without LOGOUT after unsolicited responses"]
@@ -345,8 +345,7 @@ _CLOSING = re.compile(r"\S+ (?:CAPABILITY|NOOP|STARTTLS|LOGOUT)\\r\\n\Z", re.IGN
 
 
 def _went_on_after_preauth(record: SessionRecord) -> list[str]:
-    said = [line.split(" C: ", 1)[1] for line in record.lines if " C: " in line]
-    going_on = [line for line in said if not _CLOSING.match(line)]
+    going_on = [line for line in record.said() if not _CLOSING.match(line)]
     if going_on:
         return [f"the client went on in the clear after PREAUTH: {going_on[0][:80]}"]
     return []

@@ -111,8 +111,7 @@ STLS_WAIT = Check(
 
 
 def _client_lines(record: SessionRecord) -> list[str]:
-    marker = " C: "
-    return [line.split(marker, 1)[1].upper() for line in record.lines if marker in line]
+    return [line.upper() for line in record.said()]
 
 
 def _dele_without_quit(record: SessionRecord) -> list[str]:

@@ -10,10 +10,15 @@ transaction all the same, so a client going on is graded by this check alone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reference_impl._scenarios import PRACTICE, Check, Requirement, Scenario, rfc_sentence
 from reference_impl.smtp._config import Script
 from reference_impl.smtp._events import ConnectionClosed
 from reference_impl.smtp._scripted import FLOOD_BOUND, FLOOD_PIECE, FLOOD_PIECES
+
+if TYPE_CHECKING:
+    from reference_impl._judge import SessionRecord
 
 __all__ = ["BOUNDED_LINES", "BOUNDED_REPLY", "HOSTILE_REPLIES", "OUT_OF_RANGE_FATAL"]
 
@@ -68,17 +73,16 @@ BOUNDED_LINES = _bounds(
 )
 
 
-def _client_lines_after(record: object, sent: bytes) -> list[str] | None:
+def _client_lines_after(record: SessionRecord, sent: bytes) -> list[str] | None:
     """The client's lines after the server sent ``sent``; None when it never did."""
-    lines: list[str] = getattr(record, "lines", [])
     marker = f" S: {sent.rstrip().decode()}"
-    for i, line in enumerate(lines):
+    for i, line in enumerate(record.lines):
         if marker in line:
-            return [line.split(" C: ", 1)[1] for line in lines[i + 1 :] if " C: " in line]
+            return record.said(since=i + 1)
     return None
 
 
-def _went_on(record: object) -> list[str]:
+def _went_on(record: SessionRecord) -> list[str]:
     """RCPT, DATA or BDAT next in the transaction the out-of-range code answered."""
     for line in _client_lines_after(record, OUT_OF_RANGE_REPLY) or []:
         verb = line[:4].upper()
